@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI through tsx, so the package works straight from a clone.
+require('tsx/cjs');
+require('../src/cli/main.ts');

@@ -1,0 +1,45 @@
+/**
+ * Shared deadline and escalation definitions: the standard ladders every case type reuses.
+ * Steps follow local supervision practice: a blue card when the limit is near, a yellow card
+ * at the due time (overdue, the unit's supervisor is told), a red card after a grace period
+ * (escalated to the next level).
+ */
+import type { EscalationStep, Recipient, StepTiming } from './types';
+
+/** Options of the standard ladder; every field has a domain default. */
+export interface StandardLadderOptions {
+  /** Share of the limit elapsed when the assignee is reminded. @defaultValue 0.75 */
+  remindAt?: number;
+  /** Grace after the due time before escalation. @defaultValue 60 minutes */
+  grace?: StepTiming;
+  /** Who hears of the escalation. @defaultValue ['disciplineCommission'] */
+  escalateTo?: readonly Recipient[];
+  /** Machine event sent at the due time, so the machine records what overdue means there. */
+  missedEvent?: string;
+}
+
+/** The remind → overdue → escalate ladder, with blue, yellow and red cards. */
+export function standardLadder(options: StandardLadderOptions = {}): EscalationStep[] {
+  const remindAt = options.remindAt ?? 0.75;
+  if (!(remindAt > 0 && remindAt < 1)) throw new Error('remindAt must be between 0 and 1 (exclusive)');
+  return [
+    { name: 'remind', timing: { kind: 'fractionOfLimit', fraction: remindAt }, warning: 'blue', notify: ['assignee'] },
+    {
+      name: 'overdue',
+      timing: { kind: 'afterDue', minutes: 0 },
+      warning: 'yellow',
+      notify: ['assignee', 'unitSupervisor'],
+      marksOverdue: true,
+      ...(options.missedEvent ? { sendsEvent: options.missedEvent } : {}),
+    },
+    {
+      name: 'escalate',
+      timing: options.grace ?? { kind: 'afterDue', minutes: 60 },
+      warning: 'red',
+      notify: options.escalateTo ?? ['disciplineCommission'],
+    },
+  ];
+}
+
+/** The event a worker sends into a machine when a deadline with a `missedEvent` passes. */
+export const DEADLINE_MISSED = 'DEADLINE_MISSED';

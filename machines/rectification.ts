@@ -1,0 +1,310 @@
+/**
+ * Rectification after media criticism: "criticism aired at 20:00, rectification plan due at 21:00",
+ * then the plan is carried out, assessed, and the loop closes — or the case is escalated.
+ */
+import { and, assign, setup } from 'xstate';
+import { z } from 'zod';
+import { DEADLINE_MISSED, standardLadder } from './deadlines';
+import { hasReason, isoDateTime, reason, reasonOf, text } from './payloads';
+import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
+import { DEFAULT_TIME_ZONE } from './types';
+
+/** Escalation level at which a failed assessment ends in escalation instead of another round. */
+export const MAX_ESCALATION_LEVEL = 3;
+
+export const rectificationInput = z.strictObject({
+  unit: text('the criticized unit'),
+  report: text('the title of the criticism report'),
+  programme: z.string().trim().min(1).max(200).default('Seeing'),
+  airedAt: isoDateTime('when the criticism was aired'),
+  /** Minutes from airing until the plan is due. Default 60: aired at 20:00, plan due at 21:00. */
+  planDueMinutes: z.number().int().positive().max(7 * 24 * 60).default(60),
+  timeZone: z.string().min(1).default(DEFAULT_TIME_ZONE),
+  sourceCaseId: z.string().min(1).optional(),
+});
+export type RectificationInput = z.infer<typeof rectificationInput>;
+
+export const rectificationEvents = {
+  NOTIFY_UNIT: {
+    summary: 'Notify the criticized unit and name its liaison',
+    roles: ['supervisor', 'intakeClerk'],
+    payload: z.strictObject({ liaisonId: text('the unit liaison') }),
+  },
+  SUBMIT_PLAN: {
+    summary: 'Submit the rectification plan',
+    roles: ['unitLiaison'],
+    payload: z.strictObject({
+      plan: text('the plan'),
+      measures: z.array(text('a measure')).min(1, 'a plan needs at least one measure').max(50),
+      completionDueAt: isoDateTime('the date the plan will be completed by'),
+    }),
+  },
+  ACCEPT_PLAN: {
+    summary: 'Accept the rectification plan',
+    roles: ['supervisor'],
+    payload: z.strictObject({ reason }),
+  },
+  SEND_BACK_PLAN: {
+    summary: 'Send the plan back for revision',
+    roles: ['supervisor'],
+    payload: z.strictObject({ reason }),
+  },
+  REPORT_PROGRESS: {
+    summary: 'Report progress on the rectification',
+    roles: ['unitLiaison'],
+    payload: z.strictObject({ note: text('the progress note') }),
+  },
+  REPORT_COMPLETION: {
+    summary: 'Report the rectification complete',
+    roles: ['unitLiaison'],
+    payload: z.strictObject({ note: text('the completion report') }),
+  },
+  ASSESS_PASSED: {
+    summary: 'Assess the rectification as passed and close the loop',
+    roles: ['supervisor'],
+    payload: z.strictObject({ reason }),
+  },
+  ASSESS_FAILED: {
+    summary: 'Assess the rectification as failed: back to work, escalation raised',
+    roles: ['supervisor'],
+    payload: z.strictObject({ reason, completionDueAt: isoDateTime('the new completion date') }),
+  },
+  ESCALATE: {
+    summary: 'Escalate the unit to the Discipline Inspection Commission',
+    roles: ['supervisor'],
+    payload: z.strictObject({ reason }),
+  },
+  [DEADLINE_MISSED]: {
+    summary: 'A deadline passed (sent by the deadline worker)',
+    roles: ['system'],
+    payload: z.strictObject({ deadlineKind: text('the deadline kind') }),
+  },
+} as const;
+
+export type RectificationEvent = EventsOf<typeof rectificationEvents>;
+
+export interface RectificationContext {
+  caseId: string;
+  unit: string;
+  report: string;
+  programme: string;
+  airedAt: string;
+  planDueAt: string;
+  timeZone: string;
+  sourceCaseId: string | null;
+  openedBy: Actor;
+  liaisonId: string | null;
+  plan: { text: string; measures: string[]; submittedAt: string; submittedBy: string } | null;
+  completionDueAt: string | null;
+  progress: { at: string; by: string; note: string }[];
+  escalationLevel: number;
+  missedDeadlines: { kind: string; at: string }[];
+  outcome: { decision: 'passed' | 'escalated'; reason: string; by: string; at: string } | null;
+  lastReason: string | null;
+}
+
+const planDue: StateMeta = {
+  description: 'The criticized unit must submit its rectification plan',
+  deadlines: [
+    {
+      kind: 'rectificationPlanDue',
+      basis: 'A unit criticized on air submits its rectification plan within the hour (aired 20:00, plan due 21:00)',
+      from: { contextField: 'planDueAt' },
+      limit: { kind: 'duration', minutes: 0 },
+      ladder: standardLadder({ missedEvent: DEADLINE_MISSED, grace: { kind: 'afterDue', minutes: 30 } }),
+    },
+  ],
+};
+
+const addMinutes = (iso: string, minutes: number): string => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+const machine = setup({
+  types: {
+    context: {} as RectificationContext,
+    events: {} as RectificationEvent,
+    input: {} as CaseInput<RectificationInput>,
+  },
+  guards: {
+    hasReason,
+    notOwnCase: ({ context, event }) => event.actor.id !== context.liaisonId,
+    completionAfterAiring: ({ context, event }) =>
+      'completionDueAt' in event && Date.parse(event.completionDueAt) > Date.parse(context.airedAt),
+    escalationLimitReached: ({ context }) => context.escalationLevel + 1 >= MAX_ESCALATION_LEVEL,
+  },
+  actions: {
+    recordLiaison: assign({ liaisonId: ({ event }) => (event.type === 'NOTIFY_UNIT' ? event.liaisonId : null) }),
+    recordPlan: assign(({ event }) =>
+      event.type === 'SUBMIT_PLAN'
+        ? {
+            plan: { text: event.plan, measures: [...event.measures], submittedAt: event.at, submittedBy: event.actor.id },
+            completionDueAt: event.completionDueAt,
+          }
+        : {},
+    ),
+    recordReason: assign({ lastReason: ({ event }) => reasonOf(event) }),
+    recordProgress: assign({
+      progress: ({ context, event }) => [
+        ...context.progress,
+        { at: event.at, by: event.actor.id, note: 'note' in event ? event.note : '' },
+      ],
+    }),
+    recordMissedDeadline: assign({
+      missedDeadlines: ({ context, event }) => [
+        ...context.missedDeadlines,
+        { kind: event.type === DEADLINE_MISSED ? event.deadlineKind : 'unknown', at: event.at },
+      ],
+      escalationLevel: ({ context }) => context.escalationLevel + 1,
+    }),
+    raiseEscalation: assign({
+      escalationLevel: ({ context }) => context.escalationLevel + 1,
+      completionDueAt: ({ context, event }) => (event.type === 'ASSESS_FAILED' ? event.completionDueAt : context.completionDueAt),
+    }),
+    recordOutcome: assign({
+      outcome: ({ event }) => ({
+        decision: event.type === 'ASSESS_PASSED' ? ('passed' as const) : ('escalated' as const),
+        reason: reasonOf(event),
+        by: event.actor.id,
+        at: event.at,
+      }),
+    }),
+  },
+}).createMachine({
+  id: 'rectification',
+  context: ({ input }) => ({
+    caseId: input.caseId,
+    unit: input.unit,
+    report: input.report,
+    programme: input.programme,
+    airedAt: input.airedAt,
+    planDueAt: addMinutes(input.airedAt, input.planDueMinutes),
+    timeZone: input.timeZone,
+    sourceCaseId: input.sourceCaseId ?? null,
+    openedBy: input.openedBy,
+    liaisonId: null,
+    plan: null,
+    completionDueAt: null,
+    progress: [],
+    escalationLevel: 0,
+    missedDeadlines: [],
+    outcome: null,
+    lastReason: null,
+  }),
+  initial: 'criticismAired',
+  states: {
+    criticismAired: {
+      meta: { description: 'Criticism aired; the unit is being notified' } satisfies StateMeta,
+      on: { NOTIFY_UNIT: { target: 'planDue', actions: 'recordLiaison' } },
+    },
+    planDue: {
+      meta: planDue,
+      on: {
+        SUBMIT_PLAN: { target: 'planReview', guard: 'completionAfterAiring', actions: 'recordPlan' },
+        [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
+        ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
+      },
+    },
+    planReview: {
+      meta: {
+        description: 'The supervisor reviews the submitted plan',
+        deadlines: [
+          {
+            kind: 'planReviewDue',
+            basis: 'A submitted plan is reviewed within one working day',
+            limit: { kind: 'workingDays', days: 1 },
+            ladder: standardLadder({ escalateTo: ['unitSupervisor'] }),
+          },
+        ],
+      } satisfies StateMeta,
+      on: {
+        ACCEPT_PLAN: { target: 'inProgress', guard: and(['notOwnCase', 'hasReason']), actions: 'recordReason' },
+        SEND_BACK_PLAN: { target: 'planRevision', guard: 'hasReason', actions: 'recordReason' },
+      },
+    },
+    planRevision: {
+      meta: {
+        description: 'The plan was sent back; the unit revises and resubmits it',
+        deadlines: [
+          {
+            kind: 'revisedPlanDue',
+            basis: 'A plan sent back is resubmitted within one working day',
+            limit: { kind: 'workingDays', days: 1 },
+            ladder: standardLadder({ missedEvent: DEADLINE_MISSED }),
+          },
+        ],
+      } satisfies StateMeta,
+      on: {
+        SUBMIT_PLAN: { target: 'planReview', guard: 'completionAfterAiring', actions: 'recordPlan' },
+        [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
+      },
+    },
+    inProgress: {
+      meta: {
+        description: 'The unit carries out the plan',
+        deadlines: [
+          {
+            kind: 'rectificationCompletionDue',
+            basis: 'The plan is carried out by the completion date it sets',
+            from: { contextField: 'completionDueAt' },
+            limit: { kind: 'duration', minutes: 0 },
+            ladder: standardLadder({ missedEvent: DEADLINE_MISSED, grace: { kind: 'afterDueWorkingDays', days: 1 } }),
+          },
+        ],
+      } satisfies StateMeta,
+      on: {
+        REPORT_PROGRESS: { actions: 'recordProgress' },
+        REPORT_COMPLETION: { target: 'assessment', actions: 'recordProgress' },
+        [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
+        ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
+      },
+    },
+    assessment: {
+      meta: {
+        description: 'The supervisor assesses whether the rectification worked',
+        deadlines: [
+          {
+            kind: 'assessmentDue',
+            basis: 'A completed rectification is assessed within five working days',
+            limit: { kind: 'workingDays', days: 5 },
+            ladder: standardLadder({ escalateTo: ['unitSupervisor'] }),
+          },
+        ],
+      } satisfies StateMeta,
+      on: {
+        ASSESS_PASSED: { target: 'closed', guard: and(['notOwnCase', 'hasReason']), actions: 'recordOutcome' },
+        ASSESS_FAILED: [
+          { target: 'escalated', guard: and(['hasReason', 'escalationLimitReached']), actions: ['raiseEscalation', 'recordOutcome'] },
+          { target: 'inProgress', guard: 'hasReason', actions: ['raiseEscalation', 'recordReason'] },
+        ],
+      },
+    },
+    closed: {
+      type: 'final',
+      meta: { description: 'Rectification assessed as passed; the loop is closed' } satisfies StateMeta,
+    },
+    escalated: {
+      type: 'final',
+      meta: { description: 'Escalated to the Discipline Inspection Commission' } satisfies StateMeta,
+    },
+  },
+});
+
+/** The rectification case type, as the engine runs it. */
+export const rectification: CaseDefinition<typeof machine, typeof rectificationEvents, typeof rectificationInput> = {
+  type: 'rectification',
+  machineVersion: 1,
+  title: 'Rectification after media criticism',
+  machine,
+  events: rectificationEvents,
+  input: rectificationInput,
+  createRoles: ['supervisor', 'intakeClerk', 'system'],
+  guardRules: {
+    hasReason: 'A decision needs a reason',
+    notOwnCase: 'Nobody may assess their own unit’s rectification',
+    completionAfterAiring: 'The completion date must be after the criticism was aired',
+    escalationLimitReached: `A failed assessment escalates the case once the escalation level reaches ${MAX_ESCALATION_LEVEL}`,
+  },
+  index: (context: unknown): CaseIndexFields => {
+    const c = context as RectificationContext;
+    return { unit: c.unit, assignee: c.liaisonId, subjectId: null, timeZone: c.timeZone };
+  },
+};

@@ -1,0 +1,145 @@
+/**
+ * The contract every case machine fulfils: roles, the event envelope, event catalogues
+ * with their payload schemas and permitted roles, and deadline declarations in state meta.
+ * Pure data and types only: nothing here touches a database, Redis or the wall clock.
+ */
+import type { AnyStateMachine } from 'xstate';
+import type { z } from 'zod';
+
+/** Every role caseflow knows. `system` is the deadline worker; `reporter` is the public. */
+export const ROLES = [
+  'intakeClerk',
+  'verifier',
+  'organizationDepartment',
+  'disciplineCommission',
+  'conferenceChair',
+  'supervisor',
+  'unitLiaison',
+  'official',
+  'admin',
+  'system',
+  'reporter',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is acting: a person (or the deadline worker) in one role. */
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+export const CASE_TYPES = ['clue', 'selfRecommendation', 'rectification'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+/** What the engine adds to every event before the machine sees it: who sent it and when (ISO 8601). */
+export interface EventEnvelope {
+  actor: Actor;
+  at: string;
+}
+
+/** One event a caseworker may send: what it means, who may send it, and its payload schema. */
+export interface EventSpec<S extends z.ZodType = z.ZodType> {
+  summary: string;
+  roles: readonly Role[];
+  payload: S;
+}
+
+export type EventCatalog = Record<string, EventSpec>;
+
+/** The machine event union derived from a catalogue: `{ type, actor, at, ...payload }`. */
+export type EventsOf<C extends EventCatalog> = {
+  [K in keyof C & string]: { type: K } & EventEnvelope & z.infer<C[K]['payload']>;
+}[keyof C & string];
+
+/** How long a deadline runs from its base moment. */
+export type DeadlineLimit =
+  /** A fixed span of calendar time, e.g. 60 minutes ("plan due one hour after airing"). */
+  | { kind: 'duration'; minutes: number }
+  /** Working days in the case's calendar: due at the end of the last counted working day. */
+  | { kind: 'workingDays'; days: number }
+  /** A wall-clock time in the case's time zone, `dayOffset` days after the base day (0 = same day). */
+  | { kind: 'localTime'; time: string; dayOffset?: number };
+
+/** Supervisors' coloured warning cards: blue (limit near), yellow (late), red (overdue and escalated). */
+export type WarningLevel = 'blue' | 'yellow' | 'red';
+
+/** Whom a ladder step notifies. */
+export type Recipient = 'assignee' | 'unitSupervisor' | 'disciplineCommission' | 'organizationDepartment';
+
+/** When a ladder step fires, relative to the deadline. */
+export type StepTiming =
+  | { kind: 'fractionOfLimit'; fraction: number }
+  | { kind: 'afterDue'; minutes: number }
+  | { kind: 'afterDueWorkingDays'; days: number };
+
+/** One rung of an escalation ladder: remind, mark overdue, escalate. */
+export interface EscalationStep {
+  name: string;
+  timing: StepTiming;
+  warning: WarningLevel;
+  notify: readonly Recipient[];
+  /** The step marks the deadline overdue (the due-time step). */
+  marksOverdue?: boolean;
+  /** An event the worker sends into the machine, so the machine decides what overdue means there. */
+  sendsEvent?: string;
+}
+
+/** A time limit a state declares in its `meta`. */
+export interface DeadlineSpec {
+  /** Domain name, e.g. `rectificationPlanDue`. */
+  kind: string;
+  /** The rule this limit comes from, for caseworkers. */
+  basis: string;
+  /** The base moment: a context field holding an ISO time, or the moment the state was entered. */
+  from?: { contextField: string };
+  limit: DeadlineLimit;
+  ladder: readonly EscalationStep[];
+}
+
+/** What a state's `meta` says: a description and the time limits that run while in it. */
+export interface StateMeta {
+  description: string;
+  deadlines?: readonly DeadlineSpec[];
+}
+
+/** A request from a machine (as an action) to open a linked case, carried out by the engine. */
+export interface LinkedCaseRequest {
+  caseType: CaseType;
+  input: Record<string, unknown>;
+}
+
+/** Facts the engine indexes on every case row, read from the machine context. */
+export interface CaseIndexFields {
+  unit: string | null;
+  assignee: string | null;
+  subjectId: string | null;
+  timeZone: string;
+}
+
+/** Everything the engine needs to run one case type. */
+export interface CaseDefinition<
+  M extends AnyStateMachine = AnyStateMachine,
+  C extends EventCatalog = EventCatalog,
+  I extends z.ZodType = z.ZodType,
+> {
+  type: CaseType;
+  /** Bumped on any change that alters persisted snapshots; stored with every case. */
+  machineVersion: number;
+  title: string;
+  machine: M;
+  events: C;
+  /** Schema of the payload that opens a case. */
+  input: I;
+  /** Roles that may open a case of this type. */
+  createRoles: readonly Role[];
+  /** A caseworker-readable statement of the rule behind each named guard. */
+  guardRules: Readonly<Record<string, string>>;
+  /** Reads the indexed fields from a snapshot's context. */
+  index(context: unknown): CaseIndexFields;
+}
+
+/** The default time zone of a case. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** What the engine passes to a machine when a case opens: the validated payload plus its identity. */
+export type CaseInput<T> = T & { caseId: string; openedAt: string; openedBy: Actor };

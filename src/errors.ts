@@ -1,0 +1,120 @@
+/**
+ * Typed errors with stable codes. Each message names the thing, the bad value and what to do,
+ * in words a caseworker understands; `details` carries the same facts for programs.
+ */
+
+export type ErrorCode =
+  | 'CASE_NOT_FOUND'
+  | 'EVENT_NOT_ALLOWED'
+  | 'GUARD_REJECTED'
+  | 'INVALID_PAYLOAD'
+  | 'VERSION_CONFLICT'
+  | 'FORBIDDEN_ROLE'
+  | 'UNKNOWN_CASE_TYPE'
+  | 'NO_CHANGE'
+  | 'DEADLINE_NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE';
+
+/** The base of every error caseflow reports to a user. */
+export class CaseflowError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+  /** The one JSON shape every interface reports errors in. */
+  toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export class CaseNotFoundError extends CaseflowError {
+  constructor(caseId: string) {
+    super('CASE_NOT_FOUND', `No case with id "${caseId}" exists. Check the case number.`, { caseId });
+  }
+}
+
+export class UnknownCaseTypeError extends CaseflowError {
+  constructor(type: string, known: readonly string[]) {
+    super('UNKNOWN_CASE_TYPE', `"${type}" is not a case type. Use one of: ${known.join(', ')}.`, { type, known });
+  }
+}
+
+export class EventNotAllowedError extends CaseflowError {
+  constructor(caseId: string, event: string, state: string, allowed: readonly string[]) {
+    const hint = allowed.length ? `Events allowed there: ${allowed.join(', ')}.` : 'No event is allowed there: the case is closed.';
+    super('EVENT_NOT_ALLOWED', `Case ${caseId} is in state "${state}", where ${event} is not allowed. ${hint}`, {
+      caseId,
+      event,
+      state,
+      allowed,
+    });
+  }
+}
+
+export class GuardRejectedError extends CaseflowError {
+  constructor(caseId: string, event: string, state: string, rules: readonly { guard: string; rule: string }[]) {
+    const text = rules.map((r) => r.rule).join('; ') || 'a rule of this step was not met';
+    super('GUARD_REJECTED', `${event} was refused on case ${caseId} (state "${state}"): ${text}.`, {
+      caseId,
+      event,
+      state,
+      rules,
+    });
+  }
+}
+
+export interface PayloadIssue {
+  path: string;
+  message: string;
+}
+
+export class InvalidPayloadError extends CaseflowError {
+  constructor(what: string, issues: readonly PayloadIssue[]) {
+    const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    super('INVALID_PAYLOAD', `The ${what} is not valid: ${text}.`, { issues });
+  }
+}
+
+export class VersionConflictError extends CaseflowError {
+  constructor(caseId: string, expected: number, actual: number) {
+    super(
+      'VERSION_CONFLICT',
+      `Case ${caseId} was changed by someone else (you had version ${expected}, it is now ${actual}). Reload the case and try again.`,
+      { caseId, expected, actual },
+    );
+  }
+}
+
+export class ForbiddenRoleError extends CaseflowError {
+  constructor(what: string, role: string, allowed: readonly string[]) {
+    super('FORBIDDEN_ROLE', `The role "${role}" may not ${what}. Roles that may: ${allowed.join(', ') || 'none'}.`, {
+      role,
+      allowed,
+    });
+  }
+}
+
+export class NoChangeError extends CaseflowError {
+  constructor(caseId: string, event: string, state: string) {
+    super('NO_CHANGE', `${event} would change nothing on case ${caseId} (state "${state}"); nothing was recorded.`, {
+      caseId,
+      event,
+      state,
+    });
+  }
+}
+
+export class DeadlineNotFoundError extends CaseflowError {
+  constructor(deadlineId: string) {
+    super('DEADLINE_NOT_FOUND', `No running deadline with id "${deadlineId}". It may already be met, overdue or cancelled.`, {
+      deadlineId,
+    });
+  }
+}
