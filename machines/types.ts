@@ -143,3 +143,10 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 /** What the engine passes to a machine when a case opens: the validated payload plus its identity. */
 export type CaseInput<T> = T & { caseId: string; openedAt: string; openedBy: Actor };
+
+/**
+ * The action type a machine uses to ask the engine to open a linked case, with a
+ * `LinkedCaseRequest` as params. The machine declares it with an empty implementation;
+ * the engine carries it out in the same transaction as the transition.
+ */
+export const OPEN_LINKED_CASE = 'openLinkedCase';

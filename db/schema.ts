@@ -1,0 +1,154 @@
+/**
+ * caseflow's SQLite schema. Times are epoch milliseconds (integers index and compare fast);
+ * JSON columns hold snapshots, payloads and deadline definitions.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** One row per case: the current machine snapshot, guarded by `version` (optimistic concurrency). */
+export const cases = sqliteTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    machineVersion: integer('machine_version').notNull(),
+    state: text('state').notNull(),
+    status: text('status', { enum: ['open', 'closed'] }).notNull(),
+    snapshot: text('snapshot').notNull(),
+    version: integer('version').notNull(),
+    unit: text('unit'),
+    assignee: text('assignee'),
+    subjectId: text('subject_id'),
+    timeZone: text('time_zone').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [
+    index('cases_type_state').on(t.type, t.state),
+    index('cases_unit_type').on(t.unit, t.type),
+    index('cases_assignee').on(t.assignee),
+    index('cases_subject').on(t.subjectId),
+    index('cases_created').on(t.createdAt, t.id),
+  ],
+);
+
+/** The append-only log: every change to a case, who made it, when, and what it moved. */
+export const caseEvents = sqliteTable(
+  'case_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    /** The case version after this entry (entries that do not move the machine keep it). */
+    version: integer('version').notNull(),
+    kind: text('kind', {
+      enum: ['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened'],
+    }).notNull(),
+    type: text('type').notNull(),
+    actorId: text('actor_id').notNull(),
+    actorRole: text('actor_role').notNull(),
+    at: integer('at').notNull(),
+    payload: text('payload').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+  },
+  (t) => [index('case_events_case').on(t.caseId, t.id)],
+);
+
+/**
+ * A running or closed time limit. The row is the truth; a BullMQ delayed job only wakes a worker
+ * at `nextFireAt`. `scheduleRev` changes whenever the schedule moves; `dispatchedRev` is the revision
+ * already in Redis, so rows with `dispatchedRev != scheduleRev` form the outbox.
+ */
+export const deadlines = sqliteTable(
+  'deadlines',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    caseType: text('case_type').notNull(),
+    unit: text('unit'),
+    kind: text('kind').notNull(),
+    stateId: text('state_id').notNull(),
+    basis: text('basis').notNull(),
+    timeZone: text('time_zone').notNull(),
+    /** The DeadlineSpec (limit + ladder) this row was made from, as JSON. */
+    spec: text('spec').notNull(),
+    baseAt: integer('base_at').notNull(),
+    originalDueAt: integer('original_due_at').notNull(),
+    dueAt: integer('due_at').notNull(),
+    status: text('status', { enum: ['pending', 'met', 'overdue', 'cancelled'] }).notNull(),
+    /** True while the state the deadline belongs to is still active. */
+    running: integer('running', { mode: 'boolean' }).notNull(),
+    warning: text('warning', { enum: ['none', 'blue', 'yellow', 'red'] }).notNull(),
+    escalationLevel: integer('escalation_level').notNull(),
+    nextStep: integer('next_step').notNull(),
+    nextFireAt: integer('next_fire_at'),
+    scheduleRev: integer('schedule_rev').notNull(),
+    dispatchedRev: integer('dispatched_rev'),
+    suspendedAt: integer('suspended_at'),
+    closedAt: integer('closed_at'),
+    latenessMs: integer('lateness_ms'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('deadlines_case').on(t.caseId, t.running),
+    index('deadlines_status_due').on(t.status, t.dueAt),
+    index('deadlines_unit_status_due').on(t.unit, t.status, t.dueAt),
+    index('deadlines_next_fire')
+      .on(t.nextFireAt)
+      .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL`),
+    index('deadlines_outbox')
+      .on(t.id)
+      .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL AND ${t.dispatchedRev} IS NOT ${t.scheduleRev}`),
+  ],
+);
+
+/** A named reporter's identity, kept apart from the case body so it never travels with the case. */
+export const reporterIdentities = sqliteTable('reporter_identities', {
+  caseId: text('case_id')
+    .primaryKey()
+    .references(() => cases.id),
+  name: text('name').notNull(),
+  contact: text('contact'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Notifications written by ladder steps, then sent through a pluggable sender. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    deadlineId: text('deadline_id').references(() => deadlines.id),
+    /** The ladder step that wrote it (e.g. `overdue`), or null for other notices. */
+    step: text('step'),
+    recipient: text('recipient').notNull(),
+    warning: text('warning'),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    index('notifications_pending')
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
+    uniqueIndex('notifications_step').on(t.deadlineId, t.step, t.recipient),
+  ],
+);
+
+export type CaseRow = typeof cases.$inferSelect;
+export type CaseEventRow = typeof caseEvents.$inferSelect;
+export type DeadlineRow = typeof deadlines.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
