@@ -1,0 +1,169 @@
+/**
+ * The outbox between SQLite and BullMQ. Deadline rows whose schedule revision is not yet in Redis
+ * are moved into delayed jobs and marked dispatched; the reconciler puts back any job Redis lost.
+ * The database is the truth: a crash, a FLUSHALL or a Redis outage delays a wake-up, never loses it.
+ */
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import type { Queue } from 'bullmq';
+import type { CaseflowDb } from '../../db';
+import { deadlines } from '../../db/schema';
+import type { Clock } from '../clock';
+import { deadlineJobId } from './firing';
+
+/** What a deadline job carries: the row, the schedule revision it was made for, and the step's moment. */
+export interface DeadlineJobData {
+  deadlineId: string;
+  rev: number;
+  fireAt: number;
+}
+
+export interface DispatcherOptions {
+  db: CaseflowDb;
+  queue: Queue<DeadlineJobData>;
+  clock: Clock;
+  /** Wake the worker this long (real ms) before a step is due, so it can fire on a precise local timer. @defaultValue 250 */
+  earlyWakeMs?: number;
+  /** Rows moved per `addBulk`. @defaultValue 500 */
+  batchSize?: number;
+  /** Where background failures (Redis down) are reported. @defaultValue silent */
+  onError?: (error: unknown) => void;
+}
+
+type OutboxRow = { id: string; nextFireAt: number | null; scheduleRev: number };
+
+/** Moves deadline wake-ups from the database into BullMQ and keeps Redis in line with the database. */
+export class DeadlineDispatcher {
+  private readonly earlyWakeMs: number;
+  private readonly batchSize: number;
+  private running: Promise<number> | null = null;
+  private again = false;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.earlyWakeMs = options.earlyWakeMs ?? 250;
+    this.batchSize = options.batchSize ?? 500;
+    if (this.batchSize < 1) throw new Error('batchSize must be at least 1');
+    if (this.earlyWakeMs < 0) throw new Error('earlyWakeMs must not be negative');
+  }
+
+  /** Schedules every undispatched wake-up; returns how many jobs were handed to BullMQ. */
+  async dispatchPending(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+    });
+    const moved = await this.running;
+    if (this.again) {
+      this.again = false;
+      return moved + (await this.dispatchPending());
+    }
+    return moved;
+  }
+
+  /** Asks for a dispatch soon, in the background; failures go to `onError` and are retried later. */
+  nudge(): void {
+    setImmediate(() => {
+      this.dispatchPending().catch((error: unknown) => this.options.onError?.(error));
+    });
+  }
+
+  /**
+   * Checks every scheduled wake-up against Redis and schedules again those Redis lost
+   * (a past-due one fires at once). Returns how many were missing.
+   */
+  async reconcile(): Promise<number> {
+    const { db, queue } = this.options;
+    const client = await queue.client;
+    let missing = 0;
+    let after = '';
+    for (;;) {
+      const page = db
+        .select({ id: deadlines.id, scheduleRev: deadlines.scheduleRev })
+        .from(deadlines)
+        .where(and(eq(deadlines.running, true), isNotNull(deadlines.nextFireAt), eq(deadlines.dispatchedRev, deadlines.scheduleRev), gt(deadlines.id, after)))
+        .orderBy(asc(deadlines.id))
+        .limit(1000)
+        .all();
+      if (!page.length) break;
+      const pipeline = client.pipeline();
+      for (const row of page) pipeline.exists(queue.toKey(deadlineJobId(row.id, row.scheduleRev)));
+      const results = (await pipeline.exec()) ?? [];
+      const lost = page.filter((_, i) => results[i]?.[1] === 0);
+      if (lost.length) {
+        db.transaction((tx) => {
+          for (const row of lost) {
+            tx.update(deadlines)
+              .set({ dispatchedRev: null })
+              .where(and(eq(deadlines.id, row.id), eq(deadlines.scheduleRev, row.scheduleRev)))
+              .run();
+          }
+        });
+        missing += lost.length;
+      }
+      after = page[page.length - 1]!.id;
+    }
+    await this.dispatchPending();
+    return missing;
+  }
+
+  private async drain(): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const batch = this.outbox();
+      if (!batch.length) return moved;
+      await this.enqueue(batch);
+      this.markDispatched(batch);
+      moved += batch.length;
+    }
+  }
+
+  private outbox(): OutboxRow[] {
+    return this.options.db
+      .select({ id: deadlines.id, nextFireAt: deadlines.nextFireAt, scheduleRev: deadlines.scheduleRev })
+      .from(deadlines)
+      .where(
+        and(
+          eq(deadlines.running, true),
+          isNotNull(deadlines.nextFireAt),
+          sql`${deadlines.dispatchedRev} IS NOT ${deadlines.scheduleRev}`,
+        ),
+      )
+      .limit(this.batchSize)
+      .all();
+  }
+
+  private async enqueue(batch: readonly OutboxRow[]): Promise<void> {
+    const { clock, queue } = this.options;
+    const now = clock.now();
+    await queue.addBulk(
+      batch.map((row) => {
+        const fireAt = row.nextFireAt ?? now;
+        return {
+          name: 'deadlineStep',
+          data: { deadlineId: row.id, rev: row.scheduleRev, fireAt },
+          opts: {
+            jobId: deadlineJobId(row.id, row.scheduleRev),
+            delay: Math.max(0, Math.floor((fireAt - now) / clock.rate - this.earlyWakeMs)),
+            removeOnComplete: true,
+            removeOnFail: { count: 1000 },
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 500 },
+          },
+        };
+      }),
+    );
+  }
+
+  private markDispatched(batch: readonly OutboxRow[]): void {
+    this.options.db.transaction((tx) => {
+      for (const row of batch) {
+        tx.update(deadlines)
+          .set({ dispatchedRev: row.scheduleRev })
+          .where(and(eq(deadlines.id, row.id), eq(deadlines.scheduleRev, row.scheduleRev)))
+          .run();
+      }
+    });
+  }
+}

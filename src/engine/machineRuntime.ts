@@ -1,0 +1,122 @@
+/**
+ * Pure helpers around XState's transition functions: restore a persisted snapshot, compute the
+ * next one, and read what a state allows, declares and refuses. No long-lived actors, no I/O.
+ */
+import {
+  initialTransition,
+  transition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyStateNode,
+  type EventObject,
+  type StateValue,
+} from 'xstate';
+import type { CaseDefinition, DeadlineSpec, LinkedCaseRequest, StateMeta } from '../../machines/types';
+import { OPEN_LINKED_CASE } from '../../machines/types';
+
+/** The outcome of one pure step: the next snapshot and the effects the machine asked for. */
+export interface Step {
+  snapshot: AnyMachineSnapshot;
+  linkedCases: LinkedCaseRequest[];
+}
+
+interface ActionLike {
+  type: string;
+  params?: unknown;
+}
+
+const linkedCasesOf = (actions: readonly ActionLike[]): LinkedCaseRequest[] =>
+  actions.filter((a) => a.type === OPEN_LINKED_CASE).map((a) => a.params as LinkedCaseRequest);
+
+/** Starts a machine from its input without running anything. */
+export function startCase(definition: CaseDefinition, input: unknown): Step {
+  const [snapshot, actions] = initialTransition(definition.machine, input);
+  return { snapshot, linkedCases: linkedCasesOf(actions as ActionLike[]) };
+}
+
+/** Restores a snapshot persisted as JSON. */
+export function restore(definition: CaseDefinition, persisted: string): AnyMachineSnapshot {
+  return definition.machine.resolveState(JSON.parse(persisted) as Parameters<AnyStateMachine['resolveState']>[0]);
+}
+
+/** Computes the snapshot after one event. */
+export function step(definition: CaseDefinition, snapshot: AnyMachineSnapshot, event: EventObject): Step {
+  const [next, actions] = transition(definition.machine, snapshot, event);
+  return { snapshot: next, linkedCases: linkedCasesOf(actions as ActionLike[]) };
+}
+
+/** The JSON form of a snapshot, as stored in the cases table. */
+export function persist(definition: CaseDefinition, snapshot: AnyMachineSnapshot): string {
+  return JSON.stringify(definition.machine.getPersistedSnapshot(snapshot));
+}
+
+/** A state value as one dotted string: `{ screening: 'acceptance' }` → `screening.acceptance`. */
+export function stateString(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  return Object.entries(value)
+    .map(([key, child]) => (child && (typeof child === 'string' || Object.keys(child).length) ? `${key}.${stateString(child)}` : key))
+    .join(',');
+}
+
+const nodesOf = (snapshot: AnyMachineSnapshot): AnyStateNode[] => snapshot._nodes;
+
+/** Ids of every active state node, ancestors included. */
+export function activeStateIds(snapshot: AnyMachineSnapshot): Set<string> {
+  return new Set(nodesOf(snapshot).map((n) => n.id));
+}
+
+/** The events the active states accept, limited to those the case type's catalogue declares. */
+export function acceptedEvents(definition: CaseDefinition, snapshot: AnyMachineSnapshot): string[] {
+  if (snapshot.status !== 'active') return [];
+  const accepted = new Set<string>();
+  for (const node of nodesOf(snapshot)) {
+    for (const type of node.ownEvents) if (type in definition.events) accepted.add(type);
+  }
+  return [...accepted].sort();
+}
+
+/** The deadlines the given active state node declares in its meta. */
+export function deadlinesOfState(definition: CaseDefinition, stateId: string): readonly DeadlineSpec[] {
+  const node = definition.machine.getStateNodeById(stateId);
+  return (node.meta as StateMeta | undefined)?.deadlines ?? [];
+}
+
+/** The description a state declares in its meta, for people reading the case. */
+export function describeState(snapshot: AnyMachineSnapshot): string {
+  const nodes = nodesOf(snapshot);
+  const leaf = nodes[nodes.length - 1];
+  return (leaf?.meta as StateMeta | undefined)?.description ?? '';
+}
+
+type GuardRef = string | { type: string; params?: unknown } | ((...args: never[]) => unknown);
+type GuardImpl = (args: { context: unknown; event: EventObject }, params: unknown) => boolean;
+
+/** Names of the leaf guards under a guard reference (leaves of `and([...])` included). */
+export function guardLeaves(guard: unknown): { name: string; params?: unknown }[] {
+  if (guard === undefined || guard === null) return [];
+  if (typeof guard === 'string') return [{ name: guard }];
+  if (typeof guard === 'function') {
+    const nested = (guard as { guards?: unknown[] }).guards;
+    return nested ? nested.flatMap(guardLeaves) : [];
+  }
+  const ref = guard as { type?: string; params?: unknown };
+  return ref.type ? [{ name: ref.type, params: ref.params }] : [];
+}
+
+/**
+ * The named guards that refused `event` in this snapshot: every leaf guard of every candidate
+ * transition for the event that evaluates false.
+ */
+export function refusingGuards(definition: CaseDefinition, snapshot: AnyMachineSnapshot, event: EventObject): string[] {
+  const impls = definition.machine.implementations.guards as Record<string, GuardImpl | undefined>;
+  const refused = new Set<string>();
+  for (const node of nodesOf(snapshot)) {
+    for (const candidate of node.transitions.get(event.type) ?? []) {
+      for (const leaf of guardLeaves(candidate.guard as GuardRef | undefined)) {
+        const impl = impls[leaf.name];
+        if (impl && !impl({ context: snapshot.context as unknown, event }, leaf.params)) refused.add(leaf.name);
+      }
+    }
+  }
+  return [...refused];
+}

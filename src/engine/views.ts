@@ -1,0 +1,118 @@
+/**
+ * What callers see of a case, its deadlines and its event log: plain JSON-ready objects.
+ */
+import type { AnyMachineSnapshot } from 'xstate';
+import type { CaseEventRow, CaseRow, DeadlineRow } from '../../db/schema';
+import type { Actor, DeadlineSpec, Role } from '../../machines/types';
+import { describeState } from './machineRuntime';
+
+export interface DeadlineView {
+  id: string;
+  kind: string;
+  basis: string;
+  state: string;
+  dueAt: string;
+  originalDueAt: string;
+  status: DeadlineRow['status'];
+  running: boolean;
+  suspended: boolean;
+  warning: DeadlineRow['warning'];
+  escalationLevel: number;
+  nextStep: string | null;
+  nextFireAt: string | null;
+  latenessMs: number | null;
+}
+
+export interface CaseView {
+  id: string;
+  type: string;
+  machineVersion: number;
+  state: string;
+  stateDescription: string;
+  status: CaseRow['status'];
+  version: number;
+  unit: string | null;
+  assignee: string | null;
+  subjectId: string | null;
+  timeZone: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  context: unknown;
+  allowedEvents: string[];
+  deadlines: DeadlineView[];
+}
+
+export interface CaseEventView {
+  id: number;
+  version: number;
+  kind: CaseEventRow['kind'];
+  type: string;
+  actor: Actor;
+  at: string;
+  payload: unknown;
+  fromState: string | null;
+  toState: string | null;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+/** The reader's view of one deadline row. */
+export function toDeadlineView(row: DeadlineRow): DeadlineView {
+  const spec = JSON.parse(row.spec) as DeadlineSpec;
+  return {
+    id: row.id,
+    kind: row.kind,
+    basis: row.basis,
+    state: row.stateId,
+    dueAt: iso(row.dueAt),
+    originalDueAt: iso(row.originalDueAt),
+    status: row.status,
+    running: row.running,
+    suspended: row.suspendedAt !== null,
+    warning: row.warning,
+    escalationLevel: row.escalationLevel,
+    nextStep: row.running ? (spec.ladder[row.nextStep]?.name ?? null) : null,
+    nextFireAt: isoOrNull(row.nextFireAt),
+    latenessMs: row.latenessMs,
+  };
+}
+
+/** The reader's view of a case row and its restored snapshot. */
+export function toCaseView(row: CaseRow, snapshot: AnyMachineSnapshot, allowedEvents: string[], deadlines: DeadlineRow[]): CaseView {
+  return {
+    id: row.id,
+    type: row.type,
+    machineVersion: row.machineVersion,
+    state: row.state,
+    stateDescription: describeState(snapshot),
+    status: row.status,
+    version: row.version,
+    unit: row.unit,
+    assignee: row.assignee,
+    subjectId: row.subjectId,
+    timeZone: row.timeZone,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    closedAt: isoOrNull(row.closedAt),
+    context: snapshot.context as unknown,
+    allowedEvents,
+    deadlines: deadlines.map(toDeadlineView),
+  };
+}
+
+/** The reader's view of one event-log row. */
+export function toCaseEventView(row: CaseEventRow): CaseEventView {
+  return {
+    id: row.id,
+    version: row.version,
+    kind: row.kind,
+    type: row.type,
+    actor: { id: row.actorId, role: row.actorRole as Role },
+    at: iso(row.at),
+    payload: JSON.parse(row.payload) as unknown,
+    fromState: row.fromState,
+    toState: row.toState,
+  };
+}
