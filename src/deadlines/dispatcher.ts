@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { CaseflowDb } from '../../db';
 import { deadlines } from '../../db/schema';
 import type { Clock } from '../clock';
@@ -20,6 +21,8 @@ export interface DeadlineJobData {
 export interface DispatcherOptions {
   db: CaseflowDb;
   queue: Queue<DeadlineJobData>;
+  /** A Redis connection to the queue's server, for checking which jobs exist. */
+  redis: Redis;
   clock: Clock;
   /** Wake the worker this long (real ms) before a step is due, so it can fire on a precise local timer. @defaultValue 250 */
   earlyWakeMs?: number;
@@ -74,8 +77,7 @@ export class DeadlineDispatcher {
    * (a past-due one fires at once). Returns how many were missing.
    */
   async reconcile(): Promise<number> {
-    const { db, queue } = this.options;
-    const client = await queue.client;
+    const { db, queue, redis } = this.options;
     let missing = 0;
     let after = '';
     for (;;) {
@@ -87,7 +89,7 @@ export class DeadlineDispatcher {
         .limit(1000)
         .all();
       if (!page.length) break;
-      const pipeline = client.pipeline();
+      const pipeline = redis.pipeline();
       for (const row of page) pipeline.exists(queue.toKey(deadlineJobId(row.id, row.scheduleRev)));
       const results = (await pipeline.exec()) ?? [];
       const lost = page.filter((_, i) => results[i]?.[1] === 0);

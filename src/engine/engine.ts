@@ -69,7 +69,8 @@ export class CaseEngine {
   private readonly definitions: Map<string, CaseDefinition>;
   private readonly statements: Statements;
   private readonly newCaseId: (type: CaseType, now: number) => string;
-  private readonly onDeadlinesChanged: () => void;
+  /** Called after a commit that opened or moved deadlines; the worker runner sets it to nudge its dispatcher. */
+  onDeadlinesChanged: () => void;
 
   constructor(options: EngineOptions) {
     this.db = options.db;

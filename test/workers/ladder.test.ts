@@ -1,0 +1,61 @@
+import { ScaledClock } from '../../src/clock';
+import type { Workers } from '../../workers/runner';
+import { AIRED_AT, criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
+import { deadlineOf, notificationsOf, startTestWorkers, stepsLogged, waitFor } from '../support/workers';
+
+// One case-hour passes per real second: the 20:00 → 21:00 hour takes a second.
+const HOUR_PER_SECOND = 3600;
+
+describe('the deadline worker enforces the plan deadline on real Redis', () => {
+  let fx: EngineFixture;
+  let workers: Workers | undefined;
+  afterEach(async () => {
+    await workers?.close();
+    workers = undefined;
+    fx.cleanup();
+  });
+
+  function setUp() {
+    const clock = new ScaledClock(Date.parse(AIRED_AT), HOUR_PER_SECOND);
+    fx = engineFixture({ clock });
+    return { clock, db: fx.db, engine: fx.engine };
+  }
+
+  it('a rectification plan not submitted by 21:00 is reminded, marked overdue and escalated, in that order', async () => {
+    const { clock, db, engine } = setUp();
+    workers = await startTestWorkers({ db, engine, clock });
+    const caseId = engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
+    engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+
+    const escalated = await waitFor(() => {
+      const row = deadlineOf(db, caseId, 'rectificationPlanDue');
+      return row?.warning === 'red' && row;
+    }, 10_000, 'the red card');
+    expect(escalated).toMatchObject({ status: 'overdue', running: true, escalationLevel: 1, nextFireAt: null });
+    expect(stepsLogged(db, caseId)).toEqual(['remind', 'overdue', 'escalate']);
+    const log = engine.history(caseId).map((e) => e.type);
+    expect(log).toEqual(['CASE_OPENED', 'NOTIFY_UNIT', 'DEADLINE_REMIND', 'DEADLINE_OVERDUE', 'DEADLINE_MISSED', 'DEADLINE_ESCALATE']);
+    const view = engine.getCase(caseId);
+    expect(view.state).toBe('planDue');
+    expect((view.context as { escalationLevel: number }).escalationLevel).toBe(1);
+    const sent = notificationsOf(db, caseId).map((n) => `${n.step}:${n.recipient}:${n.warning}`);
+    expect(sent.sort()).toEqual(
+      ['remind:assignee:blue', 'overdue:assignee:yellow', 'overdue:unitSupervisor:yellow', 'escalate:disciplineCommission:red'].sort(),
+    );
+    // every step fired close to its moment in case time
+    const overdueAt = engine.history(caseId).find((e) => e.type === 'DEADLINE_OVERDUE')?.at ?? '';
+    expect(Date.parse(overdueAt) - Date.parse('2026-11-25T13:00:00Z')).toBeGreaterThanOrEqual(0);
+    expect(clock.now()).toBeGreaterThan(Date.parse('2026-11-25T13:30:00Z'));
+  });
+
+  it('a plan submitted in time closes the deadline as met and nothing more fires', async () => {
+    const { clock, db, engine } = setUp();
+    workers = await startTestWorkers({ db, engine, clock });
+    const caseId = engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
+    engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+    engine.applyEvent(caseId, { type: 'SUBMIT_PLAN', plan: 'A plan', measures: ['a measure'], completionDueAt: '2026-12-31T00:00:00Z' }, liaison);
+    await waitFor(() => clock.now() > Date.parse('2026-11-25T13:45:00Z'), 5000, '21:45');
+    expect(deadlineOf(db, caseId, 'rectificationPlanDue')).toMatchObject({ status: 'met', running: false, warning: 'none' });
+    expect(stepsLogged(db, caseId)).toEqual([]);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * The BullMQ worker that enforces deadlines. A job wakes slightly before a ladder step is due;
+ * the worker then waits on a precise local timer and fires the step in one SQLite transaction
+ * that checks the row, so a step fires exactly once however many jobs or workers wake for it.
+ */
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Clock } from '../src/clock';
+import type { DeadlineJobData } from '../src/deadlines/dispatcher';
+import { fireDeadlineStep, type FireOutcome, type FiringDeps } from '../src/deadlines/firing';
+import type { Logger } from '../src/logger';
+
+export interface DeadlineWorkerOptions extends FiringDeps {
+  connection: ConnectionOptions;
+  queueName: string;
+  prefix: string;
+  /** Jobs handled at once (most of them wait briefly on a timer). @defaultValue 50 */
+  concurrency?: number;
+  /** Longest local wait (real ms) before a job is put back as delayed instead. @defaultValue 2000 */
+  maxLocalWaitMs?: number;
+  logger: Logger;
+  /** Called after each fired step: schedules the next step and sends notifications. */
+  afterFire?: (outcome: Extract<FireOutcome, { kind: 'fired' }>) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the step is due by `clock`, then fires it; returns what happened. */
+export async function processDeadlineJob(
+  options: DeadlineWorkerOptions,
+  job: Pick<Job<DeadlineJobData>, 'data' | 'moveToDelayed'>,
+  token: string | undefined,
+): Promise<FireOutcome> {
+  const maxLocalWaitMs = options.maxLocalWaitMs ?? 2000;
+  const clock: Clock = options.clock;
+  for (;;) {
+    const outcome = fireDeadlineStep(options, job.data.deadlineId, job.data.rev);
+    if (outcome.kind === 'fired') {
+      options.afterFire?.(outcome);
+      return outcome;
+    }
+    if (outcome.kind === 'stale') return outcome;
+    const realWait = Math.ceil(outcome.waitMs / clock.rate);
+    if (realWait > maxLocalWaitMs) {
+      await job.moveToDelayed(Date.now() + realWait - Math.min(250, realWait), token);
+      throw new DelayedError();
+    }
+    await sleep(realWait);
+  }
+}
+
+/** Starts a BullMQ worker on the deadline queue. */
+export function startDeadlineWorker(options: DeadlineWorkerOptions): Worker<DeadlineJobData, FireOutcome> {
+  const worker = new Worker<DeadlineJobData, FireOutcome>(options.queueName, (job, token) => processDeadlineJob(options, job, token), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 50,
+  });
+  worker.on('failed', (job, error) => {
+    options.logger.error('deadline job failed', { jobId: job?.id, error: error.message });
+  });
+  worker.on('error', (error) => options.logger.error('deadline worker error', { error: error.message }));
+  return worker;
+}

@@ -1,0 +1,143 @@
+/**
+ * Sends the notifications ladder steps write, through a pluggable sender: a log line by default,
+ * or a webhook with retries and exponential backoff. A notice is marked sent only after delivery.
+ */
+import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import type { CaseflowDb } from '../db';
+import { notifications, type NotificationRow } from '../db/schema';
+import type { Clock } from '../src/clock';
+import type { Logger } from '../src/logger';
+
+/** Delivers one notification, or throws. */
+export interface NotificationSender {
+  readonly name: string;
+  send(notification: NotificationRow): Promise<void>;
+}
+
+/** Writes each notification as a structured log line. */
+export class LogSender implements NotificationSender {
+  readonly name = 'log';
+  constructor(private readonly logger: Logger) {}
+  send(n: NotificationRow): Promise<void> {
+    this.logger.info('notification', { caseId: n.caseId, recipient: n.recipient, warning: n.warning, subject: n.subject });
+    return Promise.resolve();
+  }
+}
+
+export interface WebhookOptions {
+  url: string;
+  /** Attempts per notification before it is marked failed. @defaultValue 4 */
+  attempts?: number;
+  /** First retry delay in ms, doubled after each failure. @defaultValue 200 */
+  backoffMs?: number;
+  /** Per-request timeout in ms. @defaultValue 5000 */
+  timeoutMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** POSTs each notification as JSON; retries on network errors and 5xx/429 with exponential backoff. */
+export class WebhookSender implements NotificationSender {
+  readonly name = 'webhook';
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  private readonly timeoutMs: number;
+  constructor(private readonly options: WebhookOptions) {
+    this.attempts = options.attempts ?? 4;
+    this.backoffMs = options.backoffMs ?? 200;
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    if (this.attempts < 1) throw new Error('attempts must be at least 1');
+  }
+
+  async send(n: NotificationRow): Promise<void> {
+    const body = JSON.stringify({
+      id: n.id,
+      caseId: n.caseId,
+      deadlineId: n.deadlineId,
+      step: n.step,
+      recipient: n.recipient,
+      warning: n.warning,
+      subject: n.subject,
+      body: n.body,
+    });
+    let lastError = '';
+    for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
+      try {
+        const response = await fetch(this.options.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `caseflow-notification-${n.id}` },
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        if (response.ok) return;
+        lastError = `HTTP ${response.status}`;
+        if (response.status < 500 && response.status !== 429) break;
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+      }
+      if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1));
+    }
+    throw new Error(`webhook ${this.options.url} refused notification ${n.id}: ${lastError}`);
+  }
+}
+
+export interface NotifierOptions {
+  db: CaseflowDb;
+  sender: NotificationSender;
+  clock: Clock;
+  logger: Logger;
+  /** Delivery rounds before a notification is marked failed. @defaultValue 3 */
+  maxRounds?: number;
+}
+
+/** Drains pending notifications through the sender. */
+export class Notifier {
+  private draining: Promise<number> | null = null;
+  constructor(private readonly options: NotifierOptions) {}
+
+  /** Sends every pending notification once; returns how many were delivered. */
+  flush(): Promise<number> {
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  /** Asks for a flush in the background. */
+  nudge(): void {
+    this.flush().catch((error: unknown) => this.options.logger.error('notifier failed', { error: String(error) }));
+  }
+
+  private async drain(): Promise<number> {
+    const { db, sender, clock, logger } = this.options;
+    const maxRounds = this.options.maxRounds ?? 3;
+    let sent = 0;
+    let after = 0;
+    for (;;) {
+      const batch = db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.status, 'pending'), lt(notifications.attempts, maxRounds), gt(notifications.id, after)))
+        .orderBy(asc(notifications.id))
+        .limit(100)
+        .all();
+      if (!batch.length) return sent;
+      for (const n of batch) {
+        after = n.id;
+        try {
+          await sender.send(n);
+          db.update(notifications).set({ status: 'sent', sentAt: clock.now(), attempts: n.attempts + 1 }).where(eq(notifications.id, n.id)).run();
+          sent += 1;
+        } catch (error) {
+          const attempts = n.attempts + 1;
+          const message = error instanceof Error ? error.message : String(error);
+          db.update(notifications)
+            .set({ attempts, lastError: message, status: attempts >= maxRounds ? 'failed' : 'pending' })
+            .where(eq(notifications.id, n.id))
+            .run();
+          logger.warn('notification not delivered', { notificationId: n.id, attempts, error: message });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Runs caseflow's background work in one process: the deadline worker, the outbox dispatcher,
+ * the reconciler (on start and periodically) and the notifier; closes them all gracefully.
+ */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { CaseflowDb } from '../db';
+import type { Clock } from '../src/clock';
+import { DeadlineDispatcher, type DeadlineJobData } from '../src/deadlines/dispatcher';
+import type { CaseEngine } from '../src/engine/engine';
+import type { Logger } from '../src/logger';
+import type { WorkingDayCalendar } from '../src/time';
+import { startDeadlineWorker } from './deadlineWorker';
+import { LogSender, Notifier, type NotificationSender } from './notifier';
+
+/** Settings of the background work; every field has a default fit for one office. */
+export interface WorkerSettings {
+  /** Redis to use. @defaultValue `REDIS_URL`, else redis://127.0.0.1:6379 */
+  redisUrl: string;
+  /** Key prefix of every BullMQ key. @defaultValue `CASEFLOW_QUEUE_PREFIX`, else `caseflow` */
+  prefix: string;
+  /** Name of the deadline queue. @defaultValue `deadlines` */
+  queueName: string;
+  /** Deadline jobs handled at once. @defaultValue `CASEFLOW_WORKER_CONCURRENCY`, else 50 */
+  concurrency: number;
+  /** How often the outbox is retried (ms), e.g. after Redis was down. @defaultValue 2000 */
+  dispatchIntervalMs: number;
+  /** How often every pending deadline is checked against Redis (ms). @defaultValue 60000 */
+  reconcileIntervalMs: number;
+  /** Early wake-up before a step (real ms), so it fires on a precise local timer. @defaultValue 250 */
+  earlyWakeMs: number;
+}
+
+/** Reads settings from the environment, with defaults. */
+export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
+  const concurrency = Number.parseInt(env.CASEFLOW_WORKER_CONCURRENCY ?? '50', 10);
+  if (!(concurrency > 0)) throw new Error(`CASEFLOW_WORKER_CONCURRENCY must be a positive whole number, got "${env.CASEFLOW_WORKER_CONCURRENCY}"`);
+  return {
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    prefix: env.CASEFLOW_QUEUE_PREFIX ?? 'caseflow',
+    queueName: 'deadlines',
+    concurrency,
+    dispatchIntervalMs: 2000,
+    reconcileIntervalMs: 60_000,
+    earlyWakeMs: 250,
+    ...overrides,
+  };
+}
+
+export interface RunnerDeps {
+  db: CaseflowDb;
+  engine: CaseEngine;
+  clock: Clock;
+  calendar: WorkingDayCalendar;
+  logger: Logger;
+  sender?: NotificationSender;
+  /** Run the deadline worker in this process. @defaultValue true (false: only dispatch, as the CLI does) */
+  consume?: boolean;
+}
+
+export interface Workers {
+  dispatcher: DeadlineDispatcher;
+  notifier: Notifier;
+  queue: Queue<DeadlineJobData>;
+  /** Stops taking jobs, lets in-flight ones finish, and closes every connection. */
+  close(): Promise<void>;
+}
+
+/** Connects to Redis and starts the deadline machinery. */
+export async function startWorkers(settings: WorkerSettings, deps: RunnerDeps): Promise<Workers> {
+  const { logger } = deps;
+  // Commands fail fast while Redis is away; the outbox keeps every wake-up until it is back.
+  const queueRedis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  queueRedis.on('error', (error: Error) => logger.warn('redis (queue) unavailable', { error: error.message }));
+  await queueRedis.connect().catch((error: Error) => logger.warn('redis not reachable yet', { error: error.message }));
+  const queue = new Queue<DeadlineJobData>(settings.queueName, { connection: queueRedis, prefix: settings.prefix });
+  queue.on('error', (error: Error) => logger.warn('deadline queue error', { error: error.message }));
+  const dispatcher = new DeadlineDispatcher({
+    db: deps.db,
+    queue,
+    redis: queueRedis,
+    clock: deps.clock,
+    earlyWakeMs: settings.earlyWakeMs,
+    onError: (error) => logger.warn('deadlines not scheduled yet; will retry', { error: String(error) }),
+  });
+  const notifier = new Notifier({ db: deps.db, sender: deps.sender ?? new LogSender(logger), clock: deps.clock, logger });
+
+  const worker =
+    deps.consume === false
+      ? null
+      : startDeadlineWorker({
+          db: deps.db,
+          engine: deps.engine,
+          clock: deps.clock,
+          calendar: deps.calendar,
+          connection: { url: settings.redisUrl, maxRetriesPerRequest: null },
+          queueName: settings.queueName,
+          prefix: settings.prefix,
+          concurrency: settings.concurrency,
+          logger,
+          afterFire: (outcome) => {
+            logger.info('deadline step fired', { caseId: outcome.caseId, deadlineId: outcome.deadlineId, step: outcome.step, warning: outcome.warning });
+            dispatcher.nudge();
+            notifier.nudge();
+          },
+        });
+
+  // Deadlines a caseworker's transition opens are handed to BullMQ right after the commit.
+  deps.engine.onDeadlinesChanged = () => dispatcher.nudge();
+
+  const reconcile = () =>
+    dispatcher
+      .reconcile()
+      .then((missing) => missing && logger.warn('rescheduled deadlines Redis had lost', { missing }))
+      .catch((error: unknown) => logger.warn('reconcile failed; will retry', { error: String(error) }));
+  await reconcile();
+  notifier.nudge();
+  const timers = [
+    setInterval(() => dispatcher.nudge(), settings.dispatchIntervalMs),
+    setInterval(() => void reconcile(), settings.reconcileIntervalMs),
+    setInterval(() => notifier.nudge(), settings.dispatchIntervalMs),
+  ];
+  for (const t of timers) t.unref();
+
+  return {
+    dispatcher,
+    notifier,
+    queue,
+    close: async () => {
+      for (const t of timers) clearInterval(t);
+      if (worker) await worker.close();
+      await dispatcher.dispatchPending().catch(() => 0);
+      await notifier.flush().catch(() => 0);
+      await queue.close();
+      queueRedis.disconnect();
+    },
+  };
+}
