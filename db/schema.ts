@@ -26,7 +26,7 @@ export const cases = sqliteTable(
     closedAt: integer('closed_at'),
   },
   (t) => [
-    index('cases_type_state').on(t.type, t.state),
+    index('cases_status_type_state').on(t.status, t.type, t.state),
     index('cases_unit_type').on(t.unit, t.type),
     index('cases_assignee').on(t.assignee),
     index('cases_subject').on(t.subjectId),
@@ -103,9 +103,33 @@ export const deadlines = sqliteTable(
     index('deadlines_next_fire')
       .on(t.nextFireAt)
       .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL`),
+    index('deadlines_closed').on(t.closedAt, t.unit).where(sql`${t.running} = 0`),
     index('deadlines_outbox')
       .on(t.id)
       .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL AND ${t.dispatchedRev} IS NOT ${t.scheduleRev}`),
+  ],
+);
+
+/** A coloured warning card issued to a unit when a ladder step fires: what supervisors count. */
+export const warningCards = sqliteTable(
+  'warning_cards',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deadlineId: text('deadline_id')
+      .notNull()
+      .references(() => deadlines.id),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    unit: text('unit'),
+    warning: text('warning', { enum: ['blue', 'yellow', 'red'] }).notNull(),
+    step: text('step').notNull(),
+    issuedAt: integer('issued_at').notNull(),
+  },
+  (t) => [
+    index('warning_cards_unit_issued').on(t.unit, t.issuedAt),
+    index('warning_cards_issued').on(t.issuedAt, t.warning),
+    uniqueIndex('warning_cards_step').on(t.deadlineId, t.step),
   ],
 );
 
@@ -152,3 +176,4 @@ export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 export type DeadlineRow = typeof deadlines.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
+export type WarningCardRow = typeof warningCards.$inferSelect;

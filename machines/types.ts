@@ -48,8 +48,11 @@ export type EventCatalog = Record<string, EventSpec>;
 
 /** The machine event union derived from a catalogue: `{ type, actor, at, ...payload }`. */
 export type EventsOf<C extends EventCatalog> = {
-  [K in keyof C & string]: { type: K } & EventEnvelope & z.infer<C[K]['payload']>;
+  [K in keyof C & string]: { type: K } & EventEnvelope & PayloadFields<z.infer<C[K]['payload']>>;
 }[keyof C & string];
+
+/** A payload's fields; an empty payload adds none (zod infers `Record<string, never>` for it). */
+type PayloadFields<P> = keyof P extends never ? unknown : P;
 
 /** How long a deadline runs from its base moment. */
 export type DeadlineLimit =
@@ -99,6 +102,8 @@ export interface DeadlineSpec {
 /** What a state's `meta` says: a description and the time limits that run while in it. */
 export interface StateMeta {
   description: string;
+  /** What a reporter may see of this state (clues only): never the internal state. */
+  reporterStatus?: string;
   deadlines?: readonly DeadlineSpec[];
 }
 

@@ -32,7 +32,7 @@ CREATE TABLE `cases` (
 	`closed_at` integer
 );
 --> statement-breakpoint
-CREATE INDEX `cases_type_state` ON `cases` (`type`,`state`);--> statement-breakpoint
+CREATE INDEX `cases_status_type_state` ON `cases` (`status`,`type`,`state`);--> statement-breakpoint
 CREATE INDEX `cases_unit_type` ON `cases` (`unit`,`type`);--> statement-breakpoint
 CREATE INDEX `cases_assignee` ON `cases` (`assignee`);--> statement-breakpoint
 CREATE INDEX `cases_subject` ON `cases` (`subject_id`);--> statement-breakpoint
@@ -70,6 +70,7 @@ CREATE INDEX `deadlines_case` ON `deadlines` (`case_id`,`running`);--> statement
 CREATE INDEX `deadlines_status_due` ON `deadlines` (`status`,`due_at`);--> statement-breakpoint
 CREATE INDEX `deadlines_unit_status_due` ON `deadlines` (`unit`,`status`,`due_at`);--> statement-breakpoint
 CREATE INDEX `deadlines_next_fire` ON `deadlines` (`next_fire_at`) WHERE "deadlines"."running" = 1 AND "deadlines"."next_fire_at" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `deadlines_closed` ON `deadlines` (`closed_at`,`unit`) WHERE "deadlines"."running" = 0;--> statement-breakpoint
 CREATE INDEX `deadlines_outbox` ON `deadlines` (`id`) WHERE "deadlines"."running" = 1 AND "deadlines"."next_fire_at" IS NOT NULL AND "deadlines"."dispatched_rev" IS NOT "deadlines"."schedule_rev";--> statement-breakpoint
 CREATE TABLE `notifications` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -98,3 +99,19 @@ CREATE TABLE `reporter_identities` (
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`case_id`) REFERENCES `cases`(`id`) ON UPDATE no action ON DELETE no action
 );
+--> statement-breakpoint
+CREATE TABLE `warning_cards` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`deadline_id` text NOT NULL,
+	`case_id` text NOT NULL,
+	`unit` text,
+	`warning` text NOT NULL,
+	`step` text NOT NULL,
+	`issued_at` integer NOT NULL,
+	FOREIGN KEY (`deadline_id`) REFERENCES `deadlines`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`case_id`) REFERENCES `cases`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `warning_cards_unit_issued` ON `warning_cards` (`unit`,`issued_at`);--> statement-breakpoint
+CREATE INDEX `warning_cards_issued` ON `warning_cards` (`issued_at`,`warning`);--> statement-breakpoint
+CREATE UNIQUE INDEX `warning_cards_step` ON `warning_cards` (`deadline_id`,`step`);

@@ -5,7 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { CaseflowDb } from '../../db';
-import { cases, caseEvents, deadlines, notifications, type DeadlineRow } from '../../db/schema';
+import { cases, caseEvents, deadlines, notifications, warningCards, type DeadlineRow } from '../../db/schema';
 import type { Actor, DeadlineSpec, EscalationStep, WarningLevel } from '../../machines/types';
 import type { Clock } from '../clock';
 import type { CaseEngine } from '../engine/engine';
@@ -102,6 +102,10 @@ function recordStep(db: CaseflowDb, row: DeadlineRow, step: EscalationStep, now:
       fromState: null,
       toState: null,
     })
+    .run();
+  db.insert(warningCards)
+    .values({ deadlineId: row.id, caseId: row.caseId, unit: row.unit, warning: step.warning, step: step.name, issuedAt: now })
+    .onConflictDoNothing()
     .run();
   const due = new Date(row.dueAt).toISOString();
   for (const recipient of step.notify) {

@@ -104,19 +104,23 @@ export function guardLeaves(guard: unknown): { name: string; params?: unknown }[
 }
 
 /**
- * The named guards that refused `event` in this snapshot: every leaf guard of every candidate
- * transition for the event that evaluates false.
+ * The named guards that refused `event` in this snapshot. Of the candidate transitions for the
+ * event, the closest one (fewest failing leaf guards) names the rules: so a branch chosen by a
+ * selector guard (`routeIs`) reports the rule that stopped it, not the selectors of other branches.
  */
 export function refusingGuards(definition: CaseDefinition, snapshot: AnyMachineSnapshot, event: EventObject): string[] {
   const impls = definition.machine.implementations.guards as Record<string, GuardImpl | undefined>;
-  const refused = new Set<string>();
+  let closest: string[] | null = null;
   for (const node of nodesOf(snapshot)) {
     for (const candidate of node.transitions.get(event.type) ?? []) {
-      for (const leaf of guardLeaves(candidate.guard as GuardRef | undefined)) {
-        const impl = impls[leaf.name];
-        if (impl && !impl({ context: snapshot.context as unknown, event }, leaf.params)) refused.add(leaf.name);
-      }
+      const failing = guardLeaves(candidate.guard as GuardRef | undefined)
+        .filter((leaf) => {
+          const impl = impls[leaf.name];
+          return impl !== undefined && !impl({ context: snapshot.context as unknown, event }, leaf.params);
+        })
+        .map((leaf) => leaf.name);
+      if (failing.length && (closest === null || failing.length < closest.length)) closest = failing;
     }
   }
-  return [...refused];
+  return [...new Set(closest ?? [])];
 }
