@@ -43,3 +43,28 @@ export function standardLadder(options: StandardLadderOptions = {}): EscalationS
 
 /** The event a worker sends into a machine when a deadline with a `missedEvent` passes. */
 export const DEADLINE_MISSED = 'DEADLINE_MISSED';
+
+/** Options of a period's ladder. */
+export interface PeriodLadderOptions {
+  /** Machine event sent when the period ends, so the case records it. */
+  endEvent?: string;
+  /** Who is told the period ended. @defaultValue ['assignee'] */
+  notify?: readonly Recipient[];
+  /** If the case is still in the state this long after the end, a yellow card follows. */
+  followUp?: StepTiming;
+}
+
+/** The ladder of a minimum period: its end is announced (no card); a follow-up card if nobody acts. */
+export function periodLadder(options: PeriodLadderOptions = {}): EscalationStep[] {
+  const notify = options.notify ?? ['assignee'];
+  const steps: EscalationStep[] = [
+    {
+      name: 'periodEnded',
+      timing: { kind: 'afterDue', minutes: 0 },
+      notify,
+      ...(options.endEvent ? { sendsEvent: options.endEvent } : {}),
+    },
+  ];
+  if (options.followUp) steps.push({ name: 'followUp', timing: options.followUp, warning: 'yellow', notify });
+  return steps;
+}

@@ -12,6 +12,16 @@ import { DEFAULT_TIME_ZONE } from './types';
 /** Escalation level at which a failed assessment ends in escalation instead of another round. */
 export const MAX_ESCALATION_LEVEL = 3;
 
+/** True for a time zone the runtime knows (an IANA name such as `Asia/Shanghai`). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const rectificationInput = z.strictObject({
   unit: text('the criticized unit'),
   report: text('the title of the criticism report'),
@@ -19,7 +29,11 @@ export const rectificationInput = z.strictObject({
   airedAt: isoDateTime('when the criticism was aired'),
   /** Minutes from airing until the plan is due. Default 60: aired at 20:00, plan due at 21:00. */
   planDueMinutes: z.number().int().positive().max(7 * 24 * 60).default(60),
-  timeZone: z.string().min(1).default(DEFAULT_TIME_ZONE),
+  timeZone: z
+    .string()
+    .min(1)
+    .refine(isTimeZone, { error: 'the time zone must be an IANA zone such as Asia/Shanghai' })
+    .default(DEFAULT_TIME_ZONE),
   sourceCaseId: z.string().min(1).optional(),
 });
 export type RectificationInput = z.infer<typeof rectificationInput>;
@@ -109,14 +123,26 @@ const planDue: StateMeta = {
     {
       kind: 'rectificationPlanDue',
       basis: 'A unit criticized on air submits its rectification plan within the hour (aired 20:00, plan due 21:00)',
-      from: { contextField: 'planDueAt' },
-      limit: { kind: 'duration', minutes: 0 },
+      from: { contextField: 'airedAt' },
+      limit: { kind: 'until', contextField: 'planDueAt' },
       ladder: standardLadder({ missedEvent: DEADLINE_MISSED, grace: { kind: 'afterDue', minutes: 30 } }),
     },
   ],
 };
 
 const addMinutes = (iso: string, minutes: number): string => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+/** Everyone who acted for the criticized unit: its named liaison, the plan's submitter and every progress reporter. */
+const unitSide = (context: RectificationContext): Set<string> => {
+  const ids = new Set<string>(context.progress.map((p) => p.by));
+  if (context.liaisonId) ids.add(context.liaisonId);
+  if (context.plan) ids.add(context.plan.submittedBy);
+  return ids;
+};
+
+/** The completion date an event proposes, in milliseconds, or NaN when it carries none. */
+const completionOf = (event: object): number =>
+  'completionDueAt' in event && typeof event.completionDueAt === 'string' ? Date.parse(event.completionDueAt) : NaN;
 
 const machine = setup({
   types: {
@@ -126,9 +152,9 @@ const machine = setup({
   },
   guards: {
     hasReason,
-    notOwnCase: ({ context, event }) => event.actor.id !== context.liaisonId,
-    completionAfterAiring: ({ context, event }) =>
-      'completionDueAt' in event && Date.parse(event.completionDueAt) > Date.parse(context.airedAt),
+    notOwnCase: ({ context, event }) => !unitSide(context).has(event.actor.id),
+    completionAfterAiring: ({ context, event }) => completionOf(event) > Date.parse(context.airedAt),
+    completionInFuture: ({ event }) => completionOf(event) > Date.parse(event.at),
     escalationLimitReached: ({ context }) => context.escalationLevel + 1 >= MAX_ESCALATION_LEVEL,
   },
   actions: {
@@ -198,7 +224,7 @@ const machine = setup({
     planDue: {
       meta: planDue,
       on: {
-        SUBMIT_PLAN: { target: 'planReview', guard: 'completionAfterAiring', actions: 'recordPlan' },
+        SUBMIT_PLAN: { target: 'planReview', guard: and(['completionAfterAiring', 'completionInFuture']), actions: 'recordPlan' },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
         ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
       },
@@ -233,8 +259,9 @@ const machine = setup({
         ],
       } satisfies StateMeta,
       on: {
-        SUBMIT_PLAN: { target: 'planReview', guard: 'completionAfterAiring', actions: 'recordPlan' },
+        SUBMIT_PLAN: { target: 'planReview', guard: and(['completionAfterAiring', 'completionInFuture']), actions: 'recordPlan' },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
+        ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
       },
     },
     inProgress: {
@@ -244,8 +271,7 @@ const machine = setup({
           {
             kind: 'rectificationCompletionDue',
             basis: 'The plan is carried out by the completion date it sets',
-            from: { contextField: 'completionDueAt' },
-            limit: { kind: 'duration', minutes: 0 },
+            limit: { kind: 'until', contextField: 'completionDueAt' },
             ladder: standardLadder({ missedEvent: DEADLINE_MISSED, grace: { kind: 'afterDueWorkingDays', days: 1 } }),
           },
         ],
@@ -273,7 +299,11 @@ const machine = setup({
         ASSESS_PASSED: { target: 'closed', guard: and(['notOwnCase', 'hasReason']), actions: 'recordOutcome' },
         ASSESS_FAILED: [
           { target: 'escalated', guard: and(['hasReason', 'escalationLimitReached']), actions: ['raiseEscalation', 'recordOutcome'] },
-          { target: 'inProgress', guard: 'hasReason', actions: ['raiseEscalation', 'recordReason'] },
+          {
+            target: 'inProgress',
+            guard: and(['hasReason', 'completionAfterAiring', 'completionInFuture']),
+            actions: ['raiseEscalation', 'recordReason'],
+          },
         ],
       },
     },
@@ -299,8 +329,10 @@ export const rectification: CaseDefinition<typeof machine, typeof rectificationE
   createRoles: ['supervisor', 'intakeClerk', 'system'],
   guardRules: {
     hasReason: 'A decision needs a reason',
-    notOwnCase: 'Nobody may assess their own unit’s rectification',
+    notOwnCase:
+      'Nobody may accept or assess a rectification they acted in for the unit (as its liaison, the plan’s submitter or a progress reporter)',
     completionAfterAiring: 'The completion date must be after the criticism was aired',
+    completionInFuture: 'The completion date must be later than the moment it is set',
     escalationLimitReached: `A failed assessment escalates the case once the escalation level reaches ${MAX_ESCALATION_LEVEL}`,
   },
   index: (context: unknown): CaseIndexFields => {

@@ -79,7 +79,8 @@ export type StepTiming =
 export interface EscalationStep {
   name: string;
   timing: StepTiming;
-  warning: WarningLevel;
+  /** The card this step issues to the unit; a step without one (a period's end) issues none. */
+  warning?: WarningLevel;
   notify: readonly Recipient[];
   /** The step marks the deadline overdue (the due-time step). */
   marksOverdue?: boolean;
@@ -95,7 +96,13 @@ export interface DeadlineSpec {
   basis: string;
   /** The base moment: a context field holding an ISO time, or the moment the state was entered. */
   from?: { contextField: string };
-  limit: DeadlineLimit;
+  /** How long it runs, or `until` a due moment the case itself holds (e.g. the plan's completion date). */
+  limit: DeadlineLimit | { kind: 'until'; contextField: string };
+  /**
+   * A minimum period (public notice, probation) rather than a limit: its end is expected, not
+   * missed, so leaving the state after it counts as met and its end step issues no card.
+   */
+  period?: boolean;
   ladder: readonly EscalationStep[];
 }
 

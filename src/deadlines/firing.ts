@@ -17,11 +17,11 @@ import { stepMoment } from './ladder';
 export const DEADLINE_WORKER: Actor = { id: 'deadline-worker', role: 'system' };
 
 const WARNING_ORDER: readonly (WarningLevel | 'none')[] = ['none', 'blue', 'yellow', 'red'];
-const higher = (a: WarningLevel | 'none', b: WarningLevel): WarningLevel | 'none' =>
-  WARNING_ORDER.indexOf(b) > WARNING_ORDER.indexOf(a) ? b : a;
+const higher = (a: WarningLevel | 'none', b: WarningLevel | undefined): WarningLevel | 'none' =>
+  b !== undefined && WARNING_ORDER.indexOf(b) > WARNING_ORDER.indexOf(a) ? b : a;
 
 export type FireOutcome =
-  | { kind: 'fired'; caseId: string; deadlineId: string; step: string; warning: WarningLevel; firedAt: number; latenessMs: number; nextFireAt: number | null }
+  | { kind: 'fired'; caseId: string; deadlineId: string; step: string; warning: WarningLevel | null; firedAt: number; latenessMs: number; nextFireAt: number | null }
   /** The deadline moved on (met, cancelled, suspended, extended or this step already fired): nothing to do. */
   | { kind: 'stale' }
   /** Woken before the step's moment: wait `waitMs` (case time) and try again. */
@@ -68,7 +68,7 @@ export function fireDeadlineStep(deps: FiringDeps, deadlineId: string, rev: numb
         caseId: row.caseId,
         deadlineId: row.id,
         step: step.name,
-        warning: step.warning,
+        warning: step.warning ?? null,
         firedAt: now,
         latenessMs: now - row.nextFireAt,
         nextFireAt,
@@ -103,10 +103,12 @@ function recordStep(db: CaseflowDb, row: DeadlineRow, step: EscalationStep, now:
       toState: null,
     })
     .run();
-  db.insert(warningCards)
-    .values({ deadlineId: row.id, caseId: row.caseId, unit: row.unit, warning: step.warning, step: step.name, issuedAt: now })
-    .onConflictDoNothing()
-    .run();
+  if (step.warning) {
+    db.insert(warningCards)
+      .values({ deadlineId: row.id, caseId: row.caseId, unit: row.unit, warning: step.warning, step: step.name, issuedAt: now })
+      .onConflictDoNothing()
+      .run();
+  }
   const due = new Date(row.dueAt).toISOString();
   for (const recipient of step.notify) {
     db.insert(notifications)
@@ -115,8 +117,8 @@ function recordStep(db: CaseflowDb, row: DeadlineRow, step: EscalationStep, now:
         deadlineId: row.id,
         step: step.name,
         recipient,
-        warning: step.warning,
-        subject: `[${step.warning}] ${row.kind} of case ${row.caseId}: ${step.name}`,
+        warning: step.warning ?? null,
+        subject: `[${step.warning ?? 'notice'}] ${row.kind} of case ${row.caseId}: ${step.name}`,
         body: `${row.basis}. Due ${due}${row.unit ? `, unit ${row.unit}` : ''}.`,
         status: 'pending',
         attempts: 0,

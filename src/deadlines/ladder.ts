@@ -13,8 +13,17 @@ export interface LadderInput {
   timeZone: string;
 }
 
-/** The due moment of a deadline declared by `spec`, counted from `baseAt`. */
-export function dueMoment(spec: DeadlineSpec, baseAt: number, timeZone: string, calendar: WorkingDayCalendar): number {
+/** The moment held in an ISO date-time field of the case context. */
+export function contextMoment(context: unknown, field: string): number {
+  const value = (context as Record<string, unknown>)[field];
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new Error(`deadline field "${field}" holds no date-time (${String(value)})`);
+  return ms;
+}
+
+/** The due moment of a deadline declared by `spec`, counted from `baseAt` (or read from the context). */
+export function dueMoment(spec: DeadlineSpec, baseAt: number, timeZone: string, calendar: WorkingDayCalendar, context: unknown): number {
+  if (spec.limit.kind === 'until') return Math.max(baseAt, contextMoment(context, spec.limit.contextField));
   return computeDueAt(spec.limit, baseAt, timeZone, calendar);
 }
 

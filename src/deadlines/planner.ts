@@ -3,11 +3,11 @@
  * leaving it closes them as met or overdue, with the lateness stored.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { CaseDefinition } from '../../machines/types';
+import type { CaseDefinition, DeadlineSpec } from '../../machines/types';
 import type { Statements } from '../engine/store';
 import { activeStateIds, deadlinesOfState } from '../engine/machineRuntime';
 import type { WorkingDayCalendar } from '../time';
-import { dueMoment, stepMoment } from './ladder';
+import { contextMoment, dueMoment, stepMoment } from './ladder';
 
 /** What opening deadlines needs to know about the case and the moment. */
 export interface DeadlinePlanContext {
@@ -22,14 +22,6 @@ export interface DeadlinePlanContext {
   now: number;
 }
 
-/** The base moment of a deadline: a context field holding an ISO time, or now. */
-function baseMoment(context: unknown, field: string | undefined, now: number): number {
-  if (!field) return now;
-  const value = (context as Record<string, unknown>)[field];
-  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw new Error(`deadline base field "${field}" holds no date-time (${String(value)})`);
-  return ms;
-}
 
 /** Opens a deadline row for each deadline declared by a state active in `after` but not in `wasActive`. */
 export function openEnteredDeadlines(plan: DeadlinePlanContext, wasActive: ReadonlySet<string>, after: AnyMachineSnapshot): number {
@@ -37,8 +29,8 @@ export function openEnteredDeadlines(plan: DeadlinePlanContext, wasActive: Reado
   for (const stateId of activeStateIds(after)) {
     if (wasActive.has(stateId)) continue;
     for (const spec of deadlinesOfState(plan.definition, stateId)) {
-      const baseAt = baseMoment(after.context, spec.from?.contextField, plan.now);
-      const dueAt = dueMoment(spec, baseAt, plan.timeZone, plan.calendar);
+      const baseAt = spec.from ? contextMoment(after.context, spec.from.contextField) : plan.now;
+      const dueAt = dueMoment(spec, baseAt, plan.timeZone, plan.calendar, after.context);
       const nextFireAt = stepMoment({ spec, baseAt, dueAt, timeZone: plan.timeZone }, 0, plan.calendar);
       plan.statements.insertDeadline.run({
         id: `${plan.caseId}~${spec.kind}~${plan.version}`,
@@ -66,7 +58,8 @@ export function closeLeftDeadlines(statements: Statements, caseId: string, still
   let closed = 0;
   for (const row of statements.runningDeadlines.all({ caseId })) {
     if (stillActive.has(row.stateId)) continue;
-    const late = row.status === 'overdue' || now > row.dueAt;
+    const period = (JSON.parse(row.spec) as DeadlineSpec).period === true;
+    const late = !period && (row.status === 'overdue' || now > row.dueAt);
     statements.closeDeadline.run({ id: row.id, status: late ? 'overdue' : 'met', closedAt: now, latenessMs: now - row.dueAt });
     closed += 1;
   }

@@ -1,0 +1,506 @@
+/**
+ * A clue about a "lying flat" official, handled as discipline-inspection practice handles problem clues:
+ * registration, acceptance, a disposal decided collectively, verification, a joint conference of the
+ * Organization Department and the Discipline Inspection Commission, then a decision — or the clue is
+ * set aside, closed with no case to answer, or declared out of scope.
+ * A named reporter's identity is never part of the case: the engine keeps it apart.
+ */
+import { and, assign, setup } from 'xstate';
+import { z } from 'zod';
+import { standardLadder } from './deadlines';
+import { hasReason, reason, reasonOf, text } from './payloads';
+import { rectificationInput, type RectificationInput } from './rectification';
+import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, StateMeta } from './types';
+
+/** The ten published aspects of "lying flat" a clue can report. */
+export const CLUE_ASPECTS = [
+  'goingThroughMotions',
+  'ignorantOfOwnWork',
+  'shirkingAndPassingTheBuck',
+  'performingForShow',
+  'slowResponseToPublic',
+  'afraidToTakeResponsibility',
+  'waitingForInstructions',
+  'draggingFeet',
+  'absentInSpirit',
+  'concealingProblems',
+] as const;
+export type ClueAspect = (typeof CLUE_ASPECTS)[number];
+
+/** What each aspect means, in the words of the published list. */
+export const clueAspectTitles: Readonly<Record<ClueAspect, string>> = {
+  goingThroughMotions: 'Content with going through the motions ("I worked, I passed; I attended, I am satisfied")',
+  ignorantOfOwnWork: 'Cannot answer any question about their own work',
+  shirkingAndPassingTheBuck: 'Shirking and passing the buck',
+  performingForShow: '"Performing" work for show instead of doing it',
+  slowResponseToPublic: 'Slow or no response to the public’s needs',
+  afraidToTakeResponsibility: 'Afraid to take responsibility: avoids decisions for fear of mistakes',
+  waitingForInstructions: 'Waits, relies and asks: acts only when instructed',
+  draggingFeet: 'Drags their feet: tasks left late or unfinished',
+  absentInSpirit: 'At the post but absent in spirit',
+  concealingProblems: 'Conceals problems and reports only good news',
+};
+
+/** How a clue reached the office. */
+export const CLUE_CHANNELS = ['hotline', 'form', 'letter', 'visit', 'unitReferral'] as const;
+
+/** The disposal routes a collective review can choose (谈话函询, 初步核实, 暂存待查, 予以了结). */
+export const DISPOSAL_ROUTES = ['talkOrWrittenInquiry', 'preliminaryVerification', 'setAsidePendingChecks', 'closedNoCase'] as const;
+export type DisposalRoute = (typeof DISPOSAL_ROUTES)[number];
+
+/** What a joint conference can decide. */
+export const DECISION_OUTCOMES = ['dismissed', 'admonished', 'rectificationOrdered', 'adjusted', 'referredToDiscipline'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** How a clue ended: a conference decision, or an earlier end. */
+export type ClueResult = DecisionOutcome | 'outOfScope' | 'closedNoCase';
+
+/** Minutes the unit of an official ordered to rectify gets to submit its plan: one week. */
+export const RECTIFICATION_PLAN_DUE_MINUTES = 7 * 24 * 60;
+
+const aspect = z.enum(CLUE_ASPECTS, { error: `the aspect must be one of: ${CLUE_ASPECTS.join(', ')}` });
+const outcome = z.enum(DECISION_OUTCOMES, { error: `the outcome must be one of: ${DECISION_OUTCOMES.join(', ')}` });
+
+export const clueInput = z.strictObject({
+  aspect,
+  summary: text('the summary of the clue'),
+  channel: z.enum(CLUE_CHANNELS, { error: `the channel must be one of: ${CLUE_CHANNELS.join(', ')}` }),
+  anonymous: z.boolean({ error: 'anonymous must be true or false' }),
+  subject: z.strictObject({
+    officialId: text('the id of the official reported'),
+    name: text('the name of the official reported'),
+    post: text('the post of the official reported'),
+    unit: text('the unit of the official reported'),
+  }),
+  /** The handling unit. Defaults to the unit of the official reported. */
+  unit: text('the handling unit').optional(),
+  /** The same rule as a rectification's zone, so that a linked rectification accepts it. */
+  timeZone: rectificationInput.shape.timeZone,
+});
+export type ClueInput = z.infer<typeof clueInput>;
+
+export const clueEvents = {
+  REGISTER: {
+    summary: 'Register the clue: give it a number in the ledger and name its handler',
+    roles: ['intakeClerk'],
+    payload: z.strictObject({
+      clueNumber: z
+        .string({ error: 'the clue number must be text' })
+        .trim()
+        .regex(/^[A-Z]{1,8}-\d{4}-\d{1,8}$/, 'the clue number must look like XS-2026-0001'),
+      handlerId: text('the handler'),
+    }),
+  },
+  ACCEPT: {
+    summary: 'Accept the clue for handling, correcting its aspect if it was misclassified',
+    roles: ['intakeClerk', 'conferenceChair'],
+    payload: z.strictObject({ aspect: aspect.optional() }),
+  },
+  DECLARE_OUT_OF_SCOPE: {
+    summary: 'Declare the clue out of scope, forwarding it to the body it belongs to if any',
+    roles: ['intakeClerk', 'conferenceChair'],
+    payload: z.strictObject({ reason, forwardedTo: text('the body the clue is forwarded to').optional() }),
+  },
+  CHOOSE_DISPOSAL: {
+    summary: 'Record the disposal route the collective review chose',
+    roles: ['conferenceChair'],
+    payload: z.strictObject({
+      route: z.enum(DISPOSAL_ROUTES, { error: `the route must be one of: ${DISPOSAL_ROUTES.join(', ')}` }),
+      reason,
+    }),
+  },
+  ASSIGN_VERIFIER: {
+    summary: 'Name the verifier who checks the facts',
+    roles: ['intakeClerk', 'conferenceChair'],
+    payload: z.strictObject({ verifierId: text('the verifier') }),
+  },
+  RECORD_FINDINGS: {
+    summary: 'Record the findings of the talk, written inquiry or verification',
+    roles: ['verifier'],
+    payload: z.strictObject({ findings: text('the findings') }),
+  },
+  SET_ASIDE: {
+    summary: 'Set the clue aside pending later checks: the problem cannot be fully ruled out',
+    roles: ['conferenceChair'],
+    payload: z.strictObject({ reason }),
+  },
+  NEW_EVIDENCE: {
+    summary: 'New evidence arrived: verify the set-aside clue again',
+    roles: ['intakeClerk', 'verifier', 'system'],
+    payload: z.strictObject({ evidence: text('the new evidence') }),
+  },
+  SUBMIT_TO_CONFERENCE: {
+    summary: 'Submit the findings to the joint conference',
+    roles: ['verifier', 'conferenceChair'],
+    // Not `{}`: an empty strict object infers `Record<string, never>`, which erases the event envelope in EventsOf.
+    payload: z.strictObject({ note: text('the covering note').optional() }),
+  },
+  RECORD_OD_VIEW: {
+    summary: 'Record the Organization Department’s view and recommended outcome',
+    roles: ['organizationDepartment'],
+    payload: z.strictObject({ view: text('the view'), recommendedOutcome: outcome }),
+  },
+  RECORD_DIC_VIEW: {
+    summary: 'Record the Discipline Inspection Commission’s view and recommended outcome',
+    roles: ['disciplineCommission'],
+    payload: z.strictObject({ view: text('the view'), recommendedOutcome: outcome }),
+  },
+  DECIDE: {
+    summary: 'Record the joint conference’s decision',
+    roles: ['conferenceChair'],
+    payload: z.strictObject({ outcome, reason }),
+  },
+  CLOSE: {
+    summary: 'Close the clue once its decision is carried out',
+    roles: ['intakeClerk', 'conferenceChair'],
+    payload: z.strictObject({ note: text('the closing note').optional() }),
+  },
+} as const;
+
+export type ClueEvent = EventsOf<typeof clueEvents>;
+
+/** A department's view at the joint conference. */
+export interface ConferenceView {
+  text: string;
+  recommendedOutcome: DecisionOutcome;
+  by: string;
+  at: string;
+}
+
+export interface ClueContext {
+  caseId: string;
+  openedAt: string;
+  openedBy: Actor;
+  timeZone: string;
+  aspect: ClueAspect;
+  summary: string;
+  channel: (typeof CLUE_CHANNELS)[number];
+  anonymous: boolean;
+  subject: { officialId: string; name: string; post: string; unit: string };
+  unit: string;
+  clueNumber: string | null;
+  handlerId: string | null;
+  registeredAt: string | null;
+  acceptance: { by: string; at: string } | null;
+  disposal: { route: DisposalRoute; reason: string; by: string; at: string } | null;
+  verifierId: string | null;
+  findings: { text: string; by: string; at: string } | null;
+  /** Findings of earlier verification rounds, before the clue was set aside. */
+  earlierFindings: { text: string; by: string; at: string }[];
+  setAsides: { reason: string; by: string; at: string }[];
+  evidence: { text: string; by: string; at: string }[];
+  views: { organizationDepartment: ConferenceView | null; disciplineCommission: ConferenceView | null };
+  outcome: { result: ClueResult; reason: string; by: string; at: string; forwardedTo: string | null } | null;
+  closure: { note: string | null; by: string; at: string } | null;
+}
+
+/** A clue-handling limit counted in working days, with a one-working-day grace before escalation. */
+const workingDaysLimit = (kind: string, basis: string, days: number): StateMeta['deadlines'] => [
+  {
+    kind,
+    basis,
+    limit: { kind: 'workingDays', days },
+    ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 } }),
+  },
+];
+
+/** The guard that selects a disposal branch by the route chosen. */
+const routeIs = (...routes: DisposalRoute[]) => ({ type: 'routeIs' as const, params: { routes } });
+
+const view = (event: ClueEvent): ConferenceView | null =>
+  event.type === 'RECORD_OD_VIEW' || event.type === 'RECORD_DIC_VIEW'
+    ? { text: event.view, recommendedOutcome: event.recommendedOutcome, by: event.actor.id, at: event.at }
+    : null;
+
+/** The short title a linked rectification case carries: no reporter, no clue text. */
+export const rectificationReportTitle = (context: ClueContext): string =>
+  `Clue ${context.clueNumber ?? context.caseId}: ${context.subject.name} (${context.subject.post}) — ${clueAspectTitles[context.aspect]}`;
+
+const machine = setup({
+  types: {
+    context: {} as ClueContext,
+    events: {} as ClueEvent,
+    input: {} as CaseInput<ClueInput>,
+  },
+  guards: {
+    hasReason,
+    notSubjectOfCase: ({ context, event }) => event.actor.id !== context.subject.officialId,
+    appointeeIsNotSubject: ({ context, event }) =>
+      (event.type === 'REGISTER' ? event.handlerId : event.type === 'ASSIGN_VERIFIER' ? event.verifierId : null) !==
+      context.subject.officialId,
+    actorIsAssignedVerifier: ({ context, event }) => context.verifierId !== null && event.actor.id === context.verifierId,
+    findingsRecorded: ({ context }) => context.findings !== null,
+    bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
+    routeIs: ({ event }, params: { routes: readonly DisposalRoute[] }) =>
+      event.type === 'CHOOSE_DISPOSAL' && params.routes.includes(event.route),
+    outcomeIs: ({ event }, params: { outcome: DecisionOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
+  },
+  actions: {
+    recordRegistration: assign(({ event }) =>
+      event.type === 'REGISTER' ? { clueNumber: event.clueNumber, handlerId: event.handlerId, registeredAt: event.at } : {},
+    ),
+    recordAcceptance: assign(({ context, event }) => ({
+      acceptance: { by: event.actor.id, at: event.at },
+      aspect: event.type === 'ACCEPT' && event.aspect ? event.aspect : context.aspect,
+    })),
+    recordDisposal: assign({
+      disposal: ({ event }) =>
+        event.type === 'CHOOSE_DISPOSAL' ? { route: event.route, reason: reasonOf(event), by: event.actor.id, at: event.at } : null,
+    }),
+    recordVerifier: assign({ verifierId: ({ context, event }) => (event.type === 'ASSIGN_VERIFIER' ? event.verifierId : context.verifierId) }),
+    recordFindings: assign({
+      findings: ({ context, event }) =>
+        event.type === 'RECORD_FINDINGS' ? { text: event.findings, by: event.actor.id, at: event.at } : context.findings,
+    }),
+    recordSetAside: assign({
+      setAsides: ({ context, event }) => [...context.setAsides, { reason: reasonOf(event), by: event.actor.id, at: event.at }],
+    }),
+    /** New evidence opens a new verification round: the last round's findings become history. */
+    recordNewEvidence: assign(({ context, event }) => ({
+      evidence: [...context.evidence, { text: event.type === 'NEW_EVIDENCE' ? event.evidence : '', by: event.actor.id, at: event.at }],
+      earlierFindings: context.findings ? [...context.earlierFindings, context.findings] : context.earlierFindings,
+      findings: null,
+    })),
+    recordOrganizationDepartmentView: assign({
+      views: ({ context, event }) => ({ ...context.views, organizationDepartment: view(event) }),
+    }),
+    recordDisciplineCommissionView: assign({
+      views: ({ context, event }) => ({ ...context.views, disciplineCommission: view(event) }),
+    }),
+    recordOutcome: assign({
+      outcome: ({ event }) => ({
+        result:
+          event.type === 'DECIDE'
+            ? event.outcome
+            : event.type === 'DECLARE_OUT_OF_SCOPE'
+              ? ('outOfScope' as const)
+              : ('closedNoCase' as const),
+        reason: reasonOf(event),
+        by: event.actor.id,
+        at: event.at,
+        forwardedTo: event.type === 'DECLARE_OUT_OF_SCOPE' ? (event.forwardedTo ?? null) : null,
+      }),
+    }),
+    recordClosure: assign({
+      closure: ({ event }) => ({ note: event.type === 'CLOSE' ? (event.note ?? null) : null, by: event.actor.id, at: event.at }),
+    }),
+    openLinkedCase: (_, _params: LinkedCaseRequest) => {},
+  },
+}).createMachine({
+  id: 'clue',
+  context: ({ input }) => ({
+    caseId: input.caseId,
+    openedAt: input.openedAt,
+    openedBy: input.openedBy,
+    timeZone: input.timeZone,
+    aspect: input.aspect,
+    summary: input.summary,
+    channel: input.channel,
+    anonymous: input.anonymous,
+    subject: { ...input.subject },
+    unit: input.unit ?? input.subject.unit,
+    clueNumber: null,
+    handlerId: null,
+    registeredAt: null,
+    acceptance: null,
+    disposal: null,
+    verifierId: null,
+    findings: null,
+    earlierFindings: [],
+    setAsides: [],
+    evidence: [],
+    views: { organizationDepartment: null, disciplineCommission: null },
+    outcome: null,
+    closure: null,
+  }),
+  initial: 'received',
+  states: {
+    received: {
+      meta: {
+        description: 'The clue arrived; it is registered in the ledger and given a handler',
+        deadlines: workingDaysLimit(
+          'clueRegistrationDue',
+          'Every clue gets a number and a ledger entry, and a clue for another body is forwarded, within 5 working days',
+          5,
+        ),
+      } satisfies StateMeta,
+      on: {
+        REGISTER: {
+          target: 'screening',
+          guard: and(['notSubjectOfCase', 'appointeeIsNotSubject']),
+          actions: 'recordRegistration',
+        },
+      },
+    },
+    screening: {
+      meta: { description: 'The clue is screened: accepted or not, then its disposal is decided collectively' } satisfies StateMeta,
+      initial: 'acceptance',
+      states: {
+        acceptance: {
+          meta: {
+            description: 'The office decides whether the clue is within its remit',
+            deadlines: workingDaysLimit('clueAcceptanceDue', 'A clue is accepted or re-routed within 5 working days of registration', 5),
+          } satisfies StateMeta,
+          on: {
+            ACCEPT: { target: 'collectiveReview', guard: 'notSubjectOfCase', actions: 'recordAcceptance' },
+            DECLARE_OUT_OF_SCOPE: {
+              target: '#clue.outOfScope',
+              guard: and(['hasReason', 'notSubjectOfCase']),
+              actions: 'recordOutcome',
+            },
+          },
+        },
+        collectiveReview: {
+          meta: {
+            description: 'The disposal route is decided collectively and signed off',
+            deadlines: workingDaysLimit(
+              'clueDisposalDue',
+              'The collective review and sign-off of a disposal route take 1–3 working days per approval level; 3 in all',
+              3,
+            ),
+          } satisfies StateMeta,
+          on: {
+            CHOOSE_DISPOSAL: [
+              {
+                target: '#clue.verification',
+                guard: and([routeIs('talkOrWrittenInquiry', 'preliminaryVerification'), 'hasReason', 'notSubjectOfCase']),
+                actions: 'recordDisposal',
+              },
+              {
+                target: '#clue.setAside',
+                guard: and([routeIs('setAsidePendingChecks'), 'hasReason', 'notSubjectOfCase']),
+                actions: ['recordDisposal', 'recordSetAside'],
+              },
+              {
+                target: '#clue.closedNoCase',
+                guard: and([routeIs('closedNoCase'), 'hasReason', 'notSubjectOfCase']),
+                actions: ['recordDisposal', 'recordOutcome'],
+              },
+            ],
+          },
+        },
+      },
+    },
+    verification: {
+      meta: {
+        description: 'A verifier holds the talk or written inquiry, or checks the facts',
+        deadlines: workingDaysLimit(
+          'clueVerificationDue',
+          'A talk or written inquiry, or a preliminary verification, is completed in about 15 working days',
+          15,
+        ),
+      } satisfies StateMeta,
+      on: {
+        ASSIGN_VERIFIER: { guard: and(['notSubjectOfCase', 'appointeeIsNotSubject']), actions: 'recordVerifier' },
+        RECORD_FINDINGS: { guard: and(['actorIsAssignedVerifier', 'notSubjectOfCase']), actions: 'recordFindings' },
+        SET_ASIDE: { target: 'setAside', guard: and(['hasReason', 'notSubjectOfCase']), actions: 'recordSetAside' },
+        SUBMIT_TO_CONFERENCE: { target: 'jointConference', guard: and(['findingsRecorded', 'notSubjectOfCase']) },
+      },
+    },
+    setAside: {
+      meta: { description: 'Set aside pending later checks: the problem cannot be fully ruled out; new evidence wakes it' } satisfies StateMeta,
+      on: {
+        NEW_EVIDENCE: { target: 'verification', guard: 'notSubjectOfCase', actions: 'recordNewEvidence' },
+      },
+    },
+    jointConference: {
+      meta: {
+        description: 'The Organization Department and the Discipline Inspection Commission give their views; the chair decides',
+        deadlines: [
+          {
+            kind: 'clueConferenceDue',
+            basis: 'The joint work conference decides on verified findings within 10 working days',
+            limit: { kind: 'workingDays', days: 10 },
+            ladder: standardLadder({
+              grace: { kind: 'afterDueWorkingDays', days: 1 },
+              escalateTo: ['disciplineCommission', 'organizationDepartment'],
+            }),
+          },
+        ],
+      } satisfies StateMeta,
+      on: {
+        RECORD_OD_VIEW: { guard: 'notSubjectOfCase', actions: 'recordOrganizationDepartmentView' },
+        RECORD_DIC_VIEW: { guard: 'notSubjectOfCase', actions: 'recordDisciplineCommissionView' },
+        DECIDE: DECISION_OUTCOMES.map((decided) => ({
+          target: `decision.${decided}`,
+          guard: and([{ type: 'outcomeIs', params: { outcome: decided } }, 'hasReason', 'bothViewsRecorded', 'notSubjectOfCase']),
+          actions: 'recordOutcome' as const,
+        })),
+      },
+    },
+    decision: {
+      meta: {
+        description: 'The conference decided; the decision is carried out and the clue closed',
+        deadlines: workingDaysLimit(
+          'clueClosureDue',
+          'A decided clue is carried out, filed and closed within 5 working days of the decision (local practice)',
+          5,
+        ),
+      } satisfies StateMeta,
+      on: { CLOSE: { target: 'closed', guard: 'notSubjectOfCase', actions: 'recordClosure' } },
+      // XState requires an initial child; it is never used: DECIDE always targets the outcome decided.
+      initial: 'dismissed',
+      states: {
+        dismissed: { meta: { description: 'Decided: the clue is dismissed' } satisfies StateMeta },
+        admonished: { meta: { description: 'Decided: the official is admonished' } satisfies StateMeta },
+        rectificationOrdered: {
+          meta: { description: 'Decided: rectification ordered; a linked rectification case is opened' } satisfies StateMeta,
+          entry: {
+            type: 'openLinkedCase',
+            params: ({ context, event }): LinkedCaseRequest => ({
+              caseType: 'rectification',
+              input: {
+                unit: context.subject.unit,
+                report: rectificationReportTitle(context),
+                programme: 'Lying-flat clue',
+                airedAt: event.at,
+                planDueMinutes: RECTIFICATION_PLAN_DUE_MINUTES,
+                timeZone: context.timeZone,
+                sourceCaseId: context.caseId,
+              } satisfies Partial<RectificationInput>,
+            }),
+          },
+        },
+        adjusted: { meta: { description: 'Decided: the official is adjusted out of the post' } satisfies StateMeta },
+        referredToDiscipline: { meta: { description: 'Decided: referred to the Discipline Inspection Commission' } satisfies StateMeta },
+      },
+    },
+    outOfScope: {
+      type: 'final',
+      meta: { description: 'Out of scope: not accepted, or forwarded to the body it belongs to' } satisfies StateMeta,
+    },
+    closedNoCase: {
+      type: 'final',
+      meta: { description: 'Closed at disposal: no case to answer' } satisfies StateMeta,
+    },
+    closed: {
+      type: 'final',
+      meta: { description: 'Closed after the conference’s decision was carried out' } satisfies StateMeta,
+    },
+  },
+});
+
+/** The clue case type, as the engine runs it. */
+export const clue: CaseDefinition<typeof machine, typeof clueEvents, typeof clueInput> = {
+  type: 'clue',
+  machineVersion: 1,
+  title: 'Clue about a "lying flat" official',
+  machine,
+  events: clueEvents,
+  input: clueInput,
+  createRoles: ['intakeClerk', 'reporter', 'system'],
+  guardRules: {
+    hasReason: 'A decision needs a reason',
+    notSubjectOfCase: 'The official reported takes no part in handling the clue about them',
+    appointeeIsNotSubject: 'The official reported cannot be named handler or verifier of the clue about them',
+    actorIsAssignedVerifier: 'Only the verifier assigned to the clue records its findings',
+    findingsRecorded: 'A clue goes to the joint conference only once the findings are recorded',
+    bothViewsRecorded: 'No decision before both the Organization Department and the Discipline Inspection Commission have given their views',
+    routeIs: 'The clue follows the disposal route the collective review chose',
+    outcomeIs: 'The clue follows the outcome the conference decided',
+  },
+  index: (context: unknown): CaseIndexFields => {
+    const c = context as ClueContext;
+    return { unit: c.unit, assignee: c.verifierId ?? c.handlerId, subjectId: c.subject.officialId, timeZone: c.timeZone };
+  },
+};
