@@ -108,7 +108,7 @@ program
   .description('walk one case of each type to a decision, printing each step')
   .option('--fresh-db <file>', 'database file for the demo, recreated each run', 'data/demo.sqlite')
   .action(async (opts: { freshDb: string }) => {
-    await runDemo({ dbFile: opts.freshDb, log: (line) => process.stdout.write(`${line}\n`) });
+    await runDemo({ dbFile: opts.freshDb, log: (line: string) => process.stdout.write(`${line}\n`) });
   });
 
 /** Runs the CLI; a caseflow error prints its code and message and exits non-zero. */

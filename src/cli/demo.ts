@@ -1,0 +1,150 @@
+/**
+ * The demo: one case of each type walked to a decision, then the headline deadline scenario with
+ * time compressed — two units criticized on air at 20:00, one answers by 21:00, the other is marked
+ * overdue and escalated by the workers on Redis. Compression is a setting of the injected clock.
+ */
+import fs from 'node:fs';
+import { closeDatabase, openDatabase } from '../../db';
+import { caseDefinitions } from '../../machines';
+import { ManualClock, ScaledClock, type Clock } from '../clock';
+import { CaseEngine } from '../engine/engine';
+import { silentLogger } from '../logger';
+import { findRedis } from '../redisProbe';
+import { overdueCases, warningCardCounts } from '../supervision';
+import { defaultCalendar } from '../time';
+import { startWorkers, workerSettingsFromEnv } from '../../workers/runner';
+import { printHistory } from './print';
+import { clueScript, people, rectificationScript, selfRecommendationScript, type CaseScript } from './demoScripts';
+
+export interface DemoOptions {
+  dbFile: string;
+  log: (line: string) => void;
+  /** @defaultValue `REDIS_URL`, else redis://127.0.0.1:6379 */
+  redisUrl?: string;
+  /** Case-time milliseconds per real millisecond in the deadline part. @defaultValue 720 (an hour in 5 s) */
+  rate?: number;
+}
+
+const shanghai = (ms: number): string =>
+  new Date(ms).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
+
+function freshEngine(file: string, clock: Clock) {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+  const db = openDatabase(file);
+  return { db, engine: new CaseEngine({ db, clock, calendar: defaultCalendar(), definitions: caseDefinitions }) };
+}
+
+/** Plays one script on the engine, printing each step; returns the case id. */
+function play(engine: CaseEngine, clock: ManualClock, script: CaseScript, log: (line: string) => void): string {
+  log(`\n▸ ${script.title}`);
+  clock.set(script.startsAt);
+  const opened = engine.createCase({ type: script.type, input: script.input, actor: script.opener });
+  log(`  ${shanghai(clock.now())}  opened ${opened.id} by ${script.opener.id} (${script.opener.role}) → ${opened.state}`);
+  for (const step of script.steps) {
+    clock.advance(step.afterMinutes * 60_000);
+    const { case: after, event } = engine.applyEvent(opened.id, step.event, step.actor);
+    log(`  ${shanghai(clock.now())}  ${event.type.padEnd(20)} by ${step.actor.id.padEnd(9)} ${event.fromState} → ${event.toState}`);
+    if (event.fromState !== event.toState) {
+      for (const d of after.deadlines.filter((x) => x.running && x.status === 'pending')) {
+        log(`${' '.repeat(19)}deadline ${d.kind}: due ${shanghai(Date.parse(d.dueAt))}`);
+      }
+    }
+  }
+  return opened.id;
+}
+
+/** Part one: three cases walked to decisions on the embedded SQLite database. */
+export function walkThreeCases(dbFile: string, log: (line: string) => void): void {
+  const clock = new ManualClock(Date.parse(selfRecommendationScript.startsAt));
+  const { db, engine } = freshEngine(dbFile, clock);
+  try {
+    log('Part 1 — three cases walked to their decisions (SQLite: ' + dbFile + ')');
+    const recommendationId = play(engine, clock, selfRecommendationScript, log);
+    const notice = engine.getCase(recommendationId).deadlines.find((d) => d.running);
+    if (notice) log(`  → public notice runs until ${shanghai(Date.parse(notice.dueAt))} (5 working days)`);
+    const clueId = play(engine, clock, clueScript, log);
+    const linked = engine.history(clueId).find((e) => e.type === 'LINKED_CASE_OPENED');
+    if (linked) log(`  → the decision opened rectification case ${(linked.payload as { caseId: string }).caseId}`);
+    const rectificationId = play(engine, clock, rectificationScript, log);
+    log(`\n  the rectification's event log, as stored (caseflow history ${rectificationId}):`);
+    log(printHistory(engine.history(rectificationId)).replace(/^/gm, '    '));
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+/** Part two: the 21:00 rule enforced by the workers on Redis, with compressed time. */
+export async function enforceDeadlines(options: DemoOptions): Promise<void> {
+  const { log } = options;
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  log('\nPart 2 — "criticism aired at 20:00, rectification plan due at 21:00", enforced by the deadline workers');
+  const redis = await findRedis(redisUrl);
+  if ('missing' in redis) {
+    log(redis.missing);
+    return;
+  }
+  const rate = options.rate ?? 720;
+  const origin = Date.parse('2026-11-25T20:00:00+08:00');
+  const clock = new ScaledClock(origin, rate);
+  const file = options.dbFile.replace(/(\.sqlite)?$/, '-deadlines.sqlite');
+  const { db, engine } = freshEngine(file, clock);
+  log(`  Redis: ${redis.url}${redis.private ? ' (a private redis-server started for the demo)' : ''}; one case-hour passes in ${Math.round(3_600_000 / rate / 100) / 10} s`);
+  const workers = await startWorkers(
+    workerSettingsFromEnv({ ...process.env, REDIS_URL: redis.url }, { prefix: `caseflow-demo-${process.pid}`, dispatchIntervalMs: 200 }),
+    { db, engine, clock, calendar: defaultCalendar(), logger: silentLogger },
+  );
+  const printed = new Set<number>();
+  const printNew = (caseIds: Record<string, string>) => {
+    for (const [unit, id] of Object.entries(caseIds)) {
+      for (const e of engine.history(id)) {
+        if (printed.has(e.id)) continue;
+        printed.add(e.id);
+        const card = e.kind === 'deadlineStep' ? ` [${(e.payload as { warning?: string }).warning ?? 'notice'} card]` : '';
+        const move = e.fromState && e.toState && e.fromState !== e.toState ? `  ${e.fromState} → ${e.toState}` : '';
+        log(`  ${shanghai(Date.parse(e.at))}  ${unit.padEnd(9)} ${e.type}${card}${move}  (${e.actor.id})`);
+      }
+    }
+  };
+  try {
+    const housing = engine.createCase({ type: 'rectification', input: { unit: 'Municipal Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: new Date(origin).toISOString() }, actor: people.supervisor }).id;
+    const transport = engine.createCase({ type: 'rectification', input: { unit: 'Municipal Transport Bureau', report: 'Seeing: bus-stop complaints unanswered', airedAt: new Date(origin).toISOString() }, actor: people.supervisor }).id;
+    const ids = { Housing: housing, Transport: transport };
+    engine.applyEvent(housing, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id }, people.supervisor);
+    engine.applyEvent(transport, { type: 'NOTIFY_UNIT', liaisonId: people.transportLiaison.id }, people.supervisor);
+    let housingSubmitted = false;
+    const until = origin + 95 * 60_000;
+    while (clock.now() < until) {
+      if (!housingSubmitted && clock.now() >= origin + 40 * 60_000) {
+        engine.applyEvent(
+          housing,
+          { type: 'SUBMIT_PLAN', plan: 'Same-day stamps at every window', measures: ['a fast lane', 'a daily backlog report'], completionDueAt: '2026-12-10T18:00:00+08:00' },
+          people.housingLiaison,
+        );
+        housingSubmitted = true;
+      }
+      printNew(ids);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    printNew(ids);
+    log('\n  Supervisor view at ' + shanghai(clock.now()) + ':');
+    for (const o of overdueCases(db, clock.now())) {
+      log(`  overdue: ${o.unit} — ${o.deadlineKind} late by ${Math.round(o.latenessMs / 60_000)} min, card ${o.warning}, escalation level ${o.escalationLevel}`);
+    }
+    for (const c of warningCardCounts(db, { since: origin - 1, until: clock.now() + 1 })) {
+      log(`  cards: ${c.unit} — blue ${c.blue}, yellow ${c.yellow}, red ${c.red}`);
+    }
+    const met = engine.getCase(housing).deadlines.find((d) => d.kind === 'rectificationPlanDue');
+    if (met) log(`  met: Municipal Housing Bureau — plan in ${Math.round(-(met.latenessMs ?? 0) / 60_000)} min early`);
+  } finally {
+    await workers.queue.obliterate({ force: true }).catch(() => undefined);
+    await workers.close();
+    closeDatabase(db);
+    await redis.stop();
+  }
+}
+
+/** Runs both parts of the demo. */
+export async function runDemo(options: DemoOptions): Promise<void> {
+  walkThreeCases(options.dbFile, options.log);
+  await enforceDeadlines(options);
+}
