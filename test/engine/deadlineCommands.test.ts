@@ -1,0 +1,61 @@
+import { DeadlineCommands } from '../../src/deadlines/commands';
+import { CaseflowError } from '../../src/errors';
+import { defaultCalendar } from '../../src/time';
+import { criticism, dumpDatabase, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
+
+describe('a running deadline can be extended, or its clock stopped and started, on the record', () => {
+  let fx: EngineFixture;
+  let commands: DeadlineCommands;
+  let caseId: string;
+  let deadlineId: string;
+  beforeEach(() => {
+    fx = engineFixture();
+    commands = new DeadlineCommands({ db: fx.db, clock: fx.clock, calendar: defaultCalendar() });
+    caseId = fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
+    const { case: due } = fx.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+    deadlineId = due.deadlines[0]!.id;
+  });
+  afterEach(() => fx.cleanup());
+
+  it('an approved extension moves the due time and the next wake-up, and is logged with its reason', () => {
+    const extended = commands.extend(deadlineId, { until: Date.parse('2026-11-25T22:00:00+08:00'), reason: 'Power cut at the bureau' }, supervisor);
+    expect(extended).toMatchObject({ dueAt: '2026-11-25T14:00:00.000Z', originalDueAt: '2026-11-25T13:00:00.000Z', status: 'pending' });
+    // the remind step moves with it: 75% of 20:00 → 22:00 is 21:30
+    expect(extended.nextFireAt).toBe('2026-11-25T13:30:00.000Z');
+    const entry = fx.engine.history(caseId).at(-1);
+    expect(entry).toMatchObject({ kind: 'deadlineExtended', type: 'DEADLINE_EXTENDED', actor: supervisor });
+    expect(entry?.payload).toMatchObject({ deadlineId, reason: 'Power cut at the bureau', to: '2026-11-25T14:00:00.000Z' });
+    expect(fx.engine.getCase(caseId).version).toBe(2);
+  });
+
+  it('stopping the clock for 30 minutes moves the due time by 30 minutes', () => {
+    fx.clock.advance(10 * 60_000);
+    const stopped = commands.suspend(deadlineId, { reason: 'Waiting on the provincial bureau' }, supervisor);
+    expect(stopped).toMatchObject({ suspended: true, nextFireAt: null });
+    fx.clock.advance(30 * 60_000);
+    const resumed = commands.resume(deadlineId, supervisor);
+    expect(resumed).toMatchObject({ suspended: false, dueAt: '2026-11-25T13:30:00.000Z' });
+    expect(fx.engine.history(caseId).slice(-2).map((e) => e.type)).toEqual(['DEADLINE_SUSPENDED', 'DEADLINE_RESUMED']);
+  });
+
+  it('refuses a caseworker without approval rights, a missing reason, an earlier date, and an unknown deadline, changing nothing', () => {
+    const before = dumpDatabase(fx.db);
+    const attempts: [string, () => unknown][] = [
+      ['FORBIDDEN_ROLE', () => commands.extend(deadlineId, { until: Date.parse('2026-11-26T00:00:00Z'), reason: 'x' }, liaison)],
+      ['INVALID_PAYLOAD', () => commands.extend(deadlineId, { until: Date.parse('2026-11-26T00:00:00Z'), reason: ' ' }, supervisor)],
+      ['INVALID_PAYLOAD', () => commands.extend(deadlineId, { until: Date.parse('2026-11-25T12:30:00Z'), reason: 'x' }, supervisor)],
+      ['INVALID_PAYLOAD', () => commands.resume(deadlineId, supervisor)],
+      ['DEADLINE_NOT_FOUND', () => commands.suspend('no-such-deadline', { reason: 'x' }, supervisor)],
+    ];
+    for (const [code, attempt] of attempts) {
+      expect(attempt).toThrow(CaseflowError);
+      expect(() => attempt()).toThrow(expect.objectContaining({ code }));
+    }
+    expect(dumpDatabase(fx.db)).toEqual(before);
+  });
+
+  it('a deadline whose state was left can no longer be moved', () => {
+    fx.engine.applyEvent(caseId, { type: 'SUBMIT_PLAN', plan: 'x', measures: ['y'], completionDueAt: '2026-12-10T00:00:00Z' }, liaison);
+    expect(() => commands.suspend(deadlineId, { reason: 'late' }, supervisor)).toThrow(expect.objectContaining({ code: 'DEADLINE_NOT_FOUND' }));
+  });
+});
