@@ -7,6 +7,7 @@ import { CaseflowError } from '../errors';
 import { parseActor, parseAssignments, parseJsonOption } from './actor';
 import { printCase, printHistory, printList } from './print';
 import { runDemo } from './demo';
+import { registerWorkerCommands } from './workerCommands';
 
 const program = new Command('caseflow')
   .description('Case-management workflow engine: clues, self-recommendations and rectifications')
@@ -15,8 +16,9 @@ const program = new Command('caseflow')
   .showHelpAfterError();
 
 const globals = () => program.opts<{ db?: string; json?: boolean }>();
+const open = () => openCaseflow({ ...(globals().db ? { dbFile: globals().db } : {}) });
 const withCaseflow = <T>(fn: (cf: ReturnType<typeof openCaseflow>) => T): T => {
-  const cf = openCaseflow({ ...(globals().db ? { dbFile: globals().db } : {}) });
+  const cf = open();
   try {
     return fn(cf);
   } finally {
@@ -110,6 +112,8 @@ program
   .action(async (opts: { freshDb: string }) => {
     await runDemo({ dbFile: opts.freshDb, log: (line: string) => process.stdout.write(`${line}\n`) });
   });
+
+registerWorkerCommands(program, { open, withCaseflow, out });
 
 /** Runs the CLI; a caseflow error prints its code and message and exits non-zero. */
 export async function main(argv: readonly string[]): Promise<void> {
