@@ -101,6 +101,17 @@ export class ForbiddenRoleError extends CaseflowError {
   }
 }
 
+/** FORBIDDEN_ROLE by the rule "nobody acts on a case about themselves", whatever their role. */
+export class SubjectOfCaseError extends CaseflowError {
+  constructor(caseId: string, actorId: string, what: string) {
+    super(
+      'FORBIDDEN_ROLE',
+      `"${actorId}" is the official case ${caseId} is about and may not ${what} it: nobody handles a case about themselves. Ask another caseworker.`,
+      { caseId, actorId, rule: 'subjectOfCase' },
+    );
+  }
+}
+
 export class NoChangeError extends CaseflowError {
   constructor(caseId: string, event: string, state: string) {
     super('NO_CHANGE', `${event} would change nothing on case ${caseId} (state "${state}"); nothing was recorded.`, {

@@ -68,5 +68,5 @@ export async function findRedis(url: string): Promise<RedisHandle | { missing: s
     return { missing: `No Redis answers at ${url} and redis-server is not installed: run \`apt-get install -y redis-server\` (or set REDIS_URL).` };
   }
   const started = await startPrivateRedis();
-  return { url: started.url, private: true, stop: started.stop };
+  return { url: started.url, private: true, stop: () => started.stop() };
 }

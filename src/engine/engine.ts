@@ -2,7 +2,7 @@
  * The case engine: opens cases, applies one caseworker event at a time, and persists snapshot,
  * event log and deadline rows in one SQLite transaction guarded by the case version.
  */
-import type { AnyMachineSnapshot, EventObject } from 'xstate';
+import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
 import type { CaseflowDb } from '../../db';
 import type { CaseRow } from '../../db/schema';
 import type { Actor, CaseDefinition, CaseType, LinkedCaseRequest } from '../../machines/types';
@@ -14,6 +14,7 @@ import {
   GuardRejectedError,
   InvalidPayloadError,
   NoChangeError,
+  SubjectOfCaseError,
   UnknownCaseTypeError,
   VersionConflictError,
 } from '../errors';
@@ -137,6 +138,7 @@ export class CaseEngine {
   applyEventWithin(caseId: string, event: CaseworkerEvent, actor: Actor, expectedVersion?: number): { eventId: number; deadlinesChanged: boolean } {
     const now = this.clock.now();
     const row = this.loadRow(caseId);
+    if (row.subjectId !== null && row.subjectId === actor.id) throw new SubjectOfCaseError(caseId, actor.id, `send ${event.type} on`);
     if (expectedVersion !== undefined && row.version !== expectedVersion) {
       throw new VersionConflictError(caseId, expectedVersion, row.version);
     }
@@ -160,7 +162,7 @@ export class CaseEngine {
       }
       throw new NoChangeError(caseId, type, row.state);
     }
-    const toState = stateString(next.snapshot.value);
+    const toState = stateString(next.snapshot.value as StateValue);
     const version = row.version + 1;
     this.writeSnapshot(definition, row, next.snapshot, nextJson, toState, now);
     const inserted = this.statements.insertEvent.run({
@@ -211,7 +213,7 @@ export class CaseEngine {
     const openedAt = new Date(now).toISOString();
     const started = startCase(definition, { ...(input as object), caseId, openedAt, openedBy: actor });
     const fields = definition.index(started.snapshot.context);
-    const state = stateString(started.snapshot.value);
+    const state = stateString(started.snapshot.value as StateValue);
     const closed = started.snapshot.status !== 'active';
     this.statements.insertCase.run({
       id: caseId,

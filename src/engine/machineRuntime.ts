@@ -31,7 +31,7 @@ const linkedCasesOf = (actions: readonly ActionLike[]): LinkedCaseRequest[] =>
 /** Starts a machine from its input without running anything. */
 export function startCase(definition: CaseDefinition, input: unknown): Step {
   const [snapshot, actions] = initialTransition(definition.machine, input);
-  return { snapshot, linkedCases: linkedCasesOf(actions as ActionLike[]) };
+  return { snapshot, linkedCases: linkedCasesOf(actions) };
 }
 
 /** Restores a snapshot persisted as JSON. */
@@ -42,7 +42,7 @@ export function restore(definition: CaseDefinition, persisted: string): AnyMachi
 /** Computes the snapshot after one event. */
 export function step(definition: CaseDefinition, snapshot: AnyMachineSnapshot, event: EventObject): Step {
   const [next, actions] = transition(definition.machine, snapshot, event);
-  return { snapshot: next, linkedCases: linkedCasesOf(actions as ActionLike[]) };
+  return { snapshot: next, linkedCases: linkedCasesOf(actions) };
 }
 
 /** The JSON form of a snapshot, as stored in the cases table. */
@@ -51,10 +51,14 @@ export function persist(definition: CaseDefinition, snapshot: AnyMachineSnapshot
 }
 
 /** A state value as one dotted string: `{ screening: 'acceptance' }` → `screening.acceptance`. */
-export function stateString(value: StateValue): string {
+export function stateString(value: StateValue | undefined): string {
   if (typeof value === 'string') return value;
+  if (!value) return '';
   return Object.entries(value)
-    .map(([key, child]) => (child && (typeof child === 'string' || Object.keys(child).length) ? `${key}.${stateString(child)}` : key))
+    .map(([key, child]) => {
+      const inner = stateString(child);
+      return inner ? `${key}.${inner}` : key;
+    })
     .join(',');
 }
 
@@ -70,7 +74,7 @@ export function acceptedEvents(definition: CaseDefinition, snapshot: AnyMachineS
   if (snapshot.status !== 'active') return [];
   const accepted = new Set<string>();
   for (const node of nodesOf(snapshot)) {
-    for (const type of node.ownEvents) if (type in definition.events) accepted.add(type);
+    for (const type of node.ownEvents as string[]) if (type in definition.events) accepted.add(type);
   }
   return [...accepted].sort();
 }

@@ -1,7 +1,7 @@
 /**
  * Read-side queries over cases: filtered, cursor-paginated lists for caseworkers and supervisors.
  */
-import { and, desc, eq, exists, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, isNull, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseflowDb } from '../../db';
 import { cases, deadlines } from '../../db/schema';
 import { InvalidPayloadError } from '../errors';
@@ -17,6 +17,8 @@ export interface CaseFilter {
   overdue?: boolean;
   /** Only cases with a running deadline due before this moment (epoch ms). */
   dueBefore?: number;
+  /** Leaves out cases about this person (nobody sees a case about themselves in a caseworker's list). */
+  notAbout?: string;
   /** Page size. @defaultValue 50, at most 500 */
   limit?: number;
   /** The `nextCursor` of the previous page. */
@@ -61,6 +63,7 @@ export function listCases(db: CaseflowDb, filter: CaseFilter, now: number): Case
   if (filter.unit) where.push(eq(cases.unit, filter.unit));
   if (filter.assignee) where.push(eq(cases.assignee, filter.assignee));
   if (filter.status) where.push(eq(cases.status, filter.status));
+  if (filter.notAbout) where.push(or(isNull(cases.subjectId), ne(cases.subjectId, filter.notAbout))!);
   if (filter.overdue) {
     where.push(
       exists(

@@ -1,0 +1,270 @@
+/**
+ * The API's own request envelopes and its response shapes, as zod schemas. Case inputs and event
+ * payloads are not repeated here: they are the machines' schemas, which the engine validates with
+ * and the OpenAPI document is generated from.
+ */
+import { z } from 'zod';
+import { clueInput } from '../../machines/clue';
+import { text } from '../../machines/payloads';
+import { CASE_TYPES } from '../../machines/types';
+import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
+import type { CasePage, CaseSummary } from '../engine/queries';
+import type { Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../supervision';
+
+/** Every code an API error can carry. */
+export const API_ERROR_CODES = [
+  'CASE_NOT_FOUND',
+  'EVENT_NOT_ALLOWED',
+  'GUARD_REJECTED',
+  'INVALID_PAYLOAD',
+  'VERSION_CONFLICT',
+  'FORBIDDEN_ROLE',
+  'UNKNOWN_CASE_TYPE',
+  'NO_CHANGE',
+  'DEADLINE_NOT_FOUND',
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL_ERROR',
+] as const;
+
+/** The one error shape. */
+export const errorBody = z.object({
+  code: z.enum(API_ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+// ---- request envelopes ----
+
+/** A named reporter's identity: kept apart from the case, never shown through the API. */
+export const reporterIdentity = z.strictObject({
+  name: text('the reporter’s name'),
+  contact: text('the reporter’s contact').optional(),
+});
+
+export const createCaseBody = z.strictObject({
+  type: z.enum(CASE_TYPES, { error: `the case type must be one of: ${CASE_TYPES.join(', ')}` }),
+  /** Validated by the engine against the case type's input schema. */
+  input: z.record(z.string(), z.unknown(), { error: 'the input must be a JSON object' }),
+  reporter: reporterIdentity.optional(),
+});
+
+export const sendEventBody = z.strictObject({
+  type: z.string({ error: 'the event type must be text' }).min(1, 'the event type must not be empty').max(100),
+  /** Validated by the engine against the event's payload schema. */
+  payload: z.record(z.string(), z.unknown(), { error: 'the payload must be a JSON object' }).default({}),
+  expectedVersion: z
+    .number({ error: 'expectedVersion must be the case version you last read, a whole number' })
+    .int('expectedVersion must be a whole number')
+    .min(1, 'expectedVersion starts at 1'),
+});
+
+export const caseIdParams = z.strictObject({ id: z.string().min(1).max(100) });
+
+const isoQuery = (what: string) =>
+  z.iso.datetime({ offset: true, error: `${what} must be a date-time like 2026-11-25T20:00:00+08:00` }).transform((s) => Date.parse(s));
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((s) => s === 'true');
+const limitQuery = (max: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+const name = z.string().trim().min(1).max(200);
+
+export const listCasesQuery = z.strictObject({
+  type: z.enum(CASE_TYPES, { error: `must be one of: ${CASE_TYPES.join(', ')}` }).optional(),
+  /** A state or a parent state: `screening` matches `screening.acceptance`. */
+  state: name.optional(),
+  unit: name.optional(),
+  assignee: name.optional(),
+  status: z.enum(['open', 'closed'], { error: 'must be open or closed' }).optional(),
+  overdue: flag.optional(),
+  dueBefore: isoQuery('dueBefore').optional(),
+  limit: limitQuery(500).optional(),
+  cursor: z.string().min(1).max(500).optional(),
+});
+
+export const overdueQuery = z.strictObject({
+  unit: name.optional(),
+  type: z.enum(CASE_TYPES, { error: `must be one of: ${CASE_TYPES.join(', ')}` }).optional(),
+  limit: limitQuery(1000).optional(),
+});
+
+/** A reporting period; `until` defaults to now and `since` to 30 days before `until`. */
+export const periodQuery = z.strictObject({
+  since: isoQuery('since').optional(),
+  until: isoQuery('until').optional(),
+  unit: name.optional(),
+  limit: limitQuery(1000).optional(),
+});
+
+export const stateCountsQuery = z.strictObject({
+  type: z.enum(CASE_TYPES, { error: `must be one of: ${CASE_TYPES.join(', ')}` }).optional(),
+});
+
+/** A clue as the public files it: the machine's own fields, with the channel and anonymity set by the server. */
+export const publicClueBody = clueInput.pick({ aspect: true, summary: true, subject: true }).extend({
+  /** Leave out to file anonymously. */
+  reporter: reporterIdentity.optional(),
+});
+
+/** The header a receipt code travels in: never the URL, so it stays out of access logs. */
+export const RECEIPT_HEADER = 'x-receipt-code';
+const receiptCode = z.string().trim().min(8, 'a receipt code is longer than that').max(100);
+export const receiptHeaders = z.object({ [RECEIPT_HEADER]: receiptCode.optional() });
+
+export const addInformationBody = z.strictObject({
+  information: text('the information'),
+  /** The receipt code, when it is not sent in the X-Receipt-Code header. */
+  receiptCode: receiptCode.optional(),
+});
+
+export const addUserBody = z.strictObject({ name: z.string().min(1).max(64), role: z.string().min(1).max(64) });
+export const createTokenBody = z.strictObject({
+  /** Whose token; an admin may name anyone, everyone else only themselves. @defaultValue the caller */
+  user: z.string().min(1).max(64).optional(),
+  label: z.string().trim().max(200).optional(),
+});
+export const tokenIdParams = z.strictObject({ id: z.string().min(1).max(100) });
+
+// ---- responses (documentation, and checked against the engine's types) ----
+
+const deadlineView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  basis: z.string(),
+  state: z.string(),
+  dueAt: z.string(),
+  originalDueAt: z.string(),
+  status: z.enum(['pending', 'met', 'overdue', 'cancelled']),
+  running: z.boolean(),
+  suspended: z.boolean(),
+  warning: z.enum(['none', 'blue', 'yellow', 'red']),
+  escalationLevel: z.number(),
+  nextStep: z.string().nullable(),
+  nextFireAt: z.string().nullable(),
+  latenessMs: z.number().nullable(),
+}) satisfies z.ZodType<DeadlineView>;
+
+export const caseView = z.object({
+  id: z.string(),
+  type: z.string(),
+  machineVersion: z.number(),
+  state: z.string(),
+  stateDescription: z.string(),
+  status: z.enum(['open', 'closed']),
+  version: z.number(),
+  unit: z.string().nullable(),
+  assignee: z.string().nullable(),
+  subjectId: z.string().nullable(),
+  timeZone: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  closedAt: z.string().nullable(),
+  context: z.unknown(),
+  /** The events the caller may send now. */
+  allowedEvents: z.array(z.string()),
+  deadlines: z.array(deadlineView),
+}) satisfies z.ZodType<CaseView>;
+
+const roleName = z.string();
+export const caseEventView = z.object({
+  id: z.number(),
+  version: z.number(),
+  kind: z.enum(['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened']),
+  type: z.string(),
+  actor: z.object({ id: z.string(), role: roleName }),
+  at: z.string(),
+  payload: z.unknown(),
+  fromState: z.string().nullable(),
+  toState: z.string().nullable(),
+}) satisfies z.ZodType<Omit<CaseEventView, 'actor'>>;
+
+export const appliedEvent = z.object({ case: caseView, event: caseEventView });
+export const caseHistory = z.object({ caseId: z.string(), events: z.array(caseEventView) });
+
+const caseSummary = z.object({
+  id: z.string(),
+  type: z.string(),
+  state: z.string(),
+  status: z.enum(['open', 'closed']),
+  version: z.number(),
+  unit: z.string().nullable(),
+  assignee: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<CaseSummary>;
+export const casePage = z.object({ cases: z.array(caseSummary), nextCursor: z.string().nullable() }) satisfies z.ZodType<CasePage>;
+
+export const reporterMessageList = z.object({
+  caseId: z.string(),
+  messages: z.array(z.object({ id: z.number(), body: z.string(), receivedAt: z.string() })),
+});
+
+const period = z.object({ since: z.string(), until: z.string() });
+const overdueCase = z.object({
+  caseId: z.string(),
+  type: z.string(),
+  state: z.string(),
+  unit: z.string().nullable(),
+  assignee: z.string().nullable(),
+  deadlineId: z.string(),
+  deadlineKind: z.string(),
+  dueAt: z.string(),
+  latenessMs: z.number(),
+  warning: z.string(),
+  escalationLevel: z.number(),
+}) satisfies z.ZodType<OverdueCase>;
+export const overdueList = z.object({ asOf: z.string(), cases: z.array(overdueCase) });
+const escalation = z.object({
+  caseId: z.string(),
+  deadlineId: z.string(),
+  unit: z.string().nullable(),
+  step: z.string(),
+  issuedAt: z.string(),
+}) satisfies z.ZodType<Escalation>;
+export const escalationList = z.object({ period, escalations: z.array(escalation) });
+const onTimeRate = z.object({
+  unit: z.string().nullable(),
+  met: z.number(),
+  late: z.number(),
+  rate: z.number().nullable(),
+}) satisfies z.ZodType<OnTimeRate>;
+export const onTimeRateList = z.object({ period, units: z.array(onTimeRate) });
+const warningCardCount = z.object({
+  unit: z.string().nullable(),
+  blue: z.number(),
+  yellow: z.number(),
+  red: z.number(),
+}) satisfies z.ZodType<WarningCardCount>;
+export const warningCardList = z.object({ period, units: z.array(warningCardCount) });
+const stateCount = z.object({ type: z.string(), state: z.string(), count: z.number() }) satisfies z.ZodType<StateCount>;
+export const stateCountList = z.object({ counts: z.array(stateCount) });
+
+/** What a reporter may learn about their clue: a reporter-facing status, never the internal state. */
+export const clueStatus = z.object({
+  status: z.string(),
+  stage: z.enum(['received', 'inProgress', 'concluded']),
+});
+export const filedClue = clueStatus.extend({
+  receiptCode: z.string(),
+  notice: z.string(),
+});
+export const acknowledgement = z.object({ acknowledged: z.literal(true), receivedAt: z.string() });
+
+export const apiUser = z.object({ name: z.string(), role: z.string(), createdAt: z.string() });
+export const userList = z.object({ users: z.array(apiUser) });
+export const issuedToken = z.object({
+  id: z.string(),
+  token: z.string(),
+  user: z.string(),
+  label: z.string().nullable(),
+  createdAt: z.string(),
+  notice: z.string(),
+});
+export const tokenInfo = z.object({
+  id: z.string(),
+  user: z.string(),
+  label: z.string().nullable(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});

@@ -1,0 +1,134 @@
+/**
+ * Users and their API tokens. A token is random, shown once when created, and stored only as its
+ * SHA-256 hash; authenticating looks the hash up.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { CaseflowDb } from '../../db';
+import { apiTokens, users, type UserRow } from '../../db/schema';
+import type { Actor } from '../../machines/types';
+import type { Clock } from '../clock';
+import { InvalidPayloadError } from '../errors';
+import { TokenNotFoundError, UserNotFoundError } from './errors';
+import { parseUserRole, type UserRole } from './roles';
+import { apiTokenHash, newApiToken } from './secrets';
+
+/** A user account as the API sees it. `name` is the actor id recorded on every event they send. */
+export interface ApiUser {
+  name: string;
+  role: UserRole;
+  createdAt: string;
+}
+
+/** A token just created: the only moment the secret is available. */
+export interface IssuedToken {
+  id: string;
+  token: string;
+  user: string;
+  label: string | null;
+  createdAt: string;
+}
+
+/** What is kept about a token: never the secret. */
+export interface TokenInfo {
+  id: string;
+  user: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** User names are actor ids, compared with a case's subject: letters, digits, dot, dash, underscore. */
+const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const toUser = (row: UserRow): ApiUser => ({ name: row.name, role: parseUserRole(row.role), createdAt: iso(row.createdAt) });
+
+/** The actor a user acts as. */
+export const actorOf = (user: ApiUser): Actor => ({ id: user.name, role: user.role });
+
+/** Users and API tokens in the caseflow database. */
+export class Accounts {
+  constructor(
+    private readonly db: CaseflowDb,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds a user with one role; the name must be new. */
+  addUser(name: string, role: string): ApiUser {
+    const trimmed = name.trim();
+    if (!USER_NAME.test(trimmed)) {
+      throw new InvalidPayloadError('user', [
+        { path: 'name', message: 'a user name is 1–64 letters, digits, dots, dashes or underscores, e.g. wang.fang' },
+      ]);
+    }
+    const checkedRole = parseUserRole(role);
+    if (this.findRow(trimmed)) throw new InvalidPayloadError('user', [{ path: 'name', message: `a user named "${trimmed}" already exists` }]);
+    const row = this.db.insert(users).values({ name: trimmed, role: checkedRole, createdAt: this.clock.now() }).returning().get();
+    return toUser(row);
+  }
+
+  /** The user named `name`, or NOT_FOUND. */
+  user(name: string): ApiUser {
+    return toUser(this.requireRow(name));
+  }
+
+  /** Every user, by name. */
+  listUsers(): ApiUser[] {
+    return this.db.select().from(users).orderBy(asc(users.name)).all().map(toUser);
+  }
+
+  /** Creates a token for `userName`; the returned secret is never shown again. */
+  createToken(userName: string, label?: string): IssuedToken {
+    const user = this.requireRow(userName);
+    const token = newApiToken();
+    const now = this.clock.now();
+    const id = `tok_${randomBytes(8).toString('hex')}`;
+    this.db
+      .insert(apiTokens)
+      .values({ id, userId: user.id, tokenHash: apiTokenHash(token), label: label?.trim() || null, createdAt: now })
+      .run();
+    return { id, token, user: user.name, label: label?.trim() || null, createdAt: iso(now) };
+  }
+
+  /** The user a token belongs to, or null when it is unknown, revoked or its user is disabled. */
+  authenticate(token: string): ApiUser | null {
+    const found = this.db
+      .select({ user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.tokenHash, apiTokenHash(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)))
+      .get();
+    return found ? toUser(found.user) : null;
+  }
+
+  /** The token's public facts (never its secret), or NOT_FOUND. */
+  token(id: string): TokenInfo {
+    const found = this.db
+      .select({ token: apiTokens, user: users.name })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.id, id))
+      .get();
+    if (!found) throw new TokenNotFoundError(id);
+    const t = found.token;
+    return { id: t.id, user: found.user, label: t.label, createdAt: iso(t.createdAt), revokedAt: t.revokedAt === null ? null : iso(t.revokedAt) };
+  }
+
+  /** Revokes a token; revoking twice keeps the first revocation time. */
+  revokeToken(id: string): TokenInfo {
+    this.token(id);
+    this.db.update(apiTokens).set({ revokedAt: this.clock.now() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
+    return this.token(id);
+  }
+
+  private findRow(name: string): UserRow | undefined {
+    return this.db.select().from(users).where(eq(users.name, name)).get();
+  }
+
+  private requireRow(name: string): UserRow {
+    const row = this.findRow(name.trim());
+    if (!row) throw new UserNotFoundError(name);
+    return row;
+  }
+}

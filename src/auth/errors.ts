@@ -1,0 +1,37 @@
+/**
+ * Errors of users, tokens and receipts, in caseflow's one error shape.
+ */
+import { CaseflowError } from '../errors';
+
+export class UnauthenticatedError extends CaseflowError {
+  constructor(reason: 'missing' | 'invalid') {
+    super(
+      'UNAUTHENTICATED',
+      reason === 'missing'
+        ? 'This request needs an API token: send it as "Authorization: Bearer <token>". Create one with `caseflow token create --user NAME`.'
+        : 'The API token is not valid: it is unknown, revoked, or its user is disabled. Ask an administrator for a new one.',
+      { reason },
+    );
+  }
+}
+
+export class UserNotFoundError extends CaseflowError {
+  constructor(name: string) {
+    super('NOT_FOUND', `No user is named "${name}". Add one with \`caseflow user add ${name} --role ROLE\`.`, { user: name });
+  }
+}
+
+export class TokenNotFoundError extends CaseflowError {
+  constructor(id: string) {
+    super('NOT_FOUND', `No API token has the id "${id}". List tokens to find its id.`, { tokenId: id });
+  }
+}
+
+/** A receipt code that matches no clue. It says nothing about which clues exist. */
+export class ReceiptNotFoundError extends CaseflowError {
+  constructor() {
+    super('NOT_FOUND', 'No clue matches this receipt code. Check the code exactly as it was given to you when you filed the clue.', {
+      field: 'receiptCode',
+    });
+  }
+}
