@@ -31,18 +31,25 @@ export interface WorkerSettings {
   earlyWakeMs: number;
 }
 
-/** Reads settings from the environment, with defaults. */
+/** A positive whole number from the environment, or the default; a bad value is an error naming the variable. */
+function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+  return value;
+}
+
+/** Reads settings from the environment (REDIS_URL, CASEFLOW_*), with defaults. */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
-  const concurrency = Number.parseInt(env.CASEFLOW_WORKER_CONCURRENCY ?? '50', 10);
-  if (!(concurrency > 0)) throw new Error(`CASEFLOW_WORKER_CONCURRENCY must be a positive whole number, got "${env.CASEFLOW_WORKER_CONCURRENCY}"`);
   return {
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix: env.CASEFLOW_QUEUE_PREFIX ?? 'caseflow',
     queueName: 'deadlines',
-    concurrency,
-    dispatchIntervalMs: 2000,
-    reconcileIntervalMs: 60_000,
-    earlyWakeMs: 250,
+    concurrency: envInt(env, 'CASEFLOW_WORKER_CONCURRENCY', 50),
+    dispatchIntervalMs: envInt(env, 'CASEFLOW_DISPATCH_INTERVAL_MS', 2000),
+    reconcileIntervalMs: envInt(env, 'CASEFLOW_RECONCILE_INTERVAL_MS', 60_000),
+    earlyWakeMs: envInt(env, 'CASEFLOW_EARLY_WAKE_MS', 250, 0),
     ...overrides,
   };
 }

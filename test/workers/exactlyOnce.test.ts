@@ -1,0 +1,116 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { eq } from 'drizzle-orm';
+import { caseEvents, deadlines } from '../../db/schema';
+import type { CaseflowDb } from '../../db';
+import { systemClock } from '../../src/clock';
+import { DeadlineDispatcher, type DeadlineJobData } from '../../src/deadlines/dispatcher';
+import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
+import { spawnWorker, stopProcess, workerStarted } from '../support/processes';
+import { REDIS_URL, testPrefix, waitFor } from '../support/workers';
+
+const MINUTE = 60_000;
+
+/** Counts each (deadline, step) recorded in the log: exactly-once means every count is 1. */
+function stepCounts(db: CaseflowDb): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of db.select().from(caseEvents).where(eq(caseEvents.kind, 'deadlineStep')).all()) {
+    const { deadlineId, step } = JSON.parse(e.payload) as { deadlineId: string; step: string };
+    counts.set(`${deadlineId}|${step}`, (counts.get(`${deadlineId}|${step}`) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Opens `n` rectification cases aired long enough ago that the plan is due `dueInMs` from now (real time). */
+function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: number): string[] {
+  const airedAt = new Date(Date.now() - 60 * MINUTE + dueInMs).toISOString();
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const id = fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor }).id;
+    fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+    ids.push(id);
+  }
+  return ids;
+}
+
+describe('each deadline step fires exactly once', () => {
+  let fx: EngineFixture;
+  afterEach(() => fx.cleanup());
+
+  it('enqueuing the same wake-up twice is a no-op', async () => {
+    fx = engineFixture({ clock: systemClock });
+    const prefix = testPrefix();
+    const redis = new Redis(REDIS_URL);
+    const queue = new Queue<DeadlineJobData>('deadlines', { connection: redis, prefix });
+    const dispatcher = new DeadlineDispatcher({ db: fx.db, queue, redis, clock: systemClock });
+    try {
+      openCasesDueSoon(fx, 1, 10 * MINUTE);
+      expect(await dispatcher.dispatchPending()).toBe(1);
+      expect(await dispatcher.dispatchPending()).toBe(0);
+      // as if the process crashed after addBulk but before marking the row dispatched
+      fx.db.update(deadlines).set({ dispatchedRev: null }).run();
+      expect(await dispatcher.dispatchPending()).toBe(1);
+      // the remind step is already due, so its job waits rather than being delayed
+      expect(await queue.getJobCountByTypes('waiting', 'delayed')).toBe(1);
+      expect(await dispatcher.reconcile()).toBe(0);
+      expect(await queue.getJobCountByTypes('waiting', 'delayed')).toBe(1);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+
+  it('two worker processes on one database fire every step once', async () => {
+    fx = engineFixture({ clock: systemClock });
+    const prefix = testPrefix();
+    const env = { CASEFLOW_DB: fx.file, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix, CASEFLOW_RECONCILE_INTERVAL_MS: '300' };
+    const workers = [spawnWorker(env), spawnWorker(env)];
+    try {
+      await Promise.all(workers.map((w) => workerStarted(w)));
+      const ids = openCasesDueSoon(fx, 20, 2000);
+      // remind is already past (fires at once), overdue follows at the due time
+      await waitFor(() => [...stepCounts(fx.db).keys()].filter((k) => k.endsWith('|overdue')).length === ids.length, 20_000, 'all overdue steps');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const counts = stepCounts(fx.db);
+      expect(counts.size).toBe(ids.length * 2);
+      expect([...counts.values()].every((c) => c === 1)).toBe(true);
+      for (const id of ids) expect(fx.engine.getCase(id).deadlines[0]).toMatchObject({ status: 'overdue', warning: 'yellow' });
+    } finally {
+      await Promise.all(workers.map((w) => stopProcess(w)));
+      const redis = new Redis(REDIS_URL);
+      const queue = new Queue('deadlines', { connection: redis, prefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+
+  it('SIGTERM while a step is in flight: the step finishes, the worker exits cleanly, and a new worker carries on', async () => {
+    fx = engineFixture({ clock: systemClock });
+    const prefix = testPrefix();
+    const env = { CASEFLOW_DB: fx.file, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix, CASEFLOW_EARLY_WAKE_MS: '1500' };
+    const redis = new Redis(REDIS_URL);
+    const queue = new Queue('deadlines', { connection: redis, prefix });
+    let worker = spawnWorker(env);
+    try {
+      await workerStarted(worker);
+      const [id] = openCasesDueSoon(fx, 1, 2500);
+      await waitFor(() => stepCounts(fx.db).size === 1, 10_000, 'the remind step');
+      // the overdue step's job wakes 1.5 s early and waits on a local timer: stop the worker then
+      await waitFor(() => queue.getActiveCount().then((n) => n > 0), 10_000, 'the overdue job in flight');
+      expect(await stopProcess(worker)).toBe(0);
+      expect(stepCounts(fx.db).get(`${fx.engine.getCase(id!).deadlines[0]!.id}|overdue`)).toBe(1);
+      worker = spawnWorker({ ...env, CASEFLOW_EARLY_WAKE_MS: '250' });
+      await workerStarted(worker);
+      const row = fx.db.select().from(deadlines).where(eq(deadlines.caseId, id!)).get();
+      expect(row).toMatchObject({ nextStep: 2, status: 'overdue' });
+      expect(await queue.getJob(`dl|${row!.id}|${row!.scheduleRev}`)).toBeDefined();
+    } finally {
+      await stopProcess(worker);
+      await queue.obliterate({ force: true });
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+});
