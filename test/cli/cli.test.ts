@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CLI } from '../support/processes';
+
+const run = promisify(execFile);
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('the caseflow command line, run as a real process', () => {
+  let dir: string;
+  let db: string;
+  const caseflow = async (...args: string[]): Promise<Result> => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, '--db', db, ...args], { cwd: dir });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caseflow-cli-'));
+    db = path.join(dir, 'cli.sqlite');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('init creates the database; a caseworker opens, advances, shows and lists a rectification', async () => {
+    expect((await caseflow('init')).stdout).toContain(`database ready: ${db}`);
+    const input = JSON.stringify({ unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: '2026-11-25T20:00:00+08:00' });
+    const created = await caseflow('--json', 'create', 'rectification', '--as', 'li.wei:supervisor', '--input', input);
+    expect(created.code).toBe(0);
+    const { id, state } = JSON.parse(created.stdout) as { id: string; state: string };
+    expect(state).toBe('criticismAired');
+
+    const sent = await caseflow('send', id, 'NOTIFY_UNIT', 'liaisonId=zhou.min', '--as', 'li.wei:supervisor', '--expect-version', '1');
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toContain('NOTIFY_UNIT: criticismAired → planDue');
+    expect(sent.stdout).toContain('rectificationPlanDue due 2026-11-25 13:00:00Z');
+
+    const shown = await caseflow('show', id, '--as', 'zhou.min:unitLiaison');
+    expect(shown.stdout).toContain('allowed events: SUBMIT_PLAN');
+    const history = await caseflow('history', id);
+    expect(history.stdout.trim().split('\n')).toHaveLength(2);
+    const listed = await caseflow('list', '--type', 'rectification', '--state', 'planDue');
+    expect(listed.stdout).toContain(id);
+  });
+
+  it('an error prints its code and message and exits non-zero, changing nothing', async () => {
+    const missing = await caseflow('show', 'RC-NOPE');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^CASE_NOT_FOUND: No case with id "RC-NOPE"/);
+
+    const input = JSON.stringify({ unit: 'Transport Bureau', report: 'Seeing: buses late', airedAt: '2026-11-25T20:00:00+08:00' });
+    const { id } = JSON.parse((await caseflow('--json', 'create', 'rectification', '--as', 'li.wei:supervisor', '--input', input)).stdout) as { id: string };
+    const forbidden = await caseflow('send', id, 'NOTIFY_UNIT', 'liaisonId=x', '--as', 'he.ping:unitLiaison');
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.stderr).toMatch(/^FORBIDDEN_ROLE:/);
+    const badJson = await caseflow('create', 'rectification', '--as', 'li.wei:supervisor', '--input', '{not json');
+    expect(badJson.stderr).toMatch(/^INVALID_PAYLOAD:.*--input/);
+    const badRole = await caseflow('show', id, '--as', 'li.wei:emperor');
+    expect(badRole.stderr).toMatch(/^INVALID_PAYLOAD:.*"emperor" is not a role/);
+    const stale = await caseflow('--json', 'send', id, 'NOTIFY_UNIT', 'liaisonId=he.ping', '--as', 'li.wei:supervisor', '--expect-version', '7');
+    expect(JSON.parse(stale.stderr)).toMatchObject({ code: 'VERSION_CONFLICT', details: { expected: 7, actual: 1 } });
+    expect((await caseflow('history', id)).stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('the demo walks three cases to decisions and the workers escalate the unit that missed 21:00', async () => {
+    const demo = await caseflow('demo');
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain('DECIDE');
+    expect(demo.stdout).toContain('decision.rectificationOrdered');
+    expect(demo.stdout).toContain('jointConference → publicNotice');
+    expect(demo.stdout).toContain('assessment → closed');
+    expect(demo.stdout).toMatch(/21:00 {2}Transport DEADLINE_OVERDUE \[yellow card\]/);
+    expect(demo.stdout).toMatch(/21:30 {2}Transport DEADLINE_ESCALATE \[red card\]/);
+    expect(demo.stdout).not.toMatch(/Housing +DEADLINE_OVERDUE/);
+    expect(demo.stdout).toContain('overdue: Municipal Transport Bureau');
+  }, 60_000);
+});
