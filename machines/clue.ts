@@ -318,6 +318,7 @@ const machine = setup({
     received: {
       meta: {
         description: 'The clue arrived; it is registered in the ledger and given a handler',
+        reporterStatus: 'Received: your clue is waiting to be registered',
         deadlines: workingDaysLimit(
           'clueRegistrationDue',
           'Every clue gets a number and a ledger entry, and a clue for another body is forwarded, within 5 working days',
@@ -333,7 +334,10 @@ const machine = setup({
       },
     },
     screening: {
-      meta: { description: 'The clue is screened: accepted or not, then its disposal is decided collectively' } satisfies StateMeta,
+      meta: {
+        description: 'The clue is screened: accepted or not, then its disposal is decided collectively',
+        reporterStatus: 'Registered: your clue is being reviewed',
+      } satisfies StateMeta,
       initial: 'acceptance',
       states: {
         acceptance: {
@@ -384,6 +388,7 @@ const machine = setup({
     verification: {
       meta: {
         description: 'A verifier holds the talk or written inquiry, or checks the facts',
+        reporterStatus: 'In progress: your clue is being handled',
         deadlines: workingDaysLimit(
           'clueVerificationDue',
           'A talk or written inquiry, or a preliminary verification, is completed in about 15 working days',
@@ -398,7 +403,11 @@ const machine = setup({
       },
     },
     setAside: {
-      meta: { description: 'Set aside pending later checks: the problem cannot be fully ruled out; new evidence wakes it' } satisfies StateMeta,
+      meta: {
+        description: 'Set aside pending later checks: the problem cannot be fully ruled out; new evidence wakes it',
+        // Deliberately the same words as verification: a reporter does not learn that a clue was set aside.
+        reporterStatus: 'In progress: your clue is being handled',
+      } satisfies StateMeta,
       on: {
         NEW_EVIDENCE: { target: 'verification', guard: 'notSubjectOfCase', actions: 'recordNewEvidence' },
       },
@@ -406,6 +415,7 @@ const machine = setup({
     jointConference: {
       meta: {
         description: 'The Organization Department and the Discipline Inspection Commission give their views; the chair decides',
+        reporterStatus: 'In progress: your clue is being handled',
         deadlines: [
           {
             kind: 'clueConferenceDue',
@@ -431,6 +441,7 @@ const machine = setup({
     decision: {
       meta: {
         description: 'The conference decided; the decision is carried out and the clue closed',
+        reporterStatus: 'Decided: the decision is being carried out',
         deadlines: workingDaysLimit(
           'clueClosureDue',
           'A decided clue is carried out, filed and closed within 5 working days of the decision (local practice)',
@@ -467,15 +478,21 @@ const machine = setup({
     },
     outOfScope: {
       type: 'final',
-      meta: { description: 'Out of scope: not accepted, or forwarded to the body it belongs to' } satisfies StateMeta,
+      meta: {
+        description: 'Out of scope: not accepted, or forwarded to the body it belongs to',
+        reporterStatus: 'Concluded: the matter is outside this office’s remit and was passed on where it belongs',
+      } satisfies StateMeta,
     },
     closedNoCase: {
       type: 'final',
-      meta: { description: 'Closed at disposal: no case to answer' } satisfies StateMeta,
+      meta: { description: 'Closed at disposal: no case to answer', reporterStatus: 'Concluded: handling of your clue is complete' } satisfies StateMeta,
     },
     closed: {
       type: 'final',
-      meta: { description: 'Closed after the conference’s decision was carried out' } satisfies StateMeta,
+      meta: {
+        description: 'Closed after the conference’s decision was carried out',
+        reporterStatus: 'Concluded: handling of your clue is complete',
+      } satisfies StateMeta,
     },
   },
 });

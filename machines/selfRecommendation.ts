@@ -662,6 +662,10 @@ export const selfRecommendation: CaseDefinition<typeof machine, typeof selfRecom
   events: selfRecommendationEvents,
   input: selfRecommendationInput,
   createRoles: ['official', 'organizationDepartment', 'intakeClerk'],
+  openerRule: (input, opener) =>
+    opener.role === 'official' && opener.id !== input.candidate.officialId
+      ? 'An official may recommend only themself; a recommendation of someone else goes through the Organization Department'
+      : null,
   guardRules: {
     hasReason: 'A decision needs a reason',
     notOwnCase: 'Nobody handles, verifies or decides their own self-recommendation',

@@ -144,6 +144,8 @@ export interface CaseDefinition<
   input: I;
   /** Roles that may open a case of this type. */
   createRoles: readonly Role[];
+  /** A further rule on who may open this case (e.g. an official recommends only themself): the refusal, or null. */
+  openerRule?: (input: z.output<I>, opener: Actor) => string | null;
   /** A caseworker-readable statement of the rule behind each named guard. */
   guardRules: Readonly<Record<string, string>>;
   /** Reads the indexed fields from a snapshot's context. */

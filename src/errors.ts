@@ -112,6 +112,12 @@ export class SubjectOfCaseError extends CaseflowError {
   }
 }
 
+export class OpenerRefusedError extends CaseflowError {
+  constructor(type: string, actor: { id: string; role: string }, rule: string) {
+    super('FORBIDDEN_ROLE', `${actor.id} (${actor.role}) may not open this ${type} case: ${rule}.`, { role: actor.role, rule });
+  }
+}
+
 export class NoChangeError extends CaseflowError {
   constructor(caseId: string, event: string, state: string) {
     super('NO_CHANGE', `${event} would change nothing on case ${caseId} (state "${state}"); nothing was recorded.`, {

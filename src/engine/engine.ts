@@ -14,6 +14,7 @@ import {
   GuardRejectedError,
   InvalidPayloadError,
   NoChangeError,
+  OpenerRefusedError,
   SubjectOfCaseError,
   UnknownCaseTypeError,
   VersionConflictError,
@@ -97,6 +98,8 @@ export class CaseEngine {
       throw new ForbiddenRoleError(`open a ${definition.type} case`, request.actor.role, definition.createRoles);
     }
     const input = parsePayload(definition.input, request.input, `${definition.type} case`);
+    const refusal = definition.openerRule?.(input, request.actor);
+    if (refusal) throw new OpenerRefusedError(definition.type, request.actor, refusal);
     checkReporter(input, request.reporter);
     const now = this.clock.now();
     const id = this.db.transaction(
