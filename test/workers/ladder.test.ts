@@ -1,4 +1,6 @@
 import { ScaledClock } from '../../src/clock';
+import { DeadlineCommands } from '../../src/deadlines/commands';
+import { defaultCalendar } from '../../src/time';
 import type { Workers } from '../../workers/runner';
 import { AIRED_AT, criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
 import { deadlineOf, notificationsOf, startTestWorkers, stepsLogged, waitFor } from '../support/workers';
@@ -57,5 +59,20 @@ describe('the deadline worker enforces the plan deadline on real Redis', () => {
     await waitFor(() => clock.now() > Date.parse('2026-11-25T13:45:00Z'), 5000, '21:45');
     expect(deadlineOf(db, caseId, 'rectificationPlanDue')).toMatchObject({ status: 'met', running: false, warning: 'none' });
     expect(stepsLogged(db, caseId)).toEqual([]);
+  });
+
+  it('an extension granted before 21:00 moves the wake-up: nothing fires at the old time, the overdue step at the new one', async () => {
+    const { clock, db, engine } = setUp();
+    workers = await startTestWorkers({ db, engine, clock });
+    const caseId = engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
+    const { case: due } = engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+    const commands = new DeadlineCommands({ db, clock, calendar: defaultCalendar(), onScheduleChanged: () => workers?.dispatcher.nudge() });
+    commands.extend(due.deadlines[0]!.id, { until: Date.parse('2026-11-25T22:00:00+08:00'), reason: 'Power cut at the bureau' }, supervisor);
+    await waitFor(() => clock.now() > Date.parse('2026-11-25T13:10:00Z'), 5000, '21:10');
+    expect(stepsLogged(db, caseId)).toEqual([]);
+    await waitFor(() => stepsLogged(db, caseId).includes('overdue'), 10_000, 'the overdue step');
+    const overdue = engine.history(caseId).find((e) => e.type === 'DEADLINE_OVERDUE');
+    expect(Date.parse(overdue!.at)).toBeGreaterThanOrEqual(Date.parse('2026-11-25T14:00:00Z'));
+    expect(stepsLogged(db, caseId)).toEqual(['remind', 'overdue']);
   });
 });

@@ -1,0 +1,70 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
+import { notifications } from '../../db/schema';
+import { silentLogger } from '../../src/logger';
+import { Notifier, WebhookSender } from '../../workers/notifier';
+import { criticism, engineFixture, supervisor, type EngineFixture } from '../support/engine';
+
+describe('notifications go out through a pluggable sender', () => {
+  let fx: EngineFixture;
+  let server: http.Server;
+  let received: unknown[];
+  let failuresLeft: number;
+  let url: string;
+
+  beforeEach(async () => {
+    fx = engineFixture();
+    received = [];
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({ ...(JSON.parse(body) as object), idempotencyKey: req.headers['idempotency-key'] });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  });
+  afterEach(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    fx.cleanup();
+  });
+
+  function pendingNotice(): number {
+    const caseId = fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
+    return Number(
+      fx.db
+        .insert(notifications)
+        .values({ caseId, recipient: 'unitSupervisor', warning: 'yellow', step: 'overdue', subject: '[yellow] plan overdue', body: 'Due 21:00', status: 'pending', attempts: 0, createdAt: fx.clock.now() })
+        .run().lastInsertRowid,
+    );
+  }
+
+  it('a webhook that fails twice is retried with backoff and the notice is marked sent once delivered', async () => {
+    failuresLeft = 2;
+    const id = pendingNotice();
+    const notifier = new Notifier({ db: fx.db, sender: new WebhookSender({ url, backoffMs: 10 }), clock: fx.clock, logger: silentLogger });
+    expect(await notifier.flush()).toBe(1);
+    expect(received).toEqual([expect.objectContaining({ id, recipient: 'unitSupervisor', warning: 'yellow', idempotencyKey: `caseflow-notification-${id}` })]);
+    expect(fx.db.select().from(notifications).where(eq(notifications.id, id)).get()).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await notifier.flush()).toBe(0);
+  });
+
+  it('a webhook that keeps failing leaves the notice pending for the next round, then marks it failed', async () => {
+    failuresLeft = 1000;
+    const id = pendingNotice();
+    const notifier = new Notifier({ db: fx.db, sender: new WebhookSender({ url, attempts: 2, backoffMs: 5 }), clock: fx.clock, logger: silentLogger, maxRounds: 2 });
+    expect(await notifier.flush()).toBe(0);
+    expect(fx.db.select().from(notifications).where(eq(notifications.id, id)).get()).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('HTTP 503') });
+    expect(await notifier.flush()).toBe(0);
+    expect(fx.db.select().from(notifications).where(eq(notifications.id, id)).get()).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(received).toEqual([]);
+  });
+});
