@@ -8,8 +8,8 @@
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { standardLadder } from './deadlines';
-import { hasReason, reason, reasonOf, text } from './payloads';
-import { rectificationInput, type RectificationInput } from './rectification';
+import { hasReason, reason, reasonOf, text, timeZone } from './payloads';
+import type { RectificationInput } from './rectification';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, StateMeta } from './types';
 
 /** The ten published aspects of "lying flat" a clue can report. */
@@ -75,7 +75,7 @@ export const clueInput = z.strictObject({
   /** The handling unit. Defaults to the unit of the official reported. */
   unit: text('the handling unit').optional(),
   /** The same rule as a rectification's zone, so that a linked rectification accepts it. */
-  timeZone: rectificationInput.shape.timeZone,
+  timeZone,
 });
 export type ClueInput = z.infer<typeof clueInput>;
 

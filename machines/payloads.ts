@@ -2,6 +2,7 @@
  * Payload building blocks shared by the case machines' event schemas, with messages a caseworker understands.
  */
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from './types';
 
 /** A required, trimmed, non-empty piece of text (at most 4,000 characters). */
 export const text = (what: string) =>
@@ -23,3 +24,27 @@ export const reasonOf = (event: object): string =>
 
 /** True when the event carries a non-empty reason: the rule "a decision needs a reason". */
 export const hasReason = ({ event }: { event: object }): boolean => reasonOf(event).length > 0;
+
+/** True for a time zone the runtime knows (an IANA name such as `Asia/Shanghai`). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A case's time zone: an IANA name, Asia/Shanghai unless said otherwise. */
+export const timeZone = z
+  .string()
+  .min(1)
+  .refine(isTimeZone, { error: 'the time zone must be an IANA zone such as Asia/Shanghai' })
+  .default(DEFAULT_TIME_ZONE);
+
+/** The event the deadline worker sends into a machine when a ladder step says so. */
+export const deadlineMissedEvent = {
+  summary: 'A deadline passed (sent by the deadline worker)',
+  roles: ['system'],
+  payload: z.strictObject({ deadlineKind: text('the deadline kind') }),
+} as const;

@@ -5,22 +5,11 @@
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { DEADLINE_MISSED, standardLadder } from './deadlines';
-import { hasReason, isoDateTime, reason, reasonOf, text } from './payloads';
+import { deadlineMissedEvent, hasReason, isoDateTime, reason, reasonOf, text, timeZone } from './payloads';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
-import { DEFAULT_TIME_ZONE } from './types';
 
 /** Escalation level at which a failed assessment ends in escalation instead of another round. */
 export const MAX_ESCALATION_LEVEL = 3;
-
-/** True for a time zone the runtime knows (an IANA name such as `Asia/Shanghai`). */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const rectificationInput = z.strictObject({
   unit: text('the criticized unit'),
@@ -29,11 +18,7 @@ export const rectificationInput = z.strictObject({
   airedAt: isoDateTime('when the criticism was aired'),
   /** Minutes from airing until the plan is due. Default 60: aired at 20:00, plan due at 21:00. */
   planDueMinutes: z.number().int().positive().max(7 * 24 * 60).default(60),
-  timeZone: z
-    .string()
-    .min(1)
-    .refine(isTimeZone, { error: 'the time zone must be an IANA zone such as Asia/Shanghai' })
-    .default(DEFAULT_TIME_ZONE),
+  timeZone,
   sourceCaseId: z.string().min(1).optional(),
 });
 export type RectificationInput = z.infer<typeof rectificationInput>;
@@ -88,11 +73,7 @@ export const rectificationEvents = {
     roles: ['supervisor'],
     payload: z.strictObject({ reason }),
   },
-  [DEADLINE_MISSED]: {
-    summary: 'A deadline passed (sent by the deadline worker)',
-    roles: ['system'],
-    payload: z.strictObject({ deadlineKind: text('the deadline kind') }),
-  },
+  [DEADLINE_MISSED]: deadlineMissedEvent,
 } as const;
 
 export type RectificationEvent = EventsOf<typeof rectificationEvents>;

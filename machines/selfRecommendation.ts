@@ -8,9 +8,8 @@
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { DEADLINE_MISSED, periodLadder, standardLadder } from './deadlines';
-import { hasReason, reason, reasonOf, text } from './payloads';
+import { deadlineMissedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
-import { DEFAULT_TIME_ZONE } from './types';
 
 /** The three channels: the responsible person of one's Party organization, the Organization Department, the main leaders. */
 export const SELF_RECOMMENDATION_CHANNELS = ['partyOrganization', 'organizationDepartment', 'mainLeaders'] as const;
@@ -33,16 +32,6 @@ export const PROBATION_MINUTES = 365 * 24 * 60;
 /** The deadline kind whose due time ends the public notice period (the deadline worker reports it). */
 export const PUBLIC_NOTICE_DEADLINE = 'publicNoticePeriod';
 
-/** True for a time zone the runtime knows (an IANA name such as `Asia/Shanghai`). */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const channel = z.enum(SELF_RECOMMENDATION_CHANNELS, {
   error: `the channel must be one of: ${SELF_RECOMMENDATION_CHANNELS.join(', ')}`,
 });
@@ -62,11 +51,7 @@ export const selfRecommendationInput = z.strictObject({
   /** The written self-recommendation, with evidence of results. */
   statement: text('the self-recommendation statement'),
   evidence: z.array(text('a piece of evidence')).max(50, 'at most 50 pieces of evidence').default([]),
-  timeZone: z
-    .string()
-    .min(1)
-    .refine(isTimeZone, { error: 'the time zone must be an IANA zone such as Asia/Shanghai' })
-    .default(DEFAULT_TIME_ZONE),
+  timeZone,
 });
 export type SelfRecommendationInput = z.infer<typeof selfRecommendationInput>;
 
@@ -161,11 +146,7 @@ export const selfRecommendationEvents = {
     roles: ['organizationDepartment', 'conferenceChair'],
     payload: z.strictObject({ reason }),
   },
-  [DEADLINE_MISSED]: {
-    summary: 'A deadline passed (sent by the deadline worker)',
-    roles: ['system'],
-    payload: z.strictObject({ deadlineKind: text('the deadline kind') }),
-  },
+  [DEADLINE_MISSED]: deadlineMissedEvent,
 } as const;
 
 export type SelfRecommendationEvent = EventsOf<typeof selfRecommendationEvents>;
