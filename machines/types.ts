@@ -150,6 +150,11 @@ export interface CaseDefinition<
   guardRules: Readonly<Record<string, string>>;
   /** Reads the indexed fields from a snapshot's context. */
   index(context: unknown): CaseIndexFields;
+  /**
+   * Earlier machine versions still running open cases: a case keeps the machine it was opened
+   * on, so a machine change never strands cases persisted under an older one.
+   */
+  previousVersions?: readonly CaseDefinition[];
 }
 
 /** The default time zone of a case. */

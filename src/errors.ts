@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'FORBIDDEN_ROLE'
   | 'UNKNOWN_CASE_TYPE'
+  | 'MACHINE_VERSION_UNKNOWN'
   | 'NO_CHANGE'
   | 'DEADLINE_NOT_FOUND'
   | 'UNAUTHENTICATED'
@@ -43,6 +44,16 @@ export class CaseNotFoundError extends CaseflowError {
 export class UnknownCaseTypeError extends CaseflowError {
   constructor(type: string, known: readonly string[]) {
     super('UNKNOWN_CASE_TYPE', `"${type}" is not a case type. Use one of: ${known.join(', ')}.`, { type, known });
+  }
+}
+
+export class MachineVersionUnknownError extends CaseflowError {
+  constructor(caseId: string, type: string, version: number, known: readonly number[]) {
+    super(
+      'MACHINE_VERSION_UNKNOWN',
+      `Case ${caseId} runs version ${version} of the ${type} machine, which this server no longer has (it has ${known.join(', ')}). Keep that version in previousVersions or migrate the case.`,
+      { caseId, type, version, known },
+    );
   }
 }
 

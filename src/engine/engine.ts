@@ -13,6 +13,7 @@ import {
   ForbiddenRoleError,
   GuardRejectedError,
   InvalidPayloadError,
+  MachineVersionUnknownError,
   NoChangeError,
   OpenerRefusedError,
   SubjectOfCaseError,
@@ -145,7 +146,7 @@ export class CaseEngine {
     if (expectedVersion !== undefined && row.version !== expectedVersion) {
       throw new VersionConflictError(caseId, expectedVersion, row.version);
     }
-    const definition = this.definition(row.type);
+    const definition = this.definitionOf(row);
     const snapshot = restore(definition, row.snapshot);
     const { type, ...payload } = event;
     const accepted = acceptedEvents(definition, snapshot);
@@ -188,7 +189,7 @@ export class CaseEngine {
   /** The case as it stands, with its deadlines and the events `actor` may send now. */
   getCase(caseId: string, actor?: Actor): CaseView {
     const row = this.loadRow(caseId);
-    const definition = this.definition(row.type);
+    const definition = this.definitionOf(row);
     const snapshot = restore(definition, row.snapshot);
     const allowed = acceptedEvents(definition, snapshot).filter((type) => !actor || definition.events[type]?.roles.includes(actor.role));
     return toCaseView(row, snapshot, allowed, this.statements.caseDeadlines.all({ caseId }));
@@ -198,6 +199,16 @@ export class CaseEngine {
   history(caseId: string): CaseEventView[] {
     this.loadRow(caseId);
     return this.statements.history.all({ caseId }).map(toCaseEventView);
+  }
+
+  /** The machine a stored case runs on: the current one, or the earlier version it was opened on. */
+  private definitionOf(row: CaseRow): CaseDefinition {
+    const current = this.definition(row.type);
+    if (current.machineVersion === row.machineVersion) return current;
+    const kept = current.previousVersions?.find((d) => d.machineVersion === row.machineVersion);
+    if (kept) return kept;
+    const known = [current.machineVersion, ...(current.previousVersions ?? []).map((d) => d.machineVersion)];
+    throw new MachineVersionUnknownError(row.id, row.type, row.machineVersion, known);
   }
 
   /** One page of cases matching `filter`, newest first. */

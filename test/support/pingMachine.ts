@@ -11,30 +11,34 @@ const events = {
 } as const;
 const input = z.strictObject({ unit: z.string() });
 
-const machine = setup({
-  types: { context: {} as { unit: string; caseId: string }, events: {} as EventsOf<typeof events>, input: {} as CaseInput<z.infer<typeof input>> },
-}).createMachine({
-  id: 'ping',
-  context: ({ input: i }) => ({ unit: i.unit, caseId: i.caseId }),
-  initial: 'waiting',
-  states: {
-    // PING re-assigns what is already there: an accepted event whose snapshot is the same as before.
-    waiting: { on: { PING: { actions: assign({ unit: ({ context }) => context.unit }) }, MOVE: 'moved' } },
-    moved: { meta: { description: 'moved', deadlines: [] } },
-  },
-});
+/** The ping machine; version 2 moves MOVE to a differently named state, as a machine change would. */
+const pingMachine = (version: number) =>
+  setup({
+    types: { context: {} as { unit: string; caseId: string }, events: {} as EventsOf<typeof events>, input: {} as CaseInput<z.infer<typeof input>> },
+  }).createMachine({
+    id: 'ping',
+    context: ({ input: i }) => ({ unit: i.unit, caseId: i.caseId }),
+    initial: 'waiting',
+    states: {
+      // PING re-assigns what is already there: an accepted event whose snapshot is the same as before.
+      waiting: { on: { PING: { actions: assign({ unit: ({ context }) => context.unit }) }, MOVE: version === 1 ? 'moved' : 'movedOnV2' } },
+      moved: { meta: { description: 'moved', deadlines: [] } },
+      movedOnV2: { meta: { description: 'moved on version 2', deadlines: [] } },
+    },
+  });
 
 /** A case definition over the ping machine, registered under the rectification type name. */
-export function pingDefinition(): CaseDefinition {
+export function pingDefinition(version = 1, previousVersions: readonly CaseDefinition[] = []): CaseDefinition {
   return {
     type: 'rectification',
-    machineVersion: 1,
+    machineVersion: version,
     title: 'ping',
-    machine,
+    machine: pingMachine(version),
     events,
     input,
     createRoles: ['supervisor'],
     guardRules: {},
     index: (context: unknown) => ({ unit: (context as { unit: string }).unit, assignee: null, subjectId: null, timeZone: 'Asia/Shanghai' }),
+    previousVersions,
   };
 }

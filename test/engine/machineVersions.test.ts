@@ -1,0 +1,28 @@
+import { pingDefinition } from '../support/pingMachine';
+import { engineFixture, supervisor, type EngineFixture } from '../support/engine';
+
+describe('a case keeps the machine version it was opened on', () => {
+  let fx: EngineFixture;
+  afterEach(() => fx.cleanup());
+
+  it('after a machine change, an old case runs on its old machine and a new case on the new one', () => {
+    fx = engineFixture({ definitions: [pingDefinition(1)] });
+    const old = fx.engine.createCase({ type: 'rectification', input: { unit: 'Old Office' }, actor: supervisor });
+    expect(old.machineVersion).toBe(1);
+
+    const upgraded = fx.openAnother({ definitions: [pingDefinition(2, [pingDefinition(1)])] }).engine;
+    const fresh = upgraded.createCase({ type: 'rectification', input: { unit: 'New Office' }, actor: supervisor });
+    expect(fresh.machineVersion).toBe(2);
+    expect(upgraded.applyEvent(old.id, { type: 'MOVE' }, supervisor).case).toMatchObject({ state: 'moved', machineVersion: 1 });
+    expect(upgraded.applyEvent(fresh.id, { type: 'MOVE' }, supervisor).case).toMatchObject({ state: 'movedOnV2', machineVersion: 2 });
+  });
+
+  it('a server that no longer has a case’s machine version says so instead of guessing', () => {
+    fx = engineFixture({ definitions: [pingDefinition(1)] });
+    const old = fx.engine.createCase({ type: 'rectification', input: { unit: 'Old Office' }, actor: supervisor });
+    const upgraded = fx.openAnother({ definitions: [pingDefinition(2)] }).engine;
+    expect(() => upgraded.applyEvent(old.id, { type: 'MOVE' }, supervisor)).toThrow(
+      expect.objectContaining({ code: 'MACHINE_VERSION_UNKNOWN', details: expect.objectContaining({ version: 1, known: [2] }) }),
+    );
+  });
+});
