@@ -177,3 +177,57 @@ export type CaseEventRow = typeof caseEvents.$inferSelect;
 export type DeadlineRow = typeof deadlines.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
 export type WarningCardRow = typeof warningCards.$inferSelect;
+
+/** A person who uses the API. `name` is their actor id (e.g. `wang.fang`), matched against a case's subject. */
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  role: text('role').notNull(),
+  createdAt: integer('created_at').notNull(),
+  disabledAt: integer('disabled_at'),
+});
+
+/** An API token: only its SHA-256 hash is kept; the token itself is shown once, when created. */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    /** A public handle for listing and revoking, never the secret. */
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    label: text('label'),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('api_tokens_user').on(t.userId)],
+);
+
+/** A reporter's receipt for a clue filed in public: only the SHA-256 hash of the code is kept. */
+export const reporterReceipts = sqliteTable('reporter_receipts', {
+  codeHash: text('code_hash').primaryKey(),
+  caseId: text('case_id')
+    .notNull()
+    .unique()
+    .references(() => cases.id),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Information a reporter added later with their receipt; caseworkers read it, the reporter only gets an acknowledgement. */
+export const reporterMessages = sqliteTable(
+  'reporter_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    body: text('body').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('reporter_messages_case').on(t.caseId, t.id)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type ReporterMessageRow = typeof reporterMessages.$inferSelect;

@@ -73,6 +73,8 @@ export type RouteRegistry = RouteSpec[];
 
 /** Where a request part's fields are named in error details: body fields bare, the rest prefixed. */
 const prefixes = { params: 'params.', query: 'query.', headers: 'header.', body: '' } as const;
+/** How a whole request part is named in error details. */
+const wholePart = { params: 'params', query: 'query', headers: 'header', body: 'body' } as const;
 
 /** Parses one part of a request, or INVALID_PAYLOAD naming each bad field. */
 export function parsePart<S extends Schema>(schema: S, value: unknown, part: keyof typeof prefixes): Out<S> {
@@ -82,7 +84,7 @@ export function parsePart<S extends Schema>(schema: S, value: unknown, part: key
   const issues: PayloadIssue[] = result.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     return {
-      path: `${prefixes[part]}${path}` || 'body',
+      path: path ? `${prefixes[part]}${path}` : wholePart[part],
       message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
     };
   });
@@ -133,17 +135,16 @@ export function addRoute<P extends Schema = undefined, Q extends Schema = undefi
     },
     handler: async (request, reply) => {
       const ctx: RouteContext<P, Q, H, B> = {
-        params: parsePart(spec.params, request.params, 'params'),
-        query: parsePart(spec.query, request.query, 'query'),
-        headers: parsePart(spec.headers, request.headers, 'headers'),
-        body: parsePart(spec.body, request.body, 'body'),
+        params: parsePart(spec.params as P, request.params, 'params'),
+        query: parsePart(spec.query as Q, request.query, 'query'),
+        headers: parsePart(spec.headers as H, request.headers, 'headers'),
+        body: parsePart(spec.body as B, request.body, 'body'),
         user: request.apiUser,
         request,
         reply,
       };
-      const result = await handler(ctx);
       reply.code(spec.status ?? 200);
-      return result;
+      return await handler(ctx);
     },
   });
 }

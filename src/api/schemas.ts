@@ -9,25 +9,12 @@ import { text } from '../../machines/payloads';
 import { CASE_TYPES } from '../../machines/types';
 import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
 import type { CasePage, CaseSummary } from '../engine/queries';
+import type { ErrorCode } from '../errors';
+import { STATUS_OF } from './errors';
 import type { Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../supervision';
 
-/** Every code an API error can carry. */
-export const API_ERROR_CODES = [
-  'CASE_NOT_FOUND',
-  'EVENT_NOT_ALLOWED',
-  'GUARD_REJECTED',
-  'INVALID_PAYLOAD',
-  'VERSION_CONFLICT',
-  'FORBIDDEN_ROLE',
-  'UNKNOWN_CASE_TYPE',
-  'NO_CHANGE',
-  'DEADLINE_NOT_FOUND',
-  'UNAUTHENTICATED',
-  'NOT_FOUND',
-  'RATE_LIMITED',
-  'PAYLOAD_TOO_LARGE',
-  'INTERNAL_ERROR',
-] as const;
+/** Every code an API error can carry: caseflow's codes (STATUS_OF lists them all) and INTERNAL_ERROR. */
+export const API_ERROR_CODES: [string, ...string[]] = ['INTERNAL_ERROR', ...(Object.keys(STATUS_OF) as ErrorCode[])];
 
 /** The one error shape. */
 export const errorBody = z.object({

@@ -78,6 +78,13 @@ export class Accounts {
     return this.db.select().from(users).orderBy(asc(users.name)).all().map(toUser);
   }
 
+  /** Disables a user: none of their tokens works any more, and the name stays taken. */
+  disableUser(name: string): ApiUser {
+    const row = this.requireRow(name);
+    if (row.disabledAt === null) this.db.update(users).set({ disabledAt: this.clock.now() }).where(eq(users.id, row.id)).run();
+    return toUser(row);
+  }
+
   /** Creates a token for `userName`; the returned secret is never shown again. */
   createToken(userName: string, label?: string): IssuedToken {
     const user = this.requireRow(userName);

@@ -3,6 +3,7 @@
  */
 import { CaseflowError } from '../errors';
 
+/** No token, or one that is unknown, revoked or whose user is disabled. */
 export class UnauthenticatedError extends CaseflowError {
   constructor(reason: 'missing' | 'invalid') {
     super(
@@ -15,12 +16,14 @@ export class UnauthenticatedError extends CaseflowError {
   }
 }
 
+/** A user name that names nobody. */
 export class UserNotFoundError extends CaseflowError {
   constructor(name: string) {
     super('NOT_FOUND', `No user is named "${name}". Add one with \`caseflow user add ${name} --role ROLE\`.`, { user: name });
   }
 }
 
+/** A token id that names no token. */
 export class TokenNotFoundError extends CaseflowError {
   constructor(id: string) {
     super('NOT_FOUND', `No API token has the id "${id}". List tokens to find its id.`, { tokenId: id });

@@ -8,6 +8,7 @@ import { parseActor, parseAssignments, parseJsonOption } from './actor';
 import { printCase, printHistory, printList } from './print';
 import { runDemo } from './demo';
 import { registerWorkerCommands } from './workerCommands';
+import { registerServerCommands } from './serverCommands';
 
 const program = new Command('caseflow')
   .description('Case-management workflow engine: clues, self-recommendations and rectifications')
@@ -114,6 +115,7 @@ program
   });
 
 registerWorkerCommands(program, { open, withCaseflow, out });
+registerServerCommands(program, open);
 
 /** Runs the CLI; a caseflow error prints its code and message and exits non-zero. */
 export async function main(argv: readonly string[]): Promise<void> {

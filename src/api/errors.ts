@@ -1,0 +1,111 @@
+/**
+ * The one place errors become HTTP responses: caseflow's codes map to statuses, and Fastify's own
+ * errors (malformed JSON, oversized bodies, unsupported media types, unknown routes) are reported in
+ * the same `{code, message, details}` shape, naming the part of the request at fault.
+ *
+ * Status choices: INVALID_PAYLOAD and UNKNOWN_CASE_TYPE are 400 (the request itself is wrong: fix it
+ * and resend); EVENT_NOT_ALLOWED, NO_CHANGE and VERSION_CONFLICT are 409 (the request is fine but the
+ * case is not where the caller thinks: reload it); GUARD_REJECTED is 422 (well-formed and allowed
+ * in this state, but a rule of the procedure refuses it, e.g. a decision without a reason).
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CaseflowError, type ErrorCode } from '../errors';
+
+/** The HTTP status of each caseflow error code. */
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  INVALID_PAYLOAD: 400,
+  UNKNOWN_CASE_TYPE: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN_ROLE: 403,
+  CASE_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  DEADLINE_NOT_FOUND: 404,
+  EVENT_NOT_ALLOWED: 409,
+  NO_CHANGE: 409,
+  VERSION_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  GUARD_REJECTED: 422,
+  RATE_LIMITED: 429,
+  // The server lacks the machine version a stored case runs on: the server's fault, not the caller's.
+  MACHINE_VERSION_UNKNOWN: 500,
+};
+
+/** The body of every error response. */
+export interface ErrorBody {
+  code: ErrorCode | 'INTERNAL_ERROR';
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** An error as the API reports it, with its status. */
+interface Reported {
+  status: number;
+  body: ErrorBody;
+}
+
+const invalid = (status: number, path: string, message: string): Reported => ({
+  status,
+  body: { code: 'INVALID_PAYLOAD', message: `The request is not valid: ${path}: ${message}.`, details: { issues: [{ path, message }] } },
+});
+
+/** Fastify's own errors, in caseflow's shape. */
+function fromFastify(error: FastifyError, request: FastifyRequest): Reported | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const limitBytes = request.routeOptions.bodyLimit;
+      return {
+        status: 413,
+        body: {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `The request body is larger than this endpoint accepts (${limitBytes} bytes at most). Send less: nothing was stored.`,
+          details: { path: 'body', limitBytes },
+        },
+      };
+    }
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return invalid(415, 'header.content-type', `"${request.headers['content-type'] ?? ''}" is not accepted; send application/json`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return invalid(400, 'body', 'the body is empty but the content type says JSON');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return invalid(400, 'body', 'the body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return invalid(400, 'header.content-length', 'does not match the body sent');
+    default:
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return invalid(error.statusCode, 'request', error.message);
+      return null;
+  }
+}
+
+/** Maps any error thrown while handling a request to its status and body. */
+export function reportError(error: unknown, request: FastifyRequest): Reported {
+  if (error instanceof CaseflowError) return { status: STATUS_OF[error.code], body: error.toJSON() };
+  const fastify = error && typeof error === 'object' && 'code' in error ? fromFastify(error as FastifyError, request) : null;
+  if (fastify) return fastify;
+  return {
+    status: 500,
+    body: {
+      code: 'INTERNAL_ERROR',
+      message: `Something went wrong on the server; nothing you did caused it. Quote request id ${request.id} when reporting it.`,
+      details: { requestId: request.id },
+    },
+  };
+}
+
+/** Installs the error and not-found handlers. Only codes are logged for 4xx, never messages or bodies. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = reportError(error, request);
+    if (status >= 500) request.log.error({ err: error, code: body.code }, 'request failed');
+    else request.log.info({ code: body.code, statusCode: status }, 'request refused');
+    void reply.code(status).type('application/json; charset=utf-8').send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const body: ErrorBody = {
+      code: 'NOT_FOUND',
+      message: `There is no ${request.method} ${path} endpoint. The API is described at /openapi.json and /docs.`,
+      details: { method: request.method, path },
+    };
+    void reply.code(404).send(body);
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Accounts over HTTP: who am I, users (admins only), and API tokens. A token is shown once, in the
+ * answer that creates it; a user may create and revoke their own tokens, an admin anyone's.
+ */
+import type { ApiUser } from '../../auth/accounts';
+import { ACCOUNT_ADMINS, USER_ROLES } from '../../auth/roles';
+import { ForbiddenRoleError } from '../../errors';
+import type { Api } from '../context';
+import { addUserBody, apiUser, createTokenBody, issuedToken, tokenIdParams, tokenInfo, userList } from '../schemas';
+
+const TOKEN_NOTICE = 'Keep this token secret: it is shown only this once. Send it as "Authorization: Bearer <token>".';
+
+const caller = (user: ApiUser | null): ApiUser => {
+  if (!user) throw new Error('an account route ran without an authenticated user');
+  return user;
+};
+
+/** Only an admin acts on someone else's tokens. */
+function checkOwnerOrAdmin(user: ApiUser, owner: string, what: string): void {
+  if (owner !== user.name && !ACCOUNT_ADMINS.includes(user.role)) throw new ForbiddenRoleError(`${what} another user’s token`, user.role, ACCOUNT_ADMINS);
+}
+
+/** Registers the account routes. */
+export function registerAuthRoutes(api: Api): void {
+  api.route(
+    { method: 'GET', url: '/auth/me', tag: 'auth', summary: 'The caller’s user and role', access: USER_ROLES, response: { description: 'The caller', schema: apiUser } },
+    ({ user }) => caller(user),
+  );
+
+  api.route(
+    { method: 'GET', url: '/auth/users', tag: 'auth', summary: 'Every user', access: ACCOUNT_ADMINS, response: { description: 'Users by name', schema: userList } },
+    () => ({ users: api.accounts.listUsers() }),
+  );
+
+  api.route(
+    {
+      method: 'POST',
+      url: '/auth/users',
+      tag: 'auth',
+      summary: 'Add a user with one role',
+      description: `The name is the user’s official id, recorded on every event they send and matched against the official a case is about. Roles: ${USER_ROLES.join(', ')}.`,
+      access: ACCOUNT_ADMINS,
+      body: addUserBody,
+      status: 201,
+      response: { description: 'The user', schema: apiUser },
+    },
+    ({ body }) => api.accounts.addUser(body.name, body.role),
+  );
+
+  api.route(
+    {
+      method: 'POST',
+      url: '/auth/tokens',
+      tag: 'auth',
+      summary: 'Create an API token (shown once)',
+      access: USER_ROLES,
+      body: createTokenBody,
+      status: 201,
+      errors: [404],
+      response: { description: 'The token: store it now, it is never shown again', schema: issuedToken },
+    },
+    ({ body, user }) => {
+      const me = caller(user);
+      const owner = body.user ?? me.name;
+      checkOwnerOrAdmin(me, owner, 'create');
+      return { ...api.accounts.createToken(owner, body.label), notice: TOKEN_NOTICE };
+    },
+  );
+
+  api.route(
+    {
+      method: 'DELETE',
+      url: '/auth/tokens/:id',
+      tag: 'auth',
+      summary: 'Revoke an API token by its id',
+      access: USER_ROLES,
+      params: tokenIdParams,
+      response: { description: 'The revoked token (without its secret)', schema: tokenInfo },
+    },
+    ({ params, user }) => {
+      checkOwnerOrAdmin(caller(user), api.accounts.token(params.id).user, 'revoke');
+      return api.accounts.revokeToken(params.id);
+    },
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Supervisors' routes: overdue cases by lateness, escalations, each unit's on-time completion rate
+ * and warning cards over a period, and open cases per state. Thin wrappers over src/supervision.ts.
+ */
+import { SUPERVISORS } from '../../auth/roles';
+import { InvalidPayloadError } from '../../errors';
+import { countsByState, escalations, onTimeRates, overdueCases, warningCardCounts, type Period } from '../../supervision';
+import type { Api } from '../context';
+import { escalationList, onTimeRateList, overdueList, overdueQuery, periodQuery, stateCountList, stateCountsQuery, warningCardList } from '../schemas';
+
+/** The default reporting period: the 30 days before `until`. */
+const DEFAULT_PERIOD_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** The period a query asks for, with defaults; `since` must come before `until`. */
+function periodOf(query: { since?: number; until?: number }, now: number): Period {
+  // Exclusive: by default one millisecond after now, so that what happened this instant counts.
+  const until = query.until ?? now + 1;
+  const since = query.since ?? until - DEFAULT_PERIOD_MS;
+  if (since >= until) throw new InvalidPayloadError('request query', [{ path: 'query.since', message: 'since must be before until' }]);
+  return { since, until };
+}
+
+const isoPeriod = (p: Period) => ({ since: new Date(p.since).toISOString(), until: new Date(p.until).toISOString() });
+const periodText = 'The period is [since, until): until defaults to now (inclusive), since to 30 days before until.';
+
+/** Registers the supervision routes. */
+export function registerSupervisionRoutes(api: Api): void {
+  api.route(
+    {
+      method: 'GET',
+      url: '/supervision/overdue',
+      tag: 'supervision',
+      summary: 'Running deadlines past due, most overdue first',
+      access: SUPERVISORS,
+      query: overdueQuery,
+      response: { description: 'Overdue cases, one row per overdue deadline', schema: overdueList },
+    },
+    ({ query }) => {
+      const now = api.clock.now();
+      return { asOf: new Date(now).toISOString(), cases: overdueCases(api.db, now, query) };
+    },
+  );
+
+  api.route(
+    {
+      method: 'GET',
+      url: '/supervision/escalations',
+      tag: 'supervision',
+      summary: 'Red cards (escalations) issued in a period, newest first',
+      description: periodText,
+      access: SUPERVISORS,
+      query: periodQuery,
+      response: { description: 'Escalations', schema: escalationList },
+    },
+    ({ query }) => {
+      const period = periodOf(query, api.clock.now());
+      return { period: isoPeriod(period), escalations: escalations(api.db, period, query) };
+    },
+  );
+
+  api.route(
+    {
+      method: 'GET',
+      url: '/supervision/on-time-rates',
+      tag: 'supervision',
+      summary: 'Per unit: deadlines closed in a period, met on time or late, and the on-time rate',
+      description: periodText,
+      access: SUPERVISORS,
+      query: periodQuery,
+      response: { description: 'One row per unit', schema: onTimeRateList },
+    },
+    ({ query }) => {
+      const period = periodOf(query, api.clock.now());
+      return { period: isoPeriod(period), units: onTimeRates(api.db, period, query) };
+    },
+  );
+
+  api.route(
+    {
+      method: 'GET',
+      url: '/supervision/warning-cards',
+      tag: 'supervision',
+      summary: 'Per unit: blue, yellow and red cards issued in a period',
+      description: periodText,
+      access: SUPERVISORS,
+      query: periodQuery,
+      response: { description: 'One row per unit', schema: warningCardList },
+    },
+    ({ query }) => {
+      const period = periodOf(query, api.clock.now());
+      return { period: isoPeriod(period), units: warningCardCounts(api.db, period, query) };
+    },
+  );
+
+  api.route(
+    {
+      method: 'GET',
+      url: '/supervision/state-counts',
+      tag: 'supervision',
+      summary: 'Open cases per type and state',
+      access: SUPERVISORS,
+      query: stateCountsQuery,
+      response: { description: 'Counts', schema: stateCountList },
+    },
+    ({ query }) => ({ counts: countsByState(api.db, query) }),
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The HTTP server factory: Fastify with caseflow's engine, database, clock and logger passed in.
+ * Nothing here is a module-level singleton: each call builds an independent server.
+ */
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CaseflowDb } from '../../db';
+import packageJson from '../../package.json';
+import { Accounts } from '../auth/accounts';
+import { ReporterReceipts } from '../auth/receipts';
+import type { Clock } from '../clock';
+import type { CaseEngine } from '../engine/engine';
+import { CaseflowError, InvalidPayloadError } from '../errors';
+import { DEFAULT_LIMITS, type Api, type ServerLimits } from './context';
+import { installErrorHandlers } from './errors';
+import { ApiLogController, newRequestId, type ApiLogger } from './logging';
+import { addRoute, type RouteRegistry } from './routing';
+import { registerAuthRoutes } from './routes/auth';
+import { registerCaseRoutes } from './routes/cases';
+import { registerDocsRoutes } from './routes/docs';
+import { registerPublicIntakeRoutes } from './routes/publicIntake';
+import { registerSupervisionRoutes } from './routes/supervision';
+
+/** What the server is built from. */
+export interface ServerDeps {
+  engine: CaseEngine;
+  db: CaseflowDb;
+  /** The clock supervision reports and account records read; normally the engine's. */
+  clock: Clock;
+  /** A pino logger; build it with `createApiLogger` so that redaction is configured. */
+  logger: ApiLogger;
+  limits?: Partial<ServerLimits>;
+  /** Trust X-Forwarded-For for client addresses (behind a reverse proxy). @defaultValue false */
+  trustProxy?: boolean;
+  /** The version the OpenAPI document states. @defaultValue the package version */
+  version?: string;
+}
+
+/** Parses a JSON body; a syntax error names its position, never echoes the body (it may hold a name). */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') throw new InvalidPayloadError('request body', [{ path: 'body', message: 'the body is empty but the content type says JSON' }]);
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__') throw new CaseflowError('INVALID_PAYLOAD', 'The request body is not valid: the key "__proto__" is not allowed.', {
+        issues: [{ path: 'body', message: 'the key "__proto__" is not allowed' }],
+      });
+      return value;
+    });
+  } catch (error) {
+    if (error instanceof CaseflowError) throw error;
+    const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
+    const where = position === undefined ? '' : ` (at character ${position})`;
+    throw new InvalidPayloadError('request body', [{ path: 'body', message: `the body is not valid JSON${where}` }]);
+  }
+}
+
+/** Builds the API server; call `listen` on it, and `close` to stop it gracefully. */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  // Typed as Fastify's logger interface, so that the instance has Fastify's default type parameters.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    logController: new ApiLogController(),
+    genReqId: newRequestId,
+    bodyLimit: limits.bodyLimit,
+    trustProxy: deps.trustProxy ?? false,
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest('apiUser', null);
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  installErrorHandlers(app);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new CaseflowError('RATE_LIMITED', `Too many requests from your address: at most ${context.max} in this period. Try again in ${context.after}.`, {
+        limit: context.max,
+        retryAfterMs: context.ttl,
+      }),
+  });
+
+  const registry: RouteRegistry = [];
+  const accounts = new Accounts(deps.db, deps.clock);
+  const api: Api = {
+    app,
+    engine: deps.engine,
+    db: deps.db,
+    clock: deps.clock,
+    accounts,
+    receipts: new ReporterReceipts(deps.db, deps.clock),
+    limits,
+    route: (spec, handler) => addRoute(app, registry, accounts, spec, handler),
+  };
+  registerCaseRoutes(api);
+  registerSupervisionRoutes(api);
+  registerPublicIntakeRoutes(api);
+  registerAuthRoutes(api);
+  registerDocsRoutes(api, registry, deps.version ?? packageJson.version);
+  return app;
+}
+

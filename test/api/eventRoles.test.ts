@@ -1,0 +1,178 @@
+/**
+ * The machines' per-event role lists, enforced over HTTP: at every step of walks through each
+ * case type, every person whose role may not send the event gets 403 FORBIDDEN_ROLE (naming the
+ * roles that may) and nothing is stored; then the right person sends it.
+ */
+import { caseDefinitions } from '../../machines';
+import { PEOPLE, currentVersion, rectificationInput, selfRecommendationInput, sendEvent, startApi, clueInput, type ApiFixture, type Person } from './support/server';
+
+type Step = [type: string, person: Person, payload?: Record<string, unknown>];
+
+/** `caseType:EVENT` of every event whose role rule was probed. */
+const probed = new Set<string>();
+
+const definition = (type: string) => caseDefinitions.find((d) => d.type === type)!;
+
+/** Walks a case through `steps`, probing every other person's role first at each step. */
+async function walk(api: ApiFixture, caseId: string, caseType: string, steps: (Step | (() => void))[]): Promise<void> {
+  for (const step of steps) {
+    if (typeof step === 'function') {
+      step();
+      continue;
+    }
+    const [type, sender, payload = {}] = step;
+    const allowed = definition(caseType).events[type]!.roles;
+    probed.add(`${caseType}:${type}`);
+    const before = currentVersion(api, caseId);
+    for (const [person, { role }] of Object.entries(PEOPLE) as [Person, (typeof PEOPLE)[Person]][]) {
+      if ((allowed as readonly string[]).includes(role) || person === 'official') continue;
+      const refused = await sendEvent(api, person, caseId, type, payload);
+      expect({ type, person, status: refused.status, code: refused.body.code }).toEqual({ type, person, status: 403, code: 'FORBIDDEN_ROLE' });
+      expect(refused.body.details.allowed).toEqual(allowed);
+    }
+    expect(currentVersion(api, caseId)).toBe(before);
+    const sent = await sendEvent(api, sender, caseId, type, payload);
+    expect({ type, status: sent.status, body: sent.status === 200 ? 'ok' : sent.body }).toEqual({ type, status: 200, body: 'ok' });
+    expect(currentVersion(api, caseId)).toBe(before + 1);
+  }
+}
+
+const open = async (api: ApiFixture, as: Person, type: string, input: unknown): Promise<string> => {
+  const created = await api.request('POST', '/cases', { as, body: { type, input } });
+  expect(created.status).toBe(201);
+  return created.body.id as string;
+};
+
+describe('per-event roles over HTTP', () => {
+  let api: ApiFixture;
+  beforeEach(async () => {
+    api = await startApi();
+  });
+  afterEach(() => api.close());
+
+  test('a clue, from registration to closing', async () => {
+    const id = await open(api, 'clerk', 'clue', clueInput());
+    await walk(api, id, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' }],
+      ['ACCEPT', 'clerk'],
+      ['CHOOSE_DISPOSAL', 'chair', { route: 'preliminaryVerification', reason: 'Facts can be checked against the permit ledger' }],
+      ['ASSIGN_VERIFIER', 'chair', { verifierId: 'liu.yang' }],
+      ['RECORD_FINDINGS', 'verifier', { findings: 'Forty applications unanswered for over 15 days' }],
+      ['SUBMIT_TO_CONFERENCE', 'verifier'],
+      ['RECORD_OD_VIEW', 'od', { view: 'A warning is due', recommendedOutcome: 'admonished' }],
+      ['RECORD_DIC_VIEW', 'dic', { view: 'Agree', recommendedOutcome: 'admonished' }],
+      ['DECIDE', 'chair', { outcome: 'admonished', reason: 'Both views agree; first finding' }],
+      ['CLOSE', 'clerk', { note: 'Admonition delivered' }],
+    ]);
+    expect(api.engine.getCase(id).status).toBe('closed');
+  });
+
+  test('a clue declared out of scope, and one set aside and woken by new evidence', async () => {
+    const outOfScope = await open(api, 'clerk', 'clue', clueInput());
+    await walk(api, outOfScope, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0002', handlerId: 'wang.fang' }],
+      ['DECLARE_OUT_OF_SCOPE', 'chair', { reason: 'A provincial official', forwardedTo: 'Provincial commission' }],
+    ]);
+    const setAside = await open(api, 'clerk', 'clue', clueInput());
+    await walk(api, setAside, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0003', handlerId: 'wang.fang' }],
+      ['ACCEPT', 'chair'],
+      ['CHOOSE_DISPOSAL', 'chair', { route: 'setAsidePendingChecks', reason: 'Cannot be ruled out yet' }],
+      ['NEW_EVIDENCE', 'verifier', { evidence: 'A second applicant wrote in' }],
+      ['SET_ASIDE', 'chair', { reason: 'Still not enough to go on' }],
+    ]);
+  });
+
+  test('a rectification: plan sent back, accepted, failed once, passed; another escalated', async () => {
+    const id = await open(api, 'supervisor', 'rectification', rectificationInput());
+    const plan = { plan: 'Open a same-day lane', measures: ['same-day lane'], completionDueAt: '2026-12-20T18:00:00+08:00' };
+    await walk(api, id, 'rectification', [
+      ['NOTIFY_UNIT', 'supervisor', { liaisonId: 'zhou.min' }],
+      ['SUBMIT_PLAN', 'liaison', plan],
+      ['SEND_BACK_PLAN', 'supervisor', { reason: 'Nobody is named responsible' }],
+      ['SUBMIT_PLAN', 'liaison', plan],
+      ['ACCEPT_PLAN', 'supervisor', { reason: 'Concrete and dated' }],
+      ['REPORT_PROGRESS', 'liaison', { note: 'Lane open' }],
+      ['REPORT_COMPLETION', 'liaison', { note: 'Backlog cleared' }],
+      ['ASSESS_FAILED', 'supervisor', { reason: 'Closed on Fridays', completionDueAt: '2027-01-10T18:00:00+08:00' }],
+      ['REPORT_COMPLETION', 'liaison', { note: 'Open on Fridays too' }],
+      ['ASSESS_PASSED', 'supervisor', { reason: 'Checked on a Friday' }],
+    ]);
+    const escalated = await open(api, 'clerk', 'rectification', rectificationInput());
+    await walk(api, escalated, 'rectification', [
+      ['NOTIFY_UNIT', 'clerk', { liaisonId: 'zhou.min' }],
+      ['SUBMIT_PLAN', 'liaison', plan],
+      ['SEND_BACK_PLAN', 'supervisor', { reason: 'Vague' }],
+      ['ESCALATE', 'supervisor', { reason: 'No revised plan after two reminders' }],
+    ]);
+  });
+
+  test('events only the deadline worker sends are refused to every person', async () => {
+    const id = await open(api, 'supervisor', 'rectification', rectificationInput());
+    expect((await sendEvent(api, 'supervisor', id, 'NOTIFY_UNIT', { liaisonId: 'zhou.min' })).status).toBe(200);
+    expect(api.engine.getCase(id).allowedEvents).toContain('DEADLINE_MISSED');
+    for (const person of Object.keys(PEOPLE) as Person[]) {
+      const refused = await sendEvent(api, person, id, 'DEADLINE_MISSED', { deadlineKind: 'rectificationPlanDue' });
+      probed.add('rectification:DEADLINE_MISSED');
+      expect(refused.status).toBe(403);
+      expect(refused.body.details.allowed).toEqual(['system']);
+    }
+  });
+
+  /** From submission to probation: forwarding, checks, an objection in the public notice, and the notice's end. */
+  const toProbation = (id: string): (Step | (() => void))[] => {
+    const view = { view: 'Recommended', fraudFound: false, concealmentFound: false, favouritismFound: false };
+    const inspection = { annualReviews: [{ year: 2025, grade: 'excellent' }], surveyResults: '44 of 48 approve', rating: 'Good' };
+    return [
+      ['FORWARD', 'clerk', { note: 'Passed on unopened' }],
+      ['RECORD_ELIGIBILITY', 'od', { eligible: true, checks: { qualifications: 'passed', record: 'passed', integrity: 'passed' }, reason: 'Qualified' }],
+      ['RECORD_INSPECTION', 'od', inspection],
+      ['RECORD_OD_VIEW', 'od', view],
+      ['RECORD_DIC_VIEW', 'dic', view],
+      ['DECIDE', 'chair', { outcome: 'appointed', reason: 'Strong results; both views clean' }],
+      ['OBJECTION_RECEIVED', 'dic', { objection: 'The backlog report was backdated' }],
+      ['RECORD_INSPECTION', 'od', { ...inspection, objectionFindings: 'Unfounded' }],
+      ['RECORD_OD_VIEW', 'od', view],
+      ['RECORD_DIC_VIEW', 'dic', view],
+      ['DECIDE', 'chair', { outcome: 'appointed', reason: 'The objection was unfounded' }],
+      () => {
+        // The deadline worker reports the end of the notice period, as it does when the deadline passes.
+        api.clock.advance(10 * 24 * 3600_000);
+        api.engine.applyEvent(id, { type: 'DEADLINE_MISSED', deadlineKind: 'publicNoticePeriod' }, { id: 'deadline-worker', role: 'system' });
+      },
+      ['NOTICE_PERIOD_ENDED', 'od', { note: 'No further objection' }],
+      ['RECORD_ASSESSMENT', 'od', { period: 'First half of the probation', rating: 'competent' }],
+    ];
+  };
+
+  test('a self-recommendation revoked in the probation', async () => {
+    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationInput());
+    await walk(api, id, 'selfRecommendation', [...toProbation(id), ['REVOKE', 'chair', { reason: 'Targets missed in the probation' }]]);
+  });
+
+  test('a self-recommendation confirmed after the probation', async () => {
+    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationInput());
+    await walk(api, id, 'selfRecommendation', [
+      ...toProbation(id),
+      () => api.clock.advance(366 * 24 * 3600_000),
+      ['CONFIRM', 'od', { reason: 'Probation served; assessed competent' }],
+    ]);
+  });
+
+  test('opening a case: roles outside the type’s create roles get 403', async () => {
+    const inputs: Record<string, unknown> = { clue: clueInput(), rectification: rectificationInput(), selfRecommendation: selfRecommendationInput() };
+    for (const d of caseDefinitions) {
+      for (const [person, { role }] of Object.entries(PEOPLE) as [Person, (typeof PEOPLE)[Person]][]) {
+        if ((d.createRoles as readonly string[]).includes(role)) continue;
+        const refused = await api.request('POST', '/cases', { as: person, body: { type: d.type, input: inputs[d.type] } });
+        expect({ type: d.type, person, status: refused.status, code: refused.body.code }).toEqual({ type: d.type, person, status: 403, code: 'FORBIDDEN_ROLE' });
+      }
+    }
+    expect(api.engine.listCases().cases).toEqual([]);
+  });
+
+  test('every event of every catalogue had its role rule probed above, except the worker-only one on self-recommendations', () => {
+    const all = caseDefinitions.flatMap((d) => Object.keys(d.events).map((e) => `${d.type}:${e}`));
+    expect(all.filter((e) => !probed.has(e))).toEqual(['selfRecommendation:DEADLINE_MISSED']);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Supervisors' endpoints over HTTP: the overdue list after the clock passes a deadline (most
+ * overdue first), escalations and warning cards issued by the deadline ladder, on-time completion
+ * rates per unit over a period, and open cases per state.
+ */
+import { and, eq } from 'drizzle-orm';
+import { deadlines } from '../../db/schema';
+import { escalationList, onTimeRateList, overdueList, stateCountList, warningCardList } from '../../src/api/schemas';
+import { fireDeadlineStep } from '../../src/deadlines/firing';
+import { defaultCalendar } from '../../src/time';
+import { clueInput, rectificationInput, sendEvent, startApi, type ApiFixture, type Json } from './support/server';
+
+const HOUR = 3600_000;
+const plan = { plan: 'Open a same-day lane', measures: ['same-day lane'], completionDueAt: '2026-12-20T18:00:00+08:00' };
+
+describe('supervision endpoints', () => {
+  let api: ApiFixture;
+  beforeEach(async () => {
+    api = await startApi();
+  });
+  afterEach(() => api.close());
+
+  /** A rectification of `unit`, notified at once: its plan is due an hour after airing (21:00). */
+  async function rectification(unit: string): Promise<string> {
+    const created = await api.request('POST', '/cases', { as: 'supervisor', body: { type: 'rectification', input: { ...rectificationInput(), unit } } });
+    const id = created.body.id as string;
+    expect((await sendEvent(api, 'supervisor', id, 'NOTIFY_UNIT', { liaisonId: 'zhou.min' })).status).toBe(200);
+    return id;
+  }
+
+  /** Fires every ladder step of the case's running deadlines that is due by now, as the deadline worker would. */
+  function fireDueSteps(caseId: string): string[] {
+    const fired: string[] = [];
+    for (;;) {
+      const row = api.db
+        .select()
+        .from(deadlines)
+        .where(and(eq(deadlines.caseId, caseId), eq(deadlines.running, true)))
+        .all()
+        .find((d) => d.nextFireAt !== null && d.nextFireAt <= api.clock.now());
+      if (!row) return fired;
+      const outcome = fireDeadlineStep({ db: api.db, engine: api.engine, clock: api.clock, calendar: defaultCalendar() }, row.id, row.scheduleRev);
+      if (outcome.kind !== 'fired') return fired;
+      fired.push(outcome.step);
+    }
+  }
+
+  const get = async (path: string): Promise<Json> => {
+    const reply = await api.request('GET', path, { as: 'supervisor' });
+    expect(reply.status).toBe(200);
+    return reply.body;
+  };
+
+  test('overdue: nothing before the deadline; after the clock passes it, the case with its lateness, most overdue first', async () => {
+    const housing = await rectification('Municipal Housing Bureau');
+    const clue = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
+    expect((await get('/supervision/overdue')).cases).toEqual([]);
+    api.clock.advance(2 * HOUR);
+    const late = await get('/supervision/overdue');
+    expect(overdueList.strict().parse(late)).toEqual(late);
+    expect(late.asOf).toBe(new Date(api.clock.now()).toISOString());
+    expect(late.cases).toEqual([
+      expect.objectContaining({ caseId: housing, deadlineKind: 'rectificationPlanDue', latenessMs: HOUR, unit: 'Municipal Housing Bureau' }),
+    ]);
+    api.clock.advance(30 * 24 * HOUR);
+    const later = await get('/supervision/overdue');
+    expect(later.cases.map((c: { caseId: string }) => c.caseId)).toEqual([housing, clue]);
+    expect(later.cases[0].latenessMs).toBeGreaterThan(later.cases[1].latenessMs);
+    expect((await get('/supervision/overdue?type=clue')).cases.map((c: { caseId: string }) => c.caseId)).toEqual([clue]);
+    expect((await get('/supervision/overdue?unit=Water%20Bureau')).cases).toEqual([]);
+  });
+
+  test('warning cards, escalations and on-time rates per unit over a period', async () => {
+    const start = api.clock.now();
+    const housing = await rectification('Municipal Housing Bureau');
+    const water = await rectification('Water Bureau');
+    api.clock.advance(HOUR / 2);
+    expect((await sendEvent(api, 'liaison', water, 'SUBMIT_PLAN', plan)).status).toBe(200);
+    api.clock.advance(HOUR + HOUR / 2);
+    expect(fireDueSteps(housing)).toEqual(['remind', 'overdue', 'escalate']);
+    expect((await sendEvent(api, 'liaison', housing, 'SUBMIT_PLAN', plan)).status).toBe(200);
+
+    const period = `since=${new Date(start).toISOString()}&until=${new Date(api.clock.now() + 1).toISOString()}`;
+    const cards = await get(`/supervision/warning-cards?${period}`);
+    expect(warningCardList.strict().parse(cards)).toEqual(cards);
+    expect(cards.units).toEqual([{ unit: 'Municipal Housing Bureau', blue: 1, yellow: 1, red: 1 }]);
+
+    const escalations = await get(`/supervision/escalations?${period}`);
+    expect(escalationList.strict().parse(escalations)).toEqual(escalations);
+    expect(escalations.escalations).toEqual([expect.objectContaining({ caseId: housing, unit: 'Municipal Housing Bureau', step: 'escalate' })]);
+
+    const rates = await get(`/supervision/on-time-rates?${period}`);
+    expect(onTimeRateList.strict().parse(rates)).toEqual(rates);
+    expect(rates.units).toEqual([
+      { unit: 'Municipal Housing Bureau', met: 0, late: 1, rate: 0 },
+      { unit: 'Water Bureau', met: 1, late: 0, rate: 1 },
+    ]);
+    expect((await get(`/supervision/on-time-rates?${period}&unit=Water%20Bureau`)).units).toEqual([{ unit: 'Water Bureau', met: 1, late: 0, rate: 1 }]);
+
+    // A period that ends before anything happened counts nothing; the default period (30 days to now) counts it all.
+    const before = `since=2026-01-01T00:00:00Z&until=${new Date(start).toISOString()}`;
+    expect((await get(`/supervision/warning-cards?${before}`)).units).toEqual([]);
+    expect((await get(`/supervision/escalations?${before}`)).escalations).toEqual([]);
+    const byDefault = await get('/supervision/warning-cards');
+    expect(byDefault.units).toHaveLength(1);
+    expect(byDefault.period.until).toBe(new Date(api.clock.now() + 1).toISOString());
+  });
+
+  test('state counts: open cases per type and state', async () => {
+    await rectification('Municipal Housing Bureau');
+    await rectification('Water Bureau');
+    await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } });
+    const counts = await get('/supervision/state-counts');
+    expect(stateCountList.strict().parse(counts)).toEqual(counts);
+    expect(counts.counts).toEqual([
+      { type: 'clue', state: 'received', count: 1 },
+      { type: 'rectification', state: 'planDue', count: 2 },
+    ]);
+    expect((await get('/supervision/state-counts?type=clue')).counts).toEqual([{ type: 'clue', state: 'received', count: 1 }]);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * API test fixtures: a real server on a random port over its own SQLite file, a captured log,
+ * users with tokens for each role, and a small fetch wrapper.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CaseflowDb } from '../../../db';
+import type { ManualClock } from '../../../src/clock';
+import type { CaseEngine } from '../../../src/engine/engine';
+import { Accounts } from '../../../src/auth/accounts';
+import type { ServerLimits } from '../../../src/api/context';
+import { createApiLogger } from '../../../src/api/logging';
+import { buildServer } from '../../../src/api/server';
+import { dumpDatabase, engineFixture } from '../../support/engine';
+
+/** The people the tests act as: name → role. */
+export const PEOPLE = {
+  clerk: { name: 'wang.fang', role: 'intakeClerk' },
+  chair: { name: 'chen.jie', role: 'conferenceChair' },
+  verifier: { name: 'liu.yang', role: 'verifier' },
+  od: { name: 'zhao.lei', role: 'organizationDepartment' },
+  dic: { name: 'sun.li', role: 'disciplineCommission' },
+  supervisor: { name: 'li.wei', role: 'supervisor' },
+  liaison: { name: 'zhou.min', role: 'unitLiaison' },
+  admin: { name: 'root.admin', role: 'admin' },
+  official: { name: 'he.ping', role: 'official' },
+} as const;
+export type Person = keyof typeof PEOPLE;
+
+/** A parsed JSON body, as loosely typed as `JSON.parse` returns it; tests check shapes with the API's response schemas. */
+export type Json = ReturnType<typeof JSON.parse>;
+
+export interface Reply<T = Json> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  as?: Person;
+  token?: string;
+  body?: unknown;
+  /** Sent as is, with content type application/json unless `headers` says otherwise. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ApiFixture {
+  url: string;
+  server: FastifyInstance;
+  engine: CaseEngine;
+  db: CaseflowDb;
+  clock: ManualClock;
+  accounts: Accounts;
+  /** Tokens of PEOPLE, by person. */
+  tokens: Record<Person, string>;
+  /** Everything logged so far, one JSON line per entry. */
+  log(): string;
+  request<T = Json>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
+  /** Everything stored, to prove a refused request changed nothing. */
+  dump(): Record<string, unknown[]>;
+  close(): Promise<void>;
+}
+
+/** Starts a server on port 0 with its own database; call `close()` afterwards. */
+export async function startApi(limits: Partial<ServerLimits> = {}): Promise<ApiFixture> {
+  const fixture = engineFixture();
+  const lines: string[] = [];
+  const logger = createApiLogger({ stream: { write: (line: string) => void lines.push(line) }, level: 'debug' });
+  const server = await buildServer({ engine: fixture.engine, db: fixture.db, clock: fixture.clock, logger, limits });
+  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  const accounts = new Accounts(fixture.db, fixture.clock);
+  const tokens = {} as Record<Person, string>;
+  for (const [person, { name, role }] of Object.entries(PEOPLE)) {
+    accounts.addUser(name, role);
+    tokens[person as Person] = accounts.createToken(name).token;
+  }
+  const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token ?? (options.as ? tokens[options.as] : undefined);
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const response = await fetch(`${address}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  };
+  return {
+    url: address,
+    server,
+    engine: fixture.engine,
+    db: fixture.db,
+    clock: fixture.clock,
+    accounts,
+    tokens,
+    log: () => lines.join(''),
+    request,
+    dump: () => dumpDatabase(fixture.db),
+    close: async () => {
+      await server.close();
+      fixture.cleanup();
+    },
+  };
+}
+
+/** A clue as the public files it. */
+export const publicClue = (overrides: Record<string, unknown> = {}) => ({
+  aspect: 'slowResponseToPublic',
+  summary: 'The permit office has not answered applications for three weeks',
+  subject: { officialId: 'he.ping', name: 'He Ping', post: 'Deputy director', unit: 'Municipal Housing Bureau' },
+  ...overrides,
+});
+
+/** A clue input as an intake clerk opens it through POST /cases. */
+export const clueInput = (overrides: Record<string, unknown> = {}) => ({
+  ...publicClue(),
+  channel: 'hotline',
+  anonymous: true,
+  ...overrides,
+});
+
+/** Sends an event as `person` at the case's current version (read as the supervisor, who is never a subject here). */
+export async function sendEvent(api: ApiFixture, person: Person, caseId: string, type: string, payload: Record<string, unknown> = {}): Promise<Reply> {
+  const version = currentVersion(api, caseId);
+  return api.request('POST', `/cases/${caseId}/events`, { as: person, body: { type, payload, expectedVersion: version } });
+}
+
+/** The version stored for a case. */
+export const currentVersion = (api: ApiFixture, caseId: string): number => api.engine.getCase(caseId).version;
+
+/** A self-recommendation input: he.ping recommends himself. */
+export const selfRecommendationInput = () => ({
+  candidate: { officialId: 'he.ping', name: 'He Ping', currentPost: 'Deputy director', unit: 'Municipal Housing Bureau' },
+  targetPost: 'Director, Municipal Housing Bureau',
+  channel: 'organizationDepartment',
+  statement: 'I cleared the permit backlog a year early and ask to be considered for the post.',
+  evidence: ['Backlog report, 2025'],
+});
+
+/** A rectification input: "Seeing" criticized the housing bureau at 20:00. */
+export const rectificationInput = () => ({
+  unit: 'Municipal Housing Bureau',
+  report: 'Seeing: applicants wait weeks for a stamp',
+  airedAt: '2026-11-25T20:00:00+08:00',
+});
