@@ -84,6 +84,8 @@ export const deadlines = sqliteTable(
     status: text('status', { enum: ['pending', 'met', 'overdue', 'cancelled'] }).notNull(),
     /** True while the state the deadline belongs to is still active. */
     running: integer('running', { mode: 'boolean' }).notNull(),
+    /** A minimum period (public notice, probation): its end is expected, never counted as missed. */
+    period: integer('period', { mode: 'boolean' }).notNull().default(false),
     warning: text('warning', { enum: ['none', 'blue', 'yellow', 'red'] }).notNull(),
     escalationLevel: integer('escalation_level').notNull(),
     nextStep: integer('next_step').notNull(),
@@ -158,7 +160,9 @@ export const notifications = sqliteTable(
     warning: text('warning'),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
+    /** `sending` while one notifier holds it (since `claimedAt`), so several workers never send it twice. */
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull(),
+    claimedAt: integer('claimed_at'),
     attempts: integer('attempts').notNull(),
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),

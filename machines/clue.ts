@@ -213,8 +213,14 @@ const view = (event: ClueEvent): ConferenceView | null =>
     : null;
 
 /** The short title a linked rectification case carries: no reporter, no clue text. */
-export const rectificationReportTitle = (context: ClueContext): string =>
-  `Clue ${context.clueNumber ?? context.caseId}: ${context.subject.name} (${context.subject.post}) — ${clueAspectTitles[context.aspect]}`;
+/** The linked rectification's report title, cut to fit its 4,000-character field however long the names are. */
+export const rectificationReportTitle = (context: ClueContext): string => {
+  const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+  return clip(
+    `Clue ${context.clueNumber ?? context.caseId}: ${clip(context.subject.name, 200)} (${clip(context.subject.post, 200)}) — ${clueAspectTitles[context.aspect]}`,
+    4000,
+  );
+};
 
 const machine = setup({
   types: {

@@ -134,6 +134,7 @@ const machine = setup({
   guards: {
     hasReason,
     notOwnCase: ({ context, event }) => !unitSide(context).has(event.actor.id),
+    isNamedLiaison: ({ context, event }) => event.actor.id === context.liaisonId,
     completionAfterAiring: ({ context, event }) => completionOf(event) > Date.parse(context.airedAt),
     completionInFuture: ({ event }) => completionOf(event) > Date.parse(event.at),
     escalationLimitReached: ({ context }) => context.escalationLevel + 1 >= MAX_ESCALATION_LEVEL,
@@ -199,13 +200,24 @@ const machine = setup({
   initial: 'criticismAired',
   states: {
     criticismAired: {
-      meta: { description: 'Criticism aired; the unit is being notified' } satisfies StateMeta,
+      meta: {
+        description: 'Criticism aired; the unit is being notified',
+        deadlines: [
+          {
+            kind: 'unitNotificationDue',
+            basis: 'The criticized unit is notified in time to answer: before its rectification plan falls due',
+            from: { contextField: 'airedAt' },
+            limit: { kind: 'until', contextField: 'planDueAt' },
+            ladder: standardLadder({ grace: { kind: 'afterDue', minutes: 30 } }),
+          },
+        ],
+      } satisfies StateMeta,
       on: { NOTIFY_UNIT: { target: 'planDue', actions: 'recordLiaison' } },
     },
     planDue: {
       meta: planDue,
       on: {
-        SUBMIT_PLAN: { target: 'planReview', guard: and(['completionAfterAiring', 'completionInFuture']), actions: 'recordPlan' },
+        SUBMIT_PLAN: { target: 'planReview', guard: and(['isNamedLiaison', 'completionAfterAiring', 'completionInFuture']), actions: 'recordPlan' },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
         ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
       },
@@ -240,7 +252,7 @@ const machine = setup({
         ],
       } satisfies StateMeta,
       on: {
-        SUBMIT_PLAN: { target: 'planReview', guard: and(['completionAfterAiring', 'completionInFuture']), actions: 'recordPlan' },
+        SUBMIT_PLAN: { target: 'planReview', guard: and(['isNamedLiaison', 'completionAfterAiring', 'completionInFuture']), actions: 'recordPlan' },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
         ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
       },
@@ -258,8 +270,8 @@ const machine = setup({
         ],
       } satisfies StateMeta,
       on: {
-        REPORT_PROGRESS: { actions: 'recordProgress' },
-        REPORT_COMPLETION: { target: 'assessment', actions: 'recordProgress' },
+        REPORT_PROGRESS: { guard: 'isNamedLiaison', actions: 'recordProgress' },
+        REPORT_COMPLETION: { target: 'assessment', guard: 'isNamedLiaison', actions: 'recordProgress' },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
         ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
       },
@@ -310,6 +322,7 @@ export const rectification: CaseDefinition<typeof machine, typeof rectificationE
   createRoles: ['supervisor', 'intakeClerk', 'system'],
   guardRules: {
     hasReason: 'A decision needs a reason',
+    isNamedLiaison: 'Only the liaison the unit was notified through acts for it on this case',
     notOwnCase:
       'Nobody may accept or assess a rectification they acted in for the unit (as its liaison, the plan’s submitter or a progress reporter)',
     completionAfterAiring: 'The completion date must be after the criticism was aired',

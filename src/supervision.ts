@@ -2,7 +2,7 @@
  * What supervisors watch: overdue cases by lateness, escalations, each unit's on-time completion
  * rate and warning cards over a period, and open cases per state. Read-only queries over indexes.
  */
-import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseflowDb } from '../db';
 import { cases, deadlines, warningCards } from '../db/schema';
 
@@ -29,7 +29,14 @@ export interface OverdueCase {
 
 /** Running deadlines past due, latest first (most overdue at the top), optionally for one unit. */
 export function overdueCases(db: CaseflowDb, now: number, filter: { unit?: string; type?: string; limit?: number } = {}): OverdueCase[] {
-  const where: SQL[] = [eq(deadlines.running, true), inArray(deadlines.status, ['pending', 'overdue']), lt(deadlines.dueAt, now)];
+  // a stopped clock or a minimum period (public notice, probation) is never overdue
+  const where: SQL[] = [
+    eq(deadlines.running, true),
+    eq(deadlines.period, false),
+    isNull(deadlines.suspendedAt),
+    inArray(deadlines.status, ['pending', 'overdue']),
+    lt(deadlines.dueAt, now),
+  ];
   if (filter.unit) where.push(eq(deadlines.unit, filter.unit));
   if (filter.type) where.push(eq(deadlines.caseType, filter.type));
   return db

@@ -6,7 +6,7 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Clock } from '../src/clock';
 import type { DeadlineJobData } from '../src/deadlines/dispatcher';
-import { fireDeadlineStep, type FireOutcome, type FiringDeps } from '../src/deadlines/firing';
+import { fireDeadlineStep, peekDeadlineStep, type FireOutcome, type FiringDeps } from '../src/deadlines/firing';
 import type { Logger } from '../src/logger';
 
 export interface DeadlineWorkerOptions extends FiringDeps {
@@ -17,9 +17,13 @@ export interface DeadlineWorkerOptions extends FiringDeps {
   concurrency?: number;
   /** Longest local wait (real ms) before a job is put back as delayed instead. @defaultValue 2000 */
   maxLocalWaitMs?: number;
+  /** How early (real ms) a job put back as delayed wakes before its step. @defaultValue 250 */
+  earlyWakeMs?: number;
   logger: Logger;
   /** Called after each fired step: schedules the next step and sends notifications. */
   afterFire?: (outcome: Extract<FireOutcome, { kind: 'fired' }>) => void;
+  /** Called when a job has failed its last attempt, so its wake-up can be scheduled again. */
+  onGaveUp?: (data: DeadlineJobData) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -32,8 +36,10 @@ export async function processDeadlineJob(
 ): Promise<FireOutcome> {
   const maxLocalWaitMs = options.maxLocalWaitMs ?? 2000;
   const clock: Clock = options.clock;
+  const earlyWakeMs = options.earlyWakeMs ?? 250;
   for (;;) {
-    const outcome = fireDeadlineStep(options, job.data.deadlineId, job.data.rev);
+    const peeked = peekDeadlineStep(options, job.data.deadlineId, job.data.rev);
+    const outcome = peeked.kind === 'due' ? fireDeadlineStep(options, job.data.deadlineId, job.data.rev) : peeked;
     if (outcome.kind === 'fired') {
       options.afterFire?.(outcome);
       return outcome;
@@ -41,7 +47,7 @@ export async function processDeadlineJob(
     if (outcome.kind === 'stale') return outcome;
     const realWait = Math.ceil(outcome.waitMs / clock.rate);
     if (realWait > maxLocalWaitMs) {
-      await job.moveToDelayed(Date.now() + realWait - Math.min(250, realWait), token);
+      await job.moveToDelayed(Date.now() + realWait - Math.min(earlyWakeMs, realWait), token);
       throw new DelayedError();
     }
     await sleep(realWait);
@@ -56,7 +62,8 @@ export function startDeadlineWorker(options: DeadlineWorkerOptions): Worker<Dead
     concurrency: options.concurrency ?? 50,
   });
   worker.on('failed', (job, error) => {
-    options.logger.error('deadline job failed', { jobId: job?.id, error: error.message });
+    options.logger.error('deadline job failed', { jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) options.onGaveUp?.(job.data);
   });
   worker.on('error', (error) => options.logger.error('deadline worker error', { error: error.message }));
   return worker;

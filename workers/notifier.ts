@@ -73,11 +73,12 @@ export class WebhookSender implements NotificationSender {
         lastError = `HTTP ${response.status}`;
         if (response.status < 500 && response.status !== 429) break;
       } catch (error) {
-        lastError = error instanceof Error ? error.message : String(error);
+        lastError = error instanceof Error ? error.name : 'network error';
       }
       if (attempt < this.attempts) await sleep(this.backoffMs * 2 ** (attempt - 1));
     }
-    throw new Error(`webhook ${this.options.url} refused notification ${n.id}: ${lastError}`);
+    // the URL may carry an access token: name only its origin
+    throw new Error(`webhook at ${new URL(this.options.url).origin} refused notification ${n.id}: ${lastError}`);
   }
 }
 
@@ -88,6 +89,8 @@ export interface NotifierOptions {
   logger: Logger;
   /** Delivery rounds before a notification is marked failed. @defaultValue 3 */
   maxRounds?: number;
+  /** How long (real ms) a claimed notification stays with its notifier before another may send it. @defaultValue 300000 */
+  leaseMs?: number;
 }
 
 /** Drains pending notifications through the sender. */
@@ -108,11 +111,33 @@ export class Notifier {
     this.flush().catch((error: unknown) => this.options.logger.error('notifier failed', { error: String(error) }));
   }
 
+  /** Takes a pending notification for this notifier; false when another one already holds it. */
+  private claim(id: number): boolean {
+    const { db, clock } = this.options;
+    const claimed = db
+      .update(notifications)
+      .set({ status: 'sending', claimedAt: clock.now() })
+      .where(and(eq(notifications.id, id), eq(notifications.status, 'pending')))
+      .run();
+    return claimed.changes === 1;
+  }
+
+  /** Gives back notifications whose holder stopped mid-send (its lease ran out): they are sent again. */
+  private releaseExpiredClaims(): void {
+    const { db, clock } = this.options;
+    const leaseMs = (this.options.leaseMs ?? 5 * 60_000) * clock.rate;
+    db.update(notifications)
+      .set({ status: 'pending', claimedAt: null })
+      .where(and(eq(notifications.status, 'sending'), lt(notifications.claimedAt, clock.now() - leaseMs)))
+      .run();
+  }
+
   private async drain(): Promise<number> {
     const { db, sender, clock, logger } = this.options;
     const maxRounds = this.options.maxRounds ?? 3;
     let sent = 0;
     let after = 0;
+    this.releaseExpiredClaims();
     for (;;) {
       const batch = db
         .select()
@@ -124,6 +149,7 @@ export class Notifier {
       if (!batch.length) return sent;
       for (const n of batch) {
         after = n.id;
+        if (!this.claim(n.id)) continue; // another notifier has it
         try {
           await sender.send(n);
           db.update(notifications).set({ status: 'sent', sentAt: clock.now(), attempts: n.attempts + 1 }).where(eq(notifications.id, n.id)).run();
@@ -132,7 +158,7 @@ export class Notifier {
           const attempts = n.attempts + 1;
           const message = error instanceof Error ? error.message : String(error);
           db.update(notifications)
-            .set({ attempts, lastError: message, status: attempts >= maxRounds ? 'failed' : 'pending' })
+            .set({ attempts, lastError: message, status: attempts >= maxRounds ? 'failed' : 'pending', claimedAt: null })
             .where(eq(notifications.id, n.id))
             .run();
           logger.warn('notification not delivered', { notificationId: n.id, attempts, error: message });

@@ -29,6 +29,8 @@ export interface WorkerSettings {
   reconcileIntervalMs: number;
   /** Early wake-up before a step (real ms), so it fires on a precise local timer. @defaultValue 250 */
   earlyWakeMs: number;
+  /** Longest wait (ms) for notifications still being sent when the workers stop. @defaultValue 3000 */
+  shutdownFlushMs: number;
 }
 
 /** A positive whole number from the environment, or the default; a bad value is an error naming the variable. */
@@ -50,6 +52,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, over
     dispatchIntervalMs: envInt(env, 'CASEFLOW_DISPATCH_INTERVAL_MS', 2000),
     reconcileIntervalMs: envInt(env, 'CASEFLOW_RECONCILE_INTERVAL_MS', 60_000),
     earlyWakeMs: envInt(env, 'CASEFLOW_EARLY_WAKE_MS', 250, 0),
+    shutdownFlushMs: 3000,
     ...overrides,
   };
 }
@@ -105,6 +108,10 @@ export async function startWorkers(settings: WorkerSettings, deps: RunnerDeps): 
           prefix: settings.prefix,
           concurrency: settings.concurrency,
           logger,
+          earlyWakeMs: settings.earlyWakeMs,
+          onGaveUp: (data) => {
+            dispatcher.requeueFailed(data.deadlineId, data.rev).catch((error: unknown) => logger.warn('could not requeue a failed wake-up; the reconciler will', { error: String(error) }));
+          },
           afterFire: (outcome) => {
             logger.info('deadline step fired', { caseId: outcome.caseId, deadlineId: outcome.deadlineId, step: outcome.step, warning: outcome.warning });
             dispatcher.nudge();
@@ -115,11 +122,15 @@ export async function startWorkers(settings: WorkerSettings, deps: RunnerDeps): 
   // Deadlines a caseworker's transition opens are handed to BullMQ right after the commit.
   deps.engine.onDeadlinesChanged = () => dispatcher.nudge();
 
-  const reconcile = () =>
-    dispatcher
+  let reconciling: Promise<void> | null = null;
+  const reconcile = (): Promise<void> =>
+    (reconciling ??= dispatcher
       .reconcile()
-      .then((missing) => missing && logger.warn('rescheduled deadlines Redis had lost', { missing }))
-      .catch((error: unknown) => logger.warn('reconcile failed; will retry', { error: String(error) }));
+      .then((missing) => void (missing && logger.warn('rescheduled deadlines Redis had lost', { missing })))
+      .catch((error: unknown) => logger.warn('reconcile failed; will retry', { error: String(error) }))
+      .finally(() => {
+        reconciling = null;
+      }));
   await reconcile();
   notifier.nudge();
   const timers = [
@@ -135,9 +146,12 @@ export async function startWorkers(settings: WorkerSettings, deps: RunnerDeps): 
     queue,
     close: async () => {
       for (const t of timers) clearInterval(t);
+      deps.engine.onDeadlinesChanged = () => undefined;
       if (worker) await worker.close();
+      await reconciling;
       await dispatcher.dispatchPending().catch(() => 0);
-      await notifier.flush().catch(() => 0);
+      // what is not sent within the grace period stays pending for the next start
+      await Promise.race([notifier.flush().catch(() => 0), new Promise((resolve) => setTimeout(resolve, settings.shutdownFlushMs).unref())]);
       await queue.close();
       queueRedis.disconnect();
     },

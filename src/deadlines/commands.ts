@@ -11,7 +11,7 @@ import type { Clock } from '../clock';
 import { DeadlineNotFoundError, ForbiddenRoleError, InvalidPayloadError } from '../errors';
 import { dueAfterSuspension, type WorkingDayCalendar } from '../time';
 import { toDeadlineView, type DeadlineView } from '../engine/views';
-import { stepMoment } from './ladder';
+import { stepMoments } from './ladder';
 
 /** Roles that may extend, suspend or resume a deadline. */
 export const DEADLINE_APPROVER_ROLES: readonly Role[] = ['supervisor', 'conferenceChair', 'admin'];
@@ -89,12 +89,16 @@ export class DeadlineCommands {
         const now = clock.now();
         const change = plan(row, now);
         const spec = JSON.parse(row.spec) as DeadlineSpec;
-        const nextFireAt =
-          change.suspendedAt !== null ? null : stepMoment({ spec, baseAt: row.baseAt, dueAt: change.dueAt, timeZone: row.timeZone }, row.nextStep, calendar);
+        const moments = stepMoments({ spec, baseAt: row.baseAt, dueAt: change.dueAt, timeZone: row.timeZone }, calendar);
+        // rungs whose moment moved into the future run again (overdue, escalate); rungs still behind catch up
+        const firstFuture = moments.findIndex((at) => at > now);
+        const nextStep = Math.min(row.nextStep, firstFuture === -1 ? moments.length : firstFuture);
+        const nextFireAt = change.suspendedAt !== null ? null : (moments[nextStep] ?? null);
         tx.update(deadlines)
           .set({
             dueAt: change.dueAt,
             suspendedAt: change.suspendedAt,
+            nextStep,
             nextFireAt,
             scheduleRev: row.scheduleRev + 1,
             status: row.status === 'overdue' && change.dueAt > now ? 'pending' : row.status,

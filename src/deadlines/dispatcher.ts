@@ -3,7 +3,7 @@
  * are moved into delayed jobs and marked dispatched; the reconciler puts back any job Redis lost.
  * The database is the truth: a crash, a FLUSHALL or a Redis outage delays a wake-up, never loses it.
  */
-import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseflowDb } from '../../db';
@@ -33,6 +33,9 @@ export interface DispatcherOptions {
 }
 
 type OutboxRow = { id: string; nextFireAt: number | null; scheduleRev: number };
+
+/** Literal (not bound) conditions, so SQLite can use the partial outbox index. */
+const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = 1 AND ${deadlines.nextFireAt} IS NOT NULL`;
 
 /** Moves deadline wake-ups from the database into BullMQ and keeps Redis in line with the database. */
 export class DeadlineDispatcher {
@@ -73,8 +76,8 @@ export class DeadlineDispatcher {
   }
 
   /**
-   * Checks every scheduled wake-up against Redis and schedules again those Redis lost
-   * (a past-due one fires at once). Returns how many were missing.
+   * Checks every scheduled wake-up against Redis and schedules again those Redis lost or that
+   * failed for good (a past-due one fires at once). Returns how many were rescheduled.
    */
   async reconcile(): Promise<number> {
     const { db, queue, redis } = this.options;
@@ -84,15 +87,27 @@ export class DeadlineDispatcher {
       const page = db
         .select({ id: deadlines.id, scheduleRev: deadlines.scheduleRev })
         .from(deadlines)
-        .where(and(eq(deadlines.running, true), isNotNull(deadlines.nextFireAt), eq(deadlines.dispatchedRev, deadlines.scheduleRev), gt(deadlines.id, after)))
+        .where(and(RUNNING_WITH_WAKE_UP, eq(deadlines.dispatchedRev, deadlines.scheduleRev), gt(deadlines.id, after)))
         .orderBy(asc(deadlines.id))
         .limit(1000)
         .all();
       if (!page.length) break;
+      const failedKey = queue.toKey('failed');
       const pipeline = redis.pipeline();
-      for (const row of page) pipeline.exists(queue.toKey(deadlineJobId(row.id, row.scheduleRev)));
+      for (const row of page) {
+        const jobId = deadlineJobId(row.id, row.scheduleRev);
+        pipeline.exists(queue.toKey(jobId));
+        pipeline.zscore(failedKey, jobId);
+      }
       const results = (await pipeline.exec()) ?? [];
-      const lost = page.filter((_, i) => results[i]?.[1] === 0);
+      const lost: typeof page = [];
+      for (const [i, row] of page.entries()) {
+        const exists = results[2 * i]?.[1] === 1;
+        const failed = results[2 * i + 1]?.[1] !== null && results[2 * i + 1]?.[1] !== undefined;
+        // a job that failed for good keeps its id, which would block re-adding it: remove it first
+        if (failed) await queue.remove(deadlineJobId(row.id, row.scheduleRev));
+        if (!exists || failed) lost.push(row);
+      }
       if (lost.length) {
         db.transaction((tx) => {
           for (const row of lost) {
@@ -110,6 +125,17 @@ export class DeadlineDispatcher {
     return missing;
   }
 
+  /** Puts a wake-up whose job failed for good back into the outbox, so it is scheduled again. */
+  async requeueFailed(deadlineId: string, rev: number): Promise<void> {
+    await this.options.queue.remove(deadlineJobId(deadlineId, rev));
+    this.options.db
+      .update(deadlines)
+      .set({ dispatchedRev: null })
+      .where(and(eq(deadlines.id, deadlineId), eq(deadlines.scheduleRev, rev)))
+      .run();
+    this.nudge();
+  }
+
   private async drain(): Promise<number> {
     let moved = 0;
     for (;;) {
@@ -125,13 +151,7 @@ export class DeadlineDispatcher {
     return this.options.db
       .select({ id: deadlines.id, nextFireAt: deadlines.nextFireAt, scheduleRev: deadlines.scheduleRev })
       .from(deadlines)
-      .where(
-        and(
-          eq(deadlines.running, true),
-          isNotNull(deadlines.nextFireAt),
-          sql`${deadlines.dispatchedRev} IS NOT ${deadlines.scheduleRev}`,
-        ),
-      )
+      .where(and(RUNNING_WITH_WAKE_UP, sql`${deadlines.dispatchedRev} IS NOT ${deadlines.scheduleRev}`))
       .limit(this.batchSize)
       .all();
   }

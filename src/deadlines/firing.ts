@@ -37,6 +37,21 @@ export interface FiringDeps {
 /** The job id of a deadline's schedule revision: one BullMQ job per scheduled step. */
 export const deadlineJobId = (deadlineId: string, rev: number): string => `dl|${deadlineId}|${rev}`;
 
+/**
+ * Looks at a wake-up without taking the write lock: stale, early (and by how much), or due.
+ * Waiting workers poll this, so they never hold SQLite's write lock just to learn they are early.
+ */
+export function peekDeadlineStep(deps: Pick<FiringDeps, 'db' | 'clock'>, deadlineId: string, rev: number): FireOutcome | { kind: 'due' } {
+  const row = deps.db
+    .select({ running: deadlines.running, scheduleRev: deadlines.scheduleRev, nextFireAt: deadlines.nextFireAt, suspendedAt: deadlines.suspendedAt })
+    .from(deadlines)
+    .where(eq(deadlines.id, deadlineId))
+    .get();
+  if (!row || !row.running || row.scheduleRev !== rev || row.nextFireAt === null || row.suspendedAt !== null) return { kind: 'stale' };
+  const now = deps.clock.now();
+  return now < row.nextFireAt ? { kind: 'early', waitMs: row.nextFireAt - now, fireAt: row.nextFireAt } : { kind: 'due' };
+}
+
 /** Fires the step of `deadlineId` scheduled under revision `rev`, if it is still due; exactly once. */
 export function fireDeadlineStep(deps: FiringDeps, deadlineId: string, rev: number): FireOutcome {
   return deps.db.transaction(

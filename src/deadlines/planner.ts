@@ -3,7 +3,7 @@
  * leaving it closes them as met or overdue, with the lateness stored.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { CaseDefinition, DeadlineSpec } from '../../machines/types';
+import type { CaseDefinition } from '../../machines/types';
 import type { Statements } from '../engine/store';
 import { activeStateIds, deadlinesOfState } from '../engine/machineRuntime';
 import type { WorkingDayCalendar } from '../time';
@@ -42,6 +42,7 @@ export function openEnteredDeadlines(plan: DeadlinePlanContext, wasActive: Reado
         basis: spec.basis,
         timeZone: plan.timeZone,
         spec: JSON.stringify(spec),
+        period: spec.period ? 1 : 0,
         baseAt,
         dueAt,
         nextFireAt,
@@ -58,8 +59,7 @@ export function closeLeftDeadlines(statements: Statements, caseId: string, still
   let closed = 0;
   for (const row of statements.runningDeadlines.all({ caseId })) {
     if (stillActive.has(row.stateId)) continue;
-    const period = (JSON.parse(row.spec) as DeadlineSpec).period === true;
-    const late = !period && (row.status === 'overdue' || now > row.dueAt);
+    const late = !row.period && (row.status === 'overdue' || now > row.dueAt);
     statements.closeDeadline.run({ id: row.id, status: late ? 'overdue' : 'met', closedAt: now, latenessMs: now - row.dueAt });
     closed += 1;
   }

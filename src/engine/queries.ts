@@ -70,7 +70,15 @@ export function listCases(db: CaseflowDb, filter: CaseFilter, now: number): Case
         db
           .select({ one: sql`1` })
           .from(deadlines)
-          .where(and(eq(deadlines.caseId, cases.id), eq(deadlines.running, true), or(eq(deadlines.status, 'overdue'), lt(deadlines.dueAt, now)))),
+          .where(
+            and(
+              eq(deadlines.caseId, cases.id),
+              eq(deadlines.running, true),
+              eq(deadlines.period, false),
+              isNull(deadlines.suspendedAt),
+              or(eq(deadlines.status, 'overdue'), lt(deadlines.dueAt, now)),
+            ),
+          ),
       ),
     );
   }

@@ -97,6 +97,7 @@ export function prepareStatements(db: CaseflowDb) {
         dueAt: p('dueAt'),
         status: 'pending',
         running: true,
+        period: p('period'),
         warning: 'none',
         escalationLevel: 0,
         nextStep: 0,

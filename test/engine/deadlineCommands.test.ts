@@ -1,4 +1,5 @@
 import { DeadlineCommands } from '../../src/deadlines/commands';
+import { fireDeadlineStep } from '../../src/deadlines/firing';
 import { CaseflowError } from '../../src/errors';
 import { defaultCalendar } from '../../src/time';
 import { criticism, dumpDatabase, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
@@ -13,7 +14,7 @@ describe('a running deadline can be extended, or its clock stopped and started, 
     commands = new DeadlineCommands({ db: fx.db, clock: fx.clock, calendar: defaultCalendar() });
     caseId = fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
     const { case: due } = fx.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
-    deadlineId = due.deadlines[0]!.id;
+    deadlineId = due.deadlines.find((d) => d.kind === 'rectificationPlanDue')!.id;
   });
   afterEach(() => fx.cleanup());
 
@@ -57,5 +58,29 @@ describe('a running deadline can be extended, or its clock stopped and started, 
   it('a deadline whose state was left can no longer be moved', () => {
     fx.engine.applyEvent(caseId, { type: 'SUBMIT_PLAN', plan: 'x', measures: ['y'], completionDueAt: '2026-12-10T00:00:00Z' }, liaison);
     expect(() => commands.suspend(deadlineId, { reason: 'late' }, supervisor)).toThrow(expect.objectContaining({ code: 'DEADLINE_NOT_FOUND' }));
+  });
+
+  it('an extension after the red card re-arms the ladder: the new due time is enforced again', () => {
+    const deps = { db: fx.db, engine: fx.engine, clock: fx.clock, calendar: defaultCalendar() };
+    const fireAll = () => {
+      for (;;) {
+        const row = fx.engine.getCase(caseId).deadlines.find((d) => d.id === deadlineId)!;
+        if (!row.nextFireAt || Date.parse(row.nextFireAt) > fx.clock.now()) return;
+        const rev = fx.db.$client.prepare('SELECT schedule_rev AS rev FROM deadlines WHERE id = ?').get(deadlineId) as { rev: number };
+        expect(fireDeadlineStep(deps, deadlineId, rev.rev).kind).toBe('fired');
+      }
+    };
+    fx.clock.set('2026-11-25T21:45:00+08:00');
+    fireAll();
+    expect(fx.engine.getCase(caseId).deadlines.find((d) => d.kind === 'rectificationPlanDue')).toMatchObject({ status: 'overdue', warning: 'red', nextStep: null });
+
+    const extended = commands.extend(deadlineId, { until: Date.parse('2026-11-25T23:00:00+08:00'), reason: 'Approved by the director' }, supervisor);
+    // 75% of 20:00 → 23:00 is 22:15, still ahead at 21:45: the ladder starts again from the reminder
+    expect(extended).toMatchObject({ status: 'pending', nextStep: 'remind', nextFireAt: '2026-11-25T14:15:00.000Z' });
+    fx.clock.set('2026-11-25T23:01:00+08:00');
+    fireAll();
+    expect(fx.engine.getCase(caseId).deadlines.find((d) => d.kind === 'rectificationPlanDue')).toMatchObject({ status: 'overdue', nextStep: 'escalate' });
+    const steps = fx.engine.history(caseId).filter((e) => e.kind === 'deadlineStep').map((e) => e.type);
+    expect(steps).toEqual(['DEADLINE_REMIND', 'DEADLINE_OVERDUE', 'DEADLINE_ESCALATE', 'DEADLINE_REMIND', 'DEADLINE_OVERDUE']);
   });
 });

@@ -9,13 +9,20 @@ describe('deadline rows follow the machine', () => {
   });
   afterEach(() => fx.cleanup());
 
+  it('a case opened at airing must notify the unit before 21:00; nobody forgets it unnotified', () => {
+    const opened = fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor });
+    expect(opened.deadlines).toEqual([
+      expect.objectContaining({ kind: 'unitNotificationDue', dueAt: '2026-11-25T13:00:00.000Z', status: 'pending', running: true }),
+    ]);
+  });
+
   it('entering planDue opens rectificationPlanDue, due one hour after airing (aired 20:00, due 21:00)', () => {
     const opened = fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor });
-    expect(opened.deadlines).toEqual([]);
     fx.clock.advance(10 * 60_000);
     const { case: due } = fx.engine.applyEvent(opened.id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
-    expect(due.deadlines).toHaveLength(1);
-    expect(due.deadlines[0]).toMatchObject({
+    expect(due.deadlines.find((d) => d.kind === 'unitNotificationDue')).toMatchObject({ status: 'met', running: false });
+    expect(due.deadlines.filter((d) => d.running)).toHaveLength(1);
+    expect(due.deadlines.find((d) => d.running)).toMatchObject({
       kind: 'rectificationPlanDue',
       dueAt: '2026-11-25T13:00:00.000Z',
       status: 'pending',

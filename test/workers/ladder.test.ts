@@ -67,7 +67,7 @@ describe('the deadline worker enforces the plan deadline on real Redis', () => {
     const caseId = engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
     const { case: due } = engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     const commands = new DeadlineCommands({ db, clock, calendar: defaultCalendar(), onScheduleChanged: () => workers?.dispatcher.nudge() });
-    commands.extend(due.deadlines[0]!.id, { until: Date.parse('2026-11-25T22:00:00+08:00'), reason: 'Power cut at the bureau' }, supervisor);
+    commands.extend(due.deadlines.find((d) => d.kind === 'rectificationPlanDue')!.id, { until: Date.parse('2026-11-25T22:00:00+08:00'), reason: 'Power cut at the bureau' }, supervisor);
     await waitFor(() => clock.now() > Date.parse('2026-11-25T13:10:00Z'), 5000, '21:10');
     expect(stepsLogged(db, caseId)).toEqual([]);
     await waitFor(() => stepsLogged(db, caseId).includes('overdue'), 10_000, 'the overdue step');

@@ -67,4 +67,25 @@ describe('notifications go out through a pluggable sender', () => {
     expect(fx.db.select().from(notifications).where(eq(notifications.id, id)).get()).toMatchObject({ status: 'failed', attempts: 2 });
     expect(received).toEqual([]);
   });
+
+  it('two notifiers on one database (two worker processes) send each notice once', async () => {
+    failuresLeft = 0;
+    const ids = [pendingNotice(), pendingNotice(), pendingNotice()];
+    const other = fx.openAnother();
+    const make = (db: typeof fx.db) => new Notifier({ db, sender: new WebhookSender({ url }), clock: fx.clock, logger: silentLogger });
+    const [a, b] = await Promise.all([make(fx.db).flush(), make(other.db).flush()]);
+    expect(a + b).toBe(3);
+    expect((received as { id: number }[]).map((r) => r.id).sort()).toEqual(ids.sort());
+  });
+
+  it('a webhook address carrying a token never lands in the stored error', async () => {
+    failuresLeft = 1000;
+    const id = pendingNotice();
+    const secretUrl = `${url}?access_token=s3cr3t-token`;
+    const notifier = new Notifier({ db: fx.db, sender: new WebhookSender({ url: secretUrl, attempts: 1 }), clock: fx.clock, logger: silentLogger });
+    await notifier.flush();
+    const row = fx.db.select().from(notifications).where(eq(notifications.id, id)).get();
+    expect(row?.lastError).toContain('HTTP 503');
+    expect(row?.lastError).not.toContain('s3cr3t');
+  });
 });
