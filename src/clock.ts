@@ -37,7 +37,7 @@ export class ManualClock implements Clock {
 
 /** A clock that starts at `origin` and runs `rate` times faster than real time: compressed time for demos. */
 export class ScaledClock implements Clock {
-  private readonly realStart: number;
+  private realStart: number;
   constructor(
     private readonly origin: number,
     readonly rate: number,
@@ -48,6 +48,10 @@ export class ScaledClock implements Clock {
   }
   now(): number {
     return this.origin + (this.realNow() - this.realStart) * this.rate;
+  }
+  /** Starts case time again from the origin, now: so slow set-up does not eat into compressed time. */
+  restart(): void {
+    this.realStart = this.realNow();
   }
 }
 

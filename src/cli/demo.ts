@@ -93,6 +93,7 @@ export async function enforceDeadlines(options: DemoOptions): Promise<void> {
     workerSettingsFromEnv({ ...process.env, REDIS_URL: redis.url }, { prefix: `caseflow-demo-${process.pid}`, dispatchIntervalMs: 200 }),
     { db, engine, clock, calendar: defaultCalendar(), logger: silentLogger },
   );
+  clock.restart(); // 20:00 is when the workers are ready, however long connecting took
   const printed = new Set<number>();
   const printNew = (caseIds: Record<string, string>) => {
     for (const [unit, id] of Object.entries(caseIds)) {

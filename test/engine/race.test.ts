@@ -1,9 +1,28 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
 
-const run = promisify(execFile);
+
+/** Starts a sender process; resolves with a handle once it has opened the database and said "ready". */
+function startSender(args: string[]): Promise<{ go: (at: number) => Promise<{ ok: boolean; code?: string; version?: number }> }> {
+  const child = spawn(TSX, [SENDER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.startsWith('ready\n') && !out.slice(6)) {
+        resolve({
+          go: (at) =>
+            new Promise((done) => {
+              child.once('close', () => done(JSON.parse(out.slice(6)) as { ok: boolean; code?: string; version?: number }));
+              child.stdin.write(`${at}\n`);
+            }),
+        });
+      }
+    });
+  });
+}
 const TSX = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
 const SENDER = path.join(__dirname, '..', 'support', 'raceSender.ts');
 
@@ -19,12 +38,13 @@ describe('two engines in two processes race on one case', () => {
     fx.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     const plan = { type: 'SUBMIT_PLAN', plan: 'A plan', measures: ['a measure'], completionDueAt: '2026-12-31T00:00:00Z' };
     const escalate = { type: 'ESCALATE', reason: 'no plan yet' };
-    const startAt = Date.now() + 2500;
-    const send = (event: object, actor: object) =>
-      run(TSX, [SENDER, fx.file, caseId, String(startAt), '2', JSON.stringify(event), JSON.stringify(actor)]).then(
-        (r) => JSON.parse(r.stdout) as { ok: boolean; code?: string; version?: number },
-      );
-    const outcomes = await Promise.all([send(plan, liaison), send(escalate, supervisor)]);
+    const senders = await Promise.all([
+      startSender([fx.file, caseId, '2', JSON.stringify(plan), JSON.stringify(liaison)]),
+      startSender([fx.file, caseId, '2', JSON.stringify(escalate), JSON.stringify(supervisor)]),
+    ]);
+    // both are ready: start them at the same moment
+    const startAt = Date.now() + 200;
+    const outcomes = await Promise.all(senders.map((s) => s.go(startAt)));
     expect(outcomes.filter((o) => o.ok)).toEqual([{ ok: true, version: 3 }]);
     expect(outcomes.filter((o) => !o.ok)).toEqual([{ ok: false, code: 'VERSION_CONFLICT' }]);
     const stored = fx.engine.getCase(caseId);

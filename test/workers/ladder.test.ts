@@ -26,6 +26,7 @@ describe('the deadline worker enforces the plan deadline on real Redis', () => {
   it('a rectification plan not submitted by 21:00 is reminded, marked overdue and escalated, in that order', async () => {
     const { clock, db, engine } = setUp();
     workers = await startTestWorkers({ db, engine, clock });
+    clock.restart();
     const caseId = engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
     engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
 
@@ -53,6 +54,7 @@ describe('the deadline worker enforces the plan deadline on real Redis', () => {
   it('a plan submitted in time closes the deadline as met and nothing more fires', async () => {
     const { clock, db, engine } = setUp();
     workers = await startTestWorkers({ db, engine, clock });
+    clock.restart();
     const caseId = engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
     engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     engine.applyEvent(caseId, { type: 'SUBMIT_PLAN', plan: 'A plan', measures: ['a measure'], completionDueAt: '2026-12-31T00:00:00Z' }, liaison);
@@ -64,6 +66,7 @@ describe('the deadline worker enforces the plan deadline on real Redis', () => {
   it('an extension granted before 21:00 moves the wake-up: nothing fires at the old time, the overdue step at the new one', async () => {
     const { clock, db, engine } = setUp();
     workers = await startTestWorkers({ db, engine, clock });
+    clock.restart();
     const caseId = engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
     const { case: due } = engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     const commands = new DeadlineCommands({ db, clock, calendar: defaultCalendar(), onScheduleChanged: () => workers?.dispatcher.nudge() });

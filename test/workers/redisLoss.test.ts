@@ -45,8 +45,9 @@ describe('a lost Redis loses no deadline', () => {
     const clock = new ScaledClock(Date.parse(AIRED_AT), RATE);
     fx = engineFixture({ clock });
     workers = await startTestWorkers({ db: fx.db, engine: fx.engine, clock }, { redisUrl: server.url, consume: false });
+    clock.restart();
     const ids = openCases(fx, 5);
-    await waitFor(async () => (await workers!.queue.getDelayedCount()) === 5, 5000, 'five delayed wake-ups');
+    await waitFor(async () => (await workers!.queue.getJobCountByTypes('delayed', 'waiting')) === 5, 5000, 'five wake-ups in Redis');
     await workers.close();
     const admin = new Redis(server.url);
     await admin.flushall();
@@ -64,6 +65,7 @@ describe('a lost Redis loses no deadline', () => {
     fx = engineFixture({ clock });
     workers = await startTestWorkers({ db: fx.db, engine: fx.engine, clock }, { redisUrl: server.url, reconcileIntervalMs: 300 });
     await server.stop();
+    clock.restart();
 
     const ids = openCases(fx, 4);
     expect(ids.every((id) => fx.engine.getCase(id).state === 'planDue')).toBe(true);
