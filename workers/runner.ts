@@ -109,6 +109,7 @@ export async function startWorkers(settings: WorkerSettings, deps: RunnerDeps): 
           concurrency: settings.concurrency,
           logger,
           earlyWakeMs: settings.earlyWakeMs,
+          maxLocalWaitMs: Math.max(2000, 2 * settings.earlyWakeMs),
           onGaveUp: (data) => {
             dispatcher.requeueFailed(data.deadlineId, data.rev).catch((error: unknown) => logger.warn('could not requeue a failed wake-up; the reconciler will', { error: String(error) }));
           },

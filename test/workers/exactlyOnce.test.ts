@@ -91,16 +91,16 @@ describe('each deadline step fires exactly once', () => {
   it('SIGTERM while a step is in flight: the step finishes, the worker exits cleanly, and a new worker carries on', async () => {
     fx = engineFixture({ clock: systemClock });
     const prefix = testPrefix();
-    const env = { CASEFLOW_DB: fx.file, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix, CASEFLOW_EARLY_WAKE_MS: '1500' };
+    const env = { CASEFLOW_DB: fx.file, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix, CASEFLOW_EARLY_WAKE_MS: '4000' };
     const redis = new Redis(REDIS_URL);
     const queue = new Queue('deadlines', { connection: redis, prefix });
     let worker = spawnWorker(env);
     try {
       await workerStarted(worker);
-      const [id] = openCasesDueSoon(fx, 1, 2500);
+      const [id] = openCasesDueSoon(fx, 1, 6000);
       const planDueId = fx.engine.getCase(id!).deadlines.find((d) => d.kind === 'rectificationPlanDue')!.id;
       await waitFor(() => stepCounts(fx.db).has(`${planDueId}|remind`), 10_000, 'the remind step');
-      // the overdue step's job wakes 1.5 s early and waits on a local timer: stop the worker then
+      // the overdue step's job wakes 4 s early and waits on a local timer: stop the worker then
       await waitFor(() => queue.getActiveCount().then((n) => n > 0), 10_000, 'the overdue job in flight');
       expect(await stopProcess(worker)).toBe(0);
       expect(stepCounts(fx.db).get(`${planDueId}|overdue`)).toBe(1);
