@@ -7,7 +7,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { standardLadder } from './deadlines';
+import { standardLadder, workingDaysLimit } from './deadlines';
 import { hasReason, reason, reasonOf, text, timeZone } from './payloads';
 import type { RectificationInput } from './rectification';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, StateMeta } from './types';
@@ -195,15 +195,6 @@ export interface ClueContext {
 }
 
 /** A clue-handling limit counted in working days, with a one-working-day grace before escalation. */
-const workingDaysLimit = (kind: string, basis: string, days: number): StateMeta['deadlines'] => [
-  {
-    kind,
-    basis,
-    limit: { kind: 'workingDays', days },
-    ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 } }),
-  },
-];
-
 /** The guard that selects a disposal branch by the route chosen. */
 const routeIs = (...routes: DisposalRoute[]) => ({ type: 'routeIs' as const, params: { routes } });
 

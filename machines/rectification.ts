@@ -4,7 +4,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { DEADLINE_MISSED, standardLadder } from './deadlines';
+import { addMinutes, DEADLINE_MISSED, standardLadder } from './deadlines';
 import { deadlineMissedEvent, hasReason, isoDateTime, reason, reasonOf, text, timeZone } from './payloads';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
 
@@ -110,8 +110,6 @@ const planDue: StateMeta = {
     },
   ],
 };
-
-const addMinutes = (iso: string, minutes: number): string => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
 /** Everyone who acted for the criticized unit: its named liaison, the plan's submitter and every progress reporter. */
 const unitSide = (context: RectificationContext): Set<string> => {

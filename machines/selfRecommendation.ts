@@ -7,7 +7,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { DEADLINE_MISSED, periodLadder, standardLadder } from './deadlines';
+import { addMinutes, DEADLINE_MISSED, periodLadder, standardLadder, workingDaysLimit } from './deadlines';
 import { deadlineMissedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
 
@@ -230,17 +230,6 @@ export function integrityConcerns(context: Pick<SelfRecommendationContext, 'view
   }
   return concerns;
 }
-
-const addMinutes = (iso: string, minutes: number): string => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
-
-const workingDaysLimit = (kind: string, basis: string, days: number): StateMeta['deadlines'] => [
-  {
-    kind,
-    basis,
-    limit: { kind: 'workingDays', days },
-    ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 } }),
-  },
-];
 
 /** The guard that selects a conference branch by the outcome decided. */
 const outcomeIs = (outcome: ConferenceOutcome) => ({ type: 'outcomeIs' as const, params: { outcome } });

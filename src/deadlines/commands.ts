@@ -5,7 +5,8 @@
  */
 import { eq } from 'drizzle-orm';
 import type { CaseflowDb } from '../../db';
-import { cases, caseEvents, deadlines, type DeadlineRow } from '../../db/schema';
+import { deadlines, type DeadlineRow } from '../../db/schema';
+import { appendCaseEvent } from '../engine/eventLog';
 import type { Actor, DeadlineSpec, Role } from '../../machines/types';
 import type { Clock } from '../clock';
 import { DeadlineNotFoundError, ForbiddenRoleError, InvalidPayloadError } from '../errors';
@@ -106,21 +107,14 @@ export class DeadlineCommands {
           })
           .where(eq(deadlines.id, row.id))
           .run();
-        const version = tx.select({ version: cases.version }).from(cases).where(eq(cases.id, row.caseId)).get()?.version ?? 0;
-        tx.insert(caseEvents)
-          .values({
-            caseId: row.caseId,
-            version,
-            kind: change.kind,
-            type: change.kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
-            actorId: actor.id,
-            actorRole: actor.role,
-            at: now,
-            payload: JSON.stringify({ deadlineId: row.id, deadlineKind: row.kind, ...change.payload }),
-            fromState: null,
-            toState: null,
-          })
-          .run();
+        appendCaseEvent(tx as unknown as CaseflowDb, {
+          caseId: row.caseId,
+          kind: change.kind,
+          type: change.kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+          actor,
+          at: now,
+          payload: { deadlineId: row.id, deadlineKind: row.kind, ...change.payload },
+        });
         return toDeadlineView(tx.select().from(deadlines).where(eq(deadlines.id, row.id)).get()!);
       },
       { behavior: 'immediate' },

@@ -5,7 +5,8 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { CaseflowDb } from '../../db';
-import { cases, caseEvents, deadlines, notifications, warningCards, type DeadlineRow } from '../../db/schema';
+import { deadlines, notifications, warningCards, type DeadlineRow } from '../../db/schema';
+import { appendCaseEvent } from '../engine/eventLog';
 import type { Actor, DeadlineSpec, EscalationStep, WarningLevel } from '../../machines/types';
 import type { Clock } from '../clock';
 import type { CaseEngine } from '../engine/engine';
@@ -95,29 +96,22 @@ export function fireDeadlineStep(deps: FiringDeps, deadlineId: string, rev: numb
 
 /** Writes the step into the case's event log and its notifications into the outbox of notices. */
 function recordStep(db: CaseflowDb, row: DeadlineRow, step: EscalationStep, now: number): void {
-  const current = db.select({ version: cases.version }).from(cases).where(eq(cases.id, row.caseId)).get();
-  db.insert(caseEvents)
-    .values({
-      caseId: row.caseId,
-      version: current?.version ?? 0,
-      kind: 'deadlineStep',
-      type: `DEADLINE_${step.name.toUpperCase()}`,
-      actorId: DEADLINE_WORKER.id,
-      actorRole: DEADLINE_WORKER.role,
-      at: now,
-      payload: JSON.stringify({
-        deadlineId: row.id,
-        deadlineKind: row.kind,
-        step: step.name,
-        warning: step.warning,
-        dueAt: new Date(row.dueAt).toISOString(),
-        scheduledFor: row.nextFireAt === null ? null : new Date(row.nextFireAt).toISOString(),
-        notified: step.notify,
-      }),
-      fromState: null,
-      toState: null,
-    })
-    .run();
+  appendCaseEvent(db, {
+    caseId: row.caseId,
+    kind: 'deadlineStep',
+    type: `DEADLINE_${step.name.toUpperCase()}`,
+    actor: DEADLINE_WORKER,
+    at: now,
+    payload: {
+      deadlineId: row.id,
+      deadlineKind: row.kind,
+      step: step.name,
+      warning: step.warning,
+      dueAt: new Date(row.dueAt).toISOString(),
+      scheduledFor: row.nextFireAt === null ? null : new Date(row.nextFireAt).toISOString(),
+      notified: step.notify,
+    },
+  });
   if (step.warning) {
     db.insert(warningCards)
       .values({ deadlineId: row.id, caseId: row.caseId, unit: row.unit, warning: step.warning, step: step.name, issuedAt: now })
