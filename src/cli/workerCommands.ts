@@ -10,13 +10,13 @@ import { startWorkers, workerSettingsFromEnv } from '../../workers/runner';
 import { parseActor } from './actor';
 import { printDeadline } from './print';
 
-/** Reads "90m", "2h", "3d" or an ISO date-time into an absolute moment after `dueAt`. */
-export function parseUntil(text: string, dueAt: number): number {
+/** Reads "90m", "2h", "3d" (after the current due time) or an ISO date-time into an extension. */
+export function parseExtension(text: string): { byMs: number } | { until: number } {
   const relative = /^(\d+)\s*(m|h|d)$/.exec(text.trim());
-  if (relative) return dueAt + Number(relative[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
+  if (relative) return { byMs: Number(relative[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'] };
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new InvalidPayloadError('extension', [{ path: 'until', message: `expected 90m, 2h, 3d or a date-time, got "${text}"` }]);
-  return ms;
+  return { until: ms };
 }
 
 /** What every command module gets from the CLI: how to open caseflow and how to print. */
@@ -60,8 +60,7 @@ export function registerWorkerCommands(program: Command, { open, withCaseflow, o
     .requiredOption('--as <user:role>', 'the approver')
     .action((deadlineId: string, opts: { until: string; reason: string; as: string }) =>
       withCaseflow((cf) => {
-        const current = cf.db.$client.prepare('SELECT due_at AS dueAt FROM deadlines WHERE id = ?').get(deadlineId) as { dueAt: number } | undefined;
-        const view = commands(cf).extend(deadlineId, { until: parseUntil(opts.until, current?.dueAt ?? 0), reason: opts.reason }, parseActor(opts.as));
+        const view = commands(cf).extend(deadlineId, { ...parseExtension(opts.until), reason: opts.reason }, parseActor(opts.as));
         out(view, () => printDeadline(view));
       }),
     );

@@ -31,21 +31,25 @@ type Kind = 'deadlineExtended' | 'deadlineSuspended' | 'deadlineResumed';
 export class DeadlineCommands {
   constructor(private readonly deps: DeadlineCommandDeps) {}
 
-  /** Moves a running deadline's due time later, with the reason and the approving actor on record. */
-  extend(deadlineId: string, request: { until: number; reason: string }, approver: Actor): DeadlineView {
+  /**
+   * Moves a running deadline's due time later — to `until`, or `byMs` after the current due time —
+   * with the reason and the approving actor on record.
+   */
+  extend(deadlineId: string, request: ({ until: number } | { byMs: number }) & { reason: string }, approver: Actor): DeadlineView {
     const reason = requireReason(request.reason, 'extension');
     return this.change(deadlineId, approver, 'extend', (row, now) => {
-      if (!(request.until > row.dueAt)) {
+      const until = 'until' in request ? request.until : row.dueAt + request.byMs;
+      if (!(until > row.dueAt)) {
         throw new InvalidPayloadError('extension', [
           { path: 'until', message: `must be later than the current due time ${new Date(row.dueAt).toISOString()}` },
         ]);
       }
-      if (request.until <= now) throw new InvalidPayloadError('extension', [{ path: 'until', message: 'must be in the future' }]);
+      if (until <= now) throw new InvalidPayloadError('extension', [{ path: 'until', message: 'must be in the future' }]);
       return {
         kind: 'deadlineExtended',
-        dueAt: request.until,
+        dueAt: until,
         suspendedAt: row.suspendedAt,
-        payload: { from: iso(row.dueAt), to: iso(request.until), reason },
+        payload: { from: iso(row.dueAt), to: iso(until), reason },
       };
     });
   }

@@ -51,6 +51,16 @@ describe('the caseflow command line, run as a real process', () => {
     expect(history.stdout.trim().split('\n')).toHaveLength(2);
     const listed = await caseflow('list', '--type', 'rectification', '--state', 'planDue');
     expect(listed.stdout).toContain(id);
+
+    const { deadlines } = JSON.parse((await caseflow('--json', 'show', id)).stdout) as { deadlines: { id: string; kind: string; running: boolean }[] };
+    const planDue = deadlines.find((d) => d.running && d.kind === 'rectificationPlanDue')!;
+    const refused = await caseflow('deadline', 'extend', planDue.id, '--until', '2h', '--reason', 'power cut', '--as', 'zhou.min:unitLiaison');
+    expect(refused.stderr).toMatch(/^FORBIDDEN_ROLE:/);
+    // the CLI runs on the real clock, so the new due time must lie in the real future
+    const extended = await caseflow('--json', 'deadline', 'extend', planDue.id, '--until', '2099-01-01T00:00:00Z', '--reason', 'power cut', '--as', 'li.wei:supervisor');
+    expect(extended.code).toBe(0);
+    expect(JSON.parse(extended.stdout)).toMatchObject({ kind: 'rectificationPlanDue', dueAt: '2099-01-01T00:00:00.000Z', originalDueAt: '2026-11-25T13:00:00.000Z' });
+    expect((await caseflow('history', id)).stdout).toContain('DEADLINE_EXTENDED');
   });
 
   it('an error prints its code and message and exits non-zero, changing nothing', async () => {
