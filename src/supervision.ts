@@ -2,9 +2,10 @@
  * What supervisors watch: overdue cases by lateness, escalations, each unit's on-time completion
  * rate and warning cards over a period, and open cases per state. Read-only queries over indexes.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, not, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseflowDb } from '../db';
 import { cases, deadlines, warningCards } from '../db/schema';
+import { isOfficial } from './auth/officials';
 
 export interface Period {
   /** Start, inclusive (epoch ms). */
@@ -28,7 +29,7 @@ export interface OverdueCase {
 }
 
 /** Running deadlines past due, latest first (most overdue at the top), optionally for one unit. */
-export function overdueCases(db: CaseflowDb, now: number, filter: { unit?: string; type?: string; limit?: number } = {}): OverdueCase[] {
+export function overdueCases(db: CaseflowDb, now: number, filter: { unit?: string; type?: string; limit?: number; notAbout?: string } = {}): OverdueCase[] {
   // a stopped clock or a minimum period (public notice, probation) is never overdue
   const where: SQL[] = [
     eq(deadlines.running, true),
@@ -39,6 +40,7 @@ export function overdueCases(db: CaseflowDb, now: number, filter: { unit?: strin
   ];
   if (filter.unit) where.push(eq(deadlines.unit, filter.unit));
   if (filter.type) where.push(eq(deadlines.caseType, filter.type));
+  if (filter.notAbout) where.push(or(isNull(cases.subjectId), not(isOfficial(cases.subjectId, filter.notAbout)))!);
   return db
     .select({
       caseId: cases.id,
@@ -70,9 +72,10 @@ export interface Escalation {
 }
 
 /** Red cards (escalations) issued in a period, newest first. */
-export function escalations(db: CaseflowDb, period: Period, filter: { unit?: string; limit?: number } = {}): Escalation[] {
+export function escalations(db: CaseflowDb, period: Period, filter: { unit?: string; limit?: number; notAbout?: string } = {}): Escalation[] {
   const where: SQL[] = [eq(warningCards.warning, 'red'), gte(warningCards.issuedAt, period.since), lt(warningCards.issuedAt, period.until)];
   if (filter.unit) where.push(eq(warningCards.unit, filter.unit));
+  if (filter.notAbout) where.push(notInArray(warningCards.caseId, db.select({ id: cases.id }).from(cases).where(isOfficial(cases.subjectId, filter.notAbout))));
   return db
     .select({ caseId: warningCards.caseId, deadlineId: warningCards.deadlineId, unit: warningCards.unit, step: warningCards.step, issuedAt: warningCards.issuedAt })
     .from(warningCards)

@@ -57,7 +57,7 @@ const ERROR_TEXT: Readonly<Record<number, string>> = {
   400: 'INVALID_PAYLOAD (malformed JSON, unknown fields, wrong types) or UNKNOWN_CASE_TYPE; details.issues names each field',
   401: 'UNAUTHENTICATED: no token, or an unknown or revoked one',
   403: 'FORBIDDEN_ROLE: the role may not do this, or the caller is the official the case is about',
-  404: 'CASE_NOT_FOUND or NOT_FOUND',
+  404: 'CASE_NOT_FOUND (no such case, or one the caller may not see, e.g. a unit liaison and a case not assigned to them) or NOT_FOUND',
   409: 'VERSION_CONFLICT, EVENT_NOT_ALLOWED or NO_CHANGE: reload the case',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'INVALID_PAYLOAD: the body is not application/json',

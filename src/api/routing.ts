@@ -68,6 +68,12 @@ export interface RouteContext<P extends Schema, Q extends Schema, H extends Sche
   reply: FastifyReply;
 }
 
+/** The caller of a route that needs a token: set by its access rule before the handler runs. */
+export function requireUser(user: ApiUser | null): ApiUser {
+  if (!user) throw new Error('a route that needs a token ran without an authenticated user');
+  return user;
+}
+
 /** The registered routes, in order: what the OpenAPI document is built from. */
 export type RouteRegistry = RouteSpec[];
 

@@ -10,6 +10,7 @@ import type { Actor } from '../../machines/types';
 import type { Clock } from '../clock';
 import { InvalidPayloadError } from '../errors';
 import { TokenNotFoundError, UserNotFoundError } from './errors';
+import { isOfficial, officialKey } from './officials';
 import { parseUserRole, type UserRole } from './roles';
 import { apiTokenHash, newApiToken } from './secrets';
 
@@ -38,7 +39,10 @@ export interface TokenInfo {
   revokedAt: string | null;
 }
 
-/** User names are actor ids, compared with a case's subject: letters, digits, dot, dash, underscore. */
+/**
+ * User names are actor ids, compared with a case's subject and assignee: letters, digits, dot, dash,
+ * underscore. They are stored as `officialKey` gives them (trimmed, lower case) and looked up the same way.
+ */
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -54,17 +58,17 @@ export class Accounts {
     private readonly clock: Clock,
   ) {}
 
-  /** Adds a user with one role; the name must be new. */
+  /** Adds a user with one role; the name, stored in lower case, must be new whatever its case. */
   addUser(name: string, role: string): ApiUser {
-    const trimmed = name.trim();
-    if (!USER_NAME.test(trimmed)) {
+    const key = officialKey(name);
+    if (!USER_NAME.test(key)) {
       throw new InvalidPayloadError('user', [
         { path: 'name', message: 'a user name is 1–64 letters, digits, dots, dashes or underscores, e.g. wang.fang' },
       ]);
     }
     const checkedRole = parseUserRole(role);
-    if (this.findRow(trimmed)) throw new InvalidPayloadError('user', [{ path: 'name', message: `a user named "${trimmed}" already exists` }]);
-    const row = this.db.insert(users).values({ name: trimmed, role: checkedRole, createdAt: this.clock.now() }).returning().get();
+    if (this.findRow(key)) throw new InvalidPayloadError('user', [{ path: 'name', message: `a user named "${key}" already exists` }]);
+    const row = this.db.insert(users).values({ name: key, role: checkedRole, createdAt: this.clock.now() }).returning().get();
     return toUser(row);
   }
 
@@ -129,12 +133,13 @@ export class Accounts {
     return this.token(id);
   }
 
+  /** The user `name` names, compared as official ids are (a name stored before names were lower-cased is found too). */
   private findRow(name: string): UserRow | undefined {
-    return this.db.select().from(users).where(eq(users.name, name)).get();
+    return this.db.select().from(users).where(isOfficial(users.name, name)).orderBy(asc(users.id)).get();
   }
 
   private requireRow(name: string): UserRow {
-    const row = this.findRow(name.trim());
+    const row = this.findRow(name);
     if (!row) throw new UserNotFoundError(name);
     return row;
   }

@@ -115,7 +115,7 @@ program
   });
 
 registerWorkerCommands(program, { open, withCaseflow, out });
-registerServerCommands(program, open);
+registerServerCommands(program, { open, withCaseflow, out });
 
 /** Runs the CLI; a caseflow error prints its code and message and exits non-zero. */
 export async function main(argv: readonly string[]): Promise<void> {

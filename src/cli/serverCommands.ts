@@ -1,26 +1,20 @@
 /**
- * CLI commands for the HTTP API: `serve`, `user add`, `user list`, `token create` and `token revoke`.
- * main.ts wires them in with `registerServerCommands(program, open)`.
+ * CLI commands for the HTTP API: `serve`, `user add|disable|list`, `token create` and `token revoke`.
+ * main.ts wires them in with `registerServerCommands(program, { open, withCaseflow, out })`.
  */
 import type { Command } from 'commander';
-import type { Caseflow } from '../app';
 import { createApiLogger } from '../api/logging';
 import { buildServer } from '../api/server';
 import { Accounts } from '../auth/accounts';
 import { USER_ROLES } from '../auth/roles';
 import { InvalidPayloadError } from '../errors';
+import type { CliContext } from './workerCommands';
 
 /** Default port of `caseflow serve`. */
 export const DEFAULT_PORT = 3000;
 
-/** Where the commands write; the defaults are the process's streams. */
-export interface CommandIo {
-  out(text: string): void;
-  /** Process signals `serve` stops on. @defaultValue the process */
-  signals?: Pick<NodeJS.Process, 'once' | 'off'>;
-}
-
-const processIo: CommandIo = { out: (text) => void process.stdout.write(`${text}\n`) };
+/** Process signals `serve` stops on. */
+export type StopSignals = Pick<NodeJS.Process, 'once' | 'off'>;
 
 /** Parses `--port`: a whole number from 0 (any free port) to 65535. */
 function parsePort(text: string): number {
@@ -31,21 +25,11 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** Runs `fn` on an opened caseflow and closes it afterwards. */
-function withCaseflow<T>(open: () => Caseflow, fn: (cf: Caseflow) => T): T {
-  const cf = open();
-  try {
-    return fn(cf);
-  } finally {
-    cf.close();
-  }
-}
-
-/** Adds the server and account commands to `program`; `open` opens the database the global options name. */
-export function registerServerCommands(program: Command, open: () => Caseflow, io: CommandIo = processIo): void {
-  const json = (): boolean => program.opts<{ json?: boolean }>().json === true;
-  const print = (value: unknown, text: string): void => io.out(json() ? JSON.stringify(value, null, 2) : text);
-
+/**
+ * Adds the server and account commands to `program`: `open` and `withCaseflow` open the database the
+ * global options name, `out` prints text or, with --json, the value. `serve` stops on `signals`.
+ */
+export function registerServerCommands(program: Command, { open, withCaseflow, out }: CliContext, signals: StopSignals = process): void {
   program
     .command('serve')
     .description('start the HTTP API (OpenAPI at /openapi.json, docs at /docs); stops gracefully on SIGTERM or SIGINT')
@@ -65,8 +49,7 @@ export function registerServerCommands(program: Command, open: () => Caseflow, i
         cf.close();
         throw error;
       }
-      print({ listening: address, db: cf.dbFile }, `caseflow API listening on ${address} (docs: ${address}/docs, database: ${cf.dbFile})`);
-      const signals = io.signals ?? process;
+      out({ listening: address, db: cf.dbFile }, () => `caseflow API listening on ${address} (docs: ${address}/docs, database: ${cf.dbFile})`);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals): void => {
           signals.off('SIGTERM', stop);
@@ -89,30 +72,30 @@ export function registerServerCommands(program: Command, open: () => Caseflow, i
   const user = program.command('user').description('manage API users');
   user
     .command('add <name>')
-    .description('add a user; the name is their official id, e.g. wang.fang')
+    .description('add a user; the name is their official id, e.g. wang.fang (stored in lower case)')
     .requiredOption('--role <role>', `one of: ${USER_ROLES.join(', ')}`)
     .action((name: string, opts: { role: string }) =>
-      withCaseflow(open, (cf) => {
+      withCaseflow((cf) => {
         const added = new Accounts(cf.db, cf.engine.clock).addUser(name, opts.role);
-        print(added, `user ${added.name} added with role ${added.role}`);
+        out(added, () => `user ${added.name} added with role ${added.role}`);
       }),
     );
   user
     .command('disable <name>')
     .description('disable a user: none of their tokens works any more')
     .action((name: string) =>
-      withCaseflow(open, (cf) => {
+      withCaseflow((cf) => {
         const disabled = new Accounts(cf.db, cf.engine.clock).disableUser(name);
-        print(disabled, `user ${disabled.name} disabled`);
+        out(disabled, () => `user ${disabled.name} disabled`);
       }),
     );
   user
     .command('list')
     .description('list users')
     .action(() =>
-      withCaseflow(open, (cf) => {
+      withCaseflow((cf) => {
         const users = new Accounts(cf.db, cf.engine.clock).listUsers();
-        print(users, users.map((u) => `${u.name.padEnd(24)} ${u.role}`).join('\n') || 'no users');
+        out(users, () => users.map((u) => `${u.name.padEnd(24)} ${u.role}`).join('\n') || 'no users');
       }),
     );
 
@@ -123,11 +106,12 @@ export function registerServerCommands(program: Command, open: () => Caseflow, i
     .requiredOption('--user <name>', 'whose token')
     .option('--label <text>', 'what the token is for, e.g. "laptop"')
     .action((opts: { user: string; label?: string }) =>
-      withCaseflow(open, (cf) => {
+      withCaseflow((cf) => {
         const issued = new Accounts(cf.db, cf.engine.clock).createToken(opts.user, opts.label);
-        print(
+        out(
           issued,
-          `${issued.token}\n\nToken ${issued.id} for ${issued.user}. This is the only time it is shown: store it now.\n` +
+          () =>
+            `${issued.token}\n\nToken ${issued.id} for ${issued.user}. This is the only time it is shown: store it now.\n` +
             `Use it as:  Authorization: Bearer <token>`,
         );
       }),
@@ -136,9 +120,9 @@ export function registerServerCommands(program: Command, open: () => Caseflow, i
     .command('revoke <id>')
     .description('revoke an API token by its id (tok_…)')
     .action((id: string) =>
-      withCaseflow(open, (cf) => {
+      withCaseflow((cf) => {
         const revoked = new Accounts(cf.db, cf.engine.clock).revokeToken(id);
-        print(revoked, `token ${revoked.id} of ${revoked.user} revoked`);
+        out(revoked, () => `token ${revoked.id} of ${revoked.user} revoked`);
       }),
     );
 }

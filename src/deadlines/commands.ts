@@ -5,11 +5,12 @@
  */
 import { eq } from 'drizzle-orm';
 import type { CaseflowDb } from '../../db';
-import { deadlines, type DeadlineRow } from '../../db/schema';
+import { cases, deadlines, type DeadlineRow } from '../../db/schema';
+import { sameOfficial } from '../auth/officials';
 import { appendCaseEvent } from '../engine/eventLog';
 import type { Actor, DeadlineSpec, Role } from '../../machines/types';
 import type { Clock } from '../clock';
-import { DeadlineNotFoundError, ForbiddenRoleError, InvalidPayloadError } from '../errors';
+import { DeadlineNotFoundError, ForbiddenRoleError, InvalidPayloadError, SubjectOfCaseError } from '../errors';
 import { dueAfterSuspension, type WorkingDayCalendar } from '../time';
 import { toDeadlineView, type DeadlineView } from '../engine/views';
 import { stepMoments } from './ladder';
@@ -91,6 +92,8 @@ export class DeadlineCommands {
       (tx) => {
         const row = tx.select().from(deadlines).where(eq(deadlines.id, deadlineId)).get();
         if (!row || !row.running) throw new DeadlineNotFoundError(deadlineId);
+        const subjectId = tx.select({ subjectId: cases.subjectId }).from(cases).where(eq(cases.id, row.caseId)).get()?.subjectId;
+        if (sameOfficial(subjectId, actor.id)) throw new SubjectOfCaseError(row.caseId, actor.id, `${verb} a deadline of`);
         const now = clock.now();
         const change = plan(row, now);
         const spec = JSON.parse(row.spec) as DeadlineSpec;

@@ -6,6 +6,7 @@ import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
 import type { CaseflowDb } from '../../db';
 import type { CaseRow } from '../../db/schema';
 import type { Actor, CaseDefinition, CaseType, LinkedCaseRequest } from '../../machines/types';
+import { sameOfficial } from '../auth/officials';
 import type { Clock } from '../clock';
 import {
   CaseNotFoundError,
@@ -142,7 +143,7 @@ export class CaseEngine {
   applyEventWithin(caseId: string, event: CaseworkerEvent, actor: Actor, expectedVersion?: number): { eventId: number; deadlinesChanged: boolean } {
     const now = this.clock.now();
     const row = this.loadRow(caseId);
-    if (row.subjectId !== null && row.subjectId === actor.id) throw new SubjectOfCaseError(caseId, actor.id, `send ${event.type} on`);
+    if (sameOfficial(row.subjectId, actor.id)) throw new SubjectOfCaseError(caseId, actor.id, `send ${event.type} on`);
     if (expectedVersion !== undefined && row.version !== expectedVersion) {
       throw new VersionConflictError(caseId, expectedVersion, row.version);
     }

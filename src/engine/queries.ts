@@ -1,9 +1,10 @@
 /**
  * Read-side queries over cases: filtered, cursor-paginated lists for caseworkers and supervisors.
  */
-import { and, desc, eq, exists, isNull, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, exists, isNull, like, lt, not, or, type SQL, sql } from 'drizzle-orm';
 import type { CaseflowDb } from '../../db';
 import { cases, deadlines } from '../../db/schema';
+import { isOfficial } from '../auth/officials';
 import { InvalidPayloadError } from '../errors';
 
 export interface CaseFilter {
@@ -63,7 +64,7 @@ export function listCases(db: CaseflowDb, filter: CaseFilter, now: number): Case
   if (filter.unit) where.push(eq(cases.unit, filter.unit));
   if (filter.assignee) where.push(eq(cases.assignee, filter.assignee));
   if (filter.status) where.push(eq(cases.status, filter.status));
-  if (filter.notAbout) where.push(or(isNull(cases.subjectId), ne(cases.subjectId, filter.notAbout))!);
+  if (filter.notAbout) where.push(or(isNull(cases.subjectId), not(isOfficial(cases.subjectId, filter.notAbout)))!);
   if (filter.overdue) {
     where.push(
       exists(

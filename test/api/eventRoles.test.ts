@@ -1,7 +1,8 @@
 /**
  * The machines' per-event role lists, enforced over HTTP: at every step of walks through each
  * case type, every person whose role may not send the event gets 403 FORBIDDEN_ROLE (naming the
- * roles that may) and nothing is stored; then the right person sends it.
+ * roles that may) and nothing is stored; then the right person sends it. The unit liaison, who may
+ * not see a case that is not a rectification assigned to them, gets 404 CASE_NOT_FOUND there instead.
  */
 import { caseDefinitions } from '../../machines';
 import { PEOPLE, currentVersion, rectificationInput, selfRecommendationInput, sendEvent, startApi, clueInput, type ApiFixture, type Person } from './support/server';
@@ -27,6 +28,11 @@ async function walk(api: ApiFixture, caseId: string, caseType: string, steps: (S
     for (const [person, { role }] of Object.entries(PEOPLE) as [Person, (typeof PEOPLE)[Person]][]) {
       if ((allowed as readonly string[]).includes(role) || person === 'official') continue;
       const refused = await sendEvent(api, person, caseId, type, payload);
+      const current = api.engine.getCase(caseId);
+      if (person === 'liaison' && !(current.type === 'rectification' && current.assignee === PEOPLE.liaison.name)) {
+        expect({ type, person, status: refused.status, code: refused.body.code }).toEqual({ type, person, status: 404, code: 'CASE_NOT_FOUND' });
+        continue;
+      }
       expect({ type, person, status: refused.status, code: refused.body.code }).toEqual({ type, person, status: 403, code: 'FORBIDDEN_ROLE' });
       expect(refused.body.details.allowed).toEqual(allowed);
     }

@@ -3,12 +3,8 @@
  * overdue first), escalations and warning cards issued by the deadline ladder, on-time completion
  * rates per unit over a period, and open cases per state.
  */
-import { and, eq } from 'drizzle-orm';
-import { deadlines } from '../../db/schema';
 import { escalationList, onTimeRateList, overdueList, stateCountList, warningCardList } from '../../src/api/schemas';
-import { fireDeadlineStep } from '../../src/deadlines/firing';
-import { defaultCalendar } from '../../src/time';
-import { clueInput, rectificationInput, sendEvent, startApi, type ApiFixture, type Json } from './support/server';
+import { clueInput, fireDueSteps, rectificationInput, sendEvent, startApi, type ApiFixture, type Json } from './support/server';
 
 const HOUR = 3600_000;
 const plan = { plan: 'Open a same-day lane', measures: ['same-day lane'], completionDueAt: '2026-12-20T18:00:00+08:00' };
@@ -26,23 +22,6 @@ describe('supervision endpoints', () => {
     const id = created.body.id as string;
     expect((await sendEvent(api, 'supervisor', id, 'NOTIFY_UNIT', { liaisonId: 'zhou.min' })).status).toBe(200);
     return id;
-  }
-
-  /** Fires every ladder step of the case's running deadlines that is due by now, as the deadline worker would. */
-  function fireDueSteps(caseId: string): string[] {
-    const fired: string[] = [];
-    for (;;) {
-      const row = api.db
-        .select()
-        .from(deadlines)
-        .where(and(eq(deadlines.caseId, caseId), eq(deadlines.running, true)))
-        .all()
-        .find((d) => d.nextFireAt !== null && d.nextFireAt <= api.clock.now());
-      if (!row) return fired;
-      const outcome = fireDeadlineStep({ db: api.db, engine: api.engine, clock: api.clock, calendar: defaultCalendar() }, row.id, row.scheduleRev);
-      if (outcome.kind !== 'fired') return fired;
-      fired.push(outcome.step);
-    }
   }
 
   const get = async (path: string): Promise<Json> => {
@@ -77,7 +56,7 @@ describe('supervision endpoints', () => {
     api.clock.advance(HOUR / 2);
     expect((await sendEvent(api, 'liaison', water, 'SUBMIT_PLAN', plan)).status).toBe(200);
     api.clock.advance(HOUR + HOUR / 2);
-    expect(fireDueSteps(housing)).toEqual(['remind', 'overdue', 'escalate']);
+    expect(fireDueSteps(api, housing)).toEqual(['remind', 'overdue', 'escalate']);
     expect((await sendEvent(api, 'liaison', housing, 'SUBMIT_PLAN', plan)).status).toBe(200);
 
     const period = `since=${new Date(start).toISOString()}&until=${new Date(api.clock.now() + 1).toISOString()}`;
@@ -105,6 +84,29 @@ describe('supervision endpoints', () => {
     const byDefault = await get('/supervision/warning-cards');
     expect(byDefault.units).toHaveLength(1);
     expect(byDefault.period.until).toBe(new Date(api.clock.now() + 1).toISOString());
+  });
+
+  test('overdue and escalations leave out cases about the supervisor asking (whatever the case of the id), not about others', async () => {
+    const subject = (officialId: string) => ({ officialId, name: 'Li Wei', post: 'Deputy director', unit: 'Municipal Housing Bureau' });
+    const open = async (officialId: string) =>
+      (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput({ subject: subject(officialId) }) } })).body.id as string;
+    const aboutHim = await open('Li.Wei');
+    const aboutHimToo = await open('li.wei');
+    const other = await open('he.ping');
+    const start = api.clock.now();
+    api.clock.advance(30 * 24 * HOUR);
+    for (const id of [aboutHim, aboutHimToo, other]) expect(fireDueSteps(api, id)).toEqual(['remind', 'overdue', 'escalate']);
+    const period = `since=${new Date(start).toISOString()}`;
+    const caseIds = (rows: { caseId: string }[]) => rows.map((r) => r.caseId).sort();
+    const as = async (person: 'supervisor' | 'admin', path: string): Promise<Json> => {
+      const reply = await api.request('GET', path, { as: person });
+      expect(reply.status).toBe(200);
+      return reply.body;
+    };
+    expect(caseIds((await as('supervisor', '/supervision/overdue')).cases)).toEqual([other]);
+    expect(caseIds((await as('supervisor', `/supervision/escalations?${period}`)).escalations)).toEqual([other]);
+    expect(caseIds((await as('admin', '/supervision/overdue')).cases)).toEqual([aboutHim, aboutHimToo, other].sort());
+    expect(caseIds((await as('admin', `/supervision/escalations?${period}`)).escalations)).toEqual([aboutHim, aboutHimToo, other].sort());
   });
 
   test('state counts: open cases per type and state', async () => {

@@ -55,6 +55,26 @@ describe('a running deadline can be extended, or its clock stopped and started, 
     expect(dumpDatabase(fx.db)).toEqual(before);
   });
 
+  it('nobody stops the clock on a case about themselves', () => {
+    const clueId = fx.engine.createCase({
+      type: 'clue',
+      input: {
+        aspect: 'draggingFeet',
+        summary: 'Permits sit unsigned for weeks',
+        channel: 'hotline',
+        anonymous: true,
+        subject: { officialId: 'Li.Wei', name: 'Li Wei', post: 'Section chief', unit: 'Municipal Housing Bureau' },
+      },
+      actor: { id: 'wang.fang', role: 'intakeClerk' },
+    });
+    const registration = clueId.deadlines.find((d) => d.running)!;
+    const before = dumpDatabase(fx.db);
+    expect(() => commands.suspend(registration.id, { reason: 'waiting' }, supervisor)).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN_ROLE', details: expect.objectContaining({ rule: 'subjectOfCase' }) }),
+    );
+    expect(dumpDatabase(fx.db)).toEqual(before);
+  });
+
   it('a deadline whose state was left can no longer be moved', () => {
     fx.engine.applyEvent(caseId, { type: 'SUBMIT_PLAN', plan: 'x', measures: ['y'], completionDueAt: '2026-12-10T00:00:00Z' }, liaison);
     expect(() => commands.suspend(deadlineId, { reason: 'late' }, supervisor)).toThrow(expect.objectContaining({ code: 'DEADLINE_NOT_FOUND' }));

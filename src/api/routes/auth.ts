@@ -3,28 +3,25 @@
  * answer that creates it; a user may create and revoke their own tokens, an admin anyone's.
  */
 import type { ApiUser } from '../../auth/accounts';
+import { sameOfficial } from '../../auth/officials';
 import { ACCOUNT_ADMINS, USER_ROLES } from '../../auth/roles';
 import { ForbiddenRoleError } from '../../errors';
 import type { Api } from '../context';
+import { requireUser } from '../routing';
 import { addUserBody, apiUser, createTokenBody, issuedToken, tokenIdParams, tokenInfo, userList } from '../schemas';
 
 const TOKEN_NOTICE = 'Keep this token secret: it is shown only this once. Send it as "Authorization: Bearer <token>".';
 
-const caller = (user: ApiUser | null): ApiUser => {
-  if (!user) throw new Error('an account route ran without an authenticated user');
-  return user;
-};
-
 /** Only an admin acts on someone else's tokens. */
 function checkOwnerOrAdmin(user: ApiUser, owner: string, what: string): void {
-  if (owner !== user.name && !ACCOUNT_ADMINS.includes(user.role)) throw new ForbiddenRoleError(`${what} another user’s token`, user.role, ACCOUNT_ADMINS);
+  if (!sameOfficial(owner, user.name) && !ACCOUNT_ADMINS.includes(user.role)) throw new ForbiddenRoleError(`${what} another user’s token`, user.role, ACCOUNT_ADMINS);
 }
 
 /** Registers the account routes. */
 export function registerAuthRoutes(api: Api): void {
   api.route(
     { method: 'GET', url: '/auth/me', tag: 'auth', summary: 'The caller’s user and role', access: USER_ROLES, response: { description: 'The caller', schema: apiUser } },
-    ({ user }) => caller(user),
+    ({ user }) => requireUser(user),
   );
 
   api.route(
@@ -38,7 +35,7 @@ export function registerAuthRoutes(api: Api): void {
       url: '/auth/users',
       tag: 'auth',
       summary: 'Add a user with one role',
-      description: `The name is the user’s official id, recorded on every event they send and matched against the official a case is about. Roles: ${USER_ROLES.join(', ')}.`,
+      description: `The name is the user’s official id, stored in lower case, recorded on every event they send and matched (ignoring case) against the official a case is about and its assignee. Roles: ${USER_ROLES.join(', ')}.`,
       access: ACCOUNT_ADMINS,
       body: addUserBody,
       status: 201,
@@ -60,7 +57,7 @@ export function registerAuthRoutes(api: Api): void {
       response: { description: 'The token: store it now, it is never shown again', schema: issuedToken },
     },
     ({ body, user }) => {
-      const me = caller(user);
+      const me = requireUser(user);
       const owner = body.user ?? me.name;
       checkOwnerOrAdmin(me, owner, 'create');
       return { ...api.accounts.createToken(owner, body.label), notice: TOKEN_NOTICE };
@@ -78,7 +75,7 @@ export function registerAuthRoutes(api: Api): void {
       response: { description: 'The revoked token (without its secret)', schema: tokenInfo },
     },
     ({ params, user }) => {
-      checkOwnerOrAdmin(caller(user), api.accounts.token(params.id).user, 'revoke');
+      checkOwnerOrAdmin(requireUser(user), api.accounts.token(params.id).user, 'revoke');
       return api.accounts.revokeToken(params.id);
     },
   );

@@ -1,14 +1,21 @@
 /**
  * Caseworkers' routes: open a case, send an event with the version last read, read a case, its
- * history and what reporters added, and list cases. Nobody reads or acts on a case about themselves.
+ * history and what reporters added, and list cases. Every route that shows a case applies the one
+ * read rule of src/auth/caseAccess.ts: nobody reads or acts on a case about themselves, and a unit
+ * liaison sees only the rectifications assigned to them (any other case is "not found").
  */
+import { inArray } from 'drizzle-orm';
+import { cases } from '../../../db/schema';
 import { caseDefinitions } from '../../../machines';
 import { actorOf, type ApiUser } from '../../auth/accounts';
+import { authorizeCaseRead, mayReadCase, readableCaseFilter, type CaseAccessFacts } from '../../auth/caseAccess';
 import { CASE_READERS, REPORTER_MESSAGE_READERS, USER_ROLES } from '../../auth/roles';
+import type { CaseFilter, CasePage } from '../../engine/queries';
 import type { CaseView } from '../../engine/views';
-import { InvalidPayloadError, SubjectOfCaseError, type PayloadIssue } from '../../errors';
+import { CaseNotFoundError, InvalidPayloadError, type PayloadIssue } from '../../errors';
 import type { Api } from '../context';
 import { createCaseBodyDoc, sendEventBodyDoc } from '../openapi';
+import { requireUser } from '../routing';
 import {
   appliedEvent,
   caseHistory,
@@ -37,17 +44,56 @@ function fieldsUnder<T>(prefix: string, what: string, keep: readonly string[], c
   }
 }
 
-/** The case as `user` may read it: FORBIDDEN_ROLE if it is about them. */
+/** What the read rule looks at, for each of `ids` that names a case. */
+function accessFacts(api: Api, ids: readonly string[]): Map<string, CaseAccessFacts> {
+  if (ids.length === 0) return new Map();
+  const rows = api.db
+    .select({ id: cases.id, type: cases.type, assignee: cases.assignee, subjectId: cases.subjectId })
+    .from(cases)
+    .where(inArray(cases.id, [...ids]))
+    .all();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** Throws unless case `caseId` exists and `user` may see it; `what` words a refusal on a case about them. */
+function authorizeCase(api: Api, caseId: string, user: ApiUser, what = 'read'): void {
+  const facts = accessFacts(api, [caseId]).get(caseId);
+  if (!facts) throw new CaseNotFoundError(caseId);
+  authorizeCaseRead(user, facts, what);
+}
+
+/** The case as `user` may read it: CASE_NOT_FOUND if it is not theirs to see, FORBIDDEN_ROLE if it is about them. */
 export function readableCase(api: Api, caseId: string, user: ApiUser): CaseView {
   const view = api.engine.getCase(caseId, actorOf(user));
-  if (view.subjectId !== null && view.subjectId === user.name) throw new SubjectOfCaseError(caseId, user.name, 'read');
+  authorizeCaseRead(user, view);
   return view;
 }
 
-const requireUser = (user: ApiUser | null): ApiUser => {
-  if (!user) throw new Error('a caseworker route ran without an authenticated user');
-  return user;
-};
+/**
+ * One page of the cases `user` may read, newest first. The filter is narrowed in SQL first
+ * (`readableCaseFilter`), then each row is checked with the read rule; rows it drops are made up
+ * from the cases that follow, so a page is full whenever a next one exists.
+ */
+function readableCases(api: Api, user: ApiUser, query: CaseFilter): CasePage {
+  const filter = readableCaseFilter(user, query);
+  if (!filter) return { cases: [], nextCursor: null };
+  const readable = (page: CasePage) => {
+    const facts = accessFacts(api, page.cases.map((c) => c.id));
+    return page.cases.filter((c) => {
+      const found = facts.get(c.id);
+      return found !== undefined && mayReadCase(user, found);
+    });
+  };
+  let page = api.engine.listCases(filter);
+  // When a next page exists, this page is as long as the page size in force.
+  const size = page.cases.length;
+  const kept = readable(page);
+  while (page.nextCursor !== null && kept.length < size) {
+    page = api.engine.listCases({ ...filter, cursor: page.nextCursor, limit: size - kept.length });
+    kept.push(...readable(page));
+  }
+  return { cases: kept, nextCursor: page.nextCursor };
+}
 
 /** Registers the case routes. */
 export function registerCaseRoutes(api: Api): void {
@@ -91,11 +137,14 @@ export function registerCaseRoutes(api: Api): void {
       response: { description: 'The case after the event, and the event as logged', schema: appliedEvent },
     },
     ({ params, body, user }) => {
+      const me = requireUser(user);
+      // A case the caller may not read is not theirs to act on either, and its state is not theirs to learn.
+      authorizeCase(api, params.id, me, `send ${body.type} on`);
       if ('type' in body.payload) {
         throw new InvalidPayloadError('request body', [{ path: 'payload.type', message: 'the event type goes in the top-level "type" field' }]);
       }
       return fieldsUnder('payload', `${body.type} payload`, [], () =>
-        api.engine.applyEvent(params.id, { ...body.payload, type: body.type }, actorOf(requireUser(user)), body.expectedVersion),
+        api.engine.applyEvent(params.id, { ...body.payload, type: body.type }, actorOf(me), body.expectedVersion),
       );
     },
   );
@@ -124,7 +173,7 @@ export function registerCaseRoutes(api: Api): void {
       response: { description: 'The event log', schema: caseHistory },
     },
     ({ params, user }) => {
-      readableCase(api, params.id, requireUser(user));
+      authorizeCase(api, params.id, requireUser(user));
       return { caseId: params.id, events: api.engine.history(params.id) };
     },
   );
@@ -140,7 +189,7 @@ export function registerCaseRoutes(api: Api): void {
       response: { description: 'The messages, oldest first', schema: reporterMessageList },
     },
     ({ params, user }) => {
-      readableCase(api, params.id, requireUser(user));
+      authorizeCase(api, params.id, requireUser(user));
       return { caseId: params.id, messages: api.receipts.messages(params.id) };
     },
   );
@@ -151,11 +200,13 @@ export function registerCaseRoutes(api: Api): void {
       url: '/cases',
       tag: 'cases',
       summary: 'List cases, newest first, one page at a time',
-      description: 'Pass the nextCursor of a page as cursor to get the next one. Cases about the caller are never listed.',
+      description:
+        'Pass the nextCursor of a page as cursor to get the next one. Cases about the caller are never listed; ' +
+        'a unit liaison sees only the rectifications assigned to them.',
       access: CASE_READERS,
       query: listCasesQuery,
       response: { description: 'One page of cases', schema: casePage },
     },
-    ({ query, user }) => fieldsUnder('query', 'list request', [], () => api.engine.listCases({ ...query, notAbout: requireUser(user).name })),
+    ({ query, user }) => fieldsUnder('query', 'list request', [], () => readableCases(api, requireUser(user), query)),
   );
 }

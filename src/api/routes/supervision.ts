@@ -1,11 +1,14 @@
 /**
  * Supervisors' routes: overdue cases by lateness, escalations, each unit's on-time completion rate
  * and warning cards over a period, and open cases per state. Thin wrappers over src/supervision.ts.
+ * The lists that name cases (overdue, escalations) leave out cases about the caller, as every case
+ * list does; the per-unit and per-state counts are the same for every supervisor.
  */
 import { SUPERVISORS } from '../../auth/roles';
 import { InvalidPayloadError } from '../../errors';
 import { countsByState, escalations, onTimeRates, overdueCases, warningCardCounts, type Period } from '../../supervision';
 import type { Api } from '../context';
+import { requireUser } from '../routing';
 import { escalationList, onTimeRateList, overdueList, overdueQuery, periodQuery, stateCountList, stateCountsQuery, warningCardList } from '../schemas';
 
 /** The default reporting period: the 30 days before `until`. */
@@ -31,13 +34,14 @@ export function registerSupervisionRoutes(api: Api): void {
       url: '/supervision/overdue',
       tag: 'supervision',
       summary: 'Running deadlines past due, most overdue first',
+      description: 'Cases about the caller are left out.',
       access: SUPERVISORS,
       query: overdueQuery,
       response: { description: 'Overdue cases, one row per overdue deadline', schema: overdueList },
     },
-    ({ query }) => {
+    ({ query, user }) => {
       const now = api.clock.now();
-      return { asOf: new Date(now).toISOString(), cases: overdueCases(api.db, now, query) };
+      return { asOf: new Date(now).toISOString(), cases: overdueCases(api.db, now, { ...query, notAbout: requireUser(user).name }) };
     },
   );
 
@@ -47,14 +51,14 @@ export function registerSupervisionRoutes(api: Api): void {
       url: '/supervision/escalations',
       tag: 'supervision',
       summary: 'Red cards (escalations) issued in a period, newest first',
-      description: periodText,
+      description: `${periodText} Cases about the caller are left out.`,
       access: SUPERVISORS,
       query: periodQuery,
       response: { description: 'Escalations', schema: escalationList },
     },
-    ({ query }) => {
+    ({ query, user }) => {
       const period = periodOf(query, api.clock.now());
-      return { period: isoPeriod(period), escalations: escalations(api.db, period, query) };
+      return { period: isoPeriod(period), escalations: escalations(api.db, period, { ...query, notAbout: requireUser(user).name }) };
     },
   );
 

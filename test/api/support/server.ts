@@ -2,14 +2,18 @@
  * API test fixtures: a real server on a random port over its own SQLite file, a captured log,
  * users with tokens for each role, and a small fetch wrapper.
  */
+import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { CaseflowDb } from '../../../db';
+import { deadlines } from '../../../db/schema';
 import type { ManualClock } from '../../../src/clock';
 import type { CaseEngine } from '../../../src/engine/engine';
 import { Accounts } from '../../../src/auth/accounts';
 import type { ServerLimits } from '../../../src/api/context';
 import { createApiLogger } from '../../../src/api/logging';
 import { buildServer } from '../../../src/api/server';
+import { fireDeadlineStep } from '../../../src/deadlines/firing';
+import { defaultCalendar } from '../../../src/time';
 import { dumpDatabase, engineFixture } from '../../support/engine';
 
 /** The people the tests act as: name → role. */
@@ -150,3 +154,20 @@ export const rectificationInput = () => ({
   report: 'Seeing: applicants wait weeks for a stamp',
   airedAt: '2026-11-25T20:00:00+08:00',
 });
+
+/** Fires every ladder step of the case's running deadlines that is due by now, as the deadline worker would; returns the steps fired. */
+export function fireDueSteps(api: ApiFixture, caseId: string): string[] {
+  const fired: string[] = [];
+  for (;;) {
+    const row = api.db
+      .select()
+      .from(deadlines)
+      .where(and(eq(deadlines.caseId, caseId), eq(deadlines.running, true)))
+      .all()
+      .find((d) => d.nextFireAt !== null && d.nextFireAt <= api.clock.now());
+    if (!row) return fired;
+    const outcome = fireDeadlineStep({ db: api.db, engine: api.engine, clock: api.clock, calendar: defaultCalendar() }, row.id, row.scheduleRev);
+    if (outcome.kind !== 'fired') return fired;
+    fired.push(outcome.step);
+  }
+}
