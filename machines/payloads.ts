@@ -25,14 +25,18 @@ export const reasonOf = (event: object): string =>
 /** True when the event carries a non-empty reason: the rule "a decision needs a reason". */
 export const hasReason = ({ event }: { event: object }): boolean => reasonOf(event).length > 0;
 
-/** True for a time zone the runtime knows (an IANA name such as `Asia/Shanghai`). */
+const knownZones = new Set<string>();
+
+/** True for a time zone the runtime knows (an IANA name such as `Asia/Shanghai`); remembered once checked. */
 function isTimeZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
   } catch {
     return false;
   }
+  knownZones.add(zone);
+  return true;
 }
 
 /** A case's time zone: an IANA name, Asia/Shanghai unless said otherwise. */

@@ -77,12 +77,19 @@ export function yearOf(epochDay: number): number {
   return civilFromDays(epochDay).year;
 }
 
+/** Zones already checked: validating one builds an Intl formatter, far too slow for every deadline. */
+const knownZones = new Map<string, IANAZone>();
+
 /** A validated IANA time zone; throws naming the value if luxon does not know it. */
 export function timeZoneOf(timeZone: string): IANAZone {
+  const known = knownZones.get(timeZone);
+  if (known) return known;
   if (typeof timeZone !== 'string' || !IANAZone.isValidZone(timeZone)) {
     throw new RangeError(`time zone ${JSON.stringify(timeZone)} is not a known IANA time zone (e.g. "Asia/Shanghai")`);
   }
-  return IANAZone.create(timeZone);
+  const zone = IANAZone.create(timeZone);
+  knownZones.set(timeZone, zone);
+  return zone;
 }
 
 /** Throws naming `what` and the value unless `ms` is a finite epoch-millisecond instant. */
