@@ -43,12 +43,30 @@ export class DeadlineDispatcher {
   private readonly batchSize: number;
   private running: Promise<number> | null = null;
   private again = false;
+  private readonly outboxAfter;
+  private readonly markBatch;
 
   constructor(private readonly options: DispatcherOptions) {
     this.earlyWakeMs = options.earlyWakeMs ?? 250;
     this.batchSize = options.batchSize ?? 500;
     if (this.batchSize < 1) throw new Error('batchSize must be at least 1');
     if (this.earlyWakeMs < 0) throw new Error('earlyWakeMs must not be negative');
+    const { db } = options;
+    this.outboxAfter = db
+      .select({ id: deadlines.id, nextFireAt: deadlines.nextFireAt, scheduleRev: deadlines.scheduleRev })
+      .from(deadlines)
+      .where(and(RUNNING_WITH_WAKE_UP, sql`${deadlines.dispatchedRev} IS NOT ${deadlines.scheduleRev}`, gt(deadlines.id, sql.placeholder('after'))))
+      .orderBy(asc(deadlines.id))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+    // one statement a batch: rows whose revision is still the one sent (a newer one stays in the outbox)
+    this.markBatch = db
+      .update(deadlines)
+      .set({ dispatchedRev: sql`${deadlines.scheduleRev}` })
+      .where(
+        sql`(${deadlines.id}, ${deadlines.scheduleRev}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${sql.placeholder('batch')}))`,
+      )
+      .prepare();
   }
 
   /** Schedules every undispatched wake-up; returns how many jobs were handed to BullMQ. */
@@ -136,24 +154,22 @@ export class DeadlineDispatcher {
     this.nudge();
   }
 
+  /**
+   * One pass over the outbox in id order. While one batch travels to Redis the next is read from
+   * SQLite, so the two round trips overlap; a batch is marked only after Redis took it.
+   */
   private async drain(): Promise<number> {
     let moved = 0;
-    for (;;) {
-      const batch = this.outbox();
-      if (!batch.length) return moved;
-      await this.enqueue(batch);
+    let batch = this.outboxAfter.all({ after: '', limit: this.batchSize });
+    while (batch.length) {
+      const sending = this.enqueue(batch);
+      const next = this.outboxAfter.all({ after: batch[batch.length - 1]!.id, limit: this.batchSize });
+      await sending;
       this.markDispatched(batch);
       moved += batch.length;
+      batch = next;
     }
-  }
-
-  private outbox(): OutboxRow[] {
-    return this.options.db
-      .select({ id: deadlines.id, nextFireAt: deadlines.nextFireAt, scheduleRev: deadlines.scheduleRev })
-      .from(deadlines)
-      .where(and(RUNNING_WITH_WAKE_UP, sql`${deadlines.dispatchedRev} IS NOT ${deadlines.scheduleRev}`))
-      .limit(this.batchSize)
-      .all();
+    return moved;
   }
 
   private async enqueue(batch: readonly OutboxRow[]): Promise<void> {
@@ -179,13 +195,6 @@ export class DeadlineDispatcher {
   }
 
   private markDispatched(batch: readonly OutboxRow[]): void {
-    this.options.db.transaction((tx) => {
-      for (const row of batch) {
-        tx.update(deadlines)
-          .set({ dispatchedRev: row.scheduleRev })
-          .where(and(eq(deadlines.id, row.id), eq(deadlines.scheduleRev, row.scheduleRev)))
-          .run();
-      }
-    });
+    this.markBatch.run({ batch: JSON.stringify(batch.map((row) => [row.id, row.scheduleRev])) });
   }
 }
