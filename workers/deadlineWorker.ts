@@ -13,7 +13,7 @@ export interface DeadlineWorkerOptions extends FiringDeps {
   connection: ConnectionOptions;
   queueName: string;
   prefix: string;
-  /** Jobs handled at once (most of them wait briefly on a timer). @defaultValue 50 */
+  /** Jobs handled at once (most of them wait briefly on a timer). @defaultValue 500 */
   concurrency?: number;
   /** Longest local wait (real ms) before a job is put back as delayed instead. @defaultValue 2000 */
   maxLocalWaitMs?: number;
@@ -59,7 +59,7 @@ export function startDeadlineWorker(options: DeadlineWorkerOptions): Worker<Dead
   const worker = new Worker<DeadlineJobData, FireOutcome>(options.queueName, (job, token) => processDeadlineJob(options, job, token), {
     connection: options.connection,
     prefix: options.prefix,
-    concurrency: options.concurrency ?? 50,
+    concurrency: options.concurrency ?? 500,
   });
   worker.on('failed', (job, error) => {
     options.logger.error('deadline job failed', { jobId: job?.id, attempt: job?.attemptsMade, error: error.message });

@@ -21,7 +21,7 @@ export interface WorkerSettings {
   prefix: string;
   /** Name of the deadline queue. @defaultValue `deadlines` */
   queueName: string;
-  /** Deadline jobs handled at once. @defaultValue `CASEFLOW_WORKER_CONCURRENCY`, else 50 */
+  /** Deadline jobs handled at once; most wait briefly on a local timer, so many slots are cheap. @defaultValue `CASEFLOW_WORKER_CONCURRENCY`, else 500 */
   concurrency: number;
   /** How often the outbox is retried (ms), e.g. after Redis was down. @defaultValue 2000 */
   dispatchIntervalMs: number;
@@ -48,7 +48,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, over
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     prefix: env.CASEFLOW_QUEUE_PREFIX ?? 'caseflow',
     queueName: 'deadlines',
-    concurrency: envInt(env, 'CASEFLOW_WORKER_CONCURRENCY', 50),
+    concurrency: envInt(env, 'CASEFLOW_WORKER_CONCURRENCY', 500),
     dispatchIntervalMs: envInt(env, 'CASEFLOW_DISPATCH_INTERVAL_MS', 2000),
     reconcileIntervalMs: envInt(env, 'CASEFLOW_RECONCILE_INTERVAL_MS', 60_000),
     earlyWakeMs: envInt(env, 'CASEFLOW_EARLY_WAKE_MS', 250, 0),
