@@ -27,7 +27,7 @@ export const cases = sqliteTable(
   },
   (t) => [
     index('cases_status_type_state').on(t.status, t.type, t.state),
-    index('cases_unit_type').on(t.unit, t.type),
+    index('cases_unit_created').on(t.unit, t.createdAt, t.id),
     index('cases_assignee').on(t.assignee),
     index('cases_subject').on(t.subjectId),
     index('cases_created').on(t.createdAt, t.id),
@@ -101,7 +101,8 @@ export const deadlines = sqliteTable(
   (t) => [
     index('deadlines_case').on(t.caseId, t.running),
     index('deadlines_status_due').on(t.status, t.dueAt),
-    index('deadlines_unit_status_due').on(t.unit, t.status, t.dueAt),
+    // a unit's running deadlines by due time: the supervisor's overdue list of one unit
+    index('deadlines_unit_running_due').on(t.unit, t.dueAt, t.id).where(sql`${t.running} = 1`),
     index('deadlines_next_fire')
       .on(t.nextFireAt)
       .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL`),

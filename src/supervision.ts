@@ -32,7 +32,7 @@ export interface OverdueCase {
 export function overdueCases(db: CaseflowDb, now: number, filter: { unit?: string; type?: string; limit?: number; notAbout?: string } = {}): OverdueCase[] {
   // a stopped clock or a minimum period (public notice, probation) is never overdue
   const where: SQL[] = [
-    eq(deadlines.running, true),
+    sql`${deadlines.running} = 1`, // literal, so SQLite can use the partial index deadlines_unit_running_due
     eq(deadlines.period, false),
     isNull(deadlines.suspendedAt),
     inArray(deadlines.status, ['pending', 'overdue']),
