@@ -1,0 +1,124 @@
+/**
+ * caseflow's benchmarks: `npm run bench` (full counts) or `npm run bench:quick` (smaller counts,
+ * under two minutes). Each figure is printed with its bare baseline measured in the same run and
+ * written to bench/results/<mode>.json and bench/results/<mode>.md.
+ *
+ * Options: --quick, --only=transitions,intake,scheduling,lateness,queries,memory (and `prototypes`,
+ * the prototypes of proposed fixes, run only when named).
+ * Environment: REDIS_URL (default redis://127.0.0.1:6379).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
+import { benchIntake } from './intake';
+import { benchLateness } from './lateness';
+import { benchMemory } from './memory';
+import { benchPrototypes } from './prototypes';
+import { benchQueries } from './queries';
+import { benchScheduling } from './scheduling';
+import { benchTransitions } from './transitions';
+import { environment, makeTempDir, progress, ratioOf, REDIS_URL, removeKeys, renderMarkdown, targetMet, type BenchContext, type Figure } from './lib';
+
+const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]>> = {
+  transitions: benchTransitions,
+  intake: benchIntake,
+  scheduling: benchScheduling,
+  lateness: benchLateness,
+  queries: benchQueries,
+  memory: benchMemory,
+  /** Prototypes of proposed fixes: only with --only=prototypes. */
+  prototypes: benchPrototypes,
+};
+const ON_REQUEST = new Set(['prototypes']);
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const unknown = (only ?? []).filter((name) => !(name in BENCHES));
+  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  const mode = quick ? 'quick' : 'full';
+  const started = performance.now();
+
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+  await redis.connect().catch((error: unknown) => {
+    throw new Error(`Redis at ${REDIS_URL} is needed for the benchmarks: ${String(error)}`);
+  });
+  const prefixes = new Set<string>();
+  const dirs = new Set<string>();
+  const cleanUp = async () => {
+    for (const prefix of prefixes) await removeKeys(redis, prefix).catch(() => 0);
+    prefixes.clear();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    dirs.clear();
+  };
+  process.once('SIGINT', () => {
+    progress('interrupted: cleaning up');
+    void cleanUp().finally(() => process.exit(130));
+  });
+  const ctx: BenchContext = {
+    quick,
+    redis,
+    track: (prefix) => (prefixes.add(prefix), prefix),
+    tempDir: (tag) => {
+      const dir = makeTempDir(tag);
+      dirs.add(dir);
+      return dir;
+    },
+  };
+
+  const sqlite = new Database(':memory:');
+  const sqliteVersion = (sqlite.prepare('select sqlite_version() AS v').get() as { v: string }).v;
+  sqlite.close();
+  const env = await environment(redis, sqliteVersion, mode);
+  progress(`caseflow benchmarks (${mode}) on ${env.machine.cpu}, ${env.machine.cores} cores; node ${env.versions.node}, SQLite ${sqliteVersion}, Redis ${env.redis.version} (hz ${env.redis.hz})`);
+
+  const figures: Figure[] = [];
+  const failures: { bench: string; error: string }[] = [];
+  try {
+    for (const [name, bench] of Object.entries(BENCHES)) {
+      if (only ? !only.includes(name) : ON_REQUEST.has(name)) continue;
+      const t0 = performance.now();
+      try {
+        figures.push(...(await bench(ctx)));
+      } catch (error) {
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        failures.push({ bench: name, error: text });
+        progress(`${name} FAILED: ${text}`);
+      }
+      progress(`${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await cleanUp();
+    }
+  } finally {
+    await cleanUp();
+    redis.disconnect();
+  }
+
+  const elapsedS = (performance.now() - started) / 1000;
+  let markdown = renderMarkdown(env, figures, elapsedS);
+  if (failures.length) markdown += `\n## Failed\n\n${failures.map((f) => `- ${f.bench}: ${f.error.split('\n')[0]}`).join('\n')}\n`;
+  const resultsDir = path.join(__dirname, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const json = {
+    ...env,
+    elapsedS: Math.round(elapsedS),
+    figures: figures.map((f) => ({ ...f, ratio: ratioOf(f), targetMet: targetMet(f) })),
+    failures,
+  };
+  const suffix = only ? `-${only.join('-')}` : '';
+  fs.writeFileSync(path.join(resultsDir, `${mode}${suffix}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  fs.writeFileSync(path.join(resultsDir, `${mode}${suffix}.md`), markdown);
+  process.stdout.write(`\n${markdown}`);
+  progress(`results written to bench/results/${mode}${suffix}.{json,md} (${Math.round(elapsedS)} s)`);
+  return failures.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

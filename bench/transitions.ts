@@ -1,0 +1,104 @@
+/**
+ * 1. Persisted transitions per second: `engine.applyEvent` on a file database (WAL), one
+ * transition per transaction, against the same work by hand (XState + prepared better-sqlite3
+ * statements: snapshot update guarded by version, event insert, deadline rows closed and opened).
+ */
+import fs from 'node:fs';
+import { BareWriter, LIFE, benchEngine, digest, rectificationParsed, rectificationRequest, sequentialIds, supervisor } from './workload';
+import { median, pairedRatio, progress, timeSync, type BenchContext, type Figure } from './lib';
+
+/** Opens `cases` rectification cases (not timed). */
+function openCases(engine: ReturnType<typeof benchEngine>['engine'], cases: number): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < cases; i++) ids.push(engine.createCase({ type: 'rectification', input: rectificationRequest(i), actor: supervisor }).id);
+  return ids;
+}
+
+/**
+ * One run on fresh files: both sides start from the same cases; then each event of the case's life
+ * is applied to every case, in chunks that alternate between caseflow and bare, so that a slow
+ * moment of the machine (a WAL checkpoint, another process) falls on both sides alike.
+ */
+function runOnce(dir: string, cases: number, chunk: number): { caseflow: number; bare: number; same: boolean } {
+  const transitions = cases * LIFE.length;
+  const cf = benchEngine(dir, `caseflow-${Date.now()}`);
+  const bf = benchEngine(dir, `bare-${Date.now()}`);
+  try {
+    const ids = openCases(cf.engine, cases);
+    // The bare side's starting rows are written by hand too, so that nothing of caseflow runs on it.
+    const bare = new BareWriter(bf.db.$client);
+    const nextId = sequentialIds();
+    let now = bf.clock.now();
+    for (let i = 0; i < cases; i++) bare.createTx(nextId(), rectificationParsed(i), supervisor, now);
+    let cfMs = 0;
+    let bareMs = 0;
+    let turn = 0;
+    for (const step of LIFE) {
+      for (let from = 0; from < ids.length; from += chunk) {
+        const slice = ids.slice(from, from + chunk);
+        const runCaseflow = () => {
+          cfMs += timeSync(() => {
+            for (const id of slice) {
+              cf.clock.advance(1000);
+              cf.engine.applyEvent(id, { type: step.type, ...step.payload }, step.actor);
+            }
+          });
+        };
+        const runBare = () => {
+          bareMs += timeSync(() => {
+            for (const id of slice) {
+              now += 1000;
+              bare.applyTx(id, step.type, step.payload, step.actor, now);
+            }
+          });
+        };
+        if (turn++ % 2) {
+          runBare();
+          runCaseflow();
+        } else {
+          runCaseflow();
+          runBare();
+        }
+      }
+    }
+    return { caseflow: (transitions * 1000) / cfMs, bare: (transitions * 1000) / bareMs, same: digest(cf.db.$client) === digest(bf.db.$client) };
+  } finally {
+    cf.close();
+    bf.close();
+  }
+}
+
+export function benchTransitions(ctx: BenchContext): Figure[] {
+  const cases = ctx.quick ? 400 : 2500;
+  const runs = ctx.quick ? 3 : 5;
+  const dir = ctx.tempDir('transitions');
+  progress(`1 transitions: ${runs} runs × ${(cases * LIFE.length).toLocaleString('en-US')} transitions per side (${cases} cases × ${LIFE.length} events)`);
+  runOnce(dir, 50, 50); // warm-up: JIT, statement caches
+  const cf: number[] = [];
+  const bare: number[] = [];
+  let allSame = true;
+  for (let r = 0; r < runs; r++) {
+    const res = runOnce(dir, cases, 100);
+    cf.push(res.caseflow);
+    bare.push(res.bare);
+    allSame &&= res.same;
+    progress(`1 transitions: run ${r + 1}/${runs}: caseflow ${Math.round(res.caseflow)}/s, bare ${Math.round(res.bare)}/s, same rows: ${res.same}`);
+    for (const f of fs.readdirSync(dir)) fs.rmSync(`${dir}/${f}`, { force: true });
+  }
+  return [
+    {
+      group: '1',
+      name: 'persisted transitions (applyEvent, file DB, WAL)',
+      unit: '/s',
+      caseflow: median(cf),
+      bare: median(bare),
+      pairedRatio: pairedRatio(cf, bare),
+      bareLabel: 'XState + prepared better-sqlite3',
+      target: { kind: 'ratioAtLeast', min: 0.7 },
+      runs: cf,
+      bareRuns: bare,
+      detail: { transitionsPerRun: cases * LIFE.length, cases, eventsPerCase: LIFE.map((s) => s.type), bareWroteIdenticalRows: allSame },
+      ...(allSame ? {} : { note: 'the bare loop did NOT write the same rows as the engine: the comparison is off' }),
+    },
+  ];
+}
