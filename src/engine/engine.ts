@@ -4,7 +4,7 @@
  */
 import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
 import type { CaseflowDb } from '../../db';
-import type { CaseRow } from '../../db/schema';
+import type { CaseEventRow, CaseRow } from '../../db/schema';
 import type { Actor, CaseDefinition, CaseType, LinkedCaseRequest } from '../../machines/types';
 import { sameOfficial } from '../auth/officials';
 import type { Clock } from '../clock';
@@ -131,16 +131,25 @@ export class CaseEngine {
   applyEvent(caseId: string, event: CaseworkerEvent, actor: Actor, expectedVersion?: number): AppliedEvent {
     const outcome = this.db.transaction(() => this.applyEventWithin(caseId, event, actor, expectedVersion), { behavior: 'immediate' });
     if (outcome.deadlinesChanged) this.onDeadlinesChanged();
-    const logged = this.statements.eventById.get({ id: outcome.eventId });
-    if (!logged) throw new Error(`event ${outcome.eventId} of case ${caseId} vanished after commit`);
-    return { case: this.getCase(caseId, actor), event: toCaseEventView(logged) };
+    // the answer is built from what the write already holds: no second load and restore of the case
+    const { written, definition } = outcome;
+    const allowed = acceptedEvents(definition, written.snapshot).filter((type) => definition.events[type]?.roles.includes(actor.role));
+    return {
+      case: toCaseView(written.row, written.snapshot, allowed, this.statements.caseDeadlines.all({ caseId })),
+      event: toCaseEventView(written.event),
+    };
   }
 
   /**
    * The write path of `applyEvent`, to run inside a transaction the caller holds (the deadline
    * worker records a ladder step and the machine event it sends in one transaction).
    */
-  applyEventWithin(caseId: string, event: CaseworkerEvent, actor: Actor, expectedVersion?: number): { eventId: number; deadlinesChanged: boolean } {
+  applyEventWithin(
+    caseId: string,
+    event: CaseworkerEvent,
+    actor: Actor,
+    expectedVersion?: number,
+  ): { eventId: number; deadlinesChanged: boolean; definition: CaseDefinition; written: { row: CaseRow; snapshot: AnyMachineSnapshot; event: CaseEventRow } } {
     const now = this.clock.now();
     const row = this.loadRow(caseId);
     if (sameOfficial(row.subjectId, actor.id)) throw new SubjectOfCaseError(caseId, actor.id, `send ${event.type} on`);
@@ -169,11 +178,11 @@ export class CaseEngine {
     }
     const toState = stateString(next.snapshot.value as StateValue);
     const version = row.version + 1;
-    this.writeSnapshot(definition, row, next.snapshot, nextJson, toState, now);
-    const inserted = this.statements.insertEvent.run({
+    const writtenRow = this.writeSnapshot(definition, row, next.snapshot, nextJson, toState, now);
+    const entry = {
       caseId,
       version,
-      kind: 'transition',
+      kind: 'transition' as const,
       type,
       actorId: actor.id,
       actorRole: actor.role,
@@ -181,10 +190,16 @@ export class CaseEngine {
       payload: JSON.stringify(fields),
       fromState: row.state,
       toState,
-    });
-    const moved = this.moveDeadlines(definition, { ...row, version }, snapshot, next.snapshot, now);
+    };
+    const eventId = Number(this.statements.insertEvent.run(entry).lastInsertRowid);
+    const moved = this.moveDeadlines(definition, writtenRow, snapshot, next.snapshot, now);
     const linked = this.openLinkedCases(row.id, version, next.linkedCases, actor, now);
-    return { eventId: Number(inserted.lastInsertRowid), deadlinesChanged: moved || linked };
+    return {
+      eventId,
+      deadlinesChanged: moved || linked,
+      definition,
+      written: { row: writtenRow, snapshot: next.snapshot, event: { ...entry, id: eventId } },
+    };
   }
 
   /** The case as it stands, with its deadlines and the events `actor` may send now. */
@@ -271,12 +286,11 @@ export class CaseEngine {
     json: string,
     state: string,
     now: number,
-  ): void {
+  ): CaseRow {
     const fields = definition.index(snapshot.context);
     const closed = snapshot.status !== 'active';
-    const result = this.statements.updateCase.run({
-      id: row.id,
-      expectedVersion: row.version,
+    const written: CaseRow = {
+      ...row,
       version: row.version + 1,
       state,
       status: closed ? 'closed' : 'open',
@@ -286,11 +300,13 @@ export class CaseEngine {
       subjectId: fields.subjectId,
       updatedAt: now,
       closedAt: closed ? now : null,
-    });
+    };
+    const result = this.statements.updateCase.run({ ...written, expectedVersion: row.version });
     if (result.changes !== 1) {
       const current = this.statements.caseById.get({ id: row.id });
       throw new VersionConflictError(row.id, row.version, current?.version ?? row.version);
     }
+    return written;
   }
 
   private moveDeadlines(definition: CaseDefinition, row: CaseRow, before: AnyMachineSnapshot, after: AnyMachineSnapshot, now: number): boolean {

@@ -112,7 +112,6 @@ export function prepareStatements(db: CaseflowDb) {
       .insert(reporterIdentities)
       .values({ caseId: p('caseId'), name: p('name'), contact: p('contact'), createdAt: p('createdAt') })
       .prepare(),
-    eventById: db.select().from(caseEvents).where(eq(caseEvents.id, p('id'))).prepare(),
     history: db.select().from(caseEvents).where(eq(caseEvents.caseId, p('caseId'))).orderBy(asc(caseEvents.id)).prepare(),
   };
 }
