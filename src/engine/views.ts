@@ -60,7 +60,8 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : is
 
 /** The reader's view of one deadline row. */
 export function toDeadlineView(row: DeadlineRow): DeadlineView {
-  const spec = JSON.parse(row.spec) as DeadlineSpec;
+  // only a running deadline has a next step; closed ones skip parsing their ladder
+  const nextStep = row.running ? ((JSON.parse(row.spec) as DeadlineSpec).ladder[row.nextStep]?.name ?? null) : null;
   return {
     id: row.id,
     kind: row.kind,
@@ -73,7 +74,7 @@ export function toDeadlineView(row: DeadlineRow): DeadlineView {
     suspended: row.suspendedAt !== null,
     warning: row.warning,
     escalationLevel: row.escalationLevel,
-    nextStep: row.running ? (spec.ladder[row.nextStep]?.name ?? null) : null,
+    nextStep,
     nextFireAt: isoOrNull(row.nextFireAt),
     latenessMs: row.latenessMs,
   };
