@@ -54,6 +54,3 @@ export class ScaledClock implements Clock {
     this.realStart = this.realNow();
   }
 }
-
-/** The ISO 8601 form of a clock's current time. */
-export const isoNow = (clock: Clock): string => new Date(clock.now()).toISOString();

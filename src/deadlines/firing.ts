@@ -3,7 +3,7 @@
  * against the row (still running, same schedule revision, due now), recorded as a case event,
  * its notifications written, the machine event it carries sent, and the next step scheduled.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { CaseflowDb } from '../../db';
 import { deadlines, notifications, warningCards, type DeadlineRow } from '../../db/schema';
 import { appendCaseEvent } from '../engine/eventLog';
@@ -148,9 +148,4 @@ function sendMachineEvent(tx: CaseflowDb, engine: CaseEngine, row: DeadlineRow, 
   } catch (error) {
     if (!(error instanceof CaseflowError)) throw error;
   }
-}
-
-/** Counts notifications still waiting to be sent (for the notifier and for tests). */
-export function pendingNotificationCount(db: CaseflowDb): number {
-  return db.select({ n: sql<number>`count(*)` }).from(notifications).where(eq(notifications.status, 'pending')).get()?.n ?? 0;
 }

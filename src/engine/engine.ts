@@ -133,9 +133,8 @@ export class CaseEngine {
     if (outcome.deadlinesChanged) this.onDeadlinesChanged();
     // the answer is built from what the write already holds: no second load and restore of the case
     const { written, definition } = outcome;
-    const allowed = acceptedEvents(definition, written.snapshot).filter((type) => definition.events[type]?.roles.includes(actor.role));
     return {
-      case: toCaseView(written.row, written.snapshot, allowed, this.statements.caseDeadlines.all({ caseId })),
+      case: toCaseView(written.row, written.snapshot, allowedFor(definition, written.snapshot, actor), this.statements.caseDeadlines.all({ caseId })),
       event: toCaseEventView(written.event),
     };
   }
@@ -207,8 +206,7 @@ export class CaseEngine {
     const row = this.loadRow(caseId);
     const definition = this.definitionOf(row);
     const snapshot = restore(definition, row.snapshot);
-    const allowed = acceptedEvents(definition, snapshot).filter((type) => !actor || definition.events[type]?.roles.includes(actor.role));
-    return toCaseView(row, snapshot, allowed, this.statements.caseDeadlines.all({ caseId }));
+    return toCaseView(row, snapshot, allowedFor(definition, snapshot, actor), this.statements.caseDeadlines.all({ caseId }));
   }
 
   /** The case's complete event log, oldest first. */
@@ -342,6 +340,11 @@ export class CaseEngine {
     }
     return requests.length > 0;
   }
+}
+
+/** The events the case's state accepts that `actor`'s role may send (all of them without an actor). */
+function allowedFor(definition: CaseDefinition, snapshot: AnyMachineSnapshot, actor?: Actor): string[] {
+  return acceptedEvents(definition, snapshot).filter((type) => !actor || definition.events[type]?.roles.includes(actor.role));
 }
 
 /** A named reporter must say who they are; an anonymous one must not. */
