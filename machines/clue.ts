@@ -8,6 +8,7 @@
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { standardLadder, workingDaysLimit } from './deadlines';
+import { officialId, sameOfficial } from './officials';
 import { hasReason, reason, reasonOf, text, timeZone } from './payloads';
 import type { RectificationInput } from './rectification';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, StateMeta } from './types';
@@ -67,7 +68,7 @@ export const clueInput = z.strictObject({
   channel: z.enum(CLUE_CHANNELS, { error: `the channel must be one of: ${CLUE_CHANNELS.join(', ')}` }),
   anonymous: z.boolean({ error: 'anonymous must be true or false' }),
   subject: z.strictObject({
-    officialId: text('the id of the official reported'),
+    officialId: officialId('the id of the official reported'),
     name: text('the name of the official reported'),
     post: text('the post of the official reported'),
     unit: text('the unit of the official reported'),
@@ -88,7 +89,7 @@ export const clueEvents = {
         .string({ error: 'the clue number must be text' })
         .trim()
         .regex(/^[A-Z]{1,8}-\d{4}-\d{1,8}$/, 'the clue number must look like XS-2026-0001'),
-      handlerId: text('the handler'),
+      handlerId: officialId('the handler'),
     }),
   },
   ACCEPT: {
@@ -112,7 +113,7 @@ export const clueEvents = {
   ASSIGN_VERIFIER: {
     summary: 'Name the verifier who checks the facts',
     roles: ['intakeClerk', 'conferenceChair'],
-    payload: z.strictObject({ verifierId: text('the verifier') }),
+    payload: z.strictObject({ verifierId: officialId('the verifier') }),
   },
   RECORD_FINDINGS: {
     summary: 'Record the findings of the talk, written inquiry or verification',
@@ -221,11 +222,13 @@ const machine = setup({
   },
   guards: {
     hasReason,
-    notSubjectOfCase: ({ context, event }) => event.actor.id !== context.subject.officialId,
+    notSubjectOfCase: ({ context, event }) => !sameOfficial(event.actor.id, context.subject.officialId),
     appointeeIsNotSubject: ({ context, event }) =>
-      (event.type === 'REGISTER' ? event.handlerId : event.type === 'ASSIGN_VERIFIER' ? event.verifierId : null) !==
-      context.subject.officialId,
-    actorIsAssignedVerifier: ({ context, event }) => context.verifierId !== null && event.actor.id === context.verifierId,
+      !sameOfficial(
+        event.type === 'REGISTER' ? event.handlerId : event.type === 'ASSIGN_VERIFIER' ? event.verifierId : null,
+        context.subject.officialId,
+      ),
+    actorIsAssignedVerifier: ({ context, event }) => sameOfficial(event.actor.id, context.verifierId),
     findingsRecorded: ({ context }) => context.findings !== null,
     bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
     routeIs: ({ event }, params: { routes: readonly DisposalRoute[] }) =>

@@ -5,6 +5,7 @@
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { addMinutes, DEADLINE_MISSED, standardLadder } from './deadlines';
+import { canonicalOfficialId, officialId, sameOfficial } from './officials';
 import { deadlineMissedEvent, hasReason, isoDateTime, reason, reasonOf, text, timeZone } from './payloads';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
 
@@ -27,7 +28,7 @@ export const rectificationEvents = {
   NOTIFY_UNIT: {
     summary: 'Notify the criticized unit and name its liaison',
     roles: ['supervisor', 'intakeClerk'],
-    payload: z.strictObject({ liaisonId: text('the unit liaison') }),
+    payload: z.strictObject({ liaisonId: officialId('the unit liaison') }),
   },
   SUBMIT_PLAN: {
     summary: 'Submit the rectification plan',
@@ -111,11 +112,19 @@ const planDue: StateMeta = {
   ],
 };
 
-/** Everyone who acted for the criticized unit: its named liaison, the plan's submitter and every progress reporter. */
+/**
+ * Everyone who acted for the criticized unit — its named liaison, the plan's submitter and every
+ * progress reporter — as canonical official ids; an empty id names nobody.
+ */
 const unitSide = (context: RectificationContext): Set<string> => {
-  const ids = new Set<string>(context.progress.map((p) => p.by));
-  if (context.liaisonId) ids.add(context.liaisonId);
-  if (context.plan) ids.add(context.plan.submittedBy);
+  const ids = new Set<string>();
+  const add = (id: string | null | undefined) => {
+    const canonical = id ? canonicalOfficialId(id) : '';
+    if (canonical !== '') ids.add(canonical);
+  };
+  context.progress.forEach((p) => add(p.by));
+  add(context.liaisonId);
+  add(context.plan?.submittedBy);
   return ids;
 };
 
@@ -131,8 +140,8 @@ const machine = setup({
   },
   guards: {
     hasReason,
-    notOwnCase: ({ context, event }) => !unitSide(context).has(event.actor.id),
-    isNamedLiaison: ({ context, event }) => event.actor.id === context.liaisonId,
+    notOwnCase: ({ context, event }) => !unitSide(context).has(canonicalOfficialId(event.actor.id)),
+    isNamedLiaison: ({ context, event }) => sameOfficial(event.actor.id, context.liaisonId),
     completionAfterAiring: ({ context, event }) => completionOf(event) > Date.parse(context.airedAt),
     completionInFuture: ({ event }) => completionOf(event) > Date.parse(event.at),
     escalationLimitReached: ({ context }) => context.escalationLevel + 1 >= MAX_ESCALATION_LEVEL,

@@ -8,6 +8,7 @@
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { addMinutes, DEADLINE_MISSED, periodLadder, standardLadder, workingDaysLimit } from './deadlines';
+import { officialId, sameOfficial } from './officials';
 import { deadlineMissedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
 
@@ -41,7 +42,7 @@ const found = (what: string) => z.boolean({ error: `whether ${what} was found mu
 
 export const selfRecommendationInput = z.strictObject({
   candidate: z.strictObject({
-    officialId: text('the official’s id'),
+    officialId: officialId('the official’s id'),
     name: text('the official’s name'),
     currentPost: text('the official’s current post'),
     unit: text('the official’s unit'),
@@ -257,7 +258,7 @@ const machine = setup({
   },
   guards: {
     hasReason,
-    notOwnCase: ({ context, event }) => event.actor.id !== context.candidate.officialId,
+    notOwnCase: ({ context, event }) => !sameOfficial(event.actor.id, context.candidate.officialId),
     eligibilityFindingIs: ({ event }, params: { eligible: boolean }) =>
       event.type === 'RECORD_ELIGIBILITY' && event.eligible === params.eligible,
     allChecksPassed: ({ event }) =>
@@ -271,7 +272,7 @@ const machine = setup({
           : event.type === 'RECORD_DIC_VIEW'
             ? context.views.organizationDepartment
             : null;
-      return other === null || other.by !== event.actor.id;
+      return other === null || !sameOfficial(other.by, event.actor.id);
     },
     bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
     noIntegrityConcerns: ({ context }) => integrityConcerns(context).length === 0,
@@ -633,7 +634,7 @@ export const selfRecommendation: CaseDefinition<typeof machine, typeof selfRecom
   input: selfRecommendationInput,
   createRoles: ['official', 'organizationDepartment', 'intakeClerk'],
   openerRule: (input, opener) =>
-    opener.role === 'official' && opener.id !== input.candidate.officialId
+    opener.role === 'official' && !sameOfficial(opener.id, input.candidate.officialId)
       ? 'An official may recommend only themself; a recommendation of someone else goes through the Organization Department'
       : null,
   guardRules: {

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'MACHINE_VERSION_UNKNOWN'
   | 'NO_CHANGE'
   | 'DEADLINE_NOT_FOUND'
+  | 'DEADLINE_CHANGED'
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
@@ -144,5 +145,16 @@ export class DeadlineNotFoundError extends CaseflowError {
     super('DEADLINE_NOT_FOUND', `No running deadline with id "${deadlineId}". It may already be met, overdue or cancelled.`, {
       deadlineId,
     });
+  }
+}
+
+/** A deadline moved on (a step fired, another change landed) while a change to it was being made. */
+export class StaleDeadlineError extends CaseflowError {
+  constructor(deadlineId: string, expectedRev: number | null) {
+    super(
+      'DEADLINE_CHANGED',
+      `Deadline "${deadlineId}" was changed by someone else while this change was being made; nothing was recorded. Reload the case and try again.`,
+      { deadlineId, expectedRev },
+    );
   }
 }

@@ -1,15 +1,17 @@
 /**
  * The BullMQ worker that enforces deadlines. A job wakes slightly before a ladder step is due;
- * the worker then waits on a precise local timer and fires the step in one SQLite transaction
- * that checks the row, so a step fires exactly once however many jobs or workers wake for it.
+ * the worker then waits on a precise local timer and fires the step through the engine's public
+ * command, whose guarded update makes a step fire once however many jobs or workers wake for it.
  */
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Clock } from '../src/clock';
-import type { DeadlineJobData } from '../src/deadlines/dispatcher';
-import { fireDeadlineStep, peekDeadlineStep, type FireOutcome, type FiringDeps } from '../src/deadlines/firing';
+import type { DeadlineCommands, FireOutcome } from '../src/engine/deadlineCommands';
 import type { Logger } from '../src/logger';
+import type { DeadlineJobData } from './dispatcher';
 
-export interface DeadlineWorkerOptions extends FiringDeps {
+export interface DeadlineWorkerOptions {
+  deadlines: DeadlineCommands;
+  clock: Clock;
   connection: ConnectionOptions;
   queueName: string;
   prefix: string;
@@ -38,8 +40,9 @@ export async function processDeadlineJob(
   const clock: Clock = options.clock;
   const earlyWakeMs = options.earlyWakeMs ?? 250;
   for (;;) {
-    const peeked = peekDeadlineStep(options, job.data.deadlineId, job.data.rev);
-    const outcome = peeked.kind === 'due' ? fireDeadlineStep(options, job.data.deadlineId, job.data.rev) : peeked;
+    // waiting workers only read, so they never hold the write lock just to learn they are early
+    const checked = await options.deadlines.check(job.data.deadlineId, job.data.rev);
+    const outcome = checked.kind === 'due' ? await options.deadlines.fire(job.data.deadlineId, job.data.rev) : checked;
     if (outcome.kind === 'fired') {
       options.afterFire?.(outcome);
       return outcome;

@@ -2,9 +2,8 @@
  * Sends the notifications ladder steps write, through a pluggable sender: a log line by default,
  * or a webhook with retries and exponential backoff. A notice is marked sent only after delivery.
  */
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
-import type { CaseflowDb } from '../db';
-import { notifications, type NotificationRow } from '../db/schema';
+import type { Store } from '../db/port';
+import type { NotificationRecord as NotificationRow } from '../db/records';
 import type { Clock } from '../src/clock';
 import type { Logger } from '../src/logger';
 
@@ -83,7 +82,7 @@ export class WebhookSender implements NotificationSender {
 }
 
 export interface NotifierOptions {
-  db: CaseflowDb;
+  store: Store;
   sender: NotificationSender;
   clock: Clock;
   logger: Logger;
@@ -112,55 +111,38 @@ export class Notifier {
   }
 
   /** Takes a pending notification for this notifier; false when another one already holds it. */
-  private claim(id: number): boolean {
-    const { db, clock } = this.options;
-    const claimed = db
-      .update(notifications)
-      .set({ status: 'sending', claimedAt: clock.now() })
-      .where(and(eq(notifications.id, id), eq(notifications.status, 'pending')))
-      .run();
-    return claimed.changes === 1;
+  private claim(id: number): Promise<boolean> {
+    const { store, clock } = this.options;
+    return store.withTransaction((tx) => tx.notifications.claim(id, clock.now()));
   }
 
   /** Gives back notifications whose holder stopped mid-send (its lease ran out): they are sent again. */
-  private releaseExpiredClaims(): void {
-    const { db, clock } = this.options;
+  private async releaseExpiredClaims(): Promise<void> {
+    const { store, clock } = this.options;
     const leaseMs = (this.options.leaseMs ?? 5 * 60_000) * clock.rate;
-    db.update(notifications)
-      .set({ status: 'pending', claimedAt: null })
-      .where(and(eq(notifications.status, 'sending'), lt(notifications.claimedAt, clock.now() - leaseMs)))
-      .run();
+    await store.withTransaction((tx) => tx.notifications.releaseClaimsBefore(clock.now() - leaseMs));
   }
 
   private async drain(): Promise<number> {
-    const { db, sender, clock, logger } = this.options;
+    const { store, sender, clock, logger } = this.options;
     const maxRounds = this.options.maxRounds ?? 3;
     let sent = 0;
     let after = 0;
-    this.releaseExpiredClaims();
+    await this.releaseExpiredClaims();
     for (;;) {
-      const batch = db
-        .select()
-        .from(notifications)
-        .where(and(eq(notifications.status, 'pending'), lt(notifications.attempts, maxRounds), gt(notifications.id, after)))
-        .orderBy(asc(notifications.id))
-        .limit(100)
-        .all();
+      const batch = await store.read((tx) => tx.notifications.pending(after, maxRounds, 100));
       if (!batch.length) return sent;
       for (const n of batch) {
         after = n.id;
-        if (!this.claim(n.id)) continue; // another notifier has it
+        if (!(await this.claim(n.id))) continue; // another notifier has it
         try {
           await sender.send(n);
-          db.update(notifications).set({ status: 'sent', sentAt: clock.now(), attempts: n.attempts + 1 }).where(eq(notifications.id, n.id)).run();
+          await store.withTransaction((tx) => tx.notifications.markSent(n.id, clock.now(), n.attempts + 1));
           sent += 1;
         } catch (error) {
           const attempts = n.attempts + 1;
           const message = error instanceof Error ? error.message : String(error);
-          db.update(notifications)
-            .set({ attempts, lastError: message, status: attempts >= maxRounds ? 'failed' : 'pending', claimedAt: null })
-            .where(eq(notifications.id, n.id))
-            .run();
+          await store.withTransaction((tx) => tx.notifications.markFailed(n.id, { attempts, lastError: message, final: attempts >= maxRounds }));
           logger.warn('notification not delivered', { notificationId: n.id, attempts, error: message });
         }
       }

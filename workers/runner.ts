@@ -4,12 +4,12 @@
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { CaseflowDb } from '../db';
+import type { Store } from '../db/port';
+import type { EventBus } from '../src/bus';
 import type { Clock } from '../src/clock';
-import { DeadlineDispatcher, type DeadlineJobData } from '../src/deadlines/dispatcher';
-import type { CaseEngine } from '../src/engine/engine';
+import type { DeadlineCommands } from '../src/engine/deadlineCommands';
 import type { Logger } from '../src/logger';
-import type { WorkingDayCalendar } from '../src/time';
+import { DeadlineDispatcher, type DeadlineJobData } from './dispatcher';
 import { startDeadlineWorker } from './deadlineWorker';
 import { LogSender, Notifier, type NotificationSender } from './notifier';
 
@@ -58,10 +58,12 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, over
 }
 
 export interface RunnerDeps {
-  db: CaseflowDb;
-  engine: CaseEngine;
+  store: Store;
+  /** The engine's deadline commands: the worker fires steps through them. */
+  deadlines: DeadlineCommands;
   clock: Clock;
-  calendar: WorkingDayCalendar;
+  /** Commits are announced here; the dispatcher and notifier wake on them. */
+  bus: EventBus;
   logger: Logger;
   sender?: NotificationSender;
   /** Run the deadline worker in this process. @defaultValue true (false: only dispatch, as the CLI does) */
@@ -86,23 +88,21 @@ export async function startWorkers(settings: WorkerSettings, deps: RunnerDeps): 
   const queue = new Queue<DeadlineJobData>(settings.queueName, { connection: queueRedis, prefix: settings.prefix });
   queue.on('error', (error: Error) => logger.warn('deadline queue error', { error: error.message }));
   const dispatcher = new DeadlineDispatcher({
-    db: deps.db,
+    store: deps.store,
     queue,
     redis: queueRedis,
     clock: deps.clock,
     earlyWakeMs: settings.earlyWakeMs,
     onError: (error) => logger.warn('deadlines not scheduled yet; will retry', { error: String(error) }),
   });
-  const notifier = new Notifier({ db: deps.db, sender: deps.sender ?? new LogSender(logger), clock: deps.clock, logger });
+  const notifier = new Notifier({ store: deps.store, sender: deps.sender ?? new LogSender(logger), clock: deps.clock, logger });
 
   const worker =
     deps.consume === false
       ? null
       : startDeadlineWorker({
-          db: deps.db,
-          engine: deps.engine,
+          deadlines: deps.deadlines,
           clock: deps.clock,
-          calendar: deps.calendar,
           connection: { url: settings.redisUrl, maxRetriesPerRequest: null },
           queueName: settings.queueName,
           prefix: settings.prefix,
@@ -115,13 +115,14 @@ export async function startWorkers(settings: WorkerSettings, deps: RunnerDeps): 
           },
           afterFire: (outcome) => {
             logger.info('deadline step fired', { caseId: outcome.caseId, deadlineId: outcome.deadlineId, step: outcome.step, warning: outcome.warning });
-            dispatcher.nudge();
-            notifier.nudge();
           },
         });
 
-  // Deadlines a caseworker's transition opens are handed to BullMQ right after the commit.
-  deps.engine.onDeadlinesChanged = () => dispatcher.nudge();
+  // Deadlines a commit moved are handed to BullMQ right after it; its notices are sent at once.
+  const unsubscribe = deps.bus.subscribe((signal) => {
+    if (signal.kind === 'deadlinesChanged') dispatcher.nudge();
+    else if (signal.kind === 'notificationsQueued') notifier.nudge();
+  });
 
   let reconciling: Promise<void> | null = null;
   const reconcile = (): Promise<void> =>
@@ -147,7 +148,7 @@ export async function startWorkers(settings: WorkerSettings, deps: RunnerDeps): 
     queue,
     close: async () => {
       for (const t of timers) clearInterval(t);
-      deps.engine.onDeadlinesChanged = () => undefined;
+      unsubscribe();
       if (worker) await worker.close();
       await reconciling;
       await dispatcher.dispatchPending().catch(() => 0);

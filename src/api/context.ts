@@ -3,11 +3,11 @@
  * declares a route once (access, schemas, documentation) and registers it.
  */
 import type { FastifyInstance } from 'fastify';
-import type { CaseflowDb } from '../../db';
 import type { Accounts } from '../auth/accounts';
 import type { ReporterReceipts } from '../auth/receipts';
 import type { Clock } from '../clock';
 import type { CaseEngine } from '../engine/engine';
+import type { SupervisionReports } from '../engine/supervision';
 import type { RouteContext, RouteSpec } from './routing';
 import type { z } from 'zod';
 
@@ -39,7 +39,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
 export interface Api {
   app: FastifyInstance;
   engine: CaseEngine;
-  db: CaseflowDb;
+  supervision: SupervisionReports;
   clock: Clock;
   accounts: Accounts;
   receipts: ReporterReceipts;

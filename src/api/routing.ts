@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Role } from '../../machines/types';
-import { Accounts, type ApiUser } from '../auth/accounts';
+import type { Accounts, ApiUser } from '../auth/accounts';
 import { UnauthenticatedError } from '../auth/errors';
 import { ForbiddenRoleError, InvalidPayloadError, type PayloadIssue } from '../errors';
 
@@ -106,11 +106,11 @@ function bearerToken(request: FastifyRequest): string | null {
 }
 
 /** Authenticates the caller and checks their role against the route's access rule. */
-function authorize(accounts: Accounts, spec: RouteSpec, request: FastifyRequest): void {
+async function authorize(accounts: Accounts, spec: RouteSpec, request: FastifyRequest): Promise<void> {
   if (spec.access === 'public') return;
   const token = bearerToken(request);
   if (token === null) throw new UnauthenticatedError('missing');
-  const user = token ? accounts.authenticate(token) : null;
+  const user = token ? await accounts.authenticate(token) : null;
   if (!user) throw new UnauthenticatedError('invalid');
   if (!spec.access.includes(user.role)) throw new ForbiddenRoleError(`call ${spec.method} ${spec.url}`, user.role, spec.access);
   request.apiUser = user;
@@ -131,13 +131,8 @@ export function addRoute<P extends Schema = undefined, Q extends Schema = undefi
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     ...(spec.rateLimit ? { config: { rateLimit: spec.rateLimit } } : {}),
     // Before the body is read: an unknown caller learns nothing about the body's checks.
-    onRequest: (request, _reply, done) => {
-      try {
-        authorize(accounts, spec, request);
-        done();
-      } catch (error) {
-        done(error as Error);
-      }
+    onRequest: async (request) => {
+      await authorize(accounts, spec, request);
     },
     handler: async (request, reply) => {
       const ctx: RouteContext<P, Q, H, B> = {

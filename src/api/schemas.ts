@@ -11,7 +11,7 @@ import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
 import type { CasePage, CaseSummary } from '../engine/queries';
 import type { ErrorCode } from '../errors';
 import { STATUS_OF } from './errors';
-import type { Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../supervision';
+import type { Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../engine/supervision';
 
 /** Every code an API error can carry: caseflow's codes (STATUS_OF lists them all) and INTERNAL_ERROR. */
 export const API_ERROR_CODES: [string, ...string[]] = ['INTERNAL_ERROR', ...(Object.keys(STATUS_OF) as ErrorCode[])];

@@ -4,12 +4,12 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { CaseflowDb } from '../../db';
 import packageJson from '../../package.json';
-import { Accounts } from '../auth/accounts';
-import { ReporterReceipts } from '../auth/receipts';
+import type { Accounts } from '../auth/accounts';
+import type { ReporterReceipts } from '../auth/receipts';
 import type { Clock } from '../clock';
 import type { CaseEngine } from '../engine/engine';
+import type { SupervisionReports } from '../engine/supervision';
 import { CaseflowError, InvalidPayloadError } from '../errors';
 import { DEFAULT_LIMITS, type Api, type ServerLimits } from './context';
 import { installErrorHandlers } from './errors';
@@ -24,8 +24,10 @@ import { registerSupervisionRoutes } from './routes/supervision';
 /** What the server is built from. */
 export interface ServerDeps {
   engine: CaseEngine;
-  db: CaseflowDb;
-  /** The clock supervision reports and account records read; normally the engine's. */
+  accounts: Accounts;
+  receipts: ReporterReceipts;
+  supervision: SupervisionReports;
+  /** The clock supervision reports read; the engine's. */
   clock: Clock;
   /** A pino logger; build it with `createApiLogger` so that redaction is configured. */
   logger: ApiLogger;
@@ -92,14 +94,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   const registry: RouteRegistry = [];
-  const accounts = new Accounts(deps.db, deps.clock);
+  const { accounts } = deps;
   const api: Api = {
     app,
     engine: deps.engine,
-    db: deps.db,
+    supervision: deps.supervision,
     clock: deps.clock,
     accounts,
-    receipts: new ReporterReceipts(deps.db, deps.clock),
+    receipts: deps.receipts,
     limits,
     route: (spec, handler) => addRoute(app, registry, accounts, spec, handler),
   };

@@ -3,14 +3,13 @@
  * SHA-256 hash; authenticating looks the hash up.
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { CaseflowDb } from '../../db';
-import { apiTokens, users, type UserRow } from '../../db/schema';
+import type { AccountRepository, Store } from '../../db/port';
+import type { UserRecord as UserRow } from '../../db/records';
+import { canonicalOfficialId, officialIdProblem } from '../../machines/officials';
 import type { Actor } from '../../machines/types';
 import type { Clock } from '../clock';
 import { InvalidPayloadError } from '../errors';
 import { TokenNotFoundError, UserNotFoundError } from './errors';
-import { isOfficial, officialKey } from './officials';
 import { parseUserRole, type UserRole } from './roles';
 import { apiTokenHash, newApiToken } from './secrets';
 
@@ -39,11 +38,10 @@ export interface TokenInfo {
   revokedAt: string | null;
 }
 
-/**
- * User names are actor ids, compared with a case's subject and assignee: letters, digits, dot, dash,
- * underscore. They are stored as `officialKey` gives them (trimmed, lower case) and looked up the same way.
+/*
+ * User names are official ids, compared with a case's subject and assignee: stored in the one
+ * canonical form (machines/officials.ts) and looked up the same way.
  */
-const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const toUser = (row: UserRow): ApiUser => ({ name: row.name, role: parseUserRole(row.role), createdAt: iso(row.createdAt) });
@@ -54,92 +52,82 @@ export const actorOf = (user: ApiUser): Actor => ({ id: user.name, role: user.ro
 /** Users and API tokens in the caseflow database. */
 export class Accounts {
   constructor(
-    private readonly db: CaseflowDb,
+    private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
-  /** Adds a user with one role; the name, stored in lower case, must be new whatever its case. */
-  addUser(name: string, role: string): ApiUser {
-    const key = officialKey(name);
-    if (!USER_NAME.test(key)) {
-      throw new InvalidPayloadError('user', [
-        { path: 'name', message: 'a user name is 1–64 letters, digits, dots, dashes or underscores, e.g. wang.fang' },
-      ]);
-    }
+  /** Adds a user with one role; the name, stored in its canonical form, must be new however it is spelled. */
+  async addUser(name: string, role: string): Promise<ApiUser> {
+    const problem = officialIdProblem(name);
+    if (problem) throw new InvalidPayloadError('user', [{ path: 'name', message: `a user name is an official id, e.g. wang.fang: ${problem}` }]);
+    const key = canonicalOfficialId(name);
     const checkedRole = parseUserRole(role);
-    if (this.findRow(key)) throw new InvalidPayloadError('user', [{ path: 'name', message: `a user named "${key}" already exists` }]);
-    const row = this.db.insert(users).values({ name: key, role: checkedRole, createdAt: this.clock.now() }).returning().get();
-    return toUser(row);
+    return this.store.withTransaction(async (tx) => {
+      if (await tx.accounts.userByName(key)) throw new InvalidPayloadError('user', [{ path: 'name', message: `a user named "${key}" already exists` }]);
+      return toUser(await tx.accounts.insertUser({ name: key, role: checkedRole, createdAt: this.clock.now() }));
+    });
   }
 
   /** The user named `name`, or NOT_FOUND. */
-  user(name: string): ApiUser {
-    return toUser(this.requireRow(name));
+  async user(name: string): Promise<ApiUser> {
+    return toUser(await this.store.read((tx) => this.requireRow(tx.accounts, name)));
   }
 
   /** Every user, by name. */
-  listUsers(): ApiUser[] {
-    return this.db.select().from(users).orderBy(asc(users.name)).all().map(toUser);
+  async listUsers(): Promise<ApiUser[]> {
+    return (await this.store.read((tx) => tx.accounts.listUsers())).map(toUser);
   }
 
   /** Disables a user: none of their tokens works any more, and the name stays taken. */
-  disableUser(name: string): ApiUser {
-    const row = this.requireRow(name);
-    if (row.disabledAt === null) this.db.update(users).set({ disabledAt: this.clock.now() }).where(eq(users.id, row.id)).run();
-    return toUser(row);
+  disableUser(name: string): Promise<ApiUser> {
+    return this.store.withTransaction(async (tx) => {
+      const row = await this.requireRow(tx.accounts, name);
+      await tx.accounts.disableUser(row.id, this.clock.now());
+      return toUser(row);
+    });
   }
 
   /** Creates a token for `userName`; the returned secret is never shown again. */
-  createToken(userName: string, label?: string): IssuedToken {
-    const user = this.requireRow(userName);
-    const token = newApiToken();
-    const now = this.clock.now();
-    const id = `tok_${randomBytes(8).toString('hex')}`;
-    this.db
-      .insert(apiTokens)
-      .values({ id, userId: user.id, tokenHash: apiTokenHash(token), label: label?.trim() || null, createdAt: now })
-      .run();
-    return { id, token, user: user.name, label: label?.trim() || null, createdAt: iso(now) };
+  createToken(userName: string, label?: string): Promise<IssuedToken> {
+    return this.store.withTransaction(async (tx) => {
+      const user = await this.requireRow(tx.accounts, userName);
+      const token = newApiToken();
+      const now = this.clock.now();
+      const id = `tok_${randomBytes(8).toString('hex')}`;
+      await tx.accounts.insertToken({ id, userId: user.id, tokenHash: apiTokenHash(token), label: label?.trim() || null, createdAt: now });
+      return { id, token, user: user.name, label: label?.trim() || null, createdAt: iso(now) };
+    });
   }
 
   /** The user a token belongs to, or null when it is unknown, revoked or its user is disabled. */
-  authenticate(token: string): ApiUser | null {
-    const found = this.db
-      .select({ user: users })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, apiTokenHash(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)))
-      .get();
-    return found ? toUser(found.user) : null;
+  async authenticate(token: string): Promise<ApiUser | null> {
+    const found = await this.store.read((tx) => tx.accounts.activeUserByTokenHash(apiTokenHash(token)));
+    return found ? toUser(found) : null;
   }
 
   /** The token's public facts (never its secret), or NOT_FOUND. */
-  token(id: string): TokenInfo {
-    const found = this.db
-      .select({ token: apiTokens, user: users.name })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.id, id))
-      .get();
-    if (!found) throw new TokenNotFoundError(id);
-    const t = found.token;
-    return { id: t.id, user: found.user, label: t.label, createdAt: iso(t.createdAt), revokedAt: t.revokedAt === null ? null : iso(t.revokedAt) };
+  token(id: string): Promise<TokenInfo> {
+    return this.store.read((tx) => this.tokenInfo(tx.accounts, id));
   }
 
   /** Revokes a token; revoking twice keeps the first revocation time. */
-  revokeToken(id: string): TokenInfo {
-    this.token(id);
-    this.db.update(apiTokens).set({ revokedAt: this.clock.now() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
-    return this.token(id);
+  revokeToken(id: string): Promise<TokenInfo> {
+    return this.store.withTransaction(async (tx) => {
+      await this.tokenInfo(tx.accounts, id);
+      await tx.accounts.revokeToken(id, this.clock.now());
+      return this.tokenInfo(tx.accounts, id);
+    });
   }
 
-  /** The user `name` names, compared as official ids are (a name stored before names were lower-cased is found too). */
-  private findRow(name: string): UserRow | undefined {
-    return this.db.select().from(users).where(isOfficial(users.name, name)).orderBy(asc(users.id)).get();
+  private async tokenInfo(accounts: AccountRepository, id: string): Promise<TokenInfo> {
+    const found = await accounts.tokenById(id);
+    if (!found) throw new TokenNotFoundError(id);
+    const t = found.token;
+    return { id: t.id, user: found.userName, label: t.label, createdAt: iso(t.createdAt), revokedAt: t.revokedAt === null ? null : iso(t.revokedAt) };
   }
 
-  private requireRow(name: string): UserRow {
-    const row = this.findRow(name);
+  private async requireRow(accounts: AccountRepository, name: string): Promise<UserRow> {
+    const row = await accounts.userByName(canonicalOfficialId(name));
     if (!row) throw new UserNotFoundError(name);
     return row;
   }

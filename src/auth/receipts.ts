@@ -2,56 +2,45 @@
  * Reporters' receipt codes and the information reporters add with them. A receipt leads to exactly
  * one clue; it is stored hashed, so the database alone cannot be used to look up a clue's reporter.
  */
-import { asc, eq } from 'drizzle-orm';
-import type { CaseflowDb } from '../../db';
-import { reporterMessages, reporterReceipts } from '../../db/schema';
+import type { Store } from '../../db/port';
 import type { Clock } from '../clock';
 import { ReceiptNotFoundError } from './errors';
 import { newReceiptCode, receiptCodeHash } from './secrets';
 
-/** A reporter's message as caseworkers read it. */
-export interface ReporterMessageView {
-  id: number;
-  body: string;
-  receivedAt: string;
+/** A receipt code to hand out once, and the hash to store with the clue it belongs to. */
+export interface NewReceipt {
+  code: string;
+  codeHash: string;
+}
+
+/** Makes a new receipt code; store its hash in the transaction that files the clue. */
+export function newReceipt(): NewReceipt {
+  const code = newReceiptCode();
+  return { code, codeHash: receiptCodeHash(code) };
 }
 
 /** Receipt codes and reporter messages in the caseflow database. */
 export class ReporterReceipts {
   constructor(
-    private readonly db: CaseflowDb,
+    private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
-  /** Issues the receipt code of a newly filed clue; call it in the transaction that filed the clue. */
-  issue(caseId: string): string {
-    const code = newReceiptCode();
-    this.db.insert(reporterReceipts).values({ codeHash: receiptCodeHash(code), caseId, createdAt: this.clock.now() }).run();
-    return code;
-  }
-
   /** The clue a receipt code belongs to, or NOT_FOUND (saying nothing about other clues). */
-  caseFor(code: string): string {
-    const row = this.db.select({ caseId: reporterReceipts.caseId }).from(reporterReceipts).where(eq(reporterReceipts.codeHash, receiptCodeHash(code))).get();
-    if (!row) throw new ReceiptNotFoundError();
-    return row.caseId;
+  async caseFor(code: string): Promise<string> {
+    const caseId = await this.store.read((tx) => tx.reporters.caseForReceipt(receiptCodeHash(code)));
+    if (!caseId) throw new ReceiptNotFoundError();
+    return caseId;
   }
 
-  /** Stores information a reporter added to their clue. */
-  addMessage(caseId: string, body: string): { receivedAt: string } {
-    const now = this.clock.now();
-    this.db.insert(reporterMessages).values({ caseId, body, receivedAt: now }).run();
-    return { receivedAt: new Date(now).toISOString() };
-  }
-
-  /** What reporters added to a clue, oldest first. */
-  messages(caseId: string): ReporterMessageView[] {
-    return this.db
-      .select()
-      .from(reporterMessages)
-      .where(eq(reporterMessages.caseId, caseId))
-      .orderBy(asc(reporterMessages.id))
-      .all()
-      .map((m) => ({ id: m.id, body: m.body, receivedAt: new Date(m.receivedAt).toISOString() }));
+  /** Stores information a reporter added to the clue of their receipt code. */
+  addMessage(code: string, body: string): Promise<{ receivedAt: string }> {
+    return this.store.withTransaction(async (tx) => {
+      const caseId = await tx.reporters.caseForReceipt(receiptCodeHash(code));
+      if (!caseId) throw new ReceiptNotFoundError();
+      const now = this.clock.now();
+      await tx.reporters.addMessage({ caseId, body, receivedAt: now });
+      return { receivedAt: new Date(now).toISOString() };
+    });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Parsing the CLI's `--as user:role` into an actor.
  */
+import { canonicalOfficialId, officialIdProblem } from '../../machines/officials';
 import { ROLES, type Actor, type Role } from '../../machines/types';
 import { InvalidPayloadError } from '../errors';
 
@@ -15,7 +16,9 @@ export function parseActor(text: string): Actor {
   if (!(ROLES as readonly string[]).includes(role)) {
     throw new InvalidPayloadError('--as option', [{ path: 'as', message: `"${role}" is not a role; roles: ${ROLES.join(', ')}` }]);
   }
-  return { id, role: role as Role };
+  const problem = officialIdProblem(id);
+  if (problem) throw new InvalidPayloadError('--as option', [{ path: 'as', message: `the user ${problem}` }]);
+  return { id: canonicalOfficialId(id), role: role as Role };
 }
 
 /** Reads `key=value` pairs into an object; a value that parses as JSON is taken as JSON. */

@@ -1,14 +1,11 @@
 /**
  * CLI commands for the HTTP API: `serve`, `user add|disable|list`, `token create` and `token revoke`.
- * main.ts wires them in with `registerServerCommands(program, { open, withCaseflow, out })`.
+ * main.ts wires them in with `registerServerCommands(program, ctx)`.
  */
 import type { Command } from 'commander';
-import { createApiLogger } from '../api/logging';
-import { buildServer } from '../api/server';
-import { Accounts } from '../auth/accounts';
 import { USER_ROLES } from '../auth/roles';
 import { InvalidPayloadError } from '../errors';
-import type { CliContext } from './workerCommands';
+import type { Caseflow, CliContext } from './context';
 
 /** Default port of `caseflow serve`. */
 export const DEFAULT_PORT = 3000;
@@ -29,7 +26,7 @@ function parsePort(text: string): number {
  * Adds the server and account commands to `program`: `open` and `withCaseflow` open the database the
  * global options name, `out` prints text or, with --json, the value. `serve` stops on `signals`.
  */
-export function registerServerCommands(program: Command, { open, withCaseflow, out }: CliContext, signals: StopSignals = process): void {
+export function registerServerCommands<C extends Caseflow>(program: Command, { services, open, withCaseflow, out }: CliContext<C>, signals: StopSignals = process): void {
   program
     .command('serve')
     .description('start the HTTP API (OpenAPI at /openapi.json, docs at /docs); stops gracefully on SIGTERM or SIGINT')
@@ -39,29 +36,28 @@ export function registerServerCommands(program: Command, { open, withCaseflow, o
     .action(async (opts: { port?: string; host?: string; trustProxy?: boolean }) => {
       const port = parsePort(opts.port ?? process.env.PORT ?? String(DEFAULT_PORT));
       const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
-      const cf = open();
-      const logger = createApiLogger();
-      const server = await buildServer({ engine: cf.engine, db: cf.db, clock: cf.engine.clock, logger, trustProxy: opts.trustProxy === true });
-      let address: string;
+      const cf = await open();
+      let server: Awaited<ReturnType<typeof services.serve>>;
       try {
-        address = await server.listen({ port, host });
+        server = await services.serve(cf, { port, host, trustProxy: opts.trustProxy === true });
       } catch (error) {
-        cf.close();
+        await cf.close();
         throw error;
       }
-      out({ listening: address, db: cf.dbFile }, () => `caseflow API listening on ${address} (docs: ${address}/docs, database: ${cf.dbFile})`);
+      out({ listening: server.address, db: cf.location }, () => `caseflow API listening on ${server.address} (docs: ${server.address}/docs, database: ${cf.location})`);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals): void => {
           signals.off('SIGTERM', stop);
           signals.off('SIGINT', stop);
-          logger.info({ signal }, 'shutting down: finishing requests in flight');
+          server.log('shutting down: finishing requests in flight', { signal });
           server
             .close()
-            .catch((error: unknown) => logger.error({ err: error }, 'error while closing the server'))
+            .catch((error: unknown) => server.log('error while closing the server', { error: String(error) }))
             .finally(() => {
-              cf.close();
-              logger.info('stopped');
-              resolve();
+              void cf.close().finally(() => {
+                server.log('stopped');
+                resolve();
+              });
             });
         };
         signals.once('SIGTERM', stop);
@@ -75,8 +71,8 @@ export function registerServerCommands(program: Command, { open, withCaseflow, o
     .description('add a user; the name is their official id, e.g. wang.fang (stored in lower case)')
     .requiredOption('--role <role>', `one of: ${USER_ROLES.join(', ')}`)
     .action((name: string, opts: { role: string }) =>
-      withCaseflow((cf) => {
-        const added = new Accounts(cf.db, cf.engine.clock).addUser(name, opts.role);
+      withCaseflow(async (cf) => {
+        const added = await cf.accounts.addUser(name, opts.role);
         out(added, () => `user ${added.name} added with role ${added.role}`);
       }),
     );
@@ -84,8 +80,8 @@ export function registerServerCommands(program: Command, { open, withCaseflow, o
     .command('disable <name>')
     .description('disable a user: none of their tokens works any more')
     .action((name: string) =>
-      withCaseflow((cf) => {
-        const disabled = new Accounts(cf.db, cf.engine.clock).disableUser(name);
+      withCaseflow(async (cf) => {
+        const disabled = await cf.accounts.disableUser(name);
         out(disabled, () => `user ${disabled.name} disabled`);
       }),
     );
@@ -93,8 +89,8 @@ export function registerServerCommands(program: Command, { open, withCaseflow, o
     .command('list')
     .description('list users')
     .action(() =>
-      withCaseflow((cf) => {
-        const users = new Accounts(cf.db, cf.engine.clock).listUsers();
+      withCaseflow(async (cf) => {
+        const users = await cf.accounts.listUsers();
         out(users, () => users.map((u) => `${u.name.padEnd(24)} ${u.role}`).join('\n') || 'no users');
       }),
     );
@@ -106,8 +102,8 @@ export function registerServerCommands(program: Command, { open, withCaseflow, o
     .requiredOption('--user <name>', 'whose token')
     .option('--label <text>', 'what the token is for, e.g. "laptop"')
     .action((opts: { user: string; label?: string }) =>
-      withCaseflow((cf) => {
-        const issued = new Accounts(cf.db, cf.engine.clock).createToken(opts.user, opts.label);
+      withCaseflow(async (cf) => {
+        const issued = await cf.accounts.createToken(opts.user, opts.label);
         out(
           issued,
           () =>
@@ -120,8 +116,8 @@ export function registerServerCommands(program: Command, { open, withCaseflow, o
     .command('revoke <id>')
     .description('revoke an API token by its id (tok_…)')
     .action((id: string) =>
-      withCaseflow((cf) => {
-        const revoked = new Accounts(cf.db, cf.engine.clock).revokeToken(id);
+      withCaseflow(async (cf) => {
+        const revoked = await cf.accounts.revokeToken(id);
         out(revoked, () => `token ${revoked.id} of ${revoked.user} revoked`);
       }),
     );

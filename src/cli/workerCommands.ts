@@ -2,12 +2,9 @@
  * CLI commands for deadlines: run the workers, and extend, suspend or resume a deadline.
  */
 import type { Command } from 'commander';
-import type { Caseflow } from '../app';
-import { DeadlineCommands } from '../deadlines/commands';
 import { InvalidPayloadError } from '../errors';
-import { jsonLogger } from '../logger';
-import { startWorkers, workerSettingsFromEnv } from '../../workers/runner';
 import { parseActor } from './actor';
+import type { Caseflow, CliContext } from './context';
 import { printDeadline } from './print';
 
 /** Reads "90m", "2h", "3d" (after the current due time) or an ISO date-time into an extension. */
@@ -19,39 +16,23 @@ export function parseExtension(text: string): { byMs: number } | { until: number
   return { until: ms };
 }
 
-/** What every command module gets from the CLI: how to open caseflow and how to print. */
-export interface CliContext {
-  open: () => Caseflow;
-  withCaseflow: <T>(fn: (cf: Caseflow) => T) => T;
-  out: (value: unknown, text: () => string) => void;
-}
-
 /** Adds `worker` and `deadline extend|suspend|resume` to the CLI. */
-export function registerWorkerCommands(program: Command, { open, withCaseflow, out }: CliContext): void {
+export function registerWorkerCommands<C extends Caseflow>(program: Command, { services, open, withCaseflow, out }: CliContext<C>): void {
   program
     .command('worker')
     .description('run the deadline workers (REDIS_URL, CASEFLOW_WORKER_CONCURRENCY, CASEFLOW_QUEUE_PREFIX); SIGTERM stops them gracefully')
     .action(async () => {
-      const cf = open();
-      const logger = jsonLogger(process.stderr, { service: 'caseflow-worker', pid: process.pid });
-      const settings = workerSettingsFromEnv();
-      const workers = await startWorkers(settings, { db: cf.db, engine: cf.engine, clock: cf.engine.clock, calendar: cf.engine.calendar, logger });
-      logger.info('workers started', { redis: settings.redisUrl.replace(/\/\/[^@]*@/, '//***@'), prefix: settings.prefix, db: cf.dbFile });
+      const cf = await open();
+      const workers = await services.startWorkers(cf);
       await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info('stopping: in-flight jobs finish first', { signal });
-          resolve();
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
       });
       await workers.close();
-      cf.close();
-      logger.info('workers stopped');
+      await cf.close();
     });
 
   const deadline = program.command('deadline').description('move a running deadline (supervisor, conference chair or admin)');
-  const commands = (cf: Caseflow) => new DeadlineCommands({ db: cf.db, clock: cf.engine.clock, calendar: cf.engine.calendar });
 
   deadline
     .command('extend <deadlineId>')
@@ -59,8 +40,8 @@ export function registerWorkerCommands(program: Command, { open, withCaseflow, o
     .requiredOption('--reason <text>', 'why the extension is granted')
     .requiredOption('--as <user:role>', 'the approver')
     .action((deadlineId: string, opts: { until: string; reason: string; as: string }) =>
-      withCaseflow((cf) => {
-        const view = commands(cf).extend(deadlineId, { ...parseExtension(opts.until), reason: opts.reason }, parseActor(opts.as));
+      withCaseflow(async (cf) => {
+        const view = await cf.engine.deadlines.extend(deadlineId, { ...parseExtension(opts.until), reason: opts.reason }, parseActor(opts.as));
         out(view, () => printDeadline(view));
       }),
     );
@@ -70,8 +51,8 @@ export function registerWorkerCommands(program: Command, { open, withCaseflow, o
     .requiredOption('--reason <text>', 'whom the case waits on')
     .requiredOption('--as <user:role>', 'the approver')
     .action((deadlineId: string, opts: { reason: string; as: string }) =>
-      withCaseflow((cf) => {
-        const view = commands(cf).suspend(deadlineId, { reason: opts.reason }, parseActor(opts.as));
+      withCaseflow(async (cf) => {
+        const view = await cf.engine.deadlines.suspend(deadlineId, { reason: opts.reason }, parseActor(opts.as));
         out(view, () => printDeadline(view));
       }),
     );
@@ -80,8 +61,8 @@ export function registerWorkerCommands(program: Command, { open, withCaseflow, o
     .command('resume <deadlineId>')
     .requiredOption('--as <user:role>', 'the approver')
     .action((deadlineId: string, opts: { as: string }) =>
-      withCaseflow((cf) => {
-        const view = commands(cf).resume(deadlineId, parseActor(opts.as));
+      withCaseflow(async (cf) => {
+        const view = await cf.engine.deadlines.resume(deadlineId, parseActor(opts.as));
         out(view, () => printDeadline(view));
       }),
     );

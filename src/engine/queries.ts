@@ -1,11 +1,11 @@
 /**
- * Read-side queries over cases: filtered, cursor-paginated lists for caseworkers and supervisors.
+ * Case lists for caseworkers and supervisors: filters, keyset pagination with opaque cursors, and
+ * the access policy applied to every row inside the read transaction.
  */
-import { and, desc, eq, exists, isNull, like, lt, not, or, type SQL, sql } from 'drizzle-orm';
-import type { CaseflowDb } from '../../db';
-import { cases, deadlines } from '../../db/schema';
-import { isOfficial } from '../auth/officials';
+import type { CaseListQuery, Tx } from '../../db/port';
+import type { Actor } from '../../machines/types';
 import { InvalidPayloadError } from '../errors';
+import { narrowCaseList, visibilityOf } from './policy';
 
 export interface CaseFilter {
   type?: string;
@@ -18,8 +18,6 @@ export interface CaseFilter {
   overdue?: boolean;
   /** Only cases with a running deadline due before this moment (epoch ms). */
   dueBefore?: number;
-  /** Leaves out cases about this person (nobody sees a case about themselves in a caseworker's list). */
-  notAbout?: string;
   /** Page size. @defaultValue 50, at most 500 */
   limit?: number;
   /** The `nextCursor` of the previous page. */
@@ -45,79 +43,50 @@ export interface CasePage {
 
 const encodeCursor = (createdAt: number, id: string): string => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 
-function decodeCursor(cursor: string): [number, string] {
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return { createdAt: value[0], id: value[1] };
   } catch {
     // reported below
   }
   throw new InvalidPayloadError('list request', [{ path: 'cursor', message: 'not a cursor this server gave out' }]);
 }
 
-/** Lists cases newest first, filtered, one page at a time. */
-export function listCases(db: CaseflowDb, filter: CaseFilter, now: number): CasePage {
-  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-  const where: SQL[] = [];
-  if (filter.type) where.push(eq(cases.type, filter.type));
-  if (filter.state) where.push(or(eq(cases.state, filter.state), like(cases.state, `${filter.state}.%`))!);
-  if (filter.unit) where.push(eq(cases.unit, filter.unit));
-  if (filter.assignee) where.push(eq(cases.assignee, filter.assignee));
-  if (filter.status) where.push(eq(cases.status, filter.status));
-  if (filter.notAbout) where.push(or(isNull(cases.subjectId), not(isOfficial(cases.subjectId, filter.notAbout)))!);
-  if (filter.overdue) {
-    where.push(
-      exists(
-        db
-          .select({ one: sql`1` })
-          .from(deadlines)
-          .where(
-            and(
-              eq(deadlines.caseId, cases.id),
-              eq(deadlines.running, true),
-              eq(deadlines.period, false),
-              isNull(deadlines.suspendedAt),
-              or(eq(deadlines.status, 'overdue'), lt(deadlines.dueAt, now)),
-            ),
-          ),
-      ),
-    );
-  }
-  if (filter.dueBefore !== undefined) {
-    where.push(
-      exists(
-        db
-          .select({ one: sql`1` })
-          .from(deadlines)
-          .where(and(eq(deadlines.caseId, cases.id), eq(deadlines.running, true), lt(deadlines.dueAt, filter.dueBefore))),
-      ),
-    );
-  }
-  if (filter.cursor) {
-    const [createdAt, id] = decodeCursor(filter.cursor);
-    where.push(or(lt(cases.createdAt, createdAt), and(eq(cases.createdAt, createdAt), lt(cases.id, id)))!);
-  }
-  const rows = db
-    .select({
-      id: cases.id,
-      type: cases.type,
-      state: cases.state,
-      status: cases.status,
-      version: cases.version,
-      unit: cases.unit,
-      assignee: cases.assignee,
-      createdAt: cases.createdAt,
-      updatedAt: cases.updatedAt,
-    })
-    .from(cases)
-    .where(and(...where))
-    .orderBy(desc(cases.createdAt), desc(cases.id))
-    .limit(limit + 1)
-    .all();
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    cases: page.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString() })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+/**
+ * One page of cases newest first, as `actor` may see them (every case without an actor). The query
+ * is narrowed first (`narrowCaseList`), then each row is checked with the policy; rows it drops are
+ * made up from the cases that follow, so a page is full whenever a next one exists.
+ */
+export async function listCases(tx: Tx, filter: CaseFilter, now: number, actor?: Actor): Promise<CasePage> {
+  const size = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+  let query: CaseListQuery | null = {
+    limit: size + 1,
+    ...(filter.type ? { type: filter.type } : {}),
+    ...(filter.state ? { state: filter.state } : {}),
+    ...(filter.unit ? { unit: filter.unit } : {}),
+    ...(filter.assignee ? { assignee: filter.assignee } : {}),
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.overdue ? { overdueAt: now } : {}),
+    ...(filter.dueBefore !== undefined ? { dueBefore: filter.dueBefore } : {}),
+    ...(filter.cursor ? { after: decodeCursor(filter.cursor) } : {}),
   };
+  if (actor) query = narrowCaseList(actor, query);
+  if (!query) return { cases: [], nextCursor: null };
+  const kept: CaseSummary[] = [];
+  for (;;) {
+    const rows = await tx.cases.list({ ...query, limit: size - kept.length + 1 });
+    const page = rows.slice(0, size - kept.length);
+    const facts = actor ? new Map((await tx.cases.accessFacts(page.map((r) => r.id))).map((f) => [f.id, f])) : null;
+    for (const r of page) {
+      const found = facts?.get(r.id);
+      if (facts && actor && (!found || visibilityOf(actor, found) !== 'visible')) continue;
+      kept.push({ ...r, createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString() });
+    }
+    const last = page[page.length - 1];
+    const more = rows.length > page.length;
+    if (!more || !last) return { cases: kept, nextCursor: null };
+    if (kept.length >= size) return { cases: kept, nextCursor: encodeCursor(last.createdAt, last.id) };
+    query = { ...query, after: { createdAt: last.createdAt, id: last.id } };
+  }
 }

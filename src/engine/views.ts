@@ -2,7 +2,7 @@
  * What callers see of a case, its deadlines and its event log: plain JSON-ready objects.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { CaseEventRow, CaseRow, DeadlineRow } from '../../db/schema';
+import type { CaseEventRecord as CaseEventRow, CaseRecord as CaseRow, DeadlineRecord as DeadlineRow } from '../../db/records';
 import type { Actor, DeadlineSpec, Role } from '../../machines/types';
 import { describeState } from './machineRuntime';
 

@@ -3,7 +3,7 @@
  * answer that creates it; a user may create and revoke their own tokens, an admin anyone's.
  */
 import type { ApiUser } from '../../auth/accounts';
-import { sameOfficial } from '../../auth/officials';
+import { sameOfficial } from '../../../machines/officials';
 import { ACCOUNT_ADMINS, USER_ROLES } from '../../auth/roles';
 import { ForbiddenRoleError } from '../../errors';
 import type { Api } from '../context';
@@ -26,7 +26,7 @@ export function registerAuthRoutes(api: Api): void {
 
   api.route(
     { method: 'GET', url: '/auth/users', tag: 'auth', summary: 'Every user', access: ACCOUNT_ADMINS, response: { description: 'Users by name', schema: userList } },
-    () => ({ users: api.accounts.listUsers() }),
+    async () => ({ users: await api.accounts.listUsers() }),
   );
 
   api.route(
@@ -56,11 +56,11 @@ export function registerAuthRoutes(api: Api): void {
       errors: [404],
       response: { description: 'The token: store it now, it is never shown again', schema: issuedToken },
     },
-    ({ body, user }) => {
+    async ({ body, user }) => {
       const me = requireUser(user);
       const owner = body.user ?? me.name;
       checkOwnerOrAdmin(me, owner, 'create');
-      return { ...api.accounts.createToken(owner, body.label), notice: TOKEN_NOTICE };
+      return { ...(await api.accounts.createToken(owner, body.label)), notice: TOKEN_NOTICE };
     },
   );
 
@@ -74,8 +74,8 @@ export function registerAuthRoutes(api: Api): void {
       params: tokenIdParams,
       response: { description: 'The revoked token (without its secret)', schema: tokenInfo },
     },
-    ({ params, user }) => {
-      checkOwnerOrAdmin(requireUser(user), api.accounts.token(params.id).user, 'revoke');
+    async ({ params, user }) => {
+      checkOwnerOrAdmin(requireUser(user), (await api.accounts.token(params.id)).user, 'revoke');
       return api.accounts.revokeToken(params.id);
     },
   );

@@ -1,18 +1,15 @@
 /**
  * Caseworkers' routes: open a case, send an event with the version last read, read a case, its
- * history and what reporters added, and list cases. Every route that shows a case applies the one
- * read rule of src/auth/caseAccess.ts: nobody reads or acts on a case about themselves, and a unit
- * liaison sees only the rectifications assigned to them (any other case is "not found").
+ * history and what reporters added, and list cases. Who may see which case is decided by the
+ * engine's access policy (src/engine/policy.ts) inside the transaction that reads the case: nobody
+ * reads or acts on a case about themselves, and a case the caller may not see is "not found",
+ * exactly as an unknown id.
  */
-import { inArray } from 'drizzle-orm';
-import { cases } from '../../../db/schema';
 import { caseDefinitions } from '../../../machines';
-import { actorOf, type ApiUser } from '../../auth/accounts';
-import { authorizeCaseRead, mayReadCase, readableCaseFilter, type CaseAccessFacts } from '../../auth/caseAccess';
-import { CASE_READERS, REPORTER_MESSAGE_READERS, USER_ROLES } from '../../auth/roles';
-import type { CaseFilter, CasePage } from '../../engine/queries';
-import type { CaseView } from '../../engine/views';
-import { CaseNotFoundError, InvalidPayloadError, type PayloadIssue } from '../../errors';
+import { actorOf } from '../../auth/accounts';
+import { REPORTER_MESSAGE_READERS, USER_ROLES } from '../../auth/roles';
+import { CASE_READERS } from '../../engine/policy';
+import { InvalidPayloadError, type PayloadIssue } from '../../errors';
 import type { Api } from '../context';
 import { createCaseBodyDoc, sendEventBodyDoc } from '../openapi';
 import { requireUser } from '../routing';
@@ -32,9 +29,9 @@ import {
  * Runs an engine call, renaming the fields of its INVALID_PAYLOAD issues to where they sit in the
  * request (the engine names them inside the input or payload); paths under `keep` are left as they are.
  */
-function fieldsUnder<T>(prefix: string, what: string, keep: readonly string[], call: () => T): T {
+async function fieldsUnder<T>(prefix: string, what: string, keep: readonly string[], call: () => Promise<T>): Promise<T> {
   try {
-    return call();
+    return await call();
   } catch (error) {
     if (!(error instanceof InvalidPayloadError)) throw error;
     const issues = (error.details.issues as PayloadIssue[]).map((issue) =>
@@ -42,57 +39,6 @@ function fieldsUnder<T>(prefix: string, what: string, keep: readonly string[], c
     );
     throw new InvalidPayloadError(what, issues);
   }
-}
-
-/** What the read rule looks at, for each of `ids` that names a case. */
-function accessFacts(api: Api, ids: readonly string[]): Map<string, CaseAccessFacts> {
-  if (ids.length === 0) return new Map();
-  const rows = api.db
-    .select({ id: cases.id, type: cases.type, assignee: cases.assignee, subjectId: cases.subjectId })
-    .from(cases)
-    .where(inArray(cases.id, [...ids]))
-    .all();
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
-/** Throws unless case `caseId` exists and `user` may see it; `what` words a refusal on a case about them. */
-function authorizeCase(api: Api, caseId: string, user: ApiUser, what = 'read'): void {
-  const facts = accessFacts(api, [caseId]).get(caseId);
-  if (!facts) throw new CaseNotFoundError(caseId);
-  authorizeCaseRead(user, facts, what);
-}
-
-/** The case as `user` may read it: CASE_NOT_FOUND if it is not theirs to see, FORBIDDEN_ROLE if it is about them. */
-export function readableCase(api: Api, caseId: string, user: ApiUser): CaseView {
-  const view = api.engine.getCase(caseId, actorOf(user));
-  authorizeCaseRead(user, view);
-  return view;
-}
-
-/**
- * One page of the cases `user` may read, newest first. The filter is narrowed in SQL first
- * (`readableCaseFilter`), then each row is checked with the read rule; rows it drops are made up
- * from the cases that follow, so a page is full whenever a next one exists.
- */
-function readableCases(api: Api, user: ApiUser, query: CaseFilter): CasePage {
-  const filter = readableCaseFilter(user, query);
-  if (!filter) return { cases: [], nextCursor: null };
-  const readable = (page: CasePage) => {
-    const facts = accessFacts(api, page.cases.map((c) => c.id));
-    return page.cases.filter((c) => {
-      const found = facts.get(c.id);
-      return found !== undefined && mayReadCase(user, found);
-    });
-  };
-  let page = api.engine.listCases(filter);
-  // When a next page exists, this page is as long as the page size in force.
-  const size = page.cases.length;
-  const kept = readable(page);
-  while (page.nextCursor !== null && kept.length < size) {
-    page = api.engine.listCases({ ...filter, cursor: page.nextCursor, limit: size - kept.length });
-    kept.push(...readable(page));
-  }
-  return { cases: kept, nextCursor: page.nextCursor };
 }
 
 /** Registers the case routes. */
@@ -138,8 +84,6 @@ export function registerCaseRoutes(api: Api): void {
     },
     ({ params, body, user }) => {
       const me = requireUser(user);
-      // A case the caller may not read is not theirs to act on either, and its state is not theirs to learn.
-      authorizeCase(api, params.id, me, `send ${body.type} on`);
       if ('type' in body.payload) {
         throw new InvalidPayloadError('request body', [{ path: 'payload.type', message: 'the event type goes in the top-level "type" field' }]);
       }
@@ -159,7 +103,7 @@ export function registerCaseRoutes(api: Api): void {
       params: caseIdParams,
       response: { description: 'The case', schema: caseView },
     },
-    ({ params, user }) => readableCase(api, params.id, requireUser(user)),
+    ({ params, user }) => api.engine.getCase(params.id, actorOf(requireUser(user))),
   );
 
   api.route(
@@ -172,10 +116,7 @@ export function registerCaseRoutes(api: Api): void {
       params: caseIdParams,
       response: { description: 'The event log', schema: caseHistory },
     },
-    ({ params, user }) => {
-      authorizeCase(api, params.id, requireUser(user));
-      return { caseId: params.id, events: api.engine.history(params.id) };
-    },
+    async ({ params, user }) => ({ caseId: params.id, events: await api.engine.history(params.id, actorOf(requireUser(user))) }),
   );
 
   api.route(
@@ -188,10 +129,7 @@ export function registerCaseRoutes(api: Api): void {
       params: caseIdParams,
       response: { description: 'The messages, oldest first', schema: reporterMessageList },
     },
-    ({ params, user }) => {
-      authorizeCase(api, params.id, requireUser(user));
-      return { caseId: params.id, messages: api.receipts.messages(params.id) };
-    },
+    async ({ params, user }) => ({ caseId: params.id, messages: await api.engine.reporterMessages(params.id, actorOf(requireUser(user))) }),
   );
 
   api.route(
@@ -207,6 +145,6 @@ export function registerCaseRoutes(api: Api): void {
       query: listCasesQuery,
       response: { description: 'One page of cases', schema: casePage },
     },
-    ({ query, user }) => fieldsUnder('query', 'list request', [], () => readableCases(api, requireUser(user), query)),
+    ({ query, user }) => fieldsUnder('query', 'list request', [], () => api.engine.listCases(query, actorOf(requireUser(user)))),
   );
 }

@@ -5,6 +5,7 @@
  */
 import { clue } from '../../../machines/clue';
 import type { Actor } from '../../../machines/types';
+import { newReceipt } from '../../auth/receipts';
 import { InvalidPayloadError } from '../../errors';
 import type { Api } from '../context';
 import { reporterStatusOf } from '../reporterStatus';
@@ -49,19 +50,18 @@ export function registerPublicIntakeRoutes(api: Api): void {
       status: 201,
       response: { description: 'The receipt code (shown once) and the clue’s status', schema: filedClue },
     },
-    ({ body }) => {
+    async ({ body }) => {
       const { reporter, ...fields } = body;
-      // One transaction: no clue without its receipt, no receipt without its clue.
-      const filed = api.db.transaction(() => {
-        const view = api.engine.createCase({
-          type: 'clue',
-          input: { ...fields, channel: 'form', anonymous: !reporter },
-          actor: PUBLIC_REPORTER,
-          ...(reporter ? { reporter } : {}),
-        });
-        return { view, receiptCode: api.receipts.issue(view.id) };
-      }, { behavior: 'immediate' });
-      return { receiptCode: filed.receiptCode, ...reporterStatusOf(clue, filed.view.state, filed.view.status === 'closed'), notice: RECEIPT_NOTICE };
+      // The receipt is written in the clue's own transaction: no clue without its receipt, no receipt without its clue.
+      const receipt = newReceipt();
+      const view = await api.engine.createCase({
+        type: 'clue',
+        input: { ...fields, channel: 'form', anonymous: !reporter },
+        actor: PUBLIC_REPORTER,
+        receiptCodeHash: receipt.codeHash,
+        ...(reporter ? { reporter } : {}),
+      });
+      return { receiptCode: receipt.code, ...reporterStatusOf(clue, view.state, view.status === 'closed'), notice: RECEIPT_NOTICE };
     },
   );
 
@@ -77,9 +77,9 @@ export function registerPublicIntakeRoutes(api: Api): void {
       errors: [404],
       response: { description: 'A reporter-facing status: never the internal state', schema: clueStatus },
     },
-    ({ headers }) => {
-      const caseId = api.receipts.caseFor(receiptOf(headers[RECEIPT_HEADER]));
-      const view = api.engine.getCase(caseId);
+    async ({ headers }) => {
+      const caseId = await api.receipts.caseFor(receiptOf(headers[RECEIPT_HEADER]));
+      const view = await api.engine.getCase(caseId);
       return reporterStatusOf(api.engine.definition(view.type), view.state, view.status === 'closed');
     },
   );
@@ -100,9 +100,9 @@ export function registerPublicIntakeRoutes(api: Api): void {
       errors: [404],
       response: { description: 'Acknowledgement', schema: acknowledgement },
     },
-    ({ headers, body }) => {
-      const caseId = api.receipts.caseFor(receiptOf(headers[RECEIPT_HEADER], body.receiptCode));
-      return { acknowledged: true as const, ...api.receipts.addMessage(caseId, body.information) };
-    },
+    async ({ headers, body }) => ({
+      acknowledged: true as const,
+      ...(await api.receipts.addMessage(receiptOf(headers[RECEIPT_HEADER], body.receiptCode), body.information)),
+    }),
   );
 }

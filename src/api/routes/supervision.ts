@@ -1,12 +1,12 @@
 /**
  * Supervisors' routes: overdue cases by lateness, escalations, each unit's on-time completion rate
- * and warning cards over a period, and open cases per state. Thin wrappers over src/supervision.ts.
+ * and warning cards over a period, and open cases per state. Thin wrappers over src/engine/supervision.ts.
  * The lists that name cases (overdue, escalations) leave out cases about the caller, as every case
  * list does; the per-unit and per-state counts are the same for every supervisor.
  */
 import { SUPERVISORS } from '../../auth/roles';
 import { InvalidPayloadError } from '../../errors';
-import { countsByState, escalations, onTimeRates, overdueCases, warningCardCounts, type Period } from '../../supervision';
+import type { Period } from '../../engine/supervision';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
 import { escalationList, onTimeRateList, overdueList, overdueQuery, periodQuery, stateCountList, stateCountsQuery, warningCardList } from '../schemas';
@@ -39,9 +39,9 @@ export function registerSupervisionRoutes(api: Api): void {
       query: overdueQuery,
       response: { description: 'Overdue cases, one row per overdue deadline', schema: overdueList },
     },
-    ({ query, user }) => {
+    async ({ query, user }) => {
       const now = api.clock.now();
-      return { asOf: new Date(now).toISOString(), cases: overdueCases(api.db, now, { ...query, notAbout: requireUser(user).name }) };
+      return { asOf: new Date(now).toISOString(), cases: await api.supervision.overdue(now, { ...query, notAbout: requireUser(user).name }) };
     },
   );
 
@@ -56,9 +56,9 @@ export function registerSupervisionRoutes(api: Api): void {
       query: periodQuery,
       response: { description: 'Escalations', schema: escalationList },
     },
-    ({ query, user }) => {
+    async ({ query, user }) => {
       const period = periodOf(query, api.clock.now());
-      return { period: isoPeriod(period), escalations: escalations(api.db, period, { ...query, notAbout: requireUser(user).name }) };
+      return { period: isoPeriod(period), escalations: await api.supervision.escalations(period, { ...query, notAbout: requireUser(user).name }) };
     },
   );
 
@@ -73,9 +73,9 @@ export function registerSupervisionRoutes(api: Api): void {
       query: periodQuery,
       response: { description: 'One row per unit', schema: onTimeRateList },
     },
-    ({ query }) => {
+    async ({ query }) => {
       const period = periodOf(query, api.clock.now());
-      return { period: isoPeriod(period), units: onTimeRates(api.db, period, query) };
+      return { period: isoPeriod(period), units: await api.supervision.onTimeRates(period, query) };
     },
   );
 
@@ -90,9 +90,9 @@ export function registerSupervisionRoutes(api: Api): void {
       query: periodQuery,
       response: { description: 'One row per unit', schema: warningCardList },
     },
-    ({ query }) => {
+    async ({ query }) => {
       const period = periodOf(query, api.clock.now());
-      return { period: isoPeriod(period), units: warningCardCounts(api.db, period, query) };
+      return { period: isoPeriod(period), units: await api.supervision.warningCardCounts(period, query) };
     },
   );
 
@@ -106,6 +106,6 @@ export function registerSupervisionRoutes(api: Api): void {
       query: stateCountsQuery,
       response: { description: 'Counts', schema: stateCountList },
     },
-    ({ query }) => ({ counts: countsByState(api.db, query) }),
+    async ({ query }) => ({ counts: await api.supervision.countsByState(query) }),
   );
 }

@@ -1,7 +1,7 @@
 /**
  * The demo's cases: who does what, in which order, with realistic payloads. Data only.
  */
-import type { Actor } from '../../machines/types';
+import type { Actor } from '../machines/types';
 
 /** One caseworker step: an event, who sends it, and how much case time passes before it. */
 export interface ScriptStep {

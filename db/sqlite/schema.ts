@@ -1,8 +1,11 @@
 /**
  * caseflow's SQLite schema. Times are epoch milliseconds (integers index and compare fast);
- * JSON columns hold snapshots, payloads and deadline definitions.
+ * JSON columns hold snapshots, payloads and deadline definitions. The row types are checked
+ * against db/records.ts at the end of this file, so the port and this schema cannot drift apart.
  */
 import { sql } from 'drizzle-orm';
+import type * as records from '../records';
+import { CASE_EVENT_KINDS } from '../records';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per case: the current machine snapshot, guarded by `version` (optimistic concurrency). */
@@ -44,9 +47,7 @@ export const caseEvents = sqliteTable(
       .references(() => cases.id),
     /** The case version after this entry (entries that do not move the machine keep it). */
     version: integer('version').notNull(),
-    kind: text('kind', {
-      enum: ['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened'],
-    }).notNull(),
+    kind: text('kind', { enum: CASE_EVENT_KINDS }).notNull(),
     type: text('type').notNull(),
     actorId: text('actor_id').notNull(),
     actorRole: text('actor_role').notNull(),
@@ -178,11 +179,6 @@ export const notifications = sqliteTable(
   ],
 );
 
-export type CaseRow = typeof cases.$inferSelect;
-export type CaseEventRow = typeof caseEvents.$inferSelect;
-export type DeadlineRow = typeof deadlines.$inferSelect;
-export type NotificationRow = typeof notifications.$inferSelect;
-export type WarningCardRow = typeof warningCards.$inferSelect;
 
 /** A person who uses the API. `name` is their actor id (e.g. `wang.fang`), matched against a case's subject. */
 export const users = sqliteTable('users', {
@@ -234,6 +230,17 @@ export const reporterMessages = sqliteTable(
   (t) => [index('reporter_messages_case').on(t.caseId, t.id)],
 );
 
-export type UserRow = typeof users.$inferSelect;
-export type ApiTokenRow = typeof apiTokens.$inferSelect;
-export type ReporterMessageRow = typeof reporterMessages.$inferSelect;
+/** True when A and B are the same type (both ways assignable, no extra or missing fields). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShape = <T extends true>(): T | undefined => undefined;
+
+// Compile-time: each table's row type is exactly the record type of the port.
+sameShape<Same<typeof cases.$inferSelect, records.CaseRecord>>();
+sameShape<Same<typeof caseEvents.$inferSelect, records.CaseEventRecord>>();
+sameShape<Same<typeof deadlines.$inferSelect, records.DeadlineRecord>>();
+sameShape<Same<typeof warningCards.$inferSelect, records.WarningCardRecord>>();
+sameShape<Same<typeof notifications.$inferSelect, records.NotificationRecord>>();
+sameShape<Same<typeof reporterIdentities.$inferSelect, records.ReporterIdentityRecord>>();
+sameShape<Same<typeof reporterMessages.$inferSelect, records.ReporterMessageRecord>>();
+sameShape<Same<typeof users.$inferSelect, records.UserRecord>>();
+sameShape<Same<typeof apiTokens.$inferSelect, records.ApiTokenRecord>>();

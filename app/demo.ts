@@ -4,16 +4,13 @@
  * overdue and escalated by the workers on Redis. Compression is a setting of the injected clock.
  */
 import fs from 'node:fs';
-import { closeDatabase, openDatabase } from '../../db';
-import { caseDefinitions } from '../../machines';
-import { ManualClock, ScaledClock, type Clock } from '../clock';
-import { CaseEngine } from '../engine/engine';
-import { silentLogger } from '../logger';
-import { findRedis } from '../redisProbe';
-import { overdueCases, warningCardCounts } from '../supervision';
-import { defaultCalendar } from '../time';
-import { startWorkers, workerSettingsFromEnv } from '../../workers/runner';
-import { printHistory } from './print';
+import { printHistory } from '../src/cli/print';
+import { ManualClock, ScaledClock, type Clock } from '../src/clock';
+import type { CaseEngine } from '../src/engine/engine';
+import { silentLogger } from '../src/logger';
+import { workerSettingsFromEnv } from '../workers/runner';
+import { composeCaseflow, composeWorker } from './compose';
+import { findRedis } from './redisProbe';
 import { clueScript, people, rectificationScript, selfRecommendationScript, type CaseScript } from './demoScripts';
 
 export interface DemoOptions {
@@ -28,21 +25,20 @@ export interface DemoOptions {
 const shanghai = (ms: number): string =>
   new Date(ms).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
 
-function freshEngine(file: string, clock: Clock) {
+function freshCaseflow(file: string, clock: Clock) {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
-  const db = openDatabase(file);
-  return { db, engine: new CaseEngine({ db, clock, calendar: defaultCalendar(), definitions: caseDefinitions }) };
+  return composeCaseflow({ dbFile: file, clock });
 }
 
 /** Plays one script on the engine, printing each step; returns the case id. */
-function play(engine: CaseEngine, clock: ManualClock, script: CaseScript, log: (line: string) => void): string {
+async function play(engine: CaseEngine, clock: ManualClock, script: CaseScript, log: (line: string) => void): Promise<string> {
   log(`\n▸ ${script.title}`);
   clock.set(script.startsAt);
-  const opened = engine.createCase({ type: script.type, input: script.input, actor: script.opener });
+  const opened = await engine.createCase({ type: script.type, input: script.input, actor: script.opener });
   log(`  ${shanghai(clock.now())}  opened ${opened.id} by ${script.opener.id} (${script.opener.role}) → ${opened.state}`);
   for (const step of script.steps) {
     clock.advance(step.afterMinutes * 60_000);
-    const { case: after, event } = engine.applyEvent(opened.id, step.event, step.actor);
+    const { case: after, event } = await engine.applyEvent(opened.id, step.event, step.actor);
     log(`  ${shanghai(clock.now())}  ${event.type.padEnd(20)} by ${step.actor.id.padEnd(9)} ${event.fromState} → ${event.toState}`);
     if (event.fromState !== event.toState) {
       for (const d of after.deadlines.filter((x) => x.running && x.status === 'pending')) {
@@ -54,22 +50,23 @@ function play(engine: CaseEngine, clock: ManualClock, script: CaseScript, log: (
 }
 
 /** Part one: three cases walked to decisions on the embedded SQLite database. */
-export function walkThreeCases(dbFile: string, log: (line: string) => void): void {
+export async function walkThreeCases(dbFile: string, log: (line: string) => void): Promise<void> {
   const clock = new ManualClock(Date.parse(selfRecommendationScript.startsAt));
-  const { db, engine } = freshEngine(dbFile, clock);
+  const cf = freshCaseflow(dbFile, clock);
+  const { engine } = cf;
   try {
     log('Part 1 — three cases walked to their decisions (SQLite: ' + dbFile + ')');
-    const recommendationId = play(engine, clock, selfRecommendationScript, log);
-    const notice = engine.getCase(recommendationId).deadlines.find((d) => d.running);
+    const recommendationId = await play(engine, clock, selfRecommendationScript, log);
+    const notice = (await engine.getCase(recommendationId)).deadlines.find((d) => d.running);
     if (notice) log(`  → public notice runs until ${shanghai(Date.parse(notice.dueAt))} (5 working days)`);
-    const clueId = play(engine, clock, clueScript, log);
-    const linked = engine.history(clueId).find((e) => e.type === 'LINKED_CASE_OPENED');
+    const clueId = await play(engine, clock, clueScript, log);
+    const linked = (await engine.history(clueId)).find((e) => e.type === 'LINKED_CASE_OPENED');
     if (linked) log(`  → the decision opened rectification case ${(linked.payload as { caseId: string }).caseId}`);
-    const rectificationId = play(engine, clock, rectificationScript, log);
+    const rectificationId = await play(engine, clock, rectificationScript, log);
     log(`\n  the rectification's event log, as stored (caseflow history ${rectificationId}):`);
-    log(printHistory(engine.history(rectificationId)).replace(/^/gm, '    '));
+    log(printHistory(await engine.history(rectificationId)).replace(/^/gm, '    '));
   } finally {
-    closeDatabase(db);
+    await cf.close();
   }
 }
 
@@ -87,17 +84,19 @@ export async function enforceDeadlines(options: DemoOptions): Promise<void> {
   const origin = Date.parse('2026-11-25T20:00:00+08:00');
   const clock = new ScaledClock(origin, rate);
   const file = options.dbFile.replace(/(\.sqlite)?$/, '-deadlines.sqlite');
-  const { db, engine } = freshEngine(file, clock);
+  const cf = freshCaseflow(file, clock);
+  const { engine } = cf;
   log(`  Redis: ${redis.url}${redis.private ? ' (a private redis-server started for the demo)' : ''}; one case-hour passes in ${Math.round(3_600_000 / rate / 100) / 10} s`);
-  const workers = await startWorkers(
+  const workers = await composeWorker(
+    cf,
     workerSettingsFromEnv({ ...process.env, REDIS_URL: redis.url }, { prefix: `caseflow-demo-${process.pid}`, dispatchIntervalMs: 200 }),
-    { db, engine, clock, calendar: defaultCalendar(), logger: silentLogger },
+    { logger: silentLogger },
   );
   clock.restart(); // 20:00 is when the workers are ready, however long connecting took
   const printed = new Set<number>();
-  const printNew = (caseIds: Record<string, string>) => {
+  const printNew = async (caseIds: Record<string, string>) => {
     for (const [unit, id] of Object.entries(caseIds)) {
-      for (const e of engine.history(id)) {
+      for (const e of await engine.history(id)) {
         if (printed.has(e.id)) continue;
         printed.add(e.id);
         const card = e.kind === 'deadlineStep' ? ` [${(e.payload as { warning?: string }).warning ?? 'notice'} card]` : '';
@@ -107,45 +106,45 @@ export async function enforceDeadlines(options: DemoOptions): Promise<void> {
     }
   };
   try {
-    const housing = engine.createCase({ type: 'rectification', input: { unit: 'Municipal Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: new Date(origin).toISOString() }, actor: people.supervisor }).id;
-    const transport = engine.createCase({ type: 'rectification', input: { unit: 'Municipal Transport Bureau', report: 'Seeing: bus-stop complaints unanswered', airedAt: new Date(origin).toISOString() }, actor: people.supervisor }).id;
+    const housing = (await engine.createCase({ type: 'rectification', input: { unit: 'Municipal Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: new Date(origin).toISOString() }, actor: people.supervisor })).id;
+    const transport = (await engine.createCase({ type: 'rectification', input: { unit: 'Municipal Transport Bureau', report: 'Seeing: bus-stop complaints unanswered', airedAt: new Date(origin).toISOString() }, actor: people.supervisor })).id;
     const ids = { Housing: housing, Transport: transport };
-    engine.applyEvent(housing, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id }, people.supervisor);
-    engine.applyEvent(transport, { type: 'NOTIFY_UNIT', liaisonId: people.transportLiaison.id }, people.supervisor);
+    await engine.applyEvent(housing, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id }, people.supervisor);
+    await engine.applyEvent(transport, { type: 'NOTIFY_UNIT', liaisonId: people.transportLiaison.id }, people.supervisor);
     let housingSubmitted = false;
     const until = origin + 95 * 60_000;
     while (clock.now() < until) {
       if (!housingSubmitted && clock.now() >= origin + 40 * 60_000) {
-        engine.applyEvent(
+        await engine.applyEvent(
           housing,
           { type: 'SUBMIT_PLAN', plan: 'Same-day stamps at every window', measures: ['a fast lane', 'a daily backlog report'], completionDueAt: '2026-12-10T18:00:00+08:00' },
           people.housingLiaison,
         );
         housingSubmitted = true;
       }
-      printNew(ids);
+      await printNew(ids);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    printNew(ids);
+    await printNew(ids);
     log('\n  Supervisor view at ' + shanghai(clock.now()) + ':');
-    for (const o of overdueCases(db, clock.now())) {
+    for (const o of await cf.supervision.overdue(clock.now())) {
       log(`  overdue: ${o.unit} — ${o.deadlineKind} late by ${Math.round(o.latenessMs / 60_000)} min, card ${o.warning}, escalation level ${o.escalationLevel}`);
     }
-    for (const c of warningCardCounts(db, { since: origin - 1, until: clock.now() + 1 })) {
+    for (const c of await cf.supervision.warningCardCounts({ since: origin - 1, until: clock.now() + 1 })) {
       log(`  cards: ${c.unit} — blue ${c.blue}, yellow ${c.yellow}, red ${c.red}`);
     }
-    const met = engine.getCase(housing).deadlines.find((d) => d.kind === 'rectificationPlanDue');
+    const met = (await engine.getCase(housing)).deadlines.find((d) => d.kind === 'rectificationPlanDue');
     if (met) log(`  met: Municipal Housing Bureau — plan in ${Math.round(-(met.latenessMs ?? 0) / 60_000)} min early`);
   } finally {
     await workers.queue.obliterate({ force: true }).catch(() => undefined);
     await workers.close();
-    closeDatabase(db);
+    await cf.close();
     await redis.stop();
   }
 }
 
 /** Runs both parts of the demo. */
 export async function runDemo(options: DemoOptions): Promise<void> {
-  walkThreeCases(options.dbFile, options.log);
+  await walkThreeCases(options.dbFile, options.log);
   await enforceDeadlines(options);
 }

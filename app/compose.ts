@@ -1,0 +1,122 @@
+/**
+ * The composition root: the one place that picks concrete adapters and wires caseflow's parts
+ * together — the store, the engine, accounts, reports, the API server and the workers. Everything
+ * else receives its dependencies from here (or from a test that builds its own).
+ *
+ * May import anything; nothing but app/, test/ and bench/ imports it.
+ */
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../db/port';
+import { openSqliteStore } from '../db/sqlite';
+import { caseDefinitions } from '../machines';
+import type { CaseDefinition, CaseType } from '../machines/types';
+import type { ServerLimits } from '../src/api/context';
+import type { ApiLogger } from '../src/api/logging';
+import { buildServer } from '../src/api/server';
+import { Accounts } from '../src/auth/accounts';
+import { ReporterReceipts } from '../src/auth/receipts';
+import { LocalEventBus, type EventBus } from '../src/bus';
+import type { Caseflow } from '../src/cli/context';
+import { systemClock, type Clock } from '../src/clock';
+import { CaseEngine } from '../src/engine/engine';
+import { SupervisionReports } from '../src/engine/supervision';
+import type { Logger } from '../src/logger';
+import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
+import type { NotificationSender } from '../workers/notifier';
+import { startWorkers, type WorkerSettings, type Workers } from '../workers/runner';
+
+/** Where the data lives unless `CASEFLOW_DB` or a `--db` flag says otherwise. */
+export const DEFAULT_DB_FILE = path.join('data', 'caseflow.sqlite');
+
+/** The database file to use: an explicit path, else `CASEFLOW_DB`, else the default. */
+export function resolveDbFile(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return explicit ?? env.CASEFLOW_DB ?? DEFAULT_DB_FILE;
+}
+
+export interface CaseflowOptions {
+  /** SQLite file. @defaultValue `CASEFLOW_DB`, else data/caseflow.sqlite */
+  dbFile?: string;
+  /** An already open store (tests open a second engine on the same one). */
+  store?: Store;
+  /** @defaultValue the system clock */
+  clock?: Clock;
+  /** @defaultValue the bundled official calendar (src/time/calendars/cn.json) */
+  calendar?: WorkingDayCalendar;
+  /** @defaultValue the three built-in case types */
+  definitions?: readonly CaseDefinition[];
+  /** @defaultValue a bus inside this process */
+  bus?: EventBus;
+  newCaseId?: (type: CaseType, now: number) => string;
+}
+
+/** caseflow opened on a store, with everything its commands and services need. */
+export interface ComposedCaseflow extends Caseflow {
+  store: Store;
+  bus: EventBus;
+  calendar: WorkingDayCalendar;
+  receipts: ReporterReceipts;
+}
+
+/** Opens the store (migrating it) and builds the engine, accounts and reports on it. */
+export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow {
+  const store = options.store ?? openSqliteStore(resolveDbFile(options.dbFile));
+  const clock = options.clock ?? systemClock;
+  const calendar = options.calendar ?? defaultCalendar();
+  const bus = options.bus ?? new LocalEventBus();
+  const engine = new CaseEngine({
+    store,
+    clock,
+    calendar,
+    bus,
+    definitions: options.definitions ?? caseDefinitions,
+    ...(options.newCaseId ? { newCaseId: options.newCaseId } : {}),
+  });
+  return {
+    store,
+    bus,
+    clock,
+    calendar,
+    engine,
+    accounts: new Accounts(store, clock),
+    receipts: new ReporterReceipts(store, clock),
+    supervision: new SupervisionReports(store),
+    location: store.location,
+    close: () => store.close(),
+  };
+}
+
+/** Builds the HTTP API on an opened caseflow. */
+export function composeApi(
+  cf: ComposedCaseflow,
+  options: { logger: ApiLogger; limits?: Partial<ServerLimits>; trustProxy?: boolean; version?: string },
+): Promise<FastifyInstance> {
+  return buildServer({
+    engine: cf.engine,
+    accounts: cf.accounts,
+    receipts: cf.receipts,
+    supervision: cf.supervision,
+    clock: cf.clock,
+    logger: options.logger,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...(options.version ? { version: options.version } : {}),
+  });
+}
+
+/** Starts the deadline workers (wake-ups, dispatcher, reconciler, notifier) on an opened caseflow. */
+export function composeWorker(
+  cf: ComposedCaseflow,
+  settings: WorkerSettings,
+  options: { logger: Logger; sender?: NotificationSender; consume?: boolean },
+): Promise<Workers> {
+  return startWorkers(settings, {
+    store: cf.store,
+    deadlines: cf.engine.deadlines,
+    clock: cf.clock,
+    bus: cf.bus,
+    logger: options.logger,
+    ...(options.sender ? { sender: options.sender } : {}),
+    ...(options.consume !== undefined ? { consume: options.consume } : {}),
+  });
+}

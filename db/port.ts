@@ -1,0 +1,215 @@
+/**
+ * The storage port: what caseflow asks of a database, whichever one it is. The engine, workers and
+ * API hold a `Store`; each dialect folder (db/sqlite/, later db/postgres/) implements it. Every read
+ * and write that must be atomic goes through the `Tx` handed to `withTransaction`; a guarded update
+ * answers whether it touched its row, and the caller treats `false` as a conflict.
+ *
+ * May import: db/records.ts only. No driver, no domain code.
+ */
+import type {
+  ApiTokenRecord,
+  CaseAccessFacts,
+  CaseEventRecord,
+  CaseRecord,
+  DeadlineClosing,
+  DeadlineRecord,
+  DeadlineScheduleChange,
+  NewCaseEvent,
+  NewNotification,
+  NewWarningCard,
+  NotificationRecord,
+  ReporterIdentityRecord,
+  ReporterMessageRecord,
+  UserRecord,
+  WakeUp,
+} from './records';
+
+export type * from './records';
+
+/** Filters of a case list; the engine turns a caller's request into one of these. */
+export interface CaseListQuery {
+  type?: string;
+  /** A state or a parent state: `screening` matches `screening.acceptance`. */
+  state?: string;
+  unit?: string;
+  assignee?: string;
+  status?: 'open' | 'closed';
+  /** Only cases with a running, unsuspended, non-period deadline that is overdue or past due at `now`. */
+  overdueAt?: number;
+  /** Only cases with a running deadline due before this moment. */
+  dueBefore?: number;
+  /** Leaves out cases about this (canonical) official id. */
+  notAbout?: string;
+  /** Keyset pagination: only cases strictly after this one in (createdAt desc, id desc) order. */
+  after?: { createdAt: number; id: string };
+  limit: number;
+}
+
+/** One row of a case list. */
+export type CaseSummaryRecord = Pick<CaseRecord, 'id' | 'type' | 'state' | 'status' | 'version' | 'unit' | 'assignee' | 'createdAt' | 'updatedAt'>;
+
+/** Cases and their current snapshots. */
+export interface CaseRepository {
+  byId(id: string): Promise<CaseRecord | undefined>;
+  /** The access facts of each id that names a case (unknown ids are left out). */
+  accessFacts(ids: readonly string[]): Promise<CaseAccessFacts[]>;
+  insert(row: CaseRecord): Promise<void>;
+  /** Writes `row` only where the stored version is still `expectedVersion`; false when it was not. */
+  update(row: CaseRecord, expectedVersion: number): Promise<boolean>;
+  /** One page of cases, newest first. */
+  list(query: CaseListQuery): Promise<CaseSummaryRecord[]>;
+}
+
+/** The append-only case log. The engine's plan writer is its only writer. */
+export interface EventLogRepository {
+  /** Appends one entry; returns its id (ids grow with every entry). */
+  append(entry: NewCaseEvent): Promise<number>;
+  /** Every entry of a case, oldest first. */
+  ofCase(caseId: string): Promise<CaseEventRecord[]>;
+}
+
+/** Deadline rows and the warning cards their ladder steps issue. */
+export interface DeadlineRepository {
+  byId(id: string): Promise<DeadlineRecord | undefined>;
+  /** Every deadline of a case, oldest first. */
+  ofCase(caseId: string): Promise<DeadlineRecord[]>;
+  /** The running deadlines of a case. */
+  runningOfCase(caseId: string): Promise<DeadlineRecord[]>;
+  insert(row: DeadlineRecord): Promise<void>;
+  /** Closes a deadline that is still running; false when it was not. */
+  close(closing: DeadlineClosing): Promise<boolean>;
+  /**
+   * Moves a running deadline's schedule, only where its revision is still `expectedRev`: the
+   * guard that makes a ladder step fire once however many workers wake for it. False when it was not.
+   */
+  reschedule(id: string, expectedRev: number, change: DeadlineScheduleChange): Promise<boolean>;
+  /** Issues a warning card; false when this deadline's step already issued one. */
+  issueCard(card: NewWarningCard): Promise<boolean>;
+}
+
+/** The outbox of deadline wake-ups between the database and the queue. */
+export interface WakeUpOutbox {
+  /** Running wake-ups whose current revision is not yet in the queue, in deadline-id order after `after`. */
+  pending(after: string, limit: number): Promise<WakeUp[]>;
+  /** Marks wake-ups as handed to the queue, each only if its revision is still the one sent; returns how many. */
+  markDispatched(batch: readonly Pick<WakeUp, 'deadlineId' | 'scheduleRev'>[]): Promise<number>;
+  /** Running wake-ups already handed to the queue, in deadline-id order after `after` (for the reconciler). */
+  dispatched(after: string, limit: number): Promise<WakeUp[]>;
+  /** Puts wake-ups the queue lost back into the outbox, each only if its revision is unchanged; returns how many. */
+  returnToOutbox(batch: readonly Pick<WakeUp, 'deadlineId' | 'scheduleRev'>[]): Promise<number>;
+}
+
+/** Notices waiting to be sent, claimed by one notifier at a time. */
+export interface NotificationRepository {
+  /** Queues a notice; false when the same step already queued one for this recipient. */
+  insert(notice: NewNotification): Promise<boolean>;
+  /** Pending notices with fewer than `maxAttempts` attempts, in id order after `after`. */
+  pending(after: number, maxAttempts: number, limit: number): Promise<NotificationRecord[]>;
+  /** Takes a pending notice for one notifier; false when another already holds it. */
+  claim(id: number, now: number): Promise<boolean>;
+  /** Gives back notices claimed before `claimedBefore` (their notifier stopped mid-send); returns how many. */
+  releaseClaimsBefore(claimedBefore: number): Promise<number>;
+  /** Records a delivery. */
+  markSent(id: number, sentAt: number, attempts: number): Promise<void>;
+  /** Records a failed delivery: pending again, or failed for good when `final`. */
+  markFailed(id: number, failure: { attempts: number; lastError: string; final: boolean }): Promise<void>;
+  ofCase(caseId: string): Promise<NotificationRecord[]>;
+  byId(id: number): Promise<NotificationRecord | undefined>;
+}
+
+/** Users and their API tokens. */
+export interface AccountRepository {
+  /** The user with this stored (canonical) name. */
+  userByName(name: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  insertUser(user: Omit<UserRecord, 'id' | 'disabledAt'>): Promise<UserRecord>;
+  disableUser(id: number, at: number): Promise<void>;
+  insertToken(token: Omit<ApiTokenRecord, 'revokedAt'>): Promise<void>;
+  /** The enabled user of an unrevoked token with this hash. */
+  activeUserByTokenHash(tokenHash: string): Promise<UserRecord | undefined>;
+  tokenById(id: string): Promise<{ token: ApiTokenRecord; userName: string } | undefined>;
+  /** Revokes a token not yet revoked; false when it already was. */
+  revokeToken(id: string, at: number): Promise<boolean>;
+}
+
+/** Reporters' identities, receipts and messages. */
+export interface ReporterRepository {
+  insertIdentity(identity: ReporterIdentityRecord): Promise<void>;
+  identityOf(caseId: string): Promise<ReporterIdentityRecord | undefined>;
+  insertReceipt(receipt: { codeHash: string; caseId: string; createdAt: number }): Promise<void>;
+  /** The clue a receipt hash belongs to. */
+  caseForReceipt(codeHash: string): Promise<string | undefined>;
+  addMessage(message: Omit<ReporterMessageRecord, 'id'>): Promise<number>;
+  messagesOf(caseId: string): Promise<ReporterMessageRecord[]>;
+}
+
+/** A reporting period: [since, until) in epoch ms. */
+export interface PeriodQuery {
+  since: number;
+  until: number;
+}
+
+export interface OverdueRecord {
+  caseId: string;
+  type: string;
+  state: string;
+  unit: string | null;
+  assignee: string | null;
+  deadlineId: string;
+  deadlineKind: string;
+  dueAt: number;
+  warning: string;
+  escalationLevel: number;
+}
+
+export interface EscalationRecord {
+  caseId: string;
+  deadlineId: string;
+  unit: string | null;
+  step: string;
+  issuedAt: number;
+}
+
+/** What supervisors read: queries over indexes, never writes. */
+export interface SupervisionReadModel {
+  /** Running, unsuspended, non-period deadlines past due at `now`, most overdue first. */
+  overdue(now: number, filter: { unit?: string; type?: string; notAbout?: string; limit: number }): Promise<OverdueRecord[]>;
+  /** Red cards issued in the period, newest first. */
+  escalations(period: PeriodQuery, filter: { unit?: string; notAbout?: string; limit: number }): Promise<EscalationRecord[]>;
+  /** Per unit: deadlines closed in the period as met and as late (units with neither left out). */
+  closedDeadlineCounts(period: PeriodQuery, filter: { unit?: string }): Promise<{ unit: string | null; met: number; late: number }[]>;
+  /** Per unit: cards issued in the period by colour. */
+  warningCardCounts(period: PeriodQuery, filter: { unit?: string }): Promise<{ unit: string | null; blue: number; yellow: number; red: number }[]>;
+  /** Open cases per type and state. */
+  stateCounts(filter: { type?: string }): Promise<{ type: string; state: string; count: number }[]>;
+}
+
+/** The repositories, bound to one transaction. */
+export interface Tx {
+  readonly cases: CaseRepository;
+  readonly events: EventLogRepository;
+  readonly deadlines: DeadlineRepository;
+  readonly outbox: WakeUpOutbox;
+  readonly notifications: NotificationRepository;
+  readonly accounts: AccountRepository;
+  readonly reporters: ReporterRepository;
+  readonly supervision: SupervisionReadModel;
+}
+
+/** A caseflow database. */
+export interface Store {
+  /** `sqlite` or `postgres`. */
+  readonly dialect: string;
+  /** Where the data lives, for messages (a file path, or a URL without its password). */
+  readonly location: string;
+  /**
+   * Runs `fn` in one read-write transaction and commits when it resolves; if it throws, nothing it
+   * wrote stays. Do not nest, and do not wait on anything but the store inside `fn`.
+   */
+  withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one read-only transaction: every read sees the same committed state. */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Every row of every table, table by table, in insertion order: to prove a refused request changed nothing. */
+  dumpAll(): Promise<Record<string, unknown[]>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,190 @@
+/**
+ * The rows caseflow stores, as plain types every backend reads and writes: times are epoch
+ * milliseconds (they fit a 64-bit column), JSON columns are strings, flags are booleans.
+ * This file imports nothing: each dialect's schema is checked against these types at compile time.
+ */
+
+/** One row per case: the current machine snapshot, guarded by `version` (optimistic concurrency). */
+export interface CaseRecord {
+  id: string;
+  type: string;
+  machineVersion: number;
+  state: string;
+  status: 'open' | 'closed';
+  /** The persisted XState snapshot, as JSON. */
+  snapshot: string;
+  version: number;
+  unit: string | null;
+  assignee: string | null;
+  subjectId: string | null;
+  timeZone: string;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+}
+
+/** What the access policy looks at on a case: enough to decide, nothing more. */
+export type CaseAccessFacts = Pick<CaseRecord, 'id' | 'type' | 'assignee' | 'subjectId'>;
+
+export const CASE_EVENT_KINDS = [
+  'created',
+  'transition',
+  'deadlineStep',
+  'deadlineExtended',
+  'deadlineSuspended',
+  'deadlineResumed',
+  'linkedCaseOpened',
+] as const;
+export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
+
+/** One entry of the append-only case log. */
+export interface CaseEventRecord {
+  id: number;
+  caseId: string;
+  /** The case version after this entry (entries that do not move the machine keep it). */
+  version: number;
+  kind: CaseEventKind;
+  type: string;
+  actorId: string;
+  actorRole: string;
+  at: number;
+  /** The entry's payload, as JSON. */
+  payload: string;
+  fromState: string | null;
+  toState: string | null;
+}
+
+/** A log entry before the database numbers it. */
+export type NewCaseEvent = Omit<CaseEventRecord, 'id'>;
+
+export type DeadlineStatus = 'pending' | 'met' | 'overdue' | 'cancelled';
+export type WarningColour = 'blue' | 'yellow' | 'red';
+
+/**
+ * A running or closed time limit. The row is the truth; a BullMQ delayed job only wakes a worker
+ * at `nextFireAt`. `scheduleRev` changes whenever the schedule moves; `dispatchedRev` is the revision
+ * already handed to the queue, so rows with `dispatchedRev != scheduleRev` form the outbox.
+ */
+export interface DeadlineRecord {
+  id: string;
+  caseId: string;
+  caseType: string;
+  unit: string | null;
+  kind: string;
+  stateId: string;
+  basis: string;
+  timeZone: string;
+  /** The DeadlineSpec (limit + ladder) this row was made from, as JSON. */
+  spec: string;
+  baseAt: number;
+  originalDueAt: number;
+  dueAt: number;
+  status: DeadlineStatus;
+  /** True while the state the deadline belongs to is still active. */
+  running: boolean;
+  /** A minimum period (public notice, probation): its end is expected, never counted as missed. */
+  period: boolean;
+  warning: 'none' | WarningColour;
+  escalationLevel: number;
+  nextStep: number;
+  nextFireAt: number | null;
+  scheduleRev: number;
+  dispatchedRev: number | null;
+  suspendedAt: number | null;
+  closedAt: number | null;
+  latenessMs: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The fields a deadline's schedule change sets (a step fired, an extension, a suspension). */
+export type DeadlineScheduleChange = Pick<
+  DeadlineRecord,
+  'dueAt' | 'suspendedAt' | 'nextStep' | 'nextFireAt' | 'status' | 'warning' | 'escalationLevel' | 'scheduleRev' | 'updatedAt'
+>;
+
+/** A deadline's closing: met or overdue, with its lateness. */
+export interface DeadlineClosing {
+  id: string;
+  status: 'met' | 'overdue' | 'cancelled';
+  closedAt: number;
+  latenessMs: number;
+}
+
+/** A wake-up waiting in the outbox, or one already handed to the queue. */
+export interface WakeUp {
+  deadlineId: string;
+  scheduleRev: number;
+  nextFireAt: number | null;
+}
+
+/** A coloured warning card issued to a unit when a ladder step fires. */
+export interface WarningCardRecord {
+  id: number;
+  deadlineId: string;
+  caseId: string;
+  unit: string | null;
+  warning: WarningColour;
+  step: string;
+  issuedAt: number;
+}
+export type NewWarningCard = Omit<WarningCardRecord, 'id'>;
+
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** A notice written by a ladder step, then sent through a pluggable sender. */
+export interface NotificationRecord {
+  id: number;
+  caseId: string;
+  deadlineId: string | null;
+  /** The ladder step that wrote it (e.g. `overdue`), or null for other notices. */
+  step: string | null;
+  recipient: string;
+  warning: string | null;
+  subject: string;
+  body: string;
+  /** `sending` while one notifier holds it (since `claimedAt`), so several workers never send it twice. */
+  status: NotificationStatus;
+  claimedAt: number | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+export type NewNotification = Pick<NotificationRecord, 'caseId' | 'deadlineId' | 'step' | 'recipient' | 'warning' | 'subject' | 'body' | 'createdAt'>;
+
+/** A named reporter's identity, kept apart from the case body. */
+export interface ReporterIdentityRecord {
+  caseId: string;
+  name: string;
+  contact: string | null;
+  createdAt: number;
+}
+
+/** Information a reporter added later with their receipt. */
+export interface ReporterMessageRecord {
+  id: number;
+  caseId: string;
+  body: string;
+  receivedAt: number;
+}
+
+/** A person who uses the API; `name` is their official id. */
+export interface UserRecord {
+  id: number;
+  name: string;
+  role: string;
+  createdAt: number;
+  disabledAt: number | null;
+}
+
+/** An API token: only its hash is kept. */
+export interface ApiTokenRecord {
+  id: string;
+  userId: number;
+  tokenHash: string;
+  label: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}

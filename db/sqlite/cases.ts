@@ -1,0 +1,151 @@
+/**
+ * Cases and the case log on SQLite: prepared statements for the write path, drizzle for lists.
+ */
+import { and, asc, desc, eq, exists, inArray, isNull, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
+import type { CaseAccessFacts, CaseEventRecord, CaseRecord, NewCaseEvent } from '../records';
+import type { SqliteDb } from './connection';
+import { caseEvents, cases, deadlines } from './schema';
+
+const p = sql.placeholder;
+
+/** The cases repository over one connection. */
+export function sqliteCases(db: SqliteDb): CaseRepository {
+  const byId = db.select().from(cases).where(eq(cases.id, p('id'))).prepare();
+  const insert = db
+    .insert(cases)
+    .values({
+      id: p('id'),
+      type: p('type'),
+      machineVersion: p('machineVersion'),
+      state: p('state'),
+      status: p('status'),
+      snapshot: p('snapshot'),
+      version: p('version'),
+      unit: p('unit'),
+      assignee: p('assignee'),
+      subjectId: p('subjectId'),
+      timeZone: p('timeZone'),
+      createdBy: p('createdBy'),
+      createdAt: p('createdAt'),
+      updatedAt: p('updatedAt'),
+      closedAt: p('closedAt'),
+    })
+    .prepare();
+  const update = db
+    .update(cases)
+    .set({
+      state: sql`${p('state')}`,
+      status: sql`${p('status')}`,
+      snapshot: sql`${p('snapshot')}`,
+      version: sql`${p('version')}`,
+      unit: sql`${p('unit')}`,
+      assignee: sql`${p('assignee')}`,
+      subjectId: sql`${p('subjectId')}`,
+      updatedAt: sql`${p('updatedAt')}`,
+      closedAt: sql`${p('closedAt')}`,
+    })
+    .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion'))))
+    .prepare();
+
+  return {
+    byId: async (id) => byId.get({ id }),
+    accessFacts: async (ids): Promise<CaseAccessFacts[]> =>
+      ids.length === 0
+        ? []
+        : db
+            .select({ id: cases.id, type: cases.type, assignee: cases.assignee, subjectId: cases.subjectId })
+            .from(cases)
+            .where(inArray(cases.id, [...ids]))
+            .all(),
+    insert: async (row: CaseRecord) => {
+      insert.run({ ...row });
+    },
+    update: async (row, expectedVersion) => update.run({ ...row, expectedVersion }).changes === 1,
+    list: async (query) => listCases(db, query),
+  };
+}
+
+function listCases(db: SqliteDb, query: CaseListQuery): CaseSummaryRecord[] {
+  const where: SQL[] = [];
+  if (query.type) where.push(eq(cases.type, query.type));
+  if (query.state) where.push(or(eq(cases.state, query.state), like(cases.state, `${query.state}.%`))!);
+  if (query.unit) where.push(eq(cases.unit, query.unit));
+  if (query.assignee) where.push(eq(cases.assignee, query.assignee));
+  if (query.status) where.push(eq(cases.status, query.status));
+  if (query.notAbout) where.push(or(isNull(cases.subjectId), ne(cases.subjectId, query.notAbout))!);
+  if (query.overdueAt !== undefined) {
+    const now = query.overdueAt;
+    where.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(deadlines)
+          .where(
+            and(
+              eq(deadlines.caseId, cases.id),
+              eq(deadlines.running, true),
+              eq(deadlines.period, false),
+              isNull(deadlines.suspendedAt),
+              or(eq(deadlines.status, 'overdue'), lt(deadlines.dueAt, now)),
+            ),
+          ),
+      ),
+    );
+  }
+  if (query.dueBefore !== undefined) {
+    where.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(deadlines)
+          .where(and(eq(deadlines.caseId, cases.id), eq(deadlines.running, true), lt(deadlines.dueAt, query.dueBefore))),
+      ),
+    );
+  }
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    where.push(or(lt(cases.createdAt, createdAt), and(eq(cases.createdAt, createdAt), lt(cases.id, id)))!);
+  }
+  return db
+    .select({
+      id: cases.id,
+      type: cases.type,
+      state: cases.state,
+      status: cases.status,
+      version: cases.version,
+      unit: cases.unit,
+      assignee: cases.assignee,
+      createdAt: cases.createdAt,
+      updatedAt: cases.updatedAt,
+    })
+    .from(cases)
+    .where(and(...where))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(query.limit)
+    .all();
+}
+
+/** The case log over one connection: insert and read, nothing else. */
+export function sqliteEventLog(db: SqliteDb): EventLogRepository {
+  const append = db
+    .insert(caseEvents)
+    .values({
+      caseId: p('caseId'),
+      version: p('version'),
+      kind: p('kind'),
+      type: p('type'),
+      actorId: p('actorId'),
+      actorRole: p('actorRole'),
+      at: p('at'),
+      payload: p('payload'),
+      fromState: p('fromState'),
+      toState: p('toState'),
+    })
+    .prepare();
+  const ofCase = db.select().from(caseEvents).where(eq(caseEvents.caseId, p('caseId'))).orderBy(asc(caseEvents.id)).prepare();
+  return {
+    append: async (entry: NewCaseEvent) => Number(append.run(entry).lastInsertRowid),
+    ofCase: async (caseId): Promise<CaseEventRecord[]> => ofCase.all({ caseId }),
+  };
+}

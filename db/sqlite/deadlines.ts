@@ -1,0 +1,116 @@
+/**
+ * Deadline rows, warning cards and the wake-up outbox on SQLite. The outbox conditions are written
+ * literally (`running = 1`, `IS NOT`) so that SQLite can use its partial indexes.
+ */
+import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
+import type { DeadlineRepository, WakeUpOutbox } from '../port';
+import type { DeadlineRecord, WakeUp } from '../records';
+import type { SqliteDb } from './connection';
+import { deadlines, warningCards } from './schema';
+
+const p = sql.placeholder;
+
+/** The deadline repository over one connection. */
+export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
+  const byId = db.select().from(deadlines).where(eq(deadlines.id, p('id'))).prepare();
+  const ofCase = db.select().from(deadlines).where(eq(deadlines.caseId, p('caseId'))).orderBy(asc(deadlines.createdAt), asc(deadlines.id)).prepare();
+  const running = db
+    .select()
+    .from(deadlines)
+    .where(and(eq(deadlines.caseId, p('caseId')), eq(deadlines.running, true)))
+    .prepare();
+  const insert = db
+    .insert(deadlines)
+    .values(Object.fromEntries(Object.keys(getTableColumns(deadlines)).map((k) => [k, p(k)])) as unknown as typeof deadlines.$inferInsert)
+    .prepare();
+  const close = db
+    .update(deadlines)
+    .set({
+      running: false,
+      status: sql`${p('status')}`,
+      closedAt: sql`${p('closedAt')}`,
+      latenessMs: sql`${p('latenessMs')}`,
+      nextFireAt: null,
+      updatedAt: sql`${p('closedAt')}`,
+    })
+    .where(and(eq(deadlines.id, p('id')), eq(deadlines.running, true)))
+    .prepare();
+  const reschedule = db
+    .update(deadlines)
+    .set({
+      dueAt: sql`${p('dueAt')}`,
+      suspendedAt: sql`${p('suspendedAt')}`,
+      nextStep: sql`${p('nextStep')}`,
+      nextFireAt: sql`${p('nextFireAt')}`,
+      status: sql`${p('status')}`,
+      warning: sql`${p('warning')}`,
+      escalationLevel: sql`${p('escalationLevel')}`,
+      scheduleRev: sql`${p('scheduleRev')}`,
+      updatedAt: sql`${p('updatedAt')}`,
+    })
+    .where(and(eq(deadlines.id, p('id')), eq(deadlines.running, true), eq(deadlines.scheduleRev, p('expectedRev'))))
+    .prepare();
+  const issueCard = db
+    .insert(warningCards)
+    .values({ deadlineId: p('deadlineId'), caseId: p('caseId'), unit: p('unit'), warning: p('warning'), step: p('step'), issuedAt: p('issuedAt') })
+    .onConflictDoNothing()
+    .prepare();
+
+  return {
+    byId: async (id) => byId.get({ id }),
+    ofCase: async (caseId) => ofCase.all({ caseId }),
+    runningOfCase: async (caseId) => running.all({ caseId }),
+    insert: async (row: DeadlineRecord) => {
+      insert.run(toSqliteParams(row));
+    },
+    close: async (closing) => close.run({ ...closing }).changes === 1,
+    reschedule: async (id, expectedRev, change) => reschedule.run({ ...change, id, expectedRev }).changes === 1,
+    issueCard: async (card) => issueCard.run(card).changes === 1,
+  };
+}
+
+/** Placeholders bind raw values: booleans go in as SQLite's 0/1. */
+function toSqliteParams(row: DeadlineRecord): Record<string, unknown> {
+  return { ...row, running: row.running ? 1 : 0, period: row.period ? 1 : 0 };
+}
+
+/** Literal (not bound) conditions, so SQLite can use the partial outbox index. */
+const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = 1 AND ${deadlines.nextFireAt} IS NOT NULL`;
+
+/** The wake-up outbox over one connection. */
+export function sqliteOutbox(db: SqliteDb): WakeUpOutbox {
+  const wakeUp = { deadlineId: deadlines.id, scheduleRev: deadlines.scheduleRev, nextFireAt: deadlines.nextFireAt };
+  const pending = db
+    .select(wakeUp)
+    .from(deadlines)
+    .where(and(RUNNING_WITH_WAKE_UP, sql`${deadlines.dispatchedRev} IS NOT ${deadlines.scheduleRev}`, gt(deadlines.id, p('after'))))
+    .orderBy(asc(deadlines.id))
+    .limit(p('limit'))
+    .prepare();
+  const dispatched = db
+    .select(wakeUp)
+    .from(deadlines)
+    .where(and(RUNNING_WITH_WAKE_UP, eq(deadlines.dispatchedRev, deadlines.scheduleRev), gt(deadlines.id, p('after'))))
+    .orderBy(asc(deadlines.id))
+    .limit(p('limit'))
+    .prepare();
+  // one statement a batch: rows whose revision is still the one sent (a newer one stays in the outbox)
+  const markBatch = db
+    .update(deadlines)
+    .set({ dispatchedRev: sql`${deadlines.scheduleRev}` })
+    .where(sql`(${deadlines.id}, ${deadlines.scheduleRev}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${p('batch')}))`)
+    .prepare();
+  const returnBatch = db
+    .update(deadlines)
+    .set({ dispatchedRev: null })
+    .where(sql`(${deadlines.id}, ${deadlines.scheduleRev}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${p('batch')}))`)
+    .prepare();
+  const asJson = (batch: readonly Pick<WakeUp, 'deadlineId' | 'scheduleRev'>[]) => JSON.stringify(batch.map((w) => [w.deadlineId, w.scheduleRev]));
+
+  return {
+    pending: async (after, limit) => pending.all({ after, limit }),
+    dispatched: async (after, limit) => dispatched.all({ after, limit }),
+    markDispatched: async (batch) => (batch.length ? markBatch.run({ batch: asJson(batch) }).changes : 0),
+    returnToOutbox: async (batch) => (batch.length ? returnBatch.run({ batch: asJson(batch) }).changes : 0),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Accounts, tokens and reporters on SQLite.
+ */
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { AccountRepository, ReporterRepository } from '../port';
+import type { SqliteDb } from './connection';
+import { apiTokens, reporterIdentities, reporterMessages, reporterReceipts, users } from './schema';
+
+/** Users and API tokens over one connection. */
+export function sqliteAccounts(db: SqliteDb): AccountRepository {
+  return {
+    userByName: async (name) => db.select().from(users).where(eq(users.name, name)).get(),
+    listUsers: async () => db.select().from(users).orderBy(asc(users.name)).all(),
+    insertUser: async (user) => db.insert(users).values(user).returning().get(),
+    disableUser: async (id, at) => {
+      db.update(users).set({ disabledAt: at }).where(and(eq(users.id, id), isNull(users.disabledAt))).run();
+    },
+    insertToken: async (token) => {
+      db.insert(apiTokens).values(token).run();
+    },
+    activeUserByTokenHash: async (tokenHash) =>
+      db
+        .select({ user: users })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.disabledAt)))
+        .get()?.user,
+    tokenById: async (id) => {
+      const found = db.select({ token: apiTokens, userName: users.name }).from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId)).where(eq(apiTokens.id, id)).get();
+      return found;
+    },
+    revokeToken: async (id, at) =>
+      db.update(apiTokens).set({ revokedAt: at }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run().changes === 1,
+  };
+}
+
+/** Reporters' identities, receipts and messages over one connection. */
+export function sqliteReporters(db: SqliteDb): ReporterRepository {
+  return {
+    insertIdentity: async (identity) => {
+      db.insert(reporterIdentities).values(identity).run();
+    },
+    identityOf: async (caseId) => db.select().from(reporterIdentities).where(eq(reporterIdentities.caseId, caseId)).get(),
+    insertReceipt: async (receipt) => {
+      db.insert(reporterReceipts).values(receipt).run();
+    },
+    caseForReceipt: async (codeHash) => db.select({ caseId: reporterReceipts.caseId }).from(reporterReceipts).where(eq(reporterReceipts.codeHash, codeHash)).get()?.caseId,
+    addMessage: async (message) => Number(db.insert(reporterMessages).values(message).run().lastInsertRowid),
+    messagesOf: async (caseId) => db.select().from(reporterMessages).where(eq(reporterMessages.caseId, caseId)).orderBy(asc(reporterMessages.id)).all(),
+  };
+}

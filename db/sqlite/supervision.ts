@@ -1,0 +1,104 @@
+/**
+ * Supervisors' read model on SQLite: overdue deadlines, escalations, closed deadlines and cards per
+ * unit, open cases per state. `running = 0/1` is written literally so SQLite uses its partial indexes.
+ */
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { SupervisionReadModel } from '../port';
+import type { SqliteDb } from './connection';
+import { cases, deadlines, warningCards } from './schema';
+
+/** The supervision read model over one connection. */
+export function sqliteSupervision(db: SqliteDb): SupervisionReadModel {
+  return {
+    overdue: async (now, filter) => {
+      // a stopped clock or a minimum period (public notice, probation) is never overdue
+      const where: SQL[] = [
+        sql`${deadlines.running} = 1`,
+        eq(deadlines.period, false),
+        isNull(deadlines.suspendedAt),
+        inArray(deadlines.status, ['pending', 'overdue']),
+        lt(deadlines.dueAt, now),
+      ];
+      if (filter.unit) where.push(eq(deadlines.unit, filter.unit));
+      if (filter.type) where.push(eq(deadlines.caseType, filter.type));
+      if (filter.notAbout) where.push(or(isNull(cases.subjectId), ne(cases.subjectId, filter.notAbout))!);
+      return db
+        .select({
+          caseId: cases.id,
+          type: cases.type,
+          state: cases.state,
+          unit: cases.unit,
+          assignee: cases.assignee,
+          deadlineId: deadlines.id,
+          deadlineKind: deadlines.kind,
+          dueAt: deadlines.dueAt,
+          warning: deadlines.warning,
+          escalationLevel: deadlines.escalationLevel,
+        })
+        .from(deadlines)
+        .innerJoin(cases, eq(cases.id, deadlines.caseId))
+        .where(and(...where))
+        .orderBy(asc(deadlines.dueAt), asc(deadlines.id))
+        .limit(filter.limit)
+        .all();
+    },
+
+    escalations: async (period, filter) => {
+      const where: SQL[] = [eq(warningCards.warning, 'red'), gte(warningCards.issuedAt, period.since), lt(warningCards.issuedAt, period.until)];
+      if (filter.unit) where.push(eq(warningCards.unit, filter.unit));
+      if (filter.notAbout) where.push(notInArray(warningCards.caseId, db.select({ id: cases.id }).from(cases).where(eq(cases.subjectId, filter.notAbout))));
+      return db
+        .select({ caseId: warningCards.caseId, deadlineId: warningCards.deadlineId, unit: warningCards.unit, step: warningCards.step, issuedAt: warningCards.issuedAt })
+        .from(warningCards)
+        .where(and(...where))
+        .orderBy(desc(warningCards.issuedAt))
+        .limit(filter.limit)
+        .all();
+    },
+
+    closedDeadlineCounts: async (period, filter) => {
+      const where: SQL[] = [sql`${deadlines.running} = 0`, gte(deadlines.closedAt, period.since), lt(deadlines.closedAt, period.until)];
+      if (filter.unit) where.push(eq(deadlines.unit, filter.unit));
+      return (
+        db
+          .select({
+            unit: deadlines.unit,
+            met: sql<number>`sum(case when ${deadlines.status} = 'met' then 1 else 0 end)`,
+            late: sql<number>`sum(case when ${deadlines.status} = 'overdue' then 1 else 0 end)`,
+          })
+          .from(deadlines)
+          .where(and(...where))
+          .groupBy(deadlines.unit)
+          .orderBy(asc(deadlines.unit))
+          .all()
+          // cancelled deadlines count as neither met nor late, so a unit may have none of either
+          .filter((r) => r.met + r.late > 0)
+      );
+    },
+
+    warningCardCounts: async (period, filter) => {
+      const where: SQL[] = [gte(warningCards.issuedAt, period.since), lt(warningCards.issuedAt, period.until)];
+      if (filter.unit) where.push(eq(warningCards.unit, filter.unit));
+      const card = (colour: string) => sql<number>`sum(case when ${warningCards.warning} = ${colour} then 1 else 0 end)`;
+      return db
+        .select({ unit: warningCards.unit, blue: card('blue'), yellow: card('yellow'), red: card('red') })
+        .from(warningCards)
+        .where(and(...where))
+        .groupBy(warningCards.unit)
+        .orderBy(asc(warningCards.unit))
+        .all();
+    },
+
+    stateCounts: async (filter) => {
+      const where: SQL[] = [eq(cases.status, 'open')];
+      if (filter.type) where.push(eq(cases.type, filter.type));
+      return db
+        .select({ type: cases.type, state: cases.state, count: count() })
+        .from(cases)
+        .where(and(...where))
+        .groupBy(cases.type, cases.state)
+        .orderBy(asc(cases.type), asc(cases.state))
+        .all();
+    },
+  };
+}

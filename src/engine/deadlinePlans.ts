@@ -1,0 +1,203 @@
+/**
+ * Deadline rows follow the machine, and their ladders follow the clock — all pure planning:
+ * entering a state opens the deadlines its meta declares, leaving it closes them as met or overdue;
+ * a due ladder step becomes a guarded reschedule, a log entry, a card and notices; an extension,
+ * suspension or resumption becomes a guarded reschedule and a log entry.
+ */
+import type { AnyMachineSnapshot } from 'xstate';
+import type { CaseRecord, DeadlineClosing, DeadlineRecord, DeadlineScheduleChange } from '../../db/records';
+import type { Actor, CaseDefinition, DeadlineSpec, EscalationStep, WarningLevel } from '../../machines/types';
+import { contextMoment, dueMoment, stepMoment, stepMoments } from '../deadlines/ladder';
+import type { WorkingDayCalendar } from '../time';
+import { activeStateIds, deadlinesOfState } from './machineRuntime';
+import { emptyPlan, type WritePlan } from './plan';
+
+/** The actor every worker-made entry is recorded under. */
+export const DEADLINE_WORKER: Actor = { id: 'deadline-worker', role: 'system' };
+
+/** What opening deadlines needs to know about the case and the moment. */
+export interface DeadlineOpening {
+  calendar: WorkingDayCalendar;
+  definition: CaseDefinition;
+  caseId: string;
+  unit: string | null;
+  timeZone: string;
+  /** The case version the transition produced: part of each new deadline's id. */
+  version: number;
+  now: number;
+}
+
+/** A deadline row for each deadline declared by a state active in `after` but not in `wasActive`. */
+export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<string>, after: AnyMachineSnapshot): DeadlineRecord[] {
+  const opened: DeadlineRecord[] = [];
+  for (const stateId of activeStateIds(after)) {
+    if (wasActive.has(stateId)) continue;
+    for (const spec of deadlinesOfState(at.definition, stateId)) {
+      const baseAt = spec.from ? contextMoment(after.context, spec.from.contextField) : at.now;
+      const dueAt = dueMoment(spec, baseAt, at.timeZone, at.calendar, after.context);
+      opened.push({
+        id: `${at.caseId}~${spec.kind}~${at.version}`,
+        caseId: at.caseId,
+        caseType: at.definition.type,
+        unit: at.unit,
+        kind: spec.kind,
+        stateId,
+        basis: spec.basis,
+        timeZone: at.timeZone,
+        spec: JSON.stringify(spec),
+        baseAt,
+        originalDueAt: dueAt,
+        dueAt,
+        status: 'pending',
+        running: true,
+        period: spec.period === true,
+        warning: 'none',
+        escalationLevel: 0,
+        nextStep: 0,
+        nextFireAt: stepMoment({ spec, baseAt, dueAt, timeZone: at.timeZone }, 0, at.calendar),
+        scheduleRev: 1,
+        dispatchedRev: null,
+        suspendedAt: null,
+        closedAt: null,
+        latenessMs: null,
+        createdAt: at.now,
+        updatedAt: at.now,
+      });
+    }
+  }
+  return opened;
+}
+
+/** Closings for the running deadlines whose state is no longer active: met if on time, else overdue. */
+export function closedDeadlines(running: readonly DeadlineRecord[], stillActive: ReadonlySet<string>, now: number): DeadlineClosing[] {
+  return running
+    .filter((row) => !stillActive.has(row.stateId))
+    .map((row) => {
+      const late = !row.period && (row.status === 'overdue' || now > row.dueAt);
+      return { id: row.id, status: late ? 'overdue' : 'met', closedAt: now, latenessMs: now - row.dueAt };
+    });
+}
+
+/** Where a wake-up stands against its row: gone stale, early by `waitMs`, or due. */
+export type WakeUpCheck = { kind: 'stale' } | { kind: 'early'; waitMs: number; fireAt: number } | { kind: 'due' };
+
+/** Checks a wake-up for revision `rev` of a deadline row at `now`. */
+export function checkWakeUp(row: DeadlineRecord | undefined, rev: number, now: number): WakeUpCheck {
+  if (!row || !row.running || row.scheduleRev !== rev || row.nextFireAt === null || row.suspendedAt !== null) return { kind: 'stale' };
+  return now < row.nextFireAt ? { kind: 'early', waitMs: row.nextFireAt - now, fireAt: row.nextFireAt } : { kind: 'due' };
+}
+
+const WARNING_ORDER: readonly (WarningLevel | 'none')[] = ['none', 'blue', 'yellow', 'red'];
+const higher = (a: WarningLevel | 'none', b: WarningLevel | undefined): WarningLevel | 'none' =>
+  b !== undefined && WARNING_ORDER.indexOf(b) > WARNING_ORDER.indexOf(a) ? b : a;
+
+/** A due ladder step, planned: the row after it, the step, and the plan that records it. */
+export interface PlannedStep {
+  step: EscalationStep;
+  after: DeadlineRecord;
+  plan: WritePlan;
+}
+
+/**
+ * Plans the due step of `row` (checked due with `checkWakeUp`): the guarded reschedule to the next
+ * rung, the log entry, the card and the notices. Null when the ladder has no such step.
+ */
+export function planLadderStep(row: DeadlineRecord, caseRow: CaseRecord, now: number, calendar: WorkingDayCalendar): PlannedStep | null {
+  const spec = JSON.parse(row.spec) as DeadlineSpec;
+  const step = spec.ladder[row.nextStep];
+  if (!step) return null;
+  const change: DeadlineScheduleChange = {
+    dueAt: row.dueAt,
+    suspendedAt: row.suspendedAt,
+    nextStep: row.nextStep + 1,
+    nextFireAt: stepMoment({ spec, baseAt: row.baseAt, dueAt: row.dueAt, timeZone: row.timeZone }, row.nextStep + 1, calendar),
+    scheduleRev: row.scheduleRev + 1,
+    warning: higher(row.warning, step.warning),
+    status: step.marksOverdue ? 'overdue' : row.status,
+    escalationLevel: row.escalationLevel + (step.warning === 'red' ? 1 : 0),
+    updatedAt: now,
+  };
+  const plan = emptyPlan();
+  plan.reschedule.push({ id: row.id, expectedRev: row.scheduleRev, change });
+  plan.log.push({
+    caseId: row.caseId,
+    version: caseRow.version,
+    kind: 'deadlineStep',
+    type: `DEADLINE_${step.name.toUpperCase()}`,
+    actorId: DEADLINE_WORKER.id,
+    actorRole: DEADLINE_WORKER.role,
+    at: now,
+    payload: JSON.stringify({
+      deadlineId: row.id,
+      deadlineKind: row.kind,
+      step: step.name,
+      warning: step.warning,
+      dueAt: new Date(row.dueAt).toISOString(),
+      scheduledFor: row.nextFireAt === null ? null : new Date(row.nextFireAt).toISOString(),
+      notified: step.notify,
+    }),
+    fromState: null,
+    toState: null,
+  });
+  if (step.warning) plan.cards.push({ deadlineId: row.id, caseId: row.caseId, unit: row.unit, warning: step.warning, step: step.name, issuedAt: now });
+  const due = new Date(row.dueAt).toISOString();
+  for (const recipient of step.notify) {
+    plan.notifications.push({
+      caseId: row.caseId,
+      deadlineId: row.id,
+      step: step.name,
+      recipient,
+      warning: step.warning ?? null,
+      subject: `[${step.warning ?? 'notice'}] ${row.kind} of case ${row.caseId}: ${step.name}`,
+      body: `${row.basis}. Due ${due}${row.unit ? `, unit ${row.unit}` : ''}.`,
+      createdAt: now,
+    });
+  }
+  return { step, after: { ...row, ...change }, plan };
+}
+
+/** A change to a running deadline's clock, as a command decides it. */
+export interface ClockChange {
+  kind: 'deadlineExtended' | 'deadlineSuspended' | 'deadlineResumed';
+  dueAt: number;
+  suspendedAt: number | null;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Plans an extension, suspension or resumption: the ladder re-derived from the new due time (rungs
+ * whose moment moved into the future run again; rungs still behind catch up), the guarded
+ * reschedule, and the audited log entry.
+ */
+export function planClockChange(row: DeadlineRecord, caseRow: CaseRecord, change: ClockChange, actor: Actor, now: number, calendar: WorkingDayCalendar): { plan: WritePlan; after: DeadlineRecord } {
+  const spec = JSON.parse(row.spec) as DeadlineSpec;
+  const moments = stepMoments({ spec, baseAt: row.baseAt, dueAt: change.dueAt, timeZone: row.timeZone }, calendar);
+  const firstFuture = moments.findIndex((at) => at > now);
+  const nextStep = Math.min(row.nextStep, firstFuture === -1 ? moments.length : firstFuture);
+  const schedule: DeadlineScheduleChange = {
+    dueAt: change.dueAt,
+    suspendedAt: change.suspendedAt,
+    nextStep,
+    nextFireAt: change.suspendedAt !== null ? null : (moments[nextStep] ?? null),
+    scheduleRev: row.scheduleRev + 1,
+    status: row.status === 'overdue' && change.dueAt > now ? 'pending' : row.status,
+    warning: row.warning,
+    escalationLevel: row.escalationLevel,
+    updatedAt: now,
+  };
+  const plan = emptyPlan();
+  plan.reschedule.push({ id: row.id, expectedRev: row.scheduleRev, change: schedule });
+  plan.log.push({
+    caseId: row.caseId,
+    version: caseRow.version,
+    kind: change.kind,
+    type: change.kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+    actorId: actor.id,
+    actorRole: actor.role,
+    at: now,
+    payload: JSON.stringify({ deadlineId: row.id, deadlineKind: row.kind, ...change.payload }),
+    fromState: null,
+    toState: null,
+  });
+  return { plan, after: { ...row, ...schedule } };
+}

@@ -1,0 +1,70 @@
+/**
+ * A write plan: everything one command changes, computed purely by `decide…` and applied by the
+ * one writer (writer.ts) in one transaction. Guarded updates come first; if any finds its row moved
+ * on, the transaction is abandoned and nothing of the plan stays.
+ */
+import type {
+  CaseRecord,
+  DeadlineClosing,
+  DeadlineRecord,
+  DeadlineScheduleChange,
+  NewCaseEvent,
+  NewNotification,
+  NewWarningCard,
+  ReporterIdentityRecord,
+} from '../../db/records';
+
+export interface WritePlan {
+  /** New cases (opened, or linked cases a transition opened), inserted before anything that refers to them. */
+  openCases: CaseRecord[];
+  /** A case's next snapshot, written only where its version is still `expectedVersion`. */
+  updateCase: { row: CaseRecord; expectedVersion: number } | null;
+  /** Deadline schedules moved, each only where its revision is still `expectedRev`. */
+  reschedule: { id: string; expectedRev: number; change: DeadlineScheduleChange }[];
+  /** Running deadlines closed (their state was left). */
+  closeDeadlines: DeadlineClosing[];
+  /** Deadlines opened (their state was entered). */
+  openDeadlines: DeadlineRecord[];
+  /** Entries appended to case logs, in order. */
+  log: NewCaseEvent[];
+  cards: NewWarningCard[];
+  notifications: NewNotification[];
+  reporters: ReporterIdentityRecord[];
+  receipts: { codeHash: string; caseId: string; createdAt: number }[];
+}
+
+/** A plan that changes nothing. */
+export const emptyPlan = (): WritePlan => ({
+  openCases: [],
+  updateCase: null,
+  reschedule: [],
+  closeDeadlines: [],
+  openDeadlines: [],
+  log: [],
+  cards: [],
+  notifications: [],
+  reporters: [],
+  receipts: [],
+});
+
+/** Appends `more` to `plan` (in place) and returns it; a plan updates at most one case. */
+export function mergePlans(plan: WritePlan, more: WritePlan): WritePlan {
+  if (more.updateCase) {
+    if (plan.updateCase) throw new Error('a write plan updates at most one case');
+    plan.updateCase = more.updateCase;
+  }
+  plan.openCases.push(...more.openCases);
+  plan.reschedule.push(...more.reschedule);
+  plan.closeDeadlines.push(...more.closeDeadlines);
+  plan.openDeadlines.push(...more.openDeadlines);
+  plan.log.push(...more.log);
+  plan.cards.push(...more.cards);
+  plan.notifications.push(...more.notifications);
+  plan.reporters.push(...more.reporters);
+  plan.receipts.push(...more.receipts);
+  return plan;
+}
+
+/** True when the plan moves a deadline schedule, so the wake-up outbox has work. */
+export const movesDeadlines = (plan: WritePlan): boolean =>
+  plan.openDeadlines.length + plan.closeDeadlines.length + plan.reschedule.length > 0;

@@ -1,0 +1,118 @@
+/**
+ * The access policy: who may open a case, send an event, see a case, and move its deadlines. Pure:
+ * the engine asks it inside the transaction that reads the case, before anything about the case
+ * is revealed (its existence, version, state or allowed events).
+ *
+ * - Nobody acts on or reads a case about themselves (FORBIDDEN_ROLE, rule subjectOfCase).
+ * - A caller who may not see a case gets CASE_NOT_FOUND, worded exactly as for an unknown id:
+ *   roles that read no casework (an official, the public) see no case, and a unit liaison sees only
+ *   the rectifications assigned to them.
+ * - Each event names the roles that may send it (the machines' catalogues).
+ * - Deadlines are extended, suspended and resumed by supervisors, conference chairs and admins.
+ *
+ * Officials are compared with `sameOfficial` (machines/officials.ts), the one normalisation.
+ */
+import type { CaseAccessFacts } from '../../db/records';
+import { sameOfficial } from '../../machines/officials';
+import type { Actor, CaseDefinition, CaseType, Role } from '../../machines/types';
+import { CaseNotFoundError, DeadlineNotFoundError, ForbiddenRoleError, OpenerRefusedError, SubjectOfCaseError } from '../errors';
+
+/**
+ * Roles that read cases, their history and lists. `official` is left out: an official opens their
+ * own self-recommendation but reads no casework. The deadline worker (`system`) sees every case.
+ */
+export const CASE_READERS: readonly Role[] = [
+  'intakeClerk',
+  'verifier',
+  'organizationDepartment',
+  'disciplineCommission',
+  'conferenceChair',
+  'supervisor',
+  'unitLiaison',
+  'admin',
+];
+
+/**
+ * Readers who see only the cases assigned to them (the case's assignee is them), and only of these
+ * types. A unit liaison answers for their unit on the rectifications they were notified of.
+ */
+export const ASSIGNED_CASES_ONLY: Readonly<Partial<Record<Role, readonly CaseType[]>>> = {
+  unitLiaison: ['rectification'],
+};
+
+/** Roles that may extend, suspend or resume a deadline. */
+export const DEADLINE_APPROVER_ROLES: readonly Role[] = ['supervisor', 'conferenceChair', 'admin'];
+
+/** How a case stands for one actor. */
+export type Visibility = 'visible' | 'aboutThem' | 'hidden';
+
+/** Whether `actor` may see the case: visible, about them (refused, by rule), or hidden (not found). */
+export function visibilityOf(actor: Actor, facts: CaseAccessFacts): Visibility {
+  if (sameOfficial(facts.subjectId, actor.id)) return 'aboutThem';
+  if (actor.role === 'system') return 'visible';
+  if (!CASE_READERS.includes(actor.role)) return 'hidden';
+  const onlyTypes = ASSIGNED_CASES_ONLY[actor.role];
+  if (onlyTypes && !(onlyTypes.includes(facts.type as CaseType) && sameOfficial(facts.assignee, actor.id))) return 'hidden';
+  return 'visible';
+}
+
+/**
+ * Throws unless `actor` may see the case: CASE_NOT_FOUND when it is hidden from them (the same
+ * answer as for an unknown id), FORBIDDEN_ROLE (subjectOfCase) when it is about them. `what` words
+ * the refusal, e.g. "read" or "send DECIDE on".
+ */
+export function authorizeCase(actor: Actor, facts: CaseAccessFacts | undefined, caseId: string, what = 'read'): CaseAccessFacts {
+  if (!facts) throw new CaseNotFoundError(caseId);
+  const visibility = visibilityOf(actor, facts);
+  if (visibility === 'aboutThem') throw new SubjectOfCaseError(facts.id, actor.id, what);
+  if (visibility === 'hidden') throw new CaseNotFoundError(caseId);
+  return facts;
+}
+
+/** Throws unless `actor`'s role may send `type` on cases of `definition` (an unknown type is the machine's to refuse). */
+export function authorizeEvent(definition: CaseDefinition, actor: Actor, type: string): void {
+  const spec = definition.events[type];
+  if (spec && !spec.roles.includes(actor.role)) throw new ForbiddenRoleError(`send ${type}`, actor.role, spec.roles);
+}
+
+/** The events of `accepted` that `actor`'s role may send. */
+export function sendableEvents(definition: CaseDefinition, accepted: readonly string[], actor: Actor): string[] {
+  return accepted.filter((type) => definition.events[type]?.roles.includes(actor.role));
+}
+
+/** Throws unless `actor` may open a case of `definition`: by role, then (given the validated input) by the opener rule. */
+export function authorizeOpen(definition: CaseDefinition, actor: Actor, input?: unknown): void {
+  if (!definition.createRoles.includes(actor.role)) throw new ForbiddenRoleError(`open a ${definition.type} case`, actor.role, definition.createRoles);
+  if (input === undefined) return;
+  const refusal = definition.openerRule?.(input, actor);
+  if (refusal) throw new OpenerRefusedError(definition.type, actor, refusal);
+}
+
+/** Throws unless `actor`'s role may move deadlines at all (checked before anything is read). */
+export function authorizeDeadlineRole(actor: Actor, verb: string): void {
+  if (!DEADLINE_APPROVER_ROLES.includes(actor.role)) throw new ForbiddenRoleError(`${verb} a deadline`, actor.role, DEADLINE_APPROVER_ROLES);
+}
+
+/** Throws unless `actor` may move a deadline of this case: DEADLINE_NOT_FOUND if hidden, FORBIDDEN_ROLE if about them. */
+export function authorizeDeadlineChange(actor: Actor, facts: CaseAccessFacts | undefined, deadlineId: string, verb: string): void {
+  authorizeDeadlineRole(actor, verb);
+  const visibility = facts ? visibilityOf(actor, facts) : 'hidden';
+  if (visibility === 'hidden' || !facts) throw new DeadlineNotFoundError(deadlineId);
+  if (visibility === 'aboutThem') throw new SubjectOfCaseError(facts.id, actor.id, `${verb} a deadline of`);
+}
+
+/**
+ * A case-list query narrowed towards what `actor` may see, or null when they may see none: cases
+ * about them are left out, an assigned-only reader's types applied. Each row is still checked with
+ * `visibilityOf`.
+ */
+export function narrowCaseList<Q extends { type?: string; notAbout?: string }>(actor: Actor, query: Q): Q | null {
+  if (actor.role !== 'system' && !CASE_READERS.includes(actor.role)) return null;
+  let narrowed: Q = { ...query, notAbout: actor.id };
+  const onlyTypes = ASSIGNED_CASES_ONLY[actor.role];
+  if (onlyTypes) {
+    if (query.type !== undefined && !(onlyTypes as readonly string[]).includes(query.type)) return null;
+    if (query.type === undefined && onlyTypes.length === 1) narrowed = { ...narrowed, type: onlyTypes[0] };
+  }
+  return narrowed;
+}

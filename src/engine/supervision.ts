@@ -1,0 +1,93 @@
+/**
+ * What supervisors watch: overdue cases by lateness, escalations, each unit's on-time completion
+ * rate and warning cards over a period, and open cases per state. Reads through the store's
+ * supervision read model; the lists that name cases leave out cases about the reader.
+ */
+import type { Store } from '../../db/port';
+import { canonicalOfficialId } from '../../machines/officials';
+
+export interface Period {
+  /** Start, inclusive (epoch ms). */
+  since: number;
+  /** End, exclusive (epoch ms). */
+  until: number;
+}
+
+export interface OverdueCase {
+  caseId: string;
+  type: string;
+  state: string;
+  unit: string | null;
+  assignee: string | null;
+  deadlineId: string;
+  deadlineKind: string;
+  dueAt: string;
+  latenessMs: number;
+  warning: string;
+  escalationLevel: number;
+}
+
+export interface Escalation {
+  caseId: string;
+  deadlineId: string;
+  unit: string | null;
+  step: string;
+  issuedAt: string;
+}
+
+export interface OnTimeRate {
+  unit: string | null;
+  met: number;
+  late: number;
+  /** met / (met + late), or null when nothing closed in the period. */
+  rate: number | null;
+}
+
+export interface WarningCardCount {
+  unit: string | null;
+  blue: number;
+  yellow: number;
+  red: number;
+}
+
+export interface StateCount {
+  type: string;
+  state: string;
+  count: number;
+}
+
+const bounded = (limit: number | undefined, fallback: number): number => Math.min(Math.max(limit ?? fallback, 1), 1000);
+const about = (notAbout: string | undefined) => (notAbout ? { notAbout: canonicalOfficialId(notAbout) } : {});
+
+/** The supervision reports over one store. */
+export class SupervisionReports {
+  constructor(private readonly store: Store) {}
+
+  /** Running deadlines past due at `now`, most overdue first, optionally for one unit or type. */
+  async overdue(now: number, filter: { unit?: string; type?: string; limit?: number; notAbout?: string } = {}): Promise<OverdueCase[]> {
+    const rows = await this.store.read((tx) => tx.supervision.overdue(now, { ...filter, ...about(filter.notAbout), limit: bounded(filter.limit, 100) }));
+    return rows.map((r) => ({ ...r, dueAt: new Date(r.dueAt).toISOString(), latenessMs: now - r.dueAt }));
+  }
+
+  /** Red cards (escalations) issued in a period, newest first. */
+  async escalations(period: Period, filter: { unit?: string; limit?: number; notAbout?: string } = {}): Promise<Escalation[]> {
+    const rows = await this.store.read((tx) => tx.supervision.escalations(period, { ...filter, ...about(filter.notAbout), limit: bounded(filter.limit, 100) }));
+    return rows.map((r) => ({ ...r, issuedAt: new Date(r.issuedAt).toISOString() }));
+  }
+
+  /** Per unit: of the deadlines closed in the period, how many were met on time (按时办结率). */
+  async onTimeRates(period: Period, filter: { unit?: string } = {}): Promise<OnTimeRate[]> {
+    const rows = await this.store.read((tx) => tx.supervision.closedDeadlineCounts(period, filter));
+    return rows.map((r) => ({ ...r, rate: r.met / (r.met + r.late) }));
+  }
+
+  /** Per unit: blue, yellow and red cards issued in the period. */
+  warningCardCounts(period: Period, filter: { unit?: string } = {}): Promise<WarningCardCount[]> {
+    return this.store.read((tx) => tx.supervision.warningCardCounts(period, filter));
+  }
+
+  /** How many open cases stand in each state, by case type. */
+  countsByState(filter: { type?: string } = {}): Promise<StateCount[]> {
+    return this.store.read((tx) => tx.supervision.stateCounts(filter));
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The one writer: applies a write plan inside the caller's transaction. It is the only code that
+ * appends to the case log. Guarded updates run first and a row that moved on is a conflict, never
+ * ignored; the caller's transaction then rolls back everything.
+ */
+import type { Tx } from '../../db/port';
+import { StaleDeadlineError, VersionConflictError } from '../errors';
+import type { WritePlan } from './plan';
+
+/** Applies `plan` in `tx`; returns the ids the log gave its entries, in plan order. */
+export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
+  if (plan.updateCase) {
+    const { row, expectedVersion } = plan.updateCase;
+    if (!(await tx.cases.update(row, expectedVersion))) {
+      const current = await tx.cases.byId(row.id);
+      throw new VersionConflictError(row.id, expectedVersion, current?.version ?? expectedVersion);
+    }
+  }
+  for (const { id, expectedRev, change } of plan.reschedule) {
+    if (!(await tx.deadlines.reschedule(id, expectedRev, change))) throw new StaleDeadlineError(id, expectedRev);
+  }
+  for (const row of plan.openCases) await tx.cases.insert(row);
+  for (const closing of plan.closeDeadlines) {
+    if (!(await tx.deadlines.close(closing))) throw new StaleDeadlineError(closing.id, null);
+  }
+  for (const row of plan.openDeadlines) await tx.deadlines.insert(row);
+  const ids: number[] = [];
+  for (const entry of plan.log) ids.push(await tx.events.append(entry));
+  for (const card of plan.cards) await tx.deadlines.issueCard(card);
+  for (const notice of plan.notifications) await tx.notifications.insert(notice);
+  for (const identity of plan.reporters) await tx.reporters.insertIdentity(identity);
+  for (const receipt of plan.receipts) await tx.reporters.insertReceipt(receipt);
+  return ids;
+}
