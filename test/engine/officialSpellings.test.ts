@@ -61,7 +61,6 @@ describe('official ids are matched the one way on every path', () => {
     // moving its deadlines
     const deadline = (await fx.engine.getCase(opened.id)).deadlines.find((d) => d.running)!;
     expect(await outcome(() => fx.engine.deadlines.extend(deadline.id, { byMs: 3_600_000, reason: 'x' }, hePing('supervisor')))).toBe('FORBIDDEN_ROLE:subjectOfCase');
-    // naming them as the verifier of their own case
     expect(await fx.dump()).toEqual(before);
 
     // supervisors' reports once its deadline is late
