@@ -1,6 +1,6 @@
 /**
- * Which roles people hold and what each group of roles may do through the API. Who reads cases and
- * which ones is the engine's access policy (src/engine/policy.ts); these are the other route rules.
+ * Which roles people's accounts can hold. What each role may do is the access policy's
+ * (src/engine/policy.ts).
  */
 import { ROLES, type Role } from '../../machines/types';
 import { InvalidPayloadError } from '../errors';
@@ -11,15 +11,6 @@ export type UserRole = Exclude<Role, (typeof NON_USER_ROLES)[number]>;
 
 /** Every role a user account can hold. */
 export const USER_ROLES: readonly UserRole[] = ROLES.filter((r): r is UserRole => !(NON_USER_ROLES as readonly string[]).includes(r));
-
-/** Roles that see what reporters add to a clue: those who handle clues. */
-export const REPORTER_MESSAGE_READERS: readonly UserRole[] = ['intakeClerk', 'verifier', 'conferenceChair', 'disciplineCommission'];
-
-/** Roles that read the supervision reports. */
-export const SUPERVISORS: readonly UserRole[] = ['supervisor', 'admin'];
-
-/** Roles that manage users and other people's tokens. */
-export const ACCOUNT_ADMINS: readonly UserRole[] = ['admin'];
 
 /** `text` as a user role, or INVALID_PAYLOAD naming the roles there are. */
 export function parseUserRole(text: string, path = 'role'): UserRole {

@@ -9,6 +9,8 @@
  *   the rectifications assigned to them.
  * - Each event names the roles that may send it (the machines' catalogues).
  * - Deadlines are extended, suspended and resumed by supervisors, conference chairs and admins.
+ * - The role groups the API's routes admit (supervision reports, reporters' messages, accounts) and
+ *   who may act on someone else's API token.
  *
  * Officials are compared with `sameOfficial` (machines/officials.ts), the one normalisation.
  */
@@ -42,6 +44,20 @@ export const ASSIGNED_CASES_ONLY: Readonly<Partial<Record<Role, readonly CaseTyp
 
 /** Roles that may extend, suspend or resume a deadline. */
 export const DEADLINE_APPROVER_ROLES: readonly Role[] = ['supervisor', 'conferenceChair', 'admin'];
+
+/** Roles that see what reporters add to a clue: those who handle clues. */
+export const REPORTER_MESSAGE_READERS: readonly Role[] = ['intakeClerk', 'verifier', 'conferenceChair', 'disciplineCommission'];
+
+/** Roles that read the supervision reports. */
+export const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
+
+/** Roles that manage users and other people's tokens. */
+export const ACCOUNT_ADMINS: readonly Role[] = ['admin'];
+
+/** Throws unless `actor` may create or revoke a token of `owner`: their own, or anyone's for an admin. */
+export function authorizeTokenOwner(actor: Actor, owner: string, what: string): void {
+  if (!sameOfficial(owner, actor.id) && !ACCOUNT_ADMINS.includes(actor.role)) throw new ForbiddenRoleError(`${what} another user’s token`, actor.role, ACCOUNT_ADMINS);
+}
 
 /** How a case stands for one actor. */
 export type Visibility = 'visible' | 'aboutThem' | 'hidden';

@@ -2,20 +2,14 @@
  * Accounts over HTTP: who am I, users (admins only), and API tokens. A token is shown once, in the
  * answer that creates it; a user may create and revoke their own tokens, an admin anyone's.
  */
-import type { ApiUser } from '../../auth/accounts';
-import { sameOfficial } from '../../../machines/officials';
-import { ACCOUNT_ADMINS, USER_ROLES } from '../../auth/roles';
-import { ForbiddenRoleError } from '../../errors';
+import { actorOf } from '../../auth/accounts';
+import { USER_ROLES } from '../../auth/roles';
+import { ACCOUNT_ADMINS, authorizeTokenOwner } from '../../engine/policy';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
 import { addUserBody, apiUser, createTokenBody, issuedToken, tokenIdParams, tokenInfo, userList } from '../schemas';
 
 const TOKEN_NOTICE = 'Keep this token secret: it is shown only this once. Send it as "Authorization: Bearer <token>".';
-
-/** Only an admin acts on someone else's tokens. */
-function checkOwnerOrAdmin(user: ApiUser, owner: string, what: string): void {
-  if (!sameOfficial(owner, user.name) && !ACCOUNT_ADMINS.includes(user.role)) throw new ForbiddenRoleError(`${what} another user’s token`, user.role, ACCOUNT_ADMINS);
-}
 
 /** Registers the account routes. */
 export function registerAuthRoutes(api: Api): void {
@@ -59,7 +53,7 @@ export function registerAuthRoutes(api: Api): void {
     async ({ body, user }) => {
       const me = requireUser(user);
       const owner = body.user ?? me.name;
-      checkOwnerOrAdmin(me, owner, 'create');
+      authorizeTokenOwner(actorOf(me), owner, 'create');
       return { ...(await api.accounts.createToken(owner, body.label)), notice: TOKEN_NOTICE };
     },
   );
@@ -75,7 +69,7 @@ export function registerAuthRoutes(api: Api): void {
       response: { description: 'The revoked token (without its secret)', schema: tokenInfo },
     },
     async ({ params, user }) => {
-      checkOwnerOrAdmin(requireUser(user), (await api.accounts.token(params.id)).user, 'revoke');
+      authorizeTokenOwner(actorOf(requireUser(user)), (await api.accounts.token(params.id)).user, 'revoke');
       return api.accounts.revokeToken(params.id);
     },
   );

@@ -7,8 +7,8 @@
  */
 import { caseDefinitions } from '../../../machines';
 import { actorOf } from '../../auth/accounts';
-import { REPORTER_MESSAGE_READERS, USER_ROLES } from '../../auth/roles';
-import { CASE_READERS } from '../../engine/policy';
+import { USER_ROLES } from '../../auth/roles';
+import { CASE_READERS, REPORTER_MESSAGE_READERS } from '../../engine/policy';
 import { InvalidPayloadError, type PayloadIssue } from '../../errors';
 import type { Api } from '../context';
 import { createCaseBodyDoc, sendEventBodyDoc } from '../openapi';

@@ -4,7 +4,7 @@
  * The lists that name cases (overdue, escalations) leave out cases about the caller, as every case
  * list does; the per-unit and per-state counts are the same for every supervisor.
  */
-import { SUPERVISORS } from '../../auth/roles';
+import { SUPERVISORS } from '../../engine/policy';
 import { InvalidPayloadError } from '../../errors';
 import type { Period } from '../../engine/supervision';
 import type { Api } from '../context';
