@@ -13,7 +13,8 @@ const p = sql.placeholder;
 /** The deadline repository over one connection. */
 export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
   const byId = db.select().from(deadlines).where(eq(deadlines.id, p('id'))).prepare();
-  const ofCase = db.select().from(deadlines).where(eq(deadlines.caseId, p('caseId'))).orderBy(asc(deadlines.createdAt), asc(deadlines.id)).prepare();
+  // oldest first: deadlines opened in the same millisecond keep the order they were written in
+  const ofCase = db.select().from(deadlines).where(eq(deadlines.caseId, p('caseId'))).orderBy(asc(deadlines.createdAt), sql`rowid`).prepare();
   const running = db
     .select()
     .from(deadlines)

@@ -2,8 +2,6 @@
  * Accounts over HTTP: who am I, users (admins only), tokens shown once and stored hashed, and
  * revocation (one's own, or anyone's as an admin).
  */
-import { eq } from 'drizzle-orm';
-import { apiTokens } from '../../db/schema';
 import { apiUser, issuedToken, tokenInfo, userList } from '../../src/api/schemas';
 import { startApi, type ApiFixture } from './support/server';
 
@@ -42,9 +40,9 @@ describe('accounts', () => {
     expect(issued.status).toBe(201);
     expect(issuedToken.strict().parse(issued.body)).toEqual(issued.body);
     expect(issued.body).toMatchObject({ user: 'wang.fang', label: 'phone', token: expect.stringMatching(/^cf_[A-Za-z0-9_-]{43}$/) });
-    const row = api.db.select().from(apiTokens).where(eq(apiTokens.id, issued.body.id)).get()!;
+    const row = (await api.store.read((tx) => tx.accounts.tokenById(issued.body.id as string)))!.token;
     expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(api.dump())).not.toContain(issued.body.token);
+    expect(JSON.stringify(await api.dump())).not.toContain(issued.body.token);
 
     expect((await api.request('GET', '/auth/me', { token: issued.body.token })).body.name).toBe('wang.fang');
     const revoked = await api.request('DELETE', `/auth/tokens/${issued.body.id}`, { token: issued.body.token });
@@ -75,7 +73,7 @@ describe('accounts', () => {
 
   test('a disabled user’s tokens stop working', async () => {
     expect((await api.request('GET', '/auth/me', { as: 'liaison' })).status).toBe(200);
-    api.accounts.disableUser('zhou.min');
+    await api.accounts.disableUser('zhou.min');
     const refused = await api.request('GET', '/auth/me', { as: 'liaison' });
     expect({ status: refused.status, reason: refused.body.details.reason }).toEqual({ status: 401, reason: 'invalid' });
   });

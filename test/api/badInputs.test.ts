@@ -17,12 +17,12 @@ describe('bad inputs', () => {
 
   /** Sends a bad request: checks its status, code and shape, that nothing was stored, and returns the issues. */
   async function refused(method: string, path: string, options: RequestOptions, status: number, code: string) {
-    const before = api.dump();
+    const before = await api.dump();
     const reply = await api.request(method, path, options);
     expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
     expect(errorBody.strict().parse(reply.body)).toEqual(reply.body);
     expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(api.dump()).toEqual(before);
+    expect(await api.dump()).toEqual(before);
     return reply.body as { message: string; details: { issues?: { path: string; message: string }[] } & Record<string, unknown> };
   }
   const issuesOf = async (...args: Parameters<typeof refused>) => (await refused(...args)).details.issues;

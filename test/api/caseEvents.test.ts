@@ -16,10 +16,10 @@ describe('sending events', () => {
 
   /** Sends and expects a refusal that stores nothing. */
   async function refusedEvent(person: 'clerk' | 'chair', type: string, payload: Record<string, unknown>, status: number, code: string) {
-    const before = api.dump();
+    const before = await api.dump();
     const reply = await sendEvent(api, person, id, type, payload);
     expect({ status: reply.status, code: reply.body.code }).toEqual({ status, code });
-    expect(api.dump()).toEqual(before);
+    expect(await api.dump()).toEqual(before);
     return reply.body as { message: string; details: Record<string, unknown> };
   }
 

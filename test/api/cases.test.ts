@@ -25,7 +25,7 @@ describe('case endpoints', () => {
     expect(created.body).toMatchObject({ type: 'clue', state: 'received', version: 1, status: 'open', allowedEvents: ['REGISTER'] });
     expect(created.body.deadlines).toEqual([expect.objectContaining({ kind: 'clueRegistrationDue', status: 'pending', running: true })]);
     expect(created.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const history = api.engine.history(created.body.id);
+    const history = await api.engine.history(created.body.id);
     expect(history.map((e) => [e.type, e.actor])).toEqual([['CASE_OPENED', { id: 'wang.fang', role: 'intakeClerk' }]]);
   });
 

@@ -40,7 +40,7 @@ describe('what a unit liaison may read', () => {
     const otherUnit = await rectification('sun.hao', 'Water Bureau');
     const notNotified = await rectification(null);
     const missing = 'RC-20261125-NOSUCHCASE00';
-    const before = api.dump();
+    const before = await api.dump();
     for (const id of [clue, selfRecommendation, otherUnit, notNotified, missing]) {
       for (const path of [`/cases/${id}`, `/cases/${id}/history`]) {
         const reply = await api.request('GET', path, { as: 'liaison' });
@@ -49,7 +49,7 @@ describe('what a unit liaison may read', () => {
       const sent = await api.request('POST', `/cases/${id}/events`, { as: 'liaison', body: { type: 'SUBMIT_PLAN', payload: {}, expectedVersion: 1 } });
       expect({ id, status: sent.status, body: sent.body }).toEqual({ id, status: 404, body: new CaseNotFoundError(id).toJSON() });
     }
-    expect(api.dump()).toEqual(before);
+    expect(await api.dump()).toEqual(before);
     // The same cases are there for a supervisor.
     for (const id of [clue, selfRecommendation, otherUnit, notNotified]) expect((await api.request('GET', `/cases/${id}`, { as: 'supervisor' })).status).toBe(200);
   });

@@ -29,7 +29,7 @@ describe('what the API logs', () => {
     expect(issued.status).toBe(201);
     await api.request('GET', '/cases', { token: issued.body.token });
     await api.request('GET', '/cases', { token: 'cf_wrong-token-value' });
-    const caseId = api.engine.listCases().cases[0]!.id;
+    const caseId = (await api.engine.listCases()).cases[0]!.id;
     await api.request('GET', `/cases/${caseId}/reporter-messages`, { as: 'clerk' });
     await api.request('GET', `/cases/${caseId}`, { as: 'supervisor' });
 
@@ -78,7 +78,7 @@ describe('what the API logs', () => {
   });
 
   test('an unexpected failure: 500 INTERNAL_ERROR quoting the request id, logged as an error without secrets', async () => {
-    api.db.$client.close();
+    await api.store.close();
     const reply = await api.request('GET', '/cases', { as: 'clerk' });
     expect(reply.status).toBe(500);
     const requestId = reply.headers.get('x-request-id');

@@ -15,7 +15,7 @@ describe('rate limits on the public routes', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await api.request('POST', '/public/clues', { body: publicClue() })).status);
     expect(statuses).toEqual([201, 201, 201]);
-    const before = api.dump();
+    const before = await api.dump();
     const limited = await api.request('POST', '/public/clues', { body: publicClue() });
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({
@@ -24,7 +24,7 @@ describe('rate limits on the public routes', () => {
       details: { limit: 3, retryAfterMs: expect.any(Number) },
     });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(api.dump()).toEqual(before);
+    expect(await api.dump()).toEqual(before);
   });
 
   test('receipt lookups are limited too, so codes cannot be tried in bulk', async () => {

@@ -3,7 +3,6 @@
  * reporter-facing status as the clue moves, add information; a wrong code finds nothing, and a
  * code shows nothing but its own clue's reporter status.
  */
-import { reporterIdentities, reporterMessages, reporterReceipts } from '../../db/schema';
 import { clueStatus, filedClue } from '../../src/api/schemas';
 import { publicClue, sendEvent, startApi, type ApiFixture } from './support/server';
 
@@ -22,26 +21,27 @@ describe('public clue intake and receipts', () => {
     return filed.body as { receiptCode: string; status: string; stage: string };
   };
   const status = (code: string) => api.request('GET', '/public/clues/status', { headers: { 'x-receipt-code': code } });
-  const onlyCase = (): string => api.engine.listCases().cases[0]!.id;
+  const onlyCase = async (): Promise<string> => (await api.engine.listCases()).cases[0]!.id;
 
   test('an anonymous clue: a 160-bit receipt shown once, stored only as a hash', async () => {
     const filed = await file();
     expect(filedClue.strict().parse(filed)).toEqual(filed);
     expect(filed.receiptCode).toMatch(RECEIPT);
     expect(filed).toMatchObject({ stage: 'received', status: 'Received: your clue is waiting to be registered' });
-    expect(JSON.stringify(filed)).not.toContain(onlyCase());
-    const stored = api.db.select().from(reporterReceipts).all();
+    expect(JSON.stringify(filed)).not.toContain(await onlyCase());
+    const dump = await api.dump();
+    const stored = dump.reporter_receipts as { code_hash: string }[];
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.codeHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(api.dump())).not.toContain(filed.receiptCode.replace(/-/g, '').slice(0, 12));
-    const view = api.engine.getCase(onlyCase());
+    expect(stored[0]!.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(dump)).not.toContain(filed.receiptCode.replace(/-/g, '').slice(0, 12));
+    const view = await api.engine.getCase(await onlyCase());
     expect(view.context).toMatchObject({ anonymous: true, channel: 'form' });
-    expect(api.db.select().from(reporterIdentities).all()).toEqual([]);
+    expect(dump.reporter_identities).toEqual([]);
   });
 
   test('the status follows the clue in reporter words, never the internal state', async () => {
     const { receiptCode } = await file();
-    const id = onlyCase();
+    const id = await onlyCase();
     const seen: unknown[] = [];
     const look = async () => {
       const reply = await status(receiptCode);
@@ -69,7 +69,7 @@ describe('public clue intake and receipts', () => {
 
   test('a concluded clue says so', async () => {
     const { receiptCode } = await file();
-    const id = onlyCase();
+    const id = await onlyCase();
     await sendEvent(api, 'clerk', id, 'REGISTER', { clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' });
     await sendEvent(api, 'clerk', id, 'ACCEPT');
     await sendEvent(api, 'chair', id, 'CHOOSE_DISPOSAL', { route: 'closedNoCase', reason: 'Already handled last year' });
@@ -81,7 +81,7 @@ describe('public clue intake and receipts', () => {
 
   test('adding information: acknowledged, stored for caseworkers, not shown back to the reporter', async () => {
     const { receiptCode } = await file();
-    const id = onlyCase();
+    const id = await onlyCase();
     const added = await api.request('POST', '/public/clues/info', {
       headers: { 'x-receipt-code': receiptCode },
       body: { information: 'He was absent again on Tuesday' },
@@ -94,12 +94,12 @@ describe('public clue intake and receipts', () => {
     expect(read.body.messages.map((m: { body: string }) => m.body)).toEqual(['He was absent again on Tuesday', 'And on Wednesday']);
     expect(JSON.stringify((await status(receiptCode)).body)).not.toContain('Tuesday');
     // The case itself and its history are unchanged: the information is not an event.
-    expect(api.engine.getCase(id).version).toBe(1);
+    expect((await api.engine.getCase(id)).version).toBe(1);
   });
 
   test('a wrong receipt finds nothing (404) and stores nothing; a missing one names the header', async () => {
     await file();
-    const before = api.dump();
+    const before = await api.dump();
     const wrong = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789';
     const looked = await status(wrong);
     expect(looked.status).toBe(404);
@@ -112,27 +112,25 @@ describe('public clue intake and receipts', () => {
     // A code in the query string is not read: it would land in access logs.
     const inQuery = await api.request('GET', `/public/clues/status?receiptCode=${wrong}`);
     expect(inQuery.status).toBe(400);
-    expect(api.dump()).toEqual(before);
+    expect(await api.dump()).toEqual(before);
   });
 
   test('a receipt opens only its own clue', async () => {
     const first = await file();
     api.clock.advance(60_000);
     const second = await file(publicClue({ summary: 'Another office, another delay' }));
-    const [newest, oldest] = api.engine.listCases().cases.map((c) => c.id);
+    const [newest, oldest] = (await api.engine.listCases()).cases.map((c) => c.id);
     await sendEvent(api, 'clerk', oldest!, 'REGISTER', { clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' });
     expect((await status(first.receiptCode)).body.stage).toBe('inProgress');
     expect((await status(second.receiptCode)).body.stage).toBe('received');
     await api.request('POST', '/public/clues/info', { headers: { 'x-receipt-code': second.receiptCode }, body: { information: 'For the second' } });
-    expect(api.db.select().from(reporterMessages).all().map((m) => m.caseId)).toEqual([newest]);
+    expect(((await api.dump()).reporter_messages as { case_id: string }[]).map((m) => m.case_id)).toEqual([newest]);
   });
 
   test('a named clue: the identity is kept apart and never shown through the API', async () => {
     const { receiptCode } = await file(publicClue({ reporter: { name: 'Zhang San', contact: '138-0000-0000' } }));
-    const id = onlyCase();
-    expect(api.db.select().from(reporterIdentities).all()).toEqual([
-      { caseId: id, name: 'Zhang San', contact: '138-0000-0000', createdAt: api.clock.now() },
-    ]);
+    const id = await onlyCase();
+    expect((await api.dump()).reporter_identities).toEqual([{ case_id: id, name: 'Zhang San', contact: '138-0000-0000', created_at: api.clock.now() }]);
     const view = await api.request('GET', `/cases/${id}`, { as: 'clerk' });
     const history = await api.request('GET', `/cases/${id}/history`, { as: 'clerk' });
     expect(view.body.context.anonymous).toBe(false);
@@ -145,6 +143,6 @@ describe('public clue intake and receipts', () => {
     const refused = await api.request('POST', '/public/clues', { body: publicClue({ anonymous: false, channel: 'hotline' }) });
     expect(refused.status).toBe(400);
     expect(refused.body.details.issues).toEqual([{ path: 'body', message: 'unknown field(s): anonymous, channel' }]);
-    expect(api.engine.listCases().cases).toEqual([]);
+    expect((await api.engine.listCases()).cases).toEqual([]);
   });
 });

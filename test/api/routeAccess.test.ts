@@ -34,8 +34,8 @@ describe('route access', () => {
   });
 
   test('no token, a malformed header, an unknown token or a revoked token: 401 UNAUTHENTICATED', async () => {
-    const revoked = api.accounts.createToken('li.wei');
-    api.accounts.revokeToken(revoked.id);
+    const revoked = await api.accounts.createToken('li.wei');
+    await api.accounts.revokeToken(revoked.id);
     for (const op of (await operations(api, caseId)).filter((o) => o.roles)) {
       for (const headers of [{} as Record<string, string>, { authorization: 'Basic abc' }, { authorization: 'Bearer cf_not-a-token' }, { authorization: `Bearer ${revoked.token}` }]) {
         const reply = await api.request(op.method, op.path, { headers });

@@ -25,7 +25,7 @@ describe('the self-case rule', () => {
 
   test('the subject may not send an event their role allows: 403 naming the rule, nothing stored', async () => {
     const id = await clueAboutTheChair();
-    const before = api.dump();
+    const before = await api.dump();
     const refused = await sendEvent(api, 'chair', id, 'CHOOSE_DISPOSAL', { route: 'closedNoCase', reason: 'Nothing in it' });
     expect(refused.status).toBe(403);
     expect(refused.body).toEqual({
@@ -33,7 +33,7 @@ describe('the self-case rule', () => {
       message: expect.stringContaining('nobody handles a case about themselves'),
       details: { caseId: id, actorId: 'chen.jie', rule: 'subjectOfCase' },
     });
-    expect(api.dump()).toEqual(before);
+    expect(await api.dump()).toEqual(before);
   });
 
   test('the subject may not read the case, its history or its reporter messages', async () => {
@@ -65,8 +65,8 @@ describe('the self-case rule', () => {
   });
 
   test('an Organization Department member who recommended themself may not check their own eligibility', async () => {
-    api.accounts.addUser('od.candidate', 'organizationDepartment');
-    const token = api.accounts.createToken('od.candidate').token;
+    await api.accounts.addUser('od.candidate', 'organizationDepartment');
+    const token = (await api.accounts.createToken('od.candidate')).token;
     const input = selfRecommendationInput();
     input.candidate.officialId = 'od.candidate';
     const created = await api.request('POST', '/cases', { token, body: { type: 'selfRecommendation', input } });
@@ -74,7 +74,7 @@ describe('the self-case rule', () => {
     const id = created.body.id as string;
     expect((await sendEvent(api, 'clerk', id, 'FORWARD')).status).toBe(200);
     const eligibility = { eligible: true, checks: { qualifications: 'passed', record: 'passed', integrity: 'passed' }, reason: 'Qualified' };
-    const version = currentVersion(api, id);
+    const version = await currentVersion(api, id);
     const own = await api.request('POST', `/cases/${id}/events`, { token, body: { type: 'RECORD_ELIGIBILITY', payload: eligibility, expectedVersion: version } });
     expect(own.status).toBe(403);
     expect(own.body.details.rule).toBe('subjectOfCase');

@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { closeDatabase, openDatabase } from '../../db';
-import { apiTokens } from '../../db/schema';
+import { openSqliteStore } from '../../db/sqlite';
 import { publicClue } from './support/server';
 
 const run = promisify(execFile);
@@ -52,14 +51,14 @@ describe('server commands', () => {
     const nobody = await caseflow('token', 'create', '--user', 'nobody');
     expect(nobody.stderr).toMatch(/^NOT_FOUND: No user is named "nobody"/);
 
-    const handle = openDatabase(db);
+    const store = openSqliteStore(db);
     try {
-      const rows = handle.select().from(apiTokens).all();
+      const rows = (await store.dumpAll()).api_tokens as { token_hash: string }[];
       expect(rows).toHaveLength(1);
-      expect(rows[0]!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(JSON.stringify(rows)).not.toContain(token);
     } finally {
-      closeDatabase(handle);
+      await store.close();
     }
     const bytes = fs.readFileSync(db).toString('latin1') + (fs.existsSync(`${db}-wal`) ? fs.readFileSync(`${db}-wal`).toString('latin1') : '');
     expect(bytes).not.toContain(token.slice(3));

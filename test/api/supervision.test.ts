@@ -56,7 +56,7 @@ describe('supervision endpoints', () => {
     api.clock.advance(HOUR / 2);
     expect((await sendEvent(api, 'liaison', water, 'SUBMIT_PLAN', plan)).status).toBe(200);
     api.clock.advance(HOUR + HOUR / 2);
-    expect(fireDueSteps(api, housing)).toEqual(['remind', 'overdue', 'escalate']);
+    expect(await fireDueSteps(api, housing)).toEqual(['remind', 'overdue', 'escalate']);
     expect((await sendEvent(api, 'liaison', housing, 'SUBMIT_PLAN', plan)).status).toBe(200);
 
     const period = `since=${new Date(start).toISOString()}&until=${new Date(api.clock.now() + 1).toISOString()}`;
@@ -95,7 +95,7 @@ describe('supervision endpoints', () => {
     const other = await open('he.ping');
     const start = api.clock.now();
     api.clock.advance(30 * 24 * HOUR);
-    for (const id of [aboutHim, aboutHimToo, other]) expect(fireDueSteps(api, id)).toEqual(['remind', 'overdue', 'escalate']);
+    for (const id of [aboutHim, aboutHimToo, other]) expect(await fireDueSteps(api, id)).toEqual(['remind', 'overdue', 'escalate']);
     const period = `since=${new Date(start).toISOString()}`;
     const caseIds = (rows: { caseId: string }[]) => rows.map((r) => r.caseId).sort();
     const as = async (person: 'supervisor' | 'admin', path: string): Promise<Json> => {

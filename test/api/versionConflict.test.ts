@@ -20,7 +20,7 @@ describe('version conflicts', () => {
   test('a stale version: 409 with the version sent and the version now, nothing stored', async () => {
     const read = await api.request('GET', `/cases/${id}`, { as: 'clerk' });
     expect((await register(read.body.version)).status).toBe(200);
-    const before = api.dump();
+    const before = await api.dump();
     const stale = await api.request('POST', `/cases/${id}/events`, { as: 'chair', body: { type: 'ACCEPT', payload: {}, expectedVersion: read.body.version } });
     expect(stale.status).toBe(409);
     expect(stale.body).toEqual({
@@ -28,7 +28,7 @@ describe('version conflicts', () => {
       message: expect.stringContaining('Reload the case'),
       details: { caseId: id, expected: 1, actual: 2 },
     });
-    expect(api.dump()).toEqual(before);
+    expect(await api.dump()).toEqual(before);
   });
 
   test('a version from the future is a conflict too', async () => {
@@ -40,6 +40,6 @@ describe('version conflicts', () => {
   test('of five simultaneous sends at the same version, exactly one is recorded', async () => {
     const replies = await Promise.all([1, 2, 3, 4, 5].map((n) => register(1, `XS-2026-000${n}`)));
     expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
-    expect(api.engine.history(id).map((e) => e.type)).toEqual(['CASE_OPENED', 'REGISTER']);
+    expect((await api.engine.history(id)).map((e) => e.type)).toEqual(['CASE_OPENED', 'REGISTER']);
   });
 });

@@ -15,9 +15,9 @@ describe('walkthrough', () => {
 
   test('file anonymously, advance, go overdue, check the status', async () => {
     // `caseflow user add boss --role admin` and `caseflow token create --user boss`, as the README says.
-    const accounts = new Accounts(api.db, api.clock);
-    accounts.addUser('boss', 'admin');
-    const admin = accounts.createToken('boss').token;
+    const accounts = new Accounts(api.store, api.clock);
+    await accounts.addUser('boss', 'admin');
+    const admin = (await accounts.createToken('boss')).token;
     for (const [name, role] of [['desk.clerk', 'intakeClerk'], ['desk.supervisor', 'supervisor']]) {
       expect((await api.request('POST', '/auth/users', { token: admin, body: { name, role } })).status).toBe(201);
     }

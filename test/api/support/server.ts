@@ -2,19 +2,15 @@
  * API test fixtures: a real server on a random port over its own SQLite file, a captured log,
  * users with tokens for each role, and a small fetch wrapper.
  */
-import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { CaseflowDb } from '../../../db';
-import { deadlines } from '../../../db/schema';
+import { composeApi } from '../../../app/compose';
+import type { Store } from '../../../db/port';
 import type { ManualClock } from '../../../src/clock';
 import type { CaseEngine } from '../../../src/engine/engine';
-import { Accounts } from '../../../src/auth/accounts';
+import type { Accounts } from '../../../src/auth/accounts';
 import type { ServerLimits } from '../../../src/api/context';
 import { createApiLogger } from '../../../src/api/logging';
-import { buildServer } from '../../../src/api/server';
-import { fireDeadlineStep } from '../../../src/deadlines/firing';
-import { defaultCalendar } from '../../../src/time';
-import { dumpDatabase, engineFixture } from '../../support/engine';
+import { engineFixture } from '../../support/engine';
 
 /** The people the tests act as: name → role. */
 export const PEOPLE = {
@@ -52,7 +48,7 @@ export interface ApiFixture {
   url: string;
   server: FastifyInstance;
   engine: CaseEngine;
-  db: CaseflowDb;
+  store: Store;
   clock: ManualClock;
   accounts: Accounts;
   /** Tokens of PEOPLE, by person. */
@@ -61,7 +57,7 @@ export interface ApiFixture {
   log(): string;
   request<T = Json>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
   /** Everything stored, to prove a refused request changed nothing. */
-  dump(): Record<string, unknown[]>;
+  dump(): Promise<Record<string, unknown[]>>;
   close(): Promise<void>;
 }
 
@@ -70,13 +66,13 @@ export async function startApi(limits: Partial<ServerLimits> = {}): Promise<ApiF
   const fixture = engineFixture();
   const lines: string[] = [];
   const logger = createApiLogger({ stream: { write: (line: string) => void lines.push(line) }, level: 'debug' });
-  const server = await buildServer({ engine: fixture.engine, db: fixture.db, clock: fixture.clock, logger, limits });
+  const server = await composeApi(fixture.cf, { logger, limits });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
-  const accounts = new Accounts(fixture.db, fixture.clock);
+  const { accounts } = fixture.cf;
   const tokens = {} as Record<Person, string>;
   for (const [person, { name, role }] of Object.entries(PEOPLE)) {
-    accounts.addUser(name, role);
-    tokens[person as Person] = accounts.createToken(name).token;
+    await accounts.addUser(name, role);
+    tokens[person as Person] = (await accounts.createToken(name)).token;
   }
   const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> => {
     const headers: Record<string, string> = { ...options.headers };
@@ -100,16 +96,16 @@ export async function startApi(limits: Partial<ServerLimits> = {}): Promise<ApiF
     url: address,
     server,
     engine: fixture.engine,
-    db: fixture.db,
+    store: fixture.store,
     clock: fixture.clock,
     accounts,
     tokens,
     log: () => lines.join(''),
     request,
-    dump: () => dumpDatabase(fixture.db),
+    dump: () => fixture.dump(),
     close: async () => {
       await server.close();
-      fixture.cleanup();
+      await fixture.cleanup();
     },
   };
 }
@@ -132,12 +128,12 @@ export const clueInput = (overrides: Record<string, unknown> = {}) => ({
 
 /** Sends an event as `person` at the case's current version (read as the supervisor, who is never a subject here). */
 export async function sendEvent(api: ApiFixture, person: Person, caseId: string, type: string, payload: Record<string, unknown> = {}): Promise<Reply> {
-  const version = currentVersion(api, caseId);
+  const version = await currentVersion(api, caseId);
   return api.request('POST', `/cases/${caseId}/events`, { as: person, body: { type, payload, expectedVersion: version } });
 }
 
 /** The version stored for a case. */
-export const currentVersion = (api: ApiFixture, caseId: string): number => api.engine.getCase(caseId).version;
+export const currentVersion = async (api: ApiFixture, caseId: string): Promise<number> => (await api.engine.getCase(caseId)).version;
 
 /** A self-recommendation input: he.ping recommends himself. */
 export const selfRecommendationInput = () => ({
@@ -156,17 +152,13 @@ export const rectificationInput = () => ({
 });
 
 /** Fires every ladder step of the case's running deadlines that is due by now, as the deadline worker would; returns the steps fired. */
-export function fireDueSteps(api: ApiFixture, caseId: string): string[] {
+export async function fireDueSteps(api: ApiFixture, caseId: string): Promise<string[]> {
   const fired: string[] = [];
   for (;;) {
-    const row = api.db
-      .select()
-      .from(deadlines)
-      .where(and(eq(deadlines.caseId, caseId), eq(deadlines.running, true)))
-      .all()
-      .find((d) => d.nextFireAt !== null && d.nextFireAt <= api.clock.now());
+    const running = await api.store.read((tx) => tx.deadlines.runningOfCase(caseId));
+    const row = running.find((d) => d.nextFireAt !== null && d.nextFireAt <= api.clock.now());
     if (!row) return fired;
-    const outcome = fireDeadlineStep({ db: api.db, engine: api.engine, clock: api.clock, calendar: defaultCalendar() }, row.id, row.scheduleRev);
+    const outcome = await api.engine.deadlines.fire(row.id, row.scheduleRev);
     if (outcome.kind !== 'fired') return fired;
     fired.push(outcome.step);
   }
