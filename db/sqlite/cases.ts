@@ -1,7 +1,7 @@
 /**
  * Cases and the case log on SQLite: prepared statements for the write path, drizzle for lists.
  */
-import { and, asc, desc, eq, exists, inArray, isNull, like, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
 import type { CaseAccessFacts, CaseEventRecord, CaseRecord, NewCaseEvent } from '../records';
 import type { SqliteDb } from './connection';
@@ -69,7 +69,8 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
 function listCases(db: SqliteDb, query: CaseListQuery): CaseSummaryRecord[] {
   const where: SQL[] = [];
   if (query.type) where.push(eq(cases.type, query.type));
-  if (query.state) where.push(or(eq(cases.state, query.state), like(cases.state, `${query.state}.%`))!);
+  // the state itself or any state under it ('screening' → 'screening.acceptance'), compared exactly, as a range the index can use
+  if (query.state) where.push(or(eq(cases.state, query.state), and(gte(cases.state, `${query.state}.`), lt(cases.state, `${query.state}/`)))!);
   if (query.unit) where.push(eq(cases.unit, query.unit));
   if (query.assignee) where.push(eq(cases.assignee, query.assignee));
   if (query.status) where.push(eq(cases.status, query.status));

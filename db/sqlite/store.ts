@@ -4,6 +4,7 @@
  * `BEGIN` for reads), the caller's async function, then `COMMIT`, or `ROLLBACK` if it threw.
  * Across processes, SQLite's file lock orders writers (busy_timeout waits for it).
  */
+import path from 'node:path';
 import type { Store, Tx } from '../port';
 import { openSqlite, type SqliteDb } from './connection';
 import { sqliteCases, sqliteEventLog } from './cases';
@@ -25,10 +26,35 @@ class TurnLock {
   }
 }
 
+/**
+ * One turn lock per database file in this process. Two stores on one file in one process (a test's
+ * "second process", or two composition roots) must take turns here: a `BEGIN IMMEDIATE` that waits
+ * on SQLite's file lock blocks the whole thread, so the other store could never commit.
+ */
+const fileLocks = new Map<string, { lock: TurnLock; stores: number }>();
+
+/** The turn lock of `file`, and how to let go of it when the store closes. */
+function lockFor(file: string): { lock: TurnLock; release(): void } {
+  if (file === ':memory:' || file === '') return { lock: new TurnLock(), release: () => undefined };
+  const key = path.resolve(file);
+  const entry = fileLocks.get(key) ?? { lock: new TurnLock(), stores: 0 };
+  entry.stores += 1;
+  fileLocks.set(key, entry);
+  return {
+    lock: entry.lock,
+    release: () => {
+      if (--entry.stores === 0) fileLocks.delete(key);
+    },
+  };
+}
+
 /** caseflow's store on one SQLite file. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite';
-  private readonly lock = new TurnLock();
+  private readonly lock: TurnLock;
+  private readonly releaseLock: () => void;
+  private readonly readOnly;
+  private readonly readWrite;
   private readonly tx: Tx;
   private readonly begin;
   private readonly beginRead;
@@ -40,7 +66,12 @@ export class SqliteStore implements Store {
     readonly db: SqliteDb,
     readonly location: string,
   ) {
+    const turns = lockFor(location);
+    this.lock = turns.lock;
+    this.releaseLock = () => turns.release();
     const client = db.$client;
+    this.readOnly = client.prepare('PRAGMA query_only = ON');
+    this.readWrite = client.prepare('PRAGMA query_only = OFF');
     this.begin = client.prepare('BEGIN IMMEDIATE');
     this.beginRead = client.prepare('BEGIN');
     this.commit = client.prepare('COMMIT');
@@ -61,8 +92,16 @@ export class SqliteStore implements Store {
     return this.run(this.begin, fn);
   }
 
-  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run(this.beginRead, fn);
+  /** A deferred transaction with writes refused (`query_only`), as the port promises. */
+  async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.run(this.beginRead, async (tx) => {
+      this.readOnly.run();
+      try {
+        return await fn(tx);
+      } finally {
+        this.readWrite.run();
+      }
+    });
   }
 
   async dumpAll(): Promise<Record<string, unknown[]>> {
@@ -78,7 +117,10 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     const release = await this.lock.acquire();
     try {
-      if (this.db.$client.open) this.db.$client.close();
+      if (this.db.$client.open) {
+        this.db.$client.close();
+        this.releaseLock();
+      }
     } finally {
       release();
     }

@@ -70,9 +70,14 @@ describe('the caseflow command line, run as a real process', () => {
 
     const input = JSON.stringify({ unit: 'Transport Bureau', report: 'Seeing: buses late', airedAt: '2026-11-25T20:00:00+08:00' });
     const { id } = JSON.parse((await caseflow('--json', 'create', 'rectification', '--as', 'li.wei:supervisor', '--input', input)).stdout) as { id: string };
-    const forbidden = await caseflow('send', id, 'NOTIFY_UNIT', 'liaisonId=x', '--as', 'he.ping:unitLiaison');
+    // a verifier reads the case but may not notify the unit
+    const forbidden = await caseflow('send', id, 'NOTIFY_UNIT', 'liaisonId=x', '--as', 'he.ping:verifier');
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toMatch(/^FORBIDDEN_ROLE:/);
+    // a unit liaison sees only the rectifications assigned to them: to anyone else's the answer is "no such case"
+    const hidden = await caseflow('send', id, 'NOTIFY_UNIT', 'liaisonId=x', '--as', 'he.ping:unitLiaison');
+    expect(hidden.code).toBe(1);
+    expect(hidden.stderr).toMatch(new RegExp(`^CASE_NOT_FOUND: No case with id "${id}"`));
     const badJson = await caseflow('create', 'rectification', '--as', 'li.wei:supervisor', '--input', '{not json');
     expect(badJson.stderr).toMatch(/^INVALID_PAYLOAD:.*--input/);
     const badRole = await caseflow('show', id, '--as', 'li.wei:emperor');

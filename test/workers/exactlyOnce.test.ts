@@ -1,20 +1,18 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { eq } from 'drizzle-orm';
-import { caseEvents, deadlines } from '../../db/schema';
-import type { CaseflowDb } from '../../db';
 import { systemClock } from '../../src/clock';
-import { DeadlineDispatcher, type DeadlineJobData } from '../../src/deadlines/dispatcher';
+import { DeadlineDispatcher, type DeadlineJobData } from '../../workers/dispatcher';
 import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
 import { spawnWorker, stopProcess, workerStarted } from '../support/processes';
 import { REDIS_URL, testPrefix, waitFor } from '../support/workers';
 
 const MINUTE = 60_000;
 
-/** Counts each (deadline, step) recorded in the log: exactly-once means every count is 1. */
-function stepCounts(db: CaseflowDb): Map<string, number> {
+/** Counts each (deadline, step) recorded in the log of the given cases: exactly-once means every count is 1. */
+async function stepCounts(fx: EngineFixture, caseIds: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const e of db.select().from(caseEvents).where(eq(caseEvents.kind, 'deadlineStep')).all()) {
+  const entries = await fx.store.read(async (tx) => (await Promise.all(caseIds.map((id) => tx.events.ofCase(id)))).flat());
+  for (const e of entries.filter((entry) => entry.kind === 'deadlineStep')) {
     const { deadlineId, step } = JSON.parse(e.payload) as { deadlineId: string; step: string };
     counts.set(`${deadlineId}|${step}`, (counts.get(`${deadlineId}|${step}`) ?? 0) + 1);
   }
@@ -22,12 +20,12 @@ function stepCounts(db: CaseflowDb): Map<string, number> {
 }
 
 /** Opens `n` rectification cases aired long enough ago that the plan is due `dueInMs` from now (real time). */
-function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: number): string[] {
+async function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: number): Promise<string[]> {
   const airedAt = new Date(Date.now() - 60 * MINUTE + dueInMs).toISOString();
   const ids: string[] = [];
   for (let i = 0; i < n; i += 1) {
-    const id = fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor }).id;
-    fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+    const { id } = await fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor });
+    await fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     ids.push(id);
   }
   return ids;
@@ -42,13 +40,13 @@ describe('each deadline step fires exactly once', () => {
     const prefix = testPrefix();
     const redis = new Redis(REDIS_URL);
     const queue = new Queue<DeadlineJobData>('deadlines', { connection: redis, prefix });
-    const dispatcher = new DeadlineDispatcher({ db: fx.db, queue, redis, clock: systemClock });
+    const dispatcher = new DeadlineDispatcher({ store: fx.store, queue, redis, clock: systemClock });
     try {
-      openCasesDueSoon(fx, 1, 10 * MINUTE);
+      await openCasesDueSoon(fx, 1, 10 * MINUTE);
       expect(await dispatcher.dispatchPending()).toBe(1);
       expect(await dispatcher.dispatchPending()).toBe(0);
       // as if the process crashed after addBulk but before marking the row dispatched
-      fx.db.update(deadlines).set({ dispatchedRev: null }).run();
+      await fx.store.withTransaction(async (tx) => tx.outbox.returnToOutbox(await tx.outbox.dispatched('', 10_000)));
       expect(await dispatcher.dispatchPending()).toBe(1);
       // the remind step is already due, so its job waits rather than being delayed
       expect(await queue.getJobCountByTypes('waiting', 'delayed')).toBe(1);
@@ -68,16 +66,21 @@ describe('each deadline step fires exactly once', () => {
     const workers = [spawnWorker(env), spawnWorker(env)];
     try {
       await Promise.all(workers.map((w) => workerStarted(w)));
-      const ids = openCasesDueSoon(fx, 20, 2000);
+      const ids = await openCasesDueSoon(fx, 20, 2000);
       // remind is already past (fires at once), overdue follows at the due time
-      await waitFor(() => [...stepCounts(fx.db).keys()].filter((k) => k.includes('rectificationPlanDue') && k.endsWith('|overdue')).length === ids.length, 20_000, 'all overdue steps');
+      await waitFor(
+        async () => [...(await stepCounts(fx, ids)).keys()].filter((k) => k.includes('rectificationPlanDue') && k.endsWith('|overdue')).length === ids.length,
+        20_000,
+        'all overdue steps',
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const counts = new Map([...stepCounts(fx.db)].filter(([k]) => k.includes('rectificationPlanDue')));
+      const all = await stepCounts(fx, ids);
+      const counts = new Map([...all].filter(([k]) => k.includes('rectificationPlanDue')));
       expect(counts.size).toBe(ids.length * 2);
       // the notification deadlines' steps (fired before NOTIFY_UNIT closed them) were recorded once too
-      expect([...stepCounts(fx.db).values()].every((c) => c === 1)).toBe(true);
+      expect([...all.values()].every((c) => c === 1)).toBe(true);
       expect([...counts.values()].every((c) => c === 1)).toBe(true);
-      for (const id of ids) expect(fx.engine.getCase(id).deadlines.find((d) => d.kind === 'rectificationPlanDue')).toMatchObject({ status: 'overdue', warning: 'yellow' });
+      for (const id of ids) expect((await fx.engine.getCase(id)).deadlines.find((d) => d.kind === 'rectificationPlanDue')).toMatchObject({ status: 'overdue', warning: 'yellow' });
     } finally {
       await Promise.all(workers.map((w) => stopProcess(w)));
       const redis = new Redis(REDIS_URL);
@@ -97,16 +100,16 @@ describe('each deadline step fires exactly once', () => {
     let worker = spawnWorker(env);
     try {
       await workerStarted(worker);
-      const [id] = openCasesDueSoon(fx, 1, 6000);
-      const planDueId = fx.engine.getCase(id!).deadlines.find((d) => d.kind === 'rectificationPlanDue')!.id;
-      await waitFor(() => stepCounts(fx.db).has(`${planDueId}|remind`), 10_000, 'the remind step');
+      const [id] = await openCasesDueSoon(fx, 1, 6000);
+      const planDueId = (await fx.engine.getCase(id!)).deadlines.find((d) => d.kind === 'rectificationPlanDue')!.id;
+      await waitFor(async () => (await stepCounts(fx, [id!])).has(`${planDueId}|remind`), 10_000, 'the remind step');
       // the overdue step's job wakes 4 s early and waits on a local timer: stop the worker then
       await waitFor(() => queue.getActiveCount().then((n) => n > 0), 10_000, 'the overdue job in flight');
       expect(await stopProcess(worker)).toBe(0);
-      expect(stepCounts(fx.db).get(`${planDueId}|overdue`)).toBe(1);
+      expect((await stepCounts(fx, [id!])).get(`${planDueId}|overdue`)).toBe(1);
       worker = spawnWorker({ ...env, CASEFLOW_EARLY_WAKE_MS: '250' });
       await workerStarted(worker);
-      const row = fx.db.select().from(deadlines).where(eq(deadlines.id, planDueId)).get();
+      const row = await fx.store.read((tx) => tx.deadlines.byId(planDueId));
       expect(row).toMatchObject({ nextStep: 2, status: 'overdue' });
       expect(await queue.getJob(`dl|${row!.id}|${row!.scheduleRev}`)).toBeDefined();
     } finally {
