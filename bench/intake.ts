@@ -4,26 +4,26 @@
  * per case) against the same rows inserted by hand with prepared statements.
  */
 import fs from 'node:fs';
-import { BareWriter, benchEngine, digest, rectificationParsed, rectificationRequest, sequentialIds, supervisor } from './workload';
-import { median, pairedRatio, progress, ticker, timeSync, type BenchContext, type Figure } from './lib';
+import { BareWriter, bareDatabase, benchEngine, digest, rectificationParsed, rectificationRequest, sequentialIds, supervisor } from './workload';
+import { median, pairedRatio, progress, ticker, timeAsync, timeSync, type BenchContext, type Figure } from './lib';
 
 /** One run on fresh files, the two sides alternating in chunks; returns cases/s of each. */
-function runOnce(dir: string, cases: number, chunk: number, report?: (done: number) => void): { caseflow: number; bare: number; same: boolean } {
+async function runOnce(dir: string, cases: number, chunk: number, report?: (done: number) => void): Promise<{ caseflow: number; bare: number; same: boolean }> {
   const cf = benchEngine(dir, `caseflow-${Date.now()}`);
-  const bf = benchEngine(dir, `bare-${Date.now()}`);
+  const bf = bareDatabase(dir, `bare-${Date.now()}`);
   try {
-    const bare = new BareWriter(bf.db.$client);
+    const bare = new BareWriter(bf.client);
     const nextId = sequentialIds();
-    let now = bf.clock.now();
+    let now = bf.start;
     let cfMs = 0;
     let bareMs = 0;
     for (let from = 0, turn = 0; from < cases; from += chunk, turn++) {
       const to = Math.min(cases, from + chunk);
-      const runCaseflow = () => {
-        cfMs += timeSync(() => {
+      const runCaseflow = async () => {
+        cfMs += await timeAsync(async () => {
           for (let i = from; i < to; i++) {
             cf.clock.advance(1000);
-            cf.engine.createCase({ type: 'rectification', input: rectificationRequest(i), actor: supervisor });
+            await cf.engine.createCase({ type: 'rectification', input: rectificationRequest(i), actor: supervisor });
           }
         });
       };
@@ -37,31 +37,31 @@ function runOnce(dir: string, cases: number, chunk: number, report?: (done: numb
       };
       if (turn % 2) {
         runBare();
-        runCaseflow();
+        await runCaseflow();
       } else {
-        runCaseflow();
+        await runCaseflow();
         runBare();
       }
       report?.(to);
     }
-    return { caseflow: (cases * 1000) / cfMs, bare: (cases * 1000) / bareMs, same: digest(cf.db.$client) === digest(bf.db.$client) };
+    return { caseflow: (cases * 1000) / cfMs, bare: (cases * 1000) / bareMs, same: digest(cf.client) === digest(bf.client) };
   } finally {
-    cf.close();
+    await cf.close();
     bf.close();
   }
 }
 
-export function benchIntake(ctx: BenchContext): Figure[] {
+export async function benchIntake(ctx: BenchContext): Promise<Figure[]> {
   const cases = ctx.quick ? 5_000 : 100_000;
   const runs = 3;
   progress(`2 intake: ${runs} runs × ${cases.toLocaleString('en-US')} cases per side`);
-  runOnce(ctx.tempDir('intake-warmup'), 300, 100);
+  await runOnce(ctx.tempDir('intake-warmup'), 300, 100);
   const cf: number[] = [];
   const bare: number[] = [];
   let allSame = true;
   for (let r = 0; r < runs; r++) {
     const dir = ctx.tempDir('intake');
-    const res = runOnce(dir, cases, 500, ticker(`2 intake run ${r + 1}/${runs}`, cases));
+    const res = await runOnce(dir, cases, 500, ticker(`2 intake run ${r + 1}/${runs}`, cases));
     fs.rmSync(dir, { recursive: true, force: true });
     cf.push(res.caseflow);
     bare.push(res.bare);

@@ -1,6 +1,6 @@
 /**
  * 4. Escalation lateness: deadlines falling due within a few seconds while the workers run
- * (`startWorkers`), measured as (step recorded in the case log − step's scheduled moment), with
+ * (`composeWorker`), measured as (step recorded in the case log − step's scheduled moment), with
  * Redis at its default `hz`. Exactly-once is asserted: every deadline gets each due step once,
  * even with duplicate wake-up jobs injected. The bare baseline is plain BullMQ: delayed jobs for
  * the same moments, a Worker recording (processing start − due).
@@ -10,17 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { closeDatabase, openDatabase } from '../db';
-import { caseDefinitions } from '../machines';
+import { composeCaseflow, composeWorker } from '../app/compose';
 import { systemClock } from '../src/clock';
-import type { DeadlineJobData } from '../src/deadlines/dispatcher';
-import { CaseEngine } from '../src/engine/engine';
 import { silentLogger } from '../src/logger';
-import { defaultCalendar } from '../src/time';
-import { startWorkers, workerSettingsFromEnv, type WorkerSettings } from '../workers/runner';
+import type { DeadlineJobData } from '../workers/dispatcher';
+import { workerSettingsFromEnv, type WorkerSettings } from '../workers/runner';
 import { generatePendingDeadlines } from './dataset';
 import { addJobs, deadlineJob } from './scheduling';
-import { liaison, supervisor } from './workload';
+import { liaison, sqliteClient, supervisor } from './workload';
 import { cpuMark, max, median, otherCpu, percentile, progress, REDIS_URL, removeKeys, sleep, ticker, uniquePrefix, type BenchContext, type Figure } from './lib';
 
 interface LatenessRun {
@@ -49,30 +46,26 @@ const STEPS_DUE = ['remind', 'overdue'];
 /** Case id prefix of the backlog of other pending deadlines. */
 const BACKLOG = 'RC-BACKLOG-';
 
-/** caseflow: real cases, real deadline rows, `startWorkers` as in production. */
+/** caseflow: real cases, real deadline rows, the workers composed as in production. */
 async function caseflowRun(ctx: BenchContext, n: number, spreadMs: number, backlog = 0): Promise<LatenessRun> {
   const dir = ctx.tempDir('lateness');
-  const db = openDatabase(path.join(dir, 'caseflow.sqlite'));
-  const engine = new CaseEngine({ db, clock: systemClock, calendar: defaultCalendar(), definitions: caseDefinitions });
+  const cf = composeCaseflow({ dbFile: path.join(dir, 'caseflow.sqlite'), clock: systemClock });
+  const { engine } = cf;
+  // the benchmark's own checks read the file on the store's connection, outside caseflow's work
+  const client = sqliteClient(cf.store);
   const prefix = ctx.track(uniquePrefix());
   if (backlog) {
     // Other deadlines pending a month ahead, already in Redis: what a live office's worker carries.
     const now = Date.now();
     const fireAt = (i: number) => now + 30 * 86_400_000 + i * 1000;
-    const ids = generatePendingDeadlines(db.$client, backlog, { now, fireAt, dispatched: true, idPrefix: BACKLOG }, ticker('4 lateness: backlog rows', backlog, 5000));
+    const ids = generatePendingDeadlines(client, backlog, { now, fireAt, dispatched: true, idPrefix: BACKLOG }, ticker('4 lateness: backlog rows', backlog, 5000));
     const fill = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const queue = new Queue('deadlines', { connection: fill, prefix });
     await addJobs(queue, backlog, (i) => deadlineJob(ids[i]!, 1, fireAt(i), now), '4 lateness: backlog jobs');
     await queue.close();
     fill.disconnect();
   }
-  const workers = await startWorkers(workerSettingsFromEnv({ REDIS_URL }, { prefix, ...settingsOverride() }), {
-    db,
-    engine,
-    clock: systemClock,
-    calendar: defaultCalendar(),
-    logger: silentLogger,
-  });
+  const workers = await composeWorker(cf, workerSettingsFromEnv({ REDIS_URL }, { prefix, ...settingsOverride() }), { logger: silentLogger });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const dupQueue = new Queue<DeadlineJobData>('deadlines', { connection: redis, prefix });
   try {
@@ -85,21 +78,21 @@ async function caseflowRun(ctx: BenchContext, n: number, spreadMs: number, backl
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const airedAt = new Date(dueOf(i) - 60_000).toISOString();
-      const opened = engine.createCase({
+      const opened = await engine.createCase({
         type: 'rectification',
         input: { unit: `Unit ${String(i % 200).padStart(3, '0')}`, report: 'Seeing: a bench criticism', airedAt, planDueMinutes: 1 },
         actor: supervisor,
       });
-      engine.applyEvent(opened.id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+      await engine.applyEvent(opened.id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
       ids.push(opened.id);
     }
     const setupMs = Date.now() - t0;
-    const firstFire = (db.$client.prepare(`SELECT min(next_fire_at) AS t FROM deadlines WHERE running = 1 AND case_id NOT LIKE '${BACKLOG}%'`).get() as { t: number }).t;
+    const firstFire = (client.prepare(`SELECT min(next_fire_at) AS t FROM deadlines WHERE running = 1 AND case_id NOT LIKE '${BACKLOG}%'`).get() as { t: number }).t;
     if (firstFire < Date.now() + 500) progress(`4 lateness: set-up took ${setupMs} ms, past the first step's moment: early steps will be late`);
     // Wait until the outbox is empty, then inject duplicate wake-ups for every 10th deadline.
-    const undispatched = db.$client.prepare('SELECT count(*) AS c FROM deadlines WHERE running = 1 AND next_fire_at IS NOT NULL AND dispatched_rev IS NOT schedule_rev');
+    const undispatched = client.prepare('SELECT count(*) AS c FROM deadlines WHERE running = 1 AND next_fire_at IS NOT NULL AND dispatched_rev IS NOT schedule_rev');
     while ((undispatched.get() as { c: number }).c > 0) await sleep(20);
-    const rows = db.$client
+    const rows = client
       .prepare(`SELECT id, schedule_rev AS rev, next_fire_at AS fireAt FROM deadlines WHERE running = 1 AND case_id NOT LIKE '${BACKLOG}%'`)
       .all() as { id: string; rev: number; fireAt: number }[];
     const dups = rows.filter((_, i) => i % 10 === 0);
@@ -112,14 +105,14 @@ async function caseflowRun(ctx: BenchContext, n: number, spreadMs: number, backl
       })),
     );
     // Wait for every due step (remind and overdue of each deadline), then a little longer for strays.
-    const recorded = db.$client.prepare("SELECT count(*) AS c FROM case_events WHERE kind = 'deadlineStep'");
+    const recorded = client.prepare("SELECT count(*) AS c FROM case_events WHERE kind = 'deadlineStep'");
     const mark = cpuMark();
     const until = dueOf(n - 1) + 20_000;
     while ((recorded.get() as { c: number }).c < n * STEPS_DUE.length && Date.now() < until) await sleep(50);
     const others = otherCpu(mark);
     await sleep(1000);
 
-    const events = db.$client
+    const events = client
       .prepare("SELECT at, json_extract(payload, '$.scheduledFor') AS scheduledFor, json_extract(payload, '$.step') AS step, json_extract(payload, '$.deadlineId') AS deadlineId FROM case_events WHERE kind = 'deadlineStep'")
       .all() as { at: number; scheduledFor: string; step: string; deadlineId: string }[];
     const all: number[] = [];
@@ -136,7 +129,7 @@ async function caseflowRun(ctx: BenchContext, n: number, spreadMs: number, backl
     }
     // BENCH_DUMP=file writes [scheduled − start, lateness, step] of every step, to see lateness over time.
     if (process.env.BENCH_DUMP) fs.writeFileSync(process.env.BENCH_DUMP, JSON.stringify(events.map((e) => [Date.parse(e.scheduledFor) - t0, e.at - Date.parse(e.scheduledFor), e.step])));
-    const missedEvents = (db.$client.prepare("SELECT count(*) AS c FROM case_events WHERE type = 'DEADLINE_MISSED'").get() as { c: number }).c;
+    const missedEvents = (client.prepare("SELECT count(*) AS c FROM case_events WHERE type = 'DEADLINE_MISSED'").get() as { c: number }).c;
     const duplicatedSteps = [...perPair.values()].filter((c) => c > 1).length;
     const deadlinesWrong = rows.filter((r) => (perDeadline.get(r.id) ?? []).sort().join(',') !== [...STEPS_DUE].sort().join(',')).length;
     const checks: ExactlyOnce = {
@@ -153,7 +146,7 @@ async function caseflowRun(ctx: BenchContext, n: number, spreadMs: number, backl
     await dupQueue.close();
     redis.disconnect();
     await workers.close();
-    closeDatabase(db);
+    await cf.close();
     await removeKeys(ctx.redis, prefix);
   }
 }

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { closeDatabase, openDatabase } from '../db';
+import { openSqliteStore } from '../db/sqlite';
 import { generatePendingDeadlines } from './dataset';
 import { fmt, median, progress, REDIS_URL, redisUsedMemory, removeKeys, sleep, ticker, uniquePrefix, type BenchContext, type Figure } from './lib';
 import { addJobs, deadlineJob } from './scheduling';
@@ -60,10 +60,10 @@ export async function benchMemory(ctx: BenchContext): Promise<Figure[]> {
     progress(`6 memory: writing ${n.toLocaleString('en-US')} pending deadlines`);
     const now = Date.now();
     const fireAt = (i: number) => now + 30 * 86_400_000 + i * 1000;
-    const db = openDatabase(file);
-    const ids = generatePendingDeadlines(db.$client, n, { now, fireAt, dispatched: true }, ticker('6 memory: database', n, 5000));
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    closeDatabase(db);
+    const client = openSqliteStore(file).db.$client;
+    const ids = generatePendingDeadlines(client, n, { now, fireAt, dispatched: true }, ticker('6 memory: database', n, 5000));
+    client.pragma('wal_checkpoint(TRUNCATE)');
+    client.close();
 
     // Redis: the dispatcher's jobs for them, INFO memory before and after.
     const queue = new Queue('deadlines', { connection: redis, prefix });
@@ -95,8 +95,7 @@ export async function benchMemory(ctx: BenchContext): Promise<Figure[]> {
     progress(`6 memory: caseflow worker: ${JSON.stringify(cf)}`);
     const bare = await runChild({ BENCH_MODE: 'bare', BENCH_DB: file, BENCH_PREFIX: prefix, BENCH_HOLD_MS: hold });
     progress(`6 memory: bare BullMQ worker: ${JSON.stringify(bare)}`);
-    const emptyDb = openDatabase(path.join(dir, 'empty.sqlite'));
-    closeDatabase(emptyDb);
+    await openSqliteStore(path.join(dir, 'empty.sqlite')).close();
     const empty = await runChild({ BENCH_MODE: 'caseflow', BENCH_DB: path.join(dir, 'empty.sqlite'), BENCH_PREFIX: emptyPrefix, BENCH_HOLD_MS: hold });
     progress(`6 memory: caseflow worker with no deadlines: ${JSON.stringify(empty)}`);
 

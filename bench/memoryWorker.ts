@@ -1,18 +1,15 @@
 /**
- * A child process for the memory benchmark: runs the caseflow workers (`startWorkers`) or a bare
+ * A child process for the memory benchmark: runs the caseflow workers (`composeWorker`) or a bare
  * BullMQ Worker against a database and a queue full of pending deadlines, samples its own RSS,
  * and prints one JSON line with what it saw. Started by bench/memory.ts, never on its own.
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { Worker } from 'bullmq';
-import { closeDatabase, openDatabase } from '../db';
-import { caseDefinitions } from '../machines';
+import { composeCaseflow, composeWorker } from '../app/compose';
 import { systemClock } from '../src/clock';
-import { CaseEngine } from '../src/engine/engine';
 import { silentLogger } from '../src/logger';
-import { defaultCalendar } from '../src/time';
-import { startWorkers, workerSettingsFromEnv } from '../workers/runner';
+import { workerSettingsFromEnv } from '../workers/runner';
 
 const mode = process.env.BENCH_MODE ?? 'caseflow';
 const file = process.env.BENCH_DB ?? '';
@@ -56,15 +53,8 @@ async function main(): Promise<void> {
   }, 100);
   let result: Record<string, unknown> = {};
   if (mode === 'caseflow') {
-    const db = openDatabase(file);
-    const engine = new CaseEngine({ db, clock: systemClock, calendar: defaultCalendar(), definitions: caseDefinitions });
-    const workers = await startWorkers(workerSettingsFromEnv({ REDIS_URL: redisUrl }, { prefix }), {
-      db,
-      engine,
-      clock: systemClock,
-      calendar: defaultCalendar(),
-      logger: silentLogger,
-    });
+    const cf = composeCaseflow({ dbFile: file, clock: systemClock });
+    const workers = await composeWorker(cf, workerSettingsFromEnv({ REDIS_URL: redisUrl }, { prefix }), { logger: silentLogger });
     const startMs = Date.now() - t0;
     phase = 'polls';
     // The dispatcher's poll when nothing is waiting: it runs every 2 s and after every fired step.
@@ -80,7 +70,7 @@ async function main(): Promise<void> {
     await sleep(200);
     result = { startMs, idlePollMs: polls, ...memoryNow() };
     await workers.close();
-    closeDatabase(db);
+    await cf.close();
   } else {
     const db = new Database(file);
     const worker = new Worker('deadlines', () => Promise.resolve(), { connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix, concurrency: 50 });

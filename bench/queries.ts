@@ -7,63 +7,71 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { closeDatabase, openDatabase, type CaseflowDb } from '../db';
-import { caseDefinitions } from '../machines';
+import { composeCaseflow, type ComposedCaseflow } from '../app/compose';
 import { ManualClock } from '../src/clock';
-import { CaseEngine } from '../src/engine/engine';
-import { onTimeRates, overdueCases } from '../src/supervision';
-import { defaultCalendar } from '../src/time';
 import { generateSupervisionData, type SupervisionCounts } from './dataset';
-import { fmt, median, percentile, progress, seededRandom, ticker, timeSync, type BenchContext, type Figure } from './lib';
-import { UNITS, unitName } from './workload';
+import { fmt, median, percentile, progress, seededRandom, ticker, timeAsync, timeSync, type BenchContext, type Figure } from './lib';
+import { sqliteClient, UNITS, unitName } from './workload';
 
 const DAY = 86_400_000;
 
 /** One supervisor query as caseflow runs it; `key(i)` names the distinct input of iteration i. */
 interface QueryCase {
   name: string;
-  caseflow(i: number): unknown;
+  caseflow(i: number): Promise<unknown>;
   key(i: number): string;
 }
 
 type Statement = Database.Statement<unknown[]>;
 
+/** The store's own transaction statements: caseflow's cost, not part of the query the bare side repeats. */
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i;
+
 /**
- * The bare side of a query: the very SQL caseflow sent for an input, with its parameters, captured
- * once per input (outside the timing) and then run as a hand-prepared statement.
+ * The bare side of a query: the very SQL caseflow sent for an input (every statement but the read
+ * transaction's BEGIN and COMMIT), with its parameters, captured once per input (outside the timing)
+ * and then run as hand-prepared statements.
  */
 function bareOf(client: Database.Database, q: QueryCase) {
   const statements = new Map<string, Statement>();
-  const captured = new Map<string, { statement: Statement; params: unknown[] }>();
+  const captured = new Map<string, { statement: Statement; params: unknown[] }[]>();
   const proto = Object.getPrototypeOf(client.prepare('SELECT 1')) as Record<string, unknown>;
   return {
     /** Captures the SQL and parameters of iteration i's input (not timed). */
-    prepare(i: number): void {
+    async prepare(i: number): Promise<void> {
       const key = q.key(i);
       if (captured.has(key)) return;
-      let seen: { sql: string; params: unknown[] } | undefined;
+      const seen: { sql: string; params: unknown[] }[] = [];
       const originals = new Map<string, unknown>();
       for (const method of ['all', 'get', 'run', 'iterate']) {
         const original = proto[method] as (this: Statement, ...args: unknown[]) => unknown;
         originals.set(method, original);
         proto[method] = function (this: Statement, ...args: unknown[]) {
-          seen = { sql: this.source, params: args };
+          if (!TRANSACTION_CONTROL.test(this.source)) seen.push({ sql: this.source, params: args });
           return original.apply(this, args);
         };
       }
       try {
-        q.caseflow(i);
+        await q.caseflow(i);
       } finally {
         for (const [method, original] of originals) proto[method] = original;
       }
-      if (!seen) throw new Error(`${q.name}: no SQL seen`);
-      let statement = statements.get(seen.sql);
-      if (!statement) statements.set(seen.sql, (statement = client.prepare(seen.sql)));
-      captured.set(key, { statement, params: seen.params });
+      if (!seen.length) throw new Error(`${q.name}: no SQL seen`);
+      captured.set(
+        key,
+        seen.map(({ sql, params }) => {
+          let statement = statements.get(sql);
+          if (!statement) statements.set(sql, (statement = client.prepare(sql)));
+          return { statement, params };
+        }),
+      );
     },
     run(i: number): unknown {
-      const c = captured.get(q.key(i))!;
-      return c.statement.raw().all(...c.params);
+      return captured.get(q.key(i))!.map((c) => c.statement.raw().all(...c.params));
+    },
+    /** How many statements the captured inputs ran (1 for each query so far). */
+    statementsPerCall(): number {
+      return Math.max(...[...captured.values()].map((c) => c.length));
     },
   };
 }
@@ -75,63 +83,63 @@ function unitPicker(): (i: number) => string {
   return (i) => picks[i % picks.length]!;
 }
 
-function queryCases(db: CaseflowDb, now: number): QueryCase[] {
-  const engine = new CaseEngine({ db, clock: new ManualClock(now), calendar: defaultCalendar(), definitions: caseDefinitions });
+function queryCases(cf: ComposedCaseflow, now: number): QueryCase[] {
   const unitOf = unitPicker();
   const monthEnding = (i: number) => ({ since: now - (i % 60) * DAY - 30 * DAY, until: now - (i % 60) * DAY });
   return [
-    { name: 'overdue cases of one unit (supervision.overdueCases)', caseflow: (i) => overdueCases(db, now, { unit: unitOf(i) }), key: unitOf },
-    { name: 'on-time rate per unit, one month (supervision.onTimeRates)', caseflow: (i) => onTimeRates(db, monthEnding(i)), key: (i) => String(i % 60) },
-    { name: 'case list, first page (engine.listCases)', caseflow: () => engine.listCases({}), key: () => 'all' },
-    { name: 'case list of one unit, first page (engine.listCases)', caseflow: (i) => engine.listCases({ unit: unitOf(i) }), key: unitOf },
+    { name: 'overdue cases of one unit (supervision.overdue)', caseflow: (i) => cf.supervision.overdue(now, { unit: unitOf(i) }), key: unitOf },
+    { name: 'on-time rate per unit, one month (supervision.onTimeRates)', caseflow: (i) => cf.supervision.onTimeRates(monthEnding(i)), key: (i) => String(i % 60) },
+    { name: 'case list, first page (engine.listCases)', caseflow: () => cf.engine.listCases({}), key: () => 'all' },
+    { name: 'case list of one unit, first page (engine.listCases)', caseflow: (i) => cf.engine.listCases({ unit: unitOf(i) }), key: unitOf },
   ];
 }
 
 /** Runs both sides alternately `iterations` times, or fewer (at least 5) once `budgetMs` is spent. */
-function measure(client: Database.Database, q: QueryCase, iterations: number, budgetMs: number): { cf: number[]; bare: number[] } {
+async function measure(client: Database.Database, q: QueryCase, iterations: number, budgetMs: number): Promise<{ cf: number[]; bare: number[]; statements: number }> {
   const bareQuery = bareOf(client, q);
   for (let i = 0; i < 2; i++) {
-    bareQuery.prepare(i);
-    q.caseflow(i);
+    await bareQuery.prepare(i);
+    await q.caseflow(i);
     bareQuery.run(i);
   }
   const cf: number[] = [];
   const bare: number[] = [];
   const until = Date.now() + budgetMs;
   for (let i = 0; i < iterations && (i < 5 || Date.now() < until); i++) {
-    bareQuery.prepare(i);
+    await bareQuery.prepare(i);
     if (i % 2) {
       bare.push(timeSync(() => bareQuery.run(i)));
-      cf.push(timeSync(() => q.caseflow(i)));
+      cf.push(await timeAsync(() => q.caseflow(i)));
     } else {
-      cf.push(timeSync(() => q.caseflow(i)));
+      cf.push(await timeAsync(() => q.caseflow(i)));
       bare.push(timeSync(() => bareQuery.run(i)));
     }
   }
-  return { cf, bare };
+  return { cf, bare, statements: bareQuery.statementsPerCall() };
 }
 
-export function benchQueries(ctx: BenchContext): Figure[] {
+export async function benchQueries(ctx: BenchContext): Promise<Figure[]> {
   const sizes = ctx.quick ? [10_000, 100_000] : [100_000, 1_000_000];
   const iterations = ctx.quick ? 30 : 100;
   const figures: Figure[] = [];
   for (const size of sizes) {
     const dir = ctx.tempDir('queries');
     const file = path.join(dir, 'supervision.sqlite');
-    const db = openDatabase(file);
+    const now = Date.parse('2026-11-25T12:00:00Z');
+    const caseflow = composeCaseflow({ dbFile: file, clock: new ManualClock(now) });
+    const client = sqliteClient(caseflow.store);
     try {
-      const now = Date.parse('2026-11-25T12:00:00Z');
       progress(`5 queries: generating ${size.toLocaleString('en-US')} cases`);
       let counts: SupervisionCounts | undefined;
       const genMs = timeSync(() => {
-        counts = generateSupervisionData(db.$client, size, now, ticker(`5 queries: generating`, size, 5000));
+        counts = generateSupervisionData(client, size, now, ticker(`5 queries: generating`, size, 5000));
       });
-      db.$client.pragma('wal_checkpoint(TRUNCATE)');
+      client.pragma('wal_checkpoint(TRUNCATE)');
       const mb = fs.statSync(file).size / 2 ** 20;
       const sizeText = size >= 1e6 ? `${size / 1e6}M` : `${size / 1e3}k`;
       progress(`5 queries: ${size.toLocaleString('en-US')} cases generated in ${(genMs / 1000).toFixed(1)} s (${Math.round(mb)} MiB): ${JSON.stringify(counts)}`);
-      const record = (q: QueryCase, label: string, extra: Record<string, unknown> = {}) => {
-        const { cf, bare } = measure(db.$client, q, iterations, ctx.quick ? 4000 : 20_000);
+      const record = async (q: QueryCase, label: string, extra: Record<string, unknown> = {}) => {
+        const { cf, bare, statements } = await measure(client, q, iterations, ctx.quick ? 4000 : 20_000);
         const p99 = percentile(cf, 99);
         const bareP99 = percentile(bare, 99);
         progress(`5 queries ${sizeText}: ${label} (${cf.length} runs): median ${median(cf).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (bare median ${median(bare).toFixed(2)}, p99 ${bareP99.toFixed(2)})`);
@@ -146,13 +154,13 @@ export function benchQueries(ctx: BenchContext): Figure[] {
           display: { caseflow: `${fmt(p99, 'ms')} (${fmt(median(cf))})`, bare: `${fmt(bareP99, 'ms')} (${fmt(median(bare))})` },
           runs: cf,
           bareRuns: bare,
-          detail: { cases: size, iterations: cf.length, median: median(cf), bareMedian: median(bare), dataset: counts, databaseMiB: Math.round(mb), generateMs: Math.round(genMs), ...extra },
+          detail: { cases: size, iterations: cf.length, median: median(cf), bareMedian: median(bare), dataset: counts, databaseMiB: Math.round(mb), generateMs: Math.round(genMs), statementsPerCall: statements, ...extra },
         });
       };
-      const queries = queryCases(db, now);
-      for (const q of queries) record(q, q.name);
+      const queries = queryCases(caseflow, now);
+      for (const q of queries) await record(q, q.name);
     } finally {
-      closeDatabase(db);
+      await caseflow.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }

@@ -6,17 +6,17 @@
 import path from 'node:path';
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { closeDatabase, openDatabase } from '../db';
+import { composeCaseflow } from '../app/compose';
 import { systemClock } from '../src/clock';
-import { DeadlineDispatcher, type DeadlineJobData } from '../src/deadlines/dispatcher';
-import { deadlineJobId } from '../src/deadlines/firing';
+import { DeadlineDispatcher, deadlineJobId, type DeadlineJobData } from '../workers/dispatcher';
 import { generatePendingDeadlines } from './dataset';
+import { sqliteClient } from './workload';
 import { median, pairedRatio, progress, REDIS_URL, removeKeys, ticker, timeAsync, type BenchContext, type Figure } from './lib';
 
 const EARLY_WAKE_MS = 250;
 const BATCH = 500;
 
-/** The job the dispatcher makes for a row (kept equal to src/deadlines/dispatcher.ts#enqueue). */
+/** The job the dispatcher makes for a row (kept equal to workers/dispatcher.ts#enqueue, at clock rate 1). */
 export function deadlineJob(deadlineId: string, rev: number, fireAt: number, now: number) {
   return {
     name: 'deadlineStep',
@@ -68,12 +68,12 @@ async function withQueue<T>(ctx: BenchContext, fn: (queue: Queue<DeadlineJobData
 
 async function caseflowRun(ctx: BenchContext, n: number): Promise<number> {
   const dir = ctx.tempDir('sched');
-  const db = openDatabase(path.join(dir, 'caseflow.sqlite'));
+  const cf = composeCaseflow({ dbFile: path.join(dir, 'caseflow.sqlite'), clock: systemClock });
   try {
     const now = Date.now();
-    generatePendingDeadlines(db.$client, n, { now, fireAt: (i) => now + 86_400_000 + i * 1000, dispatched: false });
+    generatePendingDeadlines(sqliteClient(cf.store), n, { now, fireAt: (i) => now + 86_400_000 + i * 1000, dispatched: false });
     return await withQueue(ctx, async (queue, redis) => {
-      const dispatcher = new DeadlineDispatcher({ db, queue, redis, clock: systemClock, earlyWakeMs: EARLY_WAKE_MS, batchSize: BATCH });
+      const dispatcher = new DeadlineDispatcher({ store: cf.store, queue, redis, clock: cf.clock, earlyWakeMs: EARLY_WAKE_MS, batchSize: BATCH });
       let moved = 0;
       const ms = await timeAsync(async () => {
         moved = await dispatcher.dispatchPending();
@@ -82,7 +82,7 @@ async function caseflowRun(ctx: BenchContext, n: number): Promise<number> {
       return (n * 1000) / ms;
     });
   } finally {
-    closeDatabase(db);
+    await cf.close();
   }
 }
 

@@ -4,13 +4,14 @@
  * statements: snapshot update guarded by version, event insert, deadline rows closed and opened).
  */
 import fs from 'node:fs';
-import { BareWriter, LIFE, benchEngine, digest, rectificationParsed, rectificationRequest, sequentialIds, supervisor } from './workload';
-import { median, pairedRatio, progress, timeSync, type BenchContext, type Figure } from './lib';
+import type { CaseEngine } from '../src/engine/engine';
+import { BareWriter, LIFE, bareDatabase, benchEngine, digest, rectificationParsed, rectificationRequest, sequentialIds, supervisor } from './workload';
+import { median, pairedRatio, progress, timeAsync, timeSync, type BenchContext, type Figure } from './lib';
 
 /** Opens `cases` rectification cases (not timed). */
-function openCases(engine: ReturnType<typeof benchEngine>['engine'], cases: number): string[] {
+async function openCases(engine: CaseEngine, cases: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < cases; i++) ids.push(engine.createCase({ type: 'rectification', input: rectificationRequest(i), actor: supervisor }).id);
+  for (let i = 0; i < cases; i++) ids.push((await engine.createCase({ type: 'rectification', input: rectificationRequest(i), actor: supervisor })).id);
   return ids;
 }
 
@@ -19,16 +20,16 @@ function openCases(engine: ReturnType<typeof benchEngine>['engine'], cases: numb
  * is applied to every case, in chunks that alternate between caseflow and bare, so that a slow
  * moment of the machine (a WAL checkpoint, another process) falls on both sides alike.
  */
-function runOnce(dir: string, cases: number, chunk: number): { caseflow: number; bare: number; same: boolean } {
+async function runOnce(dir: string, cases: number, chunk: number): Promise<{ caseflow: number; bare: number; same: boolean }> {
   const transitions = cases * LIFE.length;
   const cf = benchEngine(dir, `caseflow-${Date.now()}`);
-  const bf = benchEngine(dir, `bare-${Date.now()}`);
+  const bf = bareDatabase(dir, `bare-${Date.now()}`);
   try {
-    const ids = openCases(cf.engine, cases);
+    const ids = await openCases(cf.engine, cases);
     // The bare side's starting rows are written by hand too, so that nothing of caseflow runs on it.
-    const bare = new BareWriter(bf.db.$client);
+    const bare = new BareWriter(bf.client);
     const nextId = sequentialIds();
-    let now = bf.clock.now();
+    let now = bf.start;
     for (let i = 0; i < cases; i++) bare.createTx(nextId(), rectificationParsed(i), supervisor, now);
     let cfMs = 0;
     let bareMs = 0;
@@ -36,11 +37,11 @@ function runOnce(dir: string, cases: number, chunk: number): { caseflow: number;
     for (const step of LIFE) {
       for (let from = 0; from < ids.length; from += chunk) {
         const slice = ids.slice(from, from + chunk);
-        const runCaseflow = () => {
-          cfMs += timeSync(() => {
+        const runCaseflow = async () => {
+          cfMs += await timeAsync(async () => {
             for (const id of slice) {
               cf.clock.advance(1000);
-              cf.engine.applyEvent(id, { type: step.type, ...step.payload }, step.actor);
+              await cf.engine.applyEvent(id, { type: step.type, ...step.payload }, step.actor);
             }
           });
         };
@@ -54,31 +55,31 @@ function runOnce(dir: string, cases: number, chunk: number): { caseflow: number;
         };
         if (turn++ % 2) {
           runBare();
-          runCaseflow();
+          await runCaseflow();
         } else {
-          runCaseflow();
+          await runCaseflow();
           runBare();
         }
       }
     }
-    return { caseflow: (transitions * 1000) / cfMs, bare: (transitions * 1000) / bareMs, same: digest(cf.db.$client) === digest(bf.db.$client) };
+    return { caseflow: (transitions * 1000) / cfMs, bare: (transitions * 1000) / bareMs, same: digest(cf.client) === digest(bf.client) };
   } finally {
-    cf.close();
+    await cf.close();
     bf.close();
   }
 }
 
-export function benchTransitions(ctx: BenchContext): Figure[] {
+export async function benchTransitions(ctx: BenchContext): Promise<Figure[]> {
   const cases = ctx.quick ? 400 : 2500;
   const runs = ctx.quick ? 3 : 5;
   const dir = ctx.tempDir('transitions');
   progress(`1 transitions: ${runs} runs × ${(cases * LIFE.length).toLocaleString('en-US')} transitions per side (${cases} cases × ${LIFE.length} events)`);
-  runOnce(dir, 50, 50); // warm-up: JIT, statement caches
+  await runOnce(dir, 50, 50); // warm-up: JIT, statement caches
   const cf: number[] = [];
   const bare: number[] = [];
   let allSame = true;
   for (let r = 0; r < runs; r++) {
-    const res = runOnce(dir, cases, 100);
+    const res = await runOnce(dir, cases, 100);
     cf.push(res.caseflow);
     bare.push(res.bare);
     allSame &&= res.same;

@@ -7,11 +7,13 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
-import { closeDatabase, openDatabase, type CaseflowDb } from '../db';
-import { caseDefinitions, rectification } from '../machines';
+import { composeCaseflow, type ComposedCaseflow } from '../app/compose';
+import type { Store } from '../db/port';
+import { openSqliteStore, SqliteStore } from '../db/sqlite';
+import { rectification } from '../machines';
 import type { Actor, DeadlineSpec, StateMeta } from '../machines/types';
 import { ManualClock } from '../src/clock';
-import { CaseEngine } from '../src/engine/engine';
+import type { CaseEngine } from '../src/engine/engine';
 import { stateString } from '../src/engine/machineRuntime';
 import { contextMoment, dueMoment, stepMoment } from '../src/deadlines/ladder';
 import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
@@ -62,13 +64,38 @@ export const LIFE: readonly { type: string; actor: Actor; payload: Record<string
   { type: 'ASSESS_PASSED', actor: supervisor, payload: { reason: 'Waiting times down to two days' } },
 ];
 
-/** A case engine on its own database file, with a manual clock and deterministic case ids. */
-export function benchEngine(dir: string, name: string): { engine: CaseEngine; db: CaseflowDb; clock: ManualClock; close(): void } {
-  const db = openDatabase(path.join(dir, `${name}.sqlite`));
+/**
+ * The better-sqlite3 connection under a store opened by the SQLite adapter: for the bare side,
+ * bulk data generation and the checks the benchmarks make of the rows (never for caseflow's work).
+ */
+export function sqliteClient(store: Store): Database.Database {
+  if (!(store instanceof SqliteStore)) throw new Error(`the benchmarks need the SQLite store, not ${store.dialect}`);
+  return store.db.$client;
+}
+
+/** caseflow on its own database file (composeCaseflow), with a manual clock and deterministic case ids. */
+export interface BenchCaseflow {
+  cf: ComposedCaseflow;
+  engine: CaseEngine;
+  /** The file's connection, for digests and checks outside the timing. */
+  client: Database.Database;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+export function benchEngine(dir: string, name: string): BenchCaseflow {
   const clock = new ManualClock(START);
-  const nextId = sequentialIds();
-  const engine = new CaseEngine({ db, clock, calendar: defaultCalendar(), definitions: caseDefinitions, newCaseId: nextId });
-  return { engine, db, clock, close: () => closeDatabase(db) };
+  const cf = composeCaseflow({ dbFile: path.join(dir, `${name}.sqlite`), clock, newCaseId: sequentialIds() });
+  return { cf, engine: cf.engine, client: sqliteClient(cf.store), clock, close: () => cf.close() };
+}
+
+/**
+ * A migrated database file for the bare side (caseflow's schema, nothing of caseflow running on it):
+ * its better-sqlite3 connection and the clock's starting moment.
+ */
+export function bareDatabase(dir: string, name: string): { client: Database.Database; start: number; close(): void } {
+  const client = openSqliteStore(path.join(dir, `${name}.sqlite`)).db.$client;
+  return { client, start: START, close: () => client.close() };
 }
 
 type CaseRowLite = { id: string; snapshot: string; version: number; state: string };
@@ -197,4 +224,3 @@ export function digest(client: Database.Database): string {
   return hash.digest('hex');
 }
 
-export { closeDatabase, openDatabase };

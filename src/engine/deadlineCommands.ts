@@ -31,7 +31,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 function requireReason(reason: string | undefined, what: string): string {
   const trimmed = reason?.trim() ?? '';
-  if (!trimmed) throw new InvalidPayloadError(what, [{ path: 'reason', message: `a ${what} needs a reason` }]);
+  if (!trimmed) throw new InvalidPayloadError(what, [{ path: 'reason', message: `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} needs a reason` }]);
   return trimmed;
 }
 
@@ -43,9 +43,9 @@ export class DeadlineCommands {
    * Moves a running deadline's due time later — to `until`, or `byMs` after the current due time —
    * with the reason and the approving actor on record.
    */
-  extend(deadlineId: string, request: ({ until: number } | { byMs: number }) & { reason: string }, approver: Actor): Promise<DeadlineView> {
+  async extend(deadlineId: string, request: ({ until: number } | { byMs: number }) & { reason: string }, approver: Actor): Promise<DeadlineView> {
     const reason = requireReason(request.reason, 'extension');
-    return this.change(deadlineId, approver, 'extend', (row, now) => {
+    return await this.change(deadlineId, approver, 'extend', (row, now) => {
       const until = 'until' in request ? request.until : row.dueAt + request.byMs;
       if (!(until > row.dueAt)) {
         throw new InvalidPayloadError('extension', [{ path: 'until', message: `must be later than the current due time ${iso(row.dueAt)}` }]);
@@ -56,9 +56,9 @@ export class DeadlineCommands {
   }
 
   /** Stops a running deadline's clock while the case waits on someone outside the unit. */
-  suspend(deadlineId: string, request: { reason: string }, approver: Actor): Promise<DeadlineView> {
+  async suspend(deadlineId: string, request: { reason: string }, approver: Actor): Promise<DeadlineView> {
     const reason = requireReason(request.reason, 'suspension');
-    return this.change(deadlineId, approver, 'suspend', (row, now) => {
+    return await this.change(deadlineId, approver, 'suspend', (row, now) => {
       if (row.suspendedAt !== null) throw new InvalidPayloadError('suspension', [{ path: 'deadlineId', message: 'the clock is already stopped' }]);
       return { kind: 'deadlineSuspended', dueAt: row.dueAt, suspendedAt: now, payload: { reason, dueAt: iso(row.dueAt) } };
     });

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
 
-
 /** Starts a sender process; resolves with a handle once it has opened the database and said "ready". */
 function startSender(args: string[]): Promise<{ go: (at: number) => Promise<{ ok: boolean; code?: string; version?: number }> }> {
   const child = spawn(TSX, [SENDER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -34,8 +33,8 @@ describe('two engines in two processes race on one case', () => {
   afterEach(() => fx.cleanup());
 
   it('exactly one wins, the other gets VERSION_CONFLICT, and nothing is lost', async () => {
-    const caseId = fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor }).id;
-    fx.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+    const caseId = (await fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor })).id;
+    await fx.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     const plan = { type: 'SUBMIT_PLAN', plan: 'A plan', measures: ['a measure'], completionDueAt: '2026-12-31T00:00:00Z' };
     const escalate = { type: 'ESCALATE', reason: 'no plan yet' };
     const senders = await Promise.all([
@@ -47,9 +46,9 @@ describe('two engines in two processes race on one case', () => {
     const outcomes = await Promise.all(senders.map((s) => s.go(startAt)));
     expect(outcomes.filter((o) => o.ok)).toEqual([{ ok: true, version: 3 }]);
     expect(outcomes.filter((o) => !o.ok)).toEqual([{ ok: false, code: 'VERSION_CONFLICT' }]);
-    const stored = fx.engine.getCase(caseId);
+    const stored = await fx.engine.getCase(caseId);
     expect(stored.version).toBe(3);
-    const log = fx.engine.history(caseId);
+    const log = await fx.engine.history(caseId);
     expect(log.map((e) => e.version)).toEqual([1, 2, 3]);
     expect(['planReview', 'escalated']).toContain(stored.state);
     expect(log[2]?.toState).toBe(stored.state);

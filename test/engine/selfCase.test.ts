@@ -3,7 +3,7 @@
  * looking at version, state or payload; the deadline worker and other caseworkers are unaffected.
  */
 import { CaseflowError } from '../../src/errors';
-import { clerk, dumpDatabase, engineFixture, type EngineFixture } from '../support/engine';
+import { clerk, engineFixture, type EngineFixture } from '../support/engine';
 
 const clue = (officialId: string) => ({
   aspect: 'draggingFeet',
@@ -20,12 +20,12 @@ describe('engine: nobody acts on a case about themselves', () => {
   });
   afterEach(() => fx.cleanup());
 
-  test('the subject gets FORBIDDEN_ROLE (rule subjectOfCase) even with a stale version, and nothing is stored', () => {
-    const opened = fx.engine.createCase({ type: 'clue', input: clue(clerk.id), actor: { id: 'hotline.desk', role: 'intakeClerk' } });
-    const before = dumpDatabase(fx.db);
+  test('the subject gets FORBIDDEN_ROLE (rule subjectOfCase) even with a stale version, and nothing is stored', async () => {
+    const opened = await fx.engine.createCase({ type: 'clue', input: clue(clerk.id), actor: { id: 'hotline.desk', role: 'intakeClerk' } });
+    const before = await fx.dump();
     let thrown: unknown;
     try {
-      fx.engine.applyEvent(opened.id, { type: 'REGISTER', clueNumber: 'XS-2026-0001', handlerId: 'hotline.desk' }, clerk, 99);
+      await fx.engine.applyEvent(opened.id, { type: 'REGISTER', clueNumber: 'XS-2026-0001', handlerId: 'hotline.desk' }, clerk, 99);
     } catch (error) {
       thrown = error;
     }
@@ -35,22 +35,22 @@ describe('engine: nobody acts on a case about themselves', () => {
       message: `"${clerk.id}" is the official case ${opened.id} is about and may not send REGISTER on it: nobody handles a case about themselves. Ask another caseworker.`,
       details: { caseId: opened.id, actorId: clerk.id, rule: 'subjectOfCase' },
     });
-    expect(dumpDatabase(fx.db)).toEqual(before);
+    expect(await fx.dump()).toEqual(before);
   });
 
-  test('another caseworker in the same role sends the event', () => {
-    const opened = fx.engine.createCase({ type: 'clue', input: clue('someone.else'), actor: clerk });
-    const applied = fx.engine.applyEvent(opened.id, { type: 'REGISTER', clueNumber: 'XS-2026-0001', handlerId: clerk.id }, clerk, 1);
+  test('another caseworker in the same role sends the event', async () => {
+    const opened = await fx.engine.createCase({ type: 'clue', input: clue('someone.else'), actor: clerk });
+    const applied = await fx.engine.applyEvent(opened.id, { type: 'REGISTER', clueNumber: 'XS-2026-0001', handlerId: clerk.id }, clerk, 1);
     expect(applied.case.state).toBe('screening.acceptance');
   });
 
-  test('cases without a subject (rectifications) are not affected', () => {
-    const opened = fx.engine.createCase({
+  test('cases without a subject (rectifications) are not affected', async () => {
+    const opened = await fx.engine.createCase({
       type: 'rectification',
       input: { unit: 'Municipal Housing Bureau', report: 'Seeing', airedAt: '2026-11-25T20:00:00+08:00' },
       actor: { id: 'li.wei', role: 'supervisor' },
     });
     expect(opened.subjectId).toBeNull();
-    expect(fx.engine.applyEvent(opened.id, { type: 'NOTIFY_UNIT', liaisonId: 'zhou.min' }, { id: 'li.wei', role: 'supervisor' }).case.version).toBe(2);
+    expect((await fx.engine.applyEvent(opened.id, { type: 'NOTIFY_UNIT', liaisonId: 'zhou.min' }, { id: 'li.wei', role: 'supervisor' })).case.version).toBe(2);
   });
 });

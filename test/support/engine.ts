@@ -1,48 +1,55 @@
 /**
- * Test fixtures: an engine on its own SQLite file in a temporary folder, with a manual clock.
+ * Test fixtures: caseflow on its own SQLite file in a temporary folder, with a manual clock,
+ * built by the same composition root as production.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closeDatabase, openDatabase, type CaseflowDb } from '../../db';
+import { composeCaseflow, type CaseflowOptions, type ComposedCaseflow } from '../../app/compose';
+import type { Store } from '../../db/port';
+import { openSqliteStore } from '../../db/sqlite';
 import type { Actor } from '../../machines/types';
 import { ManualClock } from '../../src/clock';
-import { CaseEngine, type EngineOptions } from '../../src/engine/engine';
-import { defaultCalendar } from '../../src/time';
-import { caseDefinitions } from '../../machines';
+import type { CaseEngine } from '../../src/engine/engine';
 
 export interface EngineFixture {
+  cf: ComposedCaseflow;
   engine: CaseEngine;
-  db: CaseflowDb;
+  store: Store;
   clock: ManualClock;
   file: string;
-  /** Another engine on the same file, as a second process would have. */
-  openAnother(options?: Partial<EngineOptions>): { engine: CaseEngine; db: CaseflowDb };
-  cleanup(): void;
+  /** Another caseflow on the same file, as a second process would have (its own connection). */
+  openAnother(options?: Partial<CaseflowOptions>): ComposedCaseflow;
+  /** Everything stored, table by table: to prove a refused request changed nothing. */
+  dump(): Promise<Record<string, unknown[]>>;
+  cleanup(): Promise<void>;
 }
 
 /** 2026-11-25 20:00 in Shanghai: the evening a criticism report is aired. */
 export const AIRED_AT = '2026-11-25T20:00:00+08:00';
 
-/** Builds an engine on a fresh database file; call `cleanup()` afterwards. */
-export function engineFixture(options: Partial<EngineOptions> = {}, start: string = AIRED_AT): EngineFixture {
+/** Builds caseflow on a fresh database file; call `cleanup()` afterwards. */
+export function engineFixture(options: Partial<CaseflowOptions> = {}, start: string = AIRED_AT): EngineFixture {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caseflow-test-'));
   const file = path.join(dir, 'caseflow.sqlite');
   const clock = new ManualClock(Date.parse(start));
-  const handles: CaseflowDb[] = [];
-  const build = (extra: Partial<EngineOptions>) => {
-    const db = openDatabase(file);
-    handles.push(db);
-    return { db, engine: new CaseEngine({ db, clock, calendar: defaultCalendar(), definitions: caseDefinitions, ...extra }) };
+  const opened: ComposedCaseflow[] = [];
+  const build = (extra: Partial<CaseflowOptions>) => {
+    const cf = composeCaseflow({ clock, ...options, ...extra, store: openSqliteStore(file) });
+    opened.push(cf);
+    return cf;
   };
-  const first = build(options);
+  const cf = build({});
   return {
-    ...first,
+    cf,
+    engine: cf.engine,
+    store: cf.store,
     clock,
     file,
-    openAnother: (extra = {}) => build({ ...options, ...extra }),
-    cleanup: () => {
-      for (const db of handles) if (db.$client.open) closeDatabase(db);
+    openAnother: (extra = {}) => build(extra),
+    dump: () => cf.store.dumpAll(),
+    cleanup: async () => {
+      for (const other of opened) await other.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -52,14 +59,6 @@ export const supervisor: Actor = { id: 'li.wei', role: 'supervisor' };
 export const liaison: Actor = { id: 'zhou.min', role: 'unitLiaison' };
 export const clerk: Actor = { id: 'wang.fang', role: 'intakeClerk' };
 export const worker: Actor = { id: 'deadline-worker', role: 'system' };
-
-/** Everything stored, table by table: to prove a refused request changed nothing. */
-export function dumpDatabase(db: CaseflowDb): Record<string, unknown[]> {
-  const tables = db.$client
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
-    .all() as { name: string }[];
-  return Object.fromEntries(tables.map(({ name }) => [name, db.$client.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
-}
 
 /** A rectification input: "Seeing" criticized the housing bureau at 20:00. */
 export const criticism = (unit = 'Municipal Housing Bureau', airedAt = AIRED_AT) => ({

@@ -4,34 +4,30 @@
  * expected version and prints the outcome as JSON.
  * Usage: tsx raceSender.ts <dbFile> <caseId> <expectedVersion> <eventJson> <actorJson>
  */
-import { closeDatabase, openDatabase } from '../../db';
+import { composeCaseflow } from '../../app/compose';
 import type { Actor } from '../../machines/types';
-import { systemClock } from '../../src/clock';
-import { CaseEngine, type CaseworkerEvent } from '../../src/engine/engine';
+import type { CaseworkerEvent } from '../../src/engine/engine';
 import { CaseflowError } from '../../src/errors';
-import { defaultCalendar } from '../../src/time';
-import { caseDefinitions } from '../../machines';
 
 const [file, caseId, expected, eventJson, actorJson] = process.argv.slice(2);
-const db = openDatabase(file!);
-const engine = new CaseEngine({ db, clock: systemClock, calendar: defaultCalendar(), definitions: caseDefinitions });
+const cf = composeCaseflow({ dbFile: file! });
+const { engine } = cf;
 process.stdout.write('ready\n');
 process.stdin.once('data', (chunk: Buffer) => {
   const startAt = Number(chunk.toString().trim());
   while (Date.now() < startAt) {
     // spin until the shared start moment, so both processes write at once
   }
-  race();
-  process.stdin.destroy();
+  void race().finally(() => process.stdin.destroy());
 });
 
-function race(): void {
+async function race(): Promise<void> {
   try {
-    const applied = engine.applyEvent(caseId!, JSON.parse(eventJson!) as CaseworkerEvent, JSON.parse(actorJson!) as Actor, Number(expected));
+    const applied = await engine.applyEvent(caseId!, JSON.parse(eventJson!) as CaseworkerEvent, JSON.parse(actorJson!) as Actor, Number(expected));
     process.stdout.write(JSON.stringify({ ok: true, version: applied.case.version }));
   } catch (error) {
     process.stdout.write(JSON.stringify({ ok: false, code: error instanceof CaseflowError ? error.code : String(error) }));
   } finally {
-    closeDatabase(db);
+    await cf.close();
   }
 }

@@ -2,14 +2,10 @@
  * Worker fixtures: the deadline machinery on real Redis, each test with its own queue prefix.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { caseEvents, deadlines, notifications } from '../../db/schema';
-import type { CaseflowDb } from '../../db';
+import { composeWorker, type ComposedCaseflow } from '../../app/compose';
+import type { DeadlineRecord, NotificationRecord } from '../../db/records';
 import { silentLogger } from '../../src/logger';
-import type { CaseEngine } from '../../src/engine/engine';
-import type { Clock } from '../../src/clock';
-import { defaultCalendar } from '../../src/time';
-import { startWorkers, workerSettingsFromEnv, type WorkerSettings, type Workers } from '../../workers/runner';
+import { workerSettingsFromEnv, type WorkerSettings, type Workers } from '../../workers/runner';
 import type { NotificationSender } from '../../workers/notifier';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -17,22 +13,17 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A fresh BullMQ key prefix, so tests never see each other's jobs. */
 export const testPrefix = (): string => `cftest-${randomUUID()}`;
 
-/** Starts the workers for an engine with a private prefix. */
+/** Starts the workers for an opened caseflow with a private prefix. */
 export function startTestWorkers(
-  env: { db: CaseflowDb; engine: CaseEngine; clock: Clock },
+  cf: ComposedCaseflow,
   overrides: Partial<WorkerSettings> & { sender?: NotificationSender; consume?: boolean } = {},
 ): Promise<Workers> {
   const { sender, consume, ...settings } = overrides;
-  return startWorkers(
-    workerSettingsFromEnv({ REDIS_URL }, { prefix: testPrefix(), dispatchIntervalMs: 200, ...settings }),
-    {
-      ...env,
-      calendar: defaultCalendar(),
-      logger: silentLogger,
-      ...(sender ? { sender } : {}),
-      ...(consume === undefined ? {} : { consume }),
-    },
-  );
+  return composeWorker(cf, workerSettingsFromEnv({ REDIS_URL }, { prefix: testPrefix(), dispatchIntervalMs: 200, ...settings }), {
+    logger: silentLogger,
+    ...(sender ? { sender } : {}),
+    ...(consume === undefined ? {} : { consume }),
+  });
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or `timeoutMs` passes. */
@@ -47,27 +38,16 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
 }
 
 /** The deadline-step entries of a case's log, as `step` names in order. */
-export function stepsLogged(db: CaseflowDb, caseId: string): string[] {
-  return db
-    .select()
-    .from(caseEvents)
-    .where(eq(caseEvents.caseId, caseId))
-    .all()
-    .filter((e) => e.kind === 'deadlineStep')
-    .map((e) => (JSON.parse(e.payload) as { deadlineKind: string; step: string }).step);
+export async function stepsLogged(cf: ComposedCaseflow, caseId: string): Promise<string[]> {
+  return (await cf.engine.history(caseId)).filter((e) => e.kind === 'deadlineStep').map((e) => (e.payload as { step: string }).step);
 }
 
 /** The deadline row of `kind` on a case. */
-export function deadlineOf(db: CaseflowDb, caseId: string, kind: string) {
-  return db
-    .select()
-    .from(deadlines)
-    .where(eq(deadlines.caseId, caseId))
-    .all()
-    .find((d) => d.kind === kind);
+export function deadlineOf(cf: ComposedCaseflow, caseId: string, kind: string): Promise<DeadlineRecord | undefined> {
+  return cf.store.read(async (tx) => (await tx.deadlines.ofCase(caseId)).find((d) => d.kind === kind));
 }
 
 /** Notifications written for a case. */
-export function notificationsOf(db: CaseflowDb, caseId: string) {
-  return db.select().from(notifications).where(eq(notifications.caseId, caseId)).all();
+export function notificationsOf(cf: ComposedCaseflow, caseId: string): Promise<NotificationRecord[]> {
+  return cf.store.read((tx) => tx.notifications.ofCase(caseId));
 }
