@@ -3,37 +3,17 @@
  * rate and warning cards over a period, and open cases per state. Reads through the store's
  * supervision read model; the lists that name cases leave out cases about the reader.
  */
-import type { Store } from '../../db/port';
+import type { EscalationRecord, OverdueRecord, PeriodQuery, Store, SupervisionReadModel } from '../../db/port';
 import { canonicalOfficialId } from '../../machines/officials';
 
-export interface Period {
-  /** Start, inclusive (epoch ms). */
-  since: number;
-  /** End, exclusive (epoch ms). */
-  until: number;
-}
+/** A reporting period: [since, until) in epoch ms. */
+export type Period = PeriodQuery;
 
-export interface OverdueCase {
-  caseId: string;
-  type: string;
-  state: string;
-  unit: string | null;
-  assignee: string | null;
-  deadlineId: string;
-  deadlineKind: string;
-  dueAt: string;
-  latenessMs: number;
-  warning: string;
-  escalationLevel: number;
-}
+/** A running deadline past due, as supervisors read it. */
+export type OverdueCase = Omit<OverdueRecord, 'dueAt'> & { dueAt: string; latenessMs: number };
 
-export interface Escalation {
-  caseId: string;
-  deadlineId: string;
-  unit: string | null;
-  step: string;
-  issuedAt: string;
-}
+/** A red card (escalation), as supervisors read it. */
+export type Escalation = Omit<EscalationRecord, 'issuedAt'> & { issuedAt: string };
 
 export interface OnTimeRate {
   unit: string | null;
@@ -43,18 +23,8 @@ export interface OnTimeRate {
   rate: number | null;
 }
 
-export interface WarningCardCount {
-  unit: string | null;
-  blue: number;
-  yellow: number;
-  red: number;
-}
-
-export interface StateCount {
-  type: string;
-  state: string;
-  count: number;
-}
+export type WarningCardCount = Awaited<ReturnType<SupervisionReadModel['warningCardCounts']>>[number];
+export type StateCount = Awaited<ReturnType<SupervisionReadModel['stateCounts']>>[number];
 
 const bounded = (limit: number | undefined, fallback: number): number => Math.min(Math.max(limit ?? fallback, 1), 1000);
 const about = (notAbout: string | undefined) => (notAbout ? { notAbout: canonicalOfficialId(notAbout) } : {});
