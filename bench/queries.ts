@@ -24,12 +24,10 @@ interface QueryCase {
 
 type Statement = Database.Statement<unknown[]>;
 
-/** The store's own transaction statements: caseflow's cost, not part of the query the bare side repeats. */
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i;
-
 /**
- * The bare side of a query: the very SQL caseflow sent for an input (every statement but the read
- * transaction's BEGIN and COMMIT), with its parameters, captured once per input (outside the timing)
+ * The bare side of a query: the very SQL caseflow sent for an input (every statement that returns
+ * data; the store's own transaction statements — BEGIN, COMMIT, PRAGMA query_only — are caseflow's
+ * cost, not part of the query), with its parameters, captured once per input (outside the timing)
  * and then run as hand-prepared statements.
  */
 function bareOf(client: Database.Database, q: QueryCase) {
@@ -47,7 +45,7 @@ function bareOf(client: Database.Database, q: QueryCase) {
         const original = proto[method] as (this: Statement, ...args: unknown[]) => unknown;
         originals.set(method, original);
         proto[method] = function (this: Statement, ...args: unknown[]) {
-          if (!TRANSACTION_CONTROL.test(this.source)) seen.push({ sql: this.source, params: args });
+          if (this.reader) seen.push({ sql: this.source, params: args });
           return original.apply(this, args);
         };
       }

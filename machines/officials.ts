@@ -43,6 +43,7 @@ const fold = (id: string): string =>
  */
 export function canonicalOfficialId(raw: string): string {
   if (typeof raw !== 'string') return '';
+  if (SAFE.test(raw)) return raw; // already canonical: the common case, without Unicode work
   let id = fold(raw);
   // One fold is idempotent on every code point tested; folding again until stable guards against rare Unicode interactions.
   for (let i = 0; i < 3; i++) {

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, exists, gte, inArray, isNull, lt, ne, or, sql, type
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
 import type { CaseAccessFacts, CaseEventRecord, CaseRecord, NewCaseEvent } from '../records';
 import type { SqliteDb } from './connection';
+import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
 
 const p = sql.placeholder;
@@ -85,8 +86,8 @@ function listCases(db: SqliteDb, query: CaseListQuery): CaseSummaryRecord[] {
           .where(
             and(
               eq(deadlines.caseId, cases.id),
-              eq(deadlines.running, true),
-              eq(deadlines.period, false),
+              RUNNING,
+              NOT_A_PERIOD,
               isNull(deadlines.suspendedAt),
               or(eq(deadlines.status, 'overdue'), lt(deadlines.dueAt, now)),
             ),
@@ -100,7 +101,7 @@ function listCases(db: SqliteDb, query: CaseListQuery): CaseSummaryRecord[] {
         db
           .select({ one: sql`1` })
           .from(deadlines)
-          .where(and(eq(deadlines.caseId, cases.id), eq(deadlines.running, true), lt(deadlines.dueAt, query.dueBefore))),
+          .where(and(eq(deadlines.caseId, cases.id), RUNNING, lt(deadlines.dueAt, query.dueBefore))),
       ),
     );
   }

@@ -25,3 +25,10 @@ export function openSqlite(file: string): SqliteDb {
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
 }
+
+/** A second, read-only connection to a file `openSqlite` opened: reads never write, and never wait on a writer. */
+export function openSqliteReader(file: string): SqliteDb {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  return drizzle(sqlite, { schema });
+}

@@ -6,6 +6,7 @@ import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { DeadlineRecord, WakeUp } from '../records';
 import type { SqliteDb } from './connection';
+import { RUNNING } from './conditions';
 import { deadlines, warningCards } from './schema';
 
 const p = sql.placeholder;
@@ -18,7 +19,7 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
   const running = db
     .select()
     .from(deadlines)
-    .where(and(eq(deadlines.caseId, p('caseId')), eq(deadlines.running, true)))
+    .where(and(eq(deadlines.caseId, p('caseId')), RUNNING))
     .prepare();
   const insert = db
     .insert(deadlines)
@@ -34,7 +35,7 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
       nextFireAt: null,
       updatedAt: sql`${p('closedAt')}`,
     })
-    .where(and(eq(deadlines.id, p('id')), eq(deadlines.running, true)))
+    .where(and(eq(deadlines.id, p('id')), RUNNING))
     .prepare();
   const reschedule = db
     .update(deadlines)
@@ -49,7 +50,7 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
       scheduleRev: sql`${p('scheduleRev')}`,
       updatedAt: sql`${p('updatedAt')}`,
     })
-    .where(and(eq(deadlines.id, p('id')), eq(deadlines.running, true), eq(deadlines.scheduleRev, p('expectedRev'))))
+    .where(and(eq(deadlines.id, p('id')), RUNNING, eq(deadlines.scheduleRev, p('expectedRev'))))
     .prepare();
   const issueCard = db
     .insert(warningCards)

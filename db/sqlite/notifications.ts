@@ -1,10 +1,13 @@
 /**
  * Notices and their claims on SQLite: a notice is `sending` while one notifier holds it.
  */
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { NotificationRepository } from '../port';
 import type { SqliteDb } from './connection';
 import { notifications } from './schema';
+
+/** Written literally: a bound value in a partial index's condition makes SQLite re-plan the statement on every run. */
+const PENDING = sql`${notifications.status} = 'pending'`;
 
 /** The notification repository over one connection. */
 export function sqliteNotifications(db: SqliteDb): NotificationRepository {
@@ -14,7 +17,7 @@ export function sqliteNotifications(db: SqliteDb): NotificationRepository {
       db
         .select()
         .from(notifications)
-        .where(and(eq(notifications.status, 'pending'), lt(notifications.attempts, maxAttempts), gt(notifications.id, after)))
+        .where(and(PENDING, lt(notifications.attempts, maxAttempts), gt(notifications.id, after)))
         .orderBy(asc(notifications.id))
         .limit(limit)
         .all(),
@@ -22,7 +25,7 @@ export function sqliteNotifications(db: SqliteDb): NotificationRepository {
       db
         .update(notifications)
         .set({ status: 'sending', claimedAt: now })
-        .where(and(eq(notifications.id, id), eq(notifications.status, 'pending')))
+        .where(and(eq(notifications.id, id), PENDING))
         .run().changes === 1,
     releaseClaimsBefore: async (claimedBefore) =>
       db

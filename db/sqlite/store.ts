@@ -1,12 +1,13 @@
 /**
- * The SQLite adapter of the storage port. better-sqlite3 is synchronous and has one connection, so
- * transactions are taken one at a time through an async lock: `BEGIN IMMEDIATE` (or a deferred
- * `BEGIN` for reads), the caller's async function, then `COMMIT`, or `ROLLBACK` if it threw.
- * Across processes, SQLite's file lock orders writers (busy_timeout waits for it).
+ * The SQLite adapter of the storage port. better-sqlite3 is synchronous, so each connection's
+ * transactions take turns through an async lock: `BEGIN`, the caller's async function, then
+ * `COMMIT`, or `ROLLBACK` if it threw. Writes go through one connection (`BEGIN IMMEDIATE`); reads
+ * through a second, read-only one, so that they see committed data, never wait on a writer (WAL)
+ * and cannot write. Across processes, SQLite's file lock orders writers (busy_timeout waits for it).
  */
 import path from 'node:path';
 import type { Store, Tx } from '../port';
-import { openSqlite, type SqliteDb } from './connection';
+import { openSqlite, openSqliteReader, type SqliteDb } from './connection';
 import { sqliteCases, sqliteEventLog } from './cases';
 import { sqliteDeadlines, sqliteOutbox } from './deadlines';
 import { sqliteNotifications } from './notifications';
@@ -27,14 +28,14 @@ class TurnLock {
 }
 
 /**
- * One turn lock per database file in this process. Two stores on one file in one process (a test's
+ * One write lock per database file in this process. Two stores on one file in one process (a test's
  * "second process", or two composition roots) must take turns here: a `BEGIN IMMEDIATE` that waits
  * on SQLite's file lock blocks the whole thread, so the other store could never commit.
  */
 const fileLocks = new Map<string, { lock: TurnLock; stores: number }>();
 
-/** The turn lock of `file`, and how to let go of it when the store closes. */
-function lockFor(file: string): { lock: TurnLock; release(): void } {
+/** The write lock of `file`, and how to let go of it when the store closes. */
+function writeLockFor(file: string): { lock: TurnLock; release(): void } {
   if (file === ':memory:' || file === '') return { lock: new TurnLock(), release: () => undefined };
   const key = path.resolve(file);
   const entry = fileLocks.get(key) ?? { lock: new TurnLock(), stores: 0 };
@@ -48,96 +49,45 @@ function lockFor(file: string): { lock: TurnLock; release(): void } {
   };
 }
 
-/** caseflow's store on one SQLite file. */
-export class SqliteStore implements Store {
-  readonly dialect = 'sqlite';
-  private readonly lock: TurnLock;
-  private readonly releaseLock: () => void;
-  private readonly readOnly;
-  private readonly readWrite;
+/** The repositories over one connection. */
+function repositories(db: SqliteDb): Tx {
+  return {
+    cases: sqliteCases(db),
+    events: sqliteEventLog(db),
+    deadlines: sqliteDeadlines(db),
+    outbox: sqliteOutbox(db),
+    notifications: sqliteNotifications(db),
+    accounts: sqliteAccounts(db),
+    reporters: sqliteReporters(db),
+    supervision: sqliteSupervision(db),
+  };
+}
+
+/** One connection's transactions, one at a time. */
+class Turns {
   private readonly tx: Tx;
   private readonly begin;
-  private readonly beginRead;
   private readonly commit;
   private readonly rollback;
 
   constructor(
-    /** The drizzle handle; only the adapter and its own tests reach it. */
-    readonly db: SqliteDb,
-    readonly location: string,
+    private readonly db: SqliteDb,
+    private readonly lock: TurnLock,
+    beginSql: 'BEGIN' | 'BEGIN IMMEDIATE',
   ) {
-    const turns = lockFor(location);
-    this.lock = turns.lock;
-    this.releaseLock = () => turns.release();
-    const client = db.$client;
-    this.readOnly = client.prepare('PRAGMA query_only = ON');
-    this.readWrite = client.prepare('PRAGMA query_only = OFF');
-    this.begin = client.prepare('BEGIN IMMEDIATE');
-    this.beginRead = client.prepare('BEGIN');
-    this.commit = client.prepare('COMMIT');
-    this.rollback = client.prepare('ROLLBACK');
-    this.tx = {
-      cases: sqliteCases(db),
-      events: sqliteEventLog(db),
-      deadlines: sqliteDeadlines(db),
-      outbox: sqliteOutbox(db),
-      notifications: sqliteNotifications(db),
-      accounts: sqliteAccounts(db),
-      reporters: sqliteReporters(db),
-      supervision: sqliteSupervision(db),
-    };
+    this.tx = repositories(db);
+    this.begin = db.$client.prepare(beginSql);
+    this.commit = db.$client.prepare('COMMIT');
+    this.rollback = db.$client.prepare('ROLLBACK');
   }
 
-  withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run(this.begin, fn);
-  }
-
-  /** A deferred transaction with writes refused (`query_only`), as the port promises. */
-  async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run(this.beginRead, async (tx) => {
-      this.readOnly.run();
-      try {
-        return await fn(tx);
-      } finally {
-        this.readWrite.run();
-      }
-    });
-  }
-
-  async dumpAll(): Promise<Record<string, unknown[]>> {
-    return this.read(async () => {
-      const client = this.db.$client;
-      const tables = client
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
-        .all() as { name: string }[];
-      return Object.fromEntries(tables.map(({ name }) => [name, client.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
-    });
-  }
-
-  async close(): Promise<void> {
+  async run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const release = await this.lock.acquire();
     try {
-      if (this.db.$client.open) {
-        this.db.$client.close();
-        this.releaseLock();
-      }
-    } finally {
-      release();
-    }
-  }
-
-  private async run<T>(begin: { run(): unknown }, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const release = await this.lock.acquire();
-    try {
-      begin.run();
+      this.begin.run();
       let result: T;
       try {
         result = await fn(this.tx);
-      } catch (error) {
-        if (this.db.$client.inTransaction) this.rollback.run();
-        throw error;
-      }
-      try {
         this.commit.run();
       } catch (error) {
         if (this.db.$client.inTransaction) this.rollback.run();
@@ -148,9 +98,68 @@ export class SqliteStore implements Store {
       release();
     }
   }
+
+  /** Closes the connection once every turn already asked for is done. */
+  async close(): Promise<void> {
+    const release = await this.lock.acquire();
+    try {
+      if (this.db.$client.open) this.db.$client.close();
+    } finally {
+      release();
+    }
+  }
+}
+
+/** caseflow's store on one SQLite file. */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite';
+  private readonly writes: Turns;
+  private readonly reads: Turns;
+  private readonly releaseWriteLock: () => void;
+  private closed = false;
+
+  constructor(
+    /** The drizzle handle of the write connection; only the adapter and its own tests reach it. */
+    readonly db: SqliteDb,
+    /** The read-only connection to the same file (the write connection for `:memory:`). */
+    private readonly reader: SqliteDb,
+    readonly location: string,
+  ) {
+    const writeLock = writeLockFor(location);
+    this.releaseWriteLock = () => writeLock.release();
+    this.writes = new Turns(db, writeLock.lock, 'BEGIN IMMEDIATE');
+    this.reads = reader === db ? this.writes : new Turns(reader, new TurnLock(), 'BEGIN');
+  }
+
+  withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.writes.run(fn);
+  }
+
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.reads.run(fn);
+  }
+
+  async dumpAll(): Promise<Record<string, unknown[]>> {
+    return this.read(async () => {
+      const client = this.reader.$client;
+      const tables = client
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
+        .all() as { name: string }[];
+      return Object.fromEntries(tables.map(({ name }) => [name, client.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.reads !== this.writes) await this.reads.close();
+    await this.writes.close();
+    this.releaseWriteLock();
+  }
 }
 
 /** Opens (creating and migrating if needed) the SQLite store in `file`. */
 export function openSqliteStore(file: string): SqliteStore {
-  return new SqliteStore(openSqlite(file), file);
+  const db = openSqlite(file);
+  return new SqliteStore(db, file === ':memory:' ? db : openSqliteReader(file), file);
 }

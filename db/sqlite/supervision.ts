@@ -5,6 +5,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { SupervisionReadModel } from '../port';
 import type { SqliteDb } from './connection';
+import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { cases, deadlines, warningCards } from './schema';
 
 /** The supervision read model over one connection. */
@@ -13,8 +14,8 @@ export function sqliteSupervision(db: SqliteDb): SupervisionReadModel {
     overdue: async (now, filter) => {
       // a stopped clock or a minimum period (public notice, probation) is never overdue
       const where: SQL[] = [
-        sql`${deadlines.running} = 1`,
-        eq(deadlines.period, false),
+        RUNNING,
+        NOT_A_PERIOD,
         isNull(deadlines.suspendedAt),
         inArray(deadlines.status, ['pending', 'overdue']),
         lt(deadlines.dueAt, now),
