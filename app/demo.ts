@@ -26,7 +26,7 @@ const shanghai = (ms: number): string =>
   new Date(ms).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
 
 function freshCaseflow(file: string, clock: Clock) {
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '-migrate.lock']) fs.rmSync(`${file}${suffix}`, { force: true });
   return composeCaseflow({ dbFile: file, clock });
 }
 

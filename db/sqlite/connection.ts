@@ -15,8 +15,13 @@ export const MIGRATIONS_FOLDER = path.join(__dirname, 'migrations');
 
 /** Opens (creating if needed) a caseflow SQLite file and brings its schema up to date. */
 export function openSqlite(file: string): SqliteDb {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new Database(file);
+  if (file === ':memory:') return migrated(new Database(file));
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  return withMigrationLock(file, () => migrated(new Database(file)));
+}
+
+/** Sets the connection's pragmas and applies the committed migrations. */
+function migrated(sqlite: Database.Database): SqliteDb {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
@@ -24,6 +29,26 @@ export function openSqlite(file: string): SqliteDb {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
+}
+
+/**
+ * Runs `fn` holding a write lock on a small companion file (`<file>-migrate.lock`), so that two
+ * processes opening a new database at the same moment migrate it one after the other: the second
+ * then finds every migration applied. SQLite's file lock is released by the OS if a process dies.
+ */
+function withMigrationLock<T>(file: string, fn: () => T): T {
+  const lock = new Database(`${file}-migrate.lock`);
+  try {
+    lock.pragma('busy_timeout = 60000');
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      return fn();
+    } finally {
+      lock.exec('ROLLBACK');
+    }
+  } finally {
+    lock.close();
+  }
 }
 
 /** A second, read-only connection to a file `openSqlite` opened: reads never write, and never wait on a writer. */

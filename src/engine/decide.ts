@@ -113,7 +113,9 @@ export function decideEvent(ctx: DecideContext, current: CaseState, event: Casew
 
   const next = step(definition, snapshot, machineEvent);
   const nextJson = persist(definition, next.snapshot);
-  if (nextJson === row.snapshot) {
+  // compared with the current snapshot persisted the same way, not with the stored text: a store may
+  // keep JSON in its own normal form (PostgreSQL's jsonb reorders keys)
+  if (next.snapshot === snapshot || nextJson === persist(definition, snapshot)) {
     const refused = refusingGuards(definition, snapshot, machineEvent);
     if (refused.length) {
       throw new GuardRejectedError(row.id, type, row.state, refused.map((guard) => ({ guard, rule: definition.guardRules[guard] ?? guard })));
