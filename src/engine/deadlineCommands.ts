@@ -6,12 +6,13 @@
 import type { Tx } from '../../db/port';
 import type { DeadlineRecord } from '../../db/records';
 import type { Actor, DeadlineSpec, WarningLevel } from '../../machines/types';
-import { CaseflowError, DeadlineNotFoundError, InvalidPayloadError, StaleDeadlineError, VersionConflictError } from '../errors';
+import { DeadlineNotFoundError, InvalidPayloadError, StaleDeadlineError, VersionConflictError } from '../errors';
 import { dueAfterSuspension } from '../time';
 import { canonicalActor, type EngineCore } from './core';
-import { decideEvent, restoreCase } from './decide';
-import { checkWakeUp, DEADLINE_WORKER, planClockChange, planLadderStep, type ClockChange, type WakeUpCheck } from './deadlinePlans';
-import { mergePlans, type WritePlan } from './plan';
+import { CaseWork, recordDueStep } from './catchUp';
+import { restoreCase } from './decide';
+import { checkWakeUp, planClockChange, type ClockChange, type WakeUpCheck } from './deadlinePlans';
+import type { WritePlan } from './plan';
 import { authorizeDeadlineChange, authorizeDeadlineRole } from './policy';
 import { toDeadlineView, type DeadlineView } from './views';
 
@@ -105,37 +106,24 @@ export class DeadlineCommands {
       const checked = checkWakeUp(row, rev, now);
       if (checked.kind !== 'due') return { outcome: checked, plan: null };
       const caseRow = (await tx.cases.byId(row!.caseId))!;
-      const planned = planLadderStep(row!, caseRow, now, this.core.calendar);
-      if (!planned) return { outcome: { kind: 'stale' }, plan: null };
-      const { step, plan } = planned;
-      if (step.sendsEvent) {
-        try {
-          const definition = this.core.definitionOf(caseRow);
-          const running = (await tx.deadlines.runningOfCase(caseRow.id)).map((d) => (d.id === row!.id ? planned.after : d));
-          const transition = decideEvent(
-            this.core.decideContext(now),
-            { definition, row: caseRow, snapshot: restoreCase(definition, caseRow), running },
-            { type: step.sendsEvent, deadlineKind: row!.kind },
-            DEADLINE_WORKER,
-          );
-          mergePlans(plan, transition.plan);
-        } catch (error) {
-          // a machine that no longer takes the event leaves the case as it was; the step still fires
-          if (!(error instanceof CaseflowError)) throw error;
-        }
-      }
-      await this.core.write(tx, plan);
+      const definition = this.core.definitionOf(caseRow);
+      const work = new CaseWork({ definition, row: caseRow, snapshot: restoreCase(definition, caseRow), running: await tx.deadlines.runningOfCase(caseRow.id) });
+      const step = recordDueStep(this.core.decideContext(now), this.core.calendar, work, row!);
+      if (step === null) return { outcome: { kind: 'stale' }, plan: null };
+      await this.core.write(tx, work.plan);
+      const after = work.state.running.find((d) => d.id === row!.id);
+      const fired = work.plan.cards[0];
       const outcome: FireOutcome = {
         kind: 'fired',
         caseId: row!.caseId,
         deadlineId: row!.id,
-        step: step.name,
-        warning: step.warning ?? null,
+        step,
+        warning: fired?.warning ?? null,
         firedAt: now,
         latenessMs: now - row!.nextFireAt!,
-        nextFireAt: planned.after.nextFireAt,
+        nextFireAt: after ? after.nextFireAt : null,
       };
-      return { outcome, plan };
+      return { outcome, plan: work.plan };
     });
     if (plan) this.core.announce(plan);
     return outcome;

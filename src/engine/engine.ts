@@ -8,6 +8,7 @@ import type { CaseRecord } from '../../db/records';
 import type { Actor, CaseDefinition } from '../../machines/types';
 import { CaseNotFoundError, InvalidPayloadError, VersionConflictError } from '../errors';
 import { canonicalActor, EngineCore, type EngineDeps } from './core';
+import { CaseWork, catchUpDueSteps } from './catchUp';
 import { decideEvent, decideOpen, restoreCase, type CaseworkerEvent } from './decide';
 import { DeadlineCommands } from './deadlineCommands';
 import { acceptedEvents } from './machineRuntime';
@@ -94,19 +95,21 @@ export class CaseEngine {
       const definition = this.core.definitionOf(row!);
       authorizeEvent(definition, sender, event.type);
       if (expectedVersion !== undefined && row!.version !== expectedVersion) throw new VersionConflictError(caseId, expectedVersion, row!.version);
-      const transition = decideEvent(
-        this.core.decideContext(now),
-        { definition, row: row!, snapshot: restoreCase(definition, row!), running: await tx.deadlines.runningOfCase(caseId) },
-        event,
-        sender,
-      );
-      const [eventId] = await this.core.write(tx, transition.plan);
+      const ctx = this.core.decideContext(now);
+      const work = new CaseWork({ definition, row: row!, snapshot: restoreCase(definition, row!), running: await tx.deadlines.runningOfCase(caseId) });
+      // steps whose wake-up was lost or late are recorded first: a person acts on the case as it stands
+      // (the deadline worker records its own steps, one at a time)
+      if (sender.role !== 'system') catchUpDueSteps(ctx, this.core.calendar, work);
+      const transition = decideEvent(ctx, work.state, event, sender);
+      const entry = work.plan.log.length;
+      work.take(transition);
+      const ids = await this.core.write(tx, work.plan);
       const allowed = sendableEvents(definition, acceptedEvents(definition, transition.snapshot), sender);
       const answer: AppliedEvent = {
         case: toCaseView(transition.row, transition.snapshot, allowed, await tx.deadlines.ofCase(caseId)),
-        event: toCaseEventView({ ...transition.plan.log[0]!, id: eventId! }),
+        event: toCaseEventView({ ...work.plan.log[entry]!, id: ids[entry]! }),
       };
-      return { answer, plan: transition.plan };
+      return { answer, plan: work.plan };
     });
     this.core.announce(plan);
     return answer;

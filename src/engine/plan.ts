@@ -47,11 +47,18 @@ export const emptyPlan = (): WritePlan => ({
   receipts: [],
 });
 
-/** Appends `more` to `plan` (in place) and returns it; a plan updates at most one case. */
+/**
+ * Appends `more` to `plan` (in place) and returns it. A plan updates at most one case; two updates
+ * of it in a row (a deadline step's machine event, then the caseworker's event) become one, guarded
+ * by the first expected version.
+ */
 export function mergePlans(plan: WritePlan, more: WritePlan): WritePlan {
   if (more.updateCase) {
-    if (plan.updateCase) throw new Error('a write plan updates at most one case');
-    plan.updateCase = more.updateCase;
+    const first = plan.updateCase;
+    if (first && (first.row.id !== more.updateCase.row.id || first.row.version !== more.updateCase.expectedVersion)) {
+      throw new Error('a write plan updates one case, each update following the one before');
+    }
+    plan.updateCase = first ? { row: more.updateCase.row, expectedVersion: first.expectedVersion } : more.updateCase;
   }
   plan.openCases.push(...more.openCases);
   plan.reschedule.push(...more.reschedule);

@@ -38,8 +38,8 @@ describe('two engines in two processes race on one case', () => {
     const plan = { type: 'SUBMIT_PLAN', plan: 'A plan', measures: ['a measure'], completionDueAt: '2026-12-31T00:00:00Z' };
     const escalate = { type: 'ESCALATE', reason: 'no plan yet' };
     const senders = await Promise.all([
-      startSender([fx.file, caseId, '2', JSON.stringify(plan), JSON.stringify(liaison)]),
-      startSender([fx.file, caseId, '2', JSON.stringify(escalate), JSON.stringify(supervisor)]),
+      startSender([fx.file, caseId, '2', JSON.stringify(plan), JSON.stringify(liaison), String(fx.clock.now())]),
+      startSender([fx.file, caseId, '2', JSON.stringify(escalate), JSON.stringify(supervisor), String(fx.clock.now())]),
     ]);
     // both are ready: start them at the same moment
     const startAt = Date.now() + 200;

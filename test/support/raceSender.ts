@@ -2,15 +2,17 @@
  * A separate process for the race test: opens the database, says "ready", waits for the start
  * moment the test sends on stdin (the same for both processes), then applies one event with an
  * expected version and prints the outcome as JSON.
- * Usage: tsx raceSender.ts <dbFile> <caseId> <expectedVersion> <eventJson> <actorJson>
+ * Usage: tsx raceSender.ts <dbFile> <caseId> <expectedVersion> <eventJson> <actorJson> <caseTimeMs>
+ * (case time is the test's clock, so both processes act at the same moment of the case's life)
  */
 import { composeCaseflow } from '../../app/compose';
 import type { Actor } from '../../machines/types';
+import { ManualClock } from '../../src/clock';
 import type { CaseworkerEvent } from '../../src/engine/engine';
 import { CaseflowError } from '../../src/errors';
 
-const [file, caseId, expected, eventJson, actorJson] = process.argv.slice(2);
-const cf = composeCaseflow({ dbFile: file! });
+const [file, caseId, expected, eventJson, actorJson, caseTime] = process.argv.slice(2);
+const cf = composeCaseflow({ dbFile: file!, clock: new ManualClock(Number(caseTime)) });
 const { engine } = cf;
 process.stdout.write('ready\n');
 process.stdin.once('data', (chunk: Buffer) => {
