@@ -2,6 +2,7 @@
  * Typed errors with stable codes. Each message names the thing, the bad value and what to do,
  * in words a caseworker understands; `details` carries the same facts for programs.
  */
+import { StoreUnavailableError } from '../db/errors';
 
 export type ErrorCode =
   | 'CASE_NOT_FOUND'
@@ -15,6 +16,7 @@ export type ErrorCode =
   | 'NO_CHANGE'
   | 'DEADLINE_NOT_FOUND'
   | 'DEADLINE_CHANGED'
+  | 'STORE_UNAVAILABLE'
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
@@ -157,4 +159,16 @@ export class StaleDeadlineError extends CaseflowError {
       { deadlineId, expectedRev },
     );
   }
+}
+
+/**
+ * An error in caseflow's one shape when it is one a caller can act on: caseflow's own, or the store
+ * being busy or unreachable (retry later); null for anything else (a bug, reported as internal).
+ */
+export function asCaseflowError(error: unknown): CaseflowError | null {
+  if (error instanceof CaseflowError) return error;
+  if (error instanceof StoreUnavailableError) {
+    return new CaseflowError('STORE_UNAVAILABLE', error.message, { reason: error.reason, retryAfterMs: error.retryAfterMs });
+  }
+  return null;
 }

@@ -90,6 +90,8 @@ export interface NotifierOptions {
   maxRounds?: number;
   /** How long (real ms) a claimed notification stays with its notifier before another may send it. @defaultValue 300000 */
   leaseMs?: number;
+  /** Waits (real ms) between attempts to record a delivered notice as sent. @defaultValue [50, 200, 1000, 3000, 10000] */
+  recordRetryMs?: readonly number[];
 }
 
 /** Drains pending notifications through the sender. */
@@ -123,8 +125,31 @@ export class Notifier {
     await store.withTransaction((tx) => tx.notifications.releaseClaimsBefore(clock.now() - leaseMs));
   }
 
+  /**
+   * Records a delivered notice as sent, retrying while the store is busy or away. If it never
+   * succeeds, the claim stays until its lease runs out; a later delivery carries the same
+   * idempotency key, so the recipient can tell it is the same notice.
+   */
+  private async recordSent(n: NotificationRow): Promise<void> {
+    const { store, clock, logger } = this.options;
+    const delays = this.options.recordRetryMs ?? [50, 200, 1000, 3000, 10_000];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await store.withTransaction((tx) => tx.notifications.markSent(n.id, clock.now(), n.attempts + 1));
+        return;
+      } catch (error) {
+        const wait = delays[attempt];
+        if (wait === undefined) {
+          logger.error('a delivered notification could not be recorded as sent', { notificationId: n.id, error: String(error) });
+          return;
+        }
+        await sleep(wait);
+      }
+    }
+  }
+
   private async drain(): Promise<number> {
-    const { store, sender, clock, logger } = this.options;
+    const { store, sender, logger } = this.options;
     const maxRounds = this.options.maxRounds ?? 3;
     let sent = 0;
     let after = 0;
@@ -137,14 +162,16 @@ export class Notifier {
         if (!(await this.claim(n.id))) continue; // another notifier has it
         try {
           await sender.send(n);
-          await store.withTransaction((tx) => tx.notifications.markSent(n.id, clock.now(), n.attempts + 1));
-          sent += 1;
         } catch (error) {
           const attempts = n.attempts + 1;
           const message = error instanceof Error ? error.message : String(error);
           await store.withTransaction((tx) => tx.notifications.markFailed(n.id, { attempts, lastError: message, final: attempts >= maxRounds }));
           logger.warn('notification not delivered', { notificationId: n.id, attempts, error: message });
+          continue;
         }
+        // delivered: from here on only the record is retried, never the send
+        await this.recordSent(n);
+        sent += 1;
       }
     }
   }

@@ -13,19 +13,25 @@ export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Databas
 
 export const MIGRATIONS_FOLDER = path.join(__dirname, 'migrations');
 
+/** Options of an SQLite store. */
+export interface SqliteOptions {
+  /** How long a write waits for another process's lock before the store answers busy, in ms. @defaultValue 5000 */
+  busyTimeoutMs?: number;
+}
+
 /** Opens (creating if needed) a caseflow SQLite file and brings its schema up to date. */
-export function openSqlite(file: string): SqliteDb {
-  if (file === ':memory:') return migrated(new Database(file));
+export function openSqlite(file: string, options: SqliteOptions = {}): SqliteDb {
+  if (file === ':memory:') return migrated(new Database(file), options);
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return withMigrationLock(file, () => migrated(new Database(file)));
+  return withMigrationLock(file, () => migrated(new Database(file), options));
 }
 
 /** Sets the connection's pragmas and applies the committed migrations. */
-function migrated(sqlite: Database.Database): SqliteDb {
+function migrated(sqlite: Database.Database, options: SqliteOptions): SqliteDb {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
@@ -52,8 +58,8 @@ function withMigrationLock<T>(file: string, fn: () => T): T {
 }
 
 /** A second, read-only connection to a file `openSqlite` opened: reads never write, and never wait on a writer. */
-export function openSqliteReader(file: string): SqliteDb {
+export function openSqliteReader(file: string, options: SqliteOptions = {}): SqliteDb {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   return drizzle(sqlite, { schema });
 }

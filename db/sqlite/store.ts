@@ -6,8 +6,9 @@
  * and cannot write. Across processes, SQLite's file lock orders writers (busy_timeout waits for it).
  */
 import path from 'node:path';
+import { StoreUnavailableError } from '../errors';
 import type { Store, Tx } from '../port';
-import { openSqlite, openSqliteReader, type SqliteDb } from './connection';
+import { openSqlite, openSqliteReader, type SqliteDb, type SqliteOptions } from './connection';
 import { sqliteCases, sqliteEventLog } from './cases';
 import { sqliteDeadlines, sqliteOutbox } from './deadlines';
 import { sqliteNotifications } from './notifications';
@@ -63,6 +64,12 @@ function repositories(db: SqliteDb): Tx {
   };
 }
 
+/** SQLite's "database is locked" after the busy timeout, as the port's coded error; anything else as it is. */
+function busyAsUnavailable(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code) ? new StoreUnavailableError('busy', 1000, error) : error;
+}
+
 /** One connection's transactions, one at a time. */
 class Turns {
   private readonly tx: Tx;
@@ -94,6 +101,8 @@ class Turns {
         throw error;
       }
       return result;
+    } catch (error) {
+      throw busyAsUnavailable(error);
     } finally {
       release();
     }
@@ -159,7 +168,7 @@ export class SqliteStore implements Store {
 }
 
 /** Opens (creating and migrating if needed) the SQLite store in `file`. */
-export function openSqliteStore(file: string): SqliteStore {
-  const db = openSqlite(file);
-  return new SqliteStore(db, file === ':memory:' ? db : openSqliteReader(file), file);
+export function openSqliteStore(file: string, options: SqliteOptions = {}): SqliteStore {
+  const db = openSqlite(file, options);
+  return new SqliteStore(db, file === ':memory:' ? db : openSqliteReader(file, options), file);
 }

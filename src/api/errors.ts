@@ -9,7 +9,7 @@
  * in this state, but a rule of the procedure refuses it, e.g. a decision without a reason).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CaseflowError, type ErrorCode } from '../errors';
+import { asCaseflowError, type ErrorCode } from '../errors';
 
 /** The HTTP status of each caseflow error code. */
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
@@ -27,6 +27,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   GUARD_REJECTED: 422,
   RATE_LIMITED: 429,
+  // busy or unreachable database: the request may be sent again (Retry-After says when)
+  STORE_UNAVAILABLE: 503,
   // The server lacks the machine version a stored case runs on: the server's fault, not the caller's.
   MACHINE_VERSION_UNKNOWN: 500,
 };
@@ -79,7 +81,8 @@ function fromFastify(error: FastifyError, request: FastifyRequest): Reported | n
 
 /** Maps any error thrown while handling a request to its status and body. */
 export function reportError(error: unknown, request: FastifyRequest): Reported {
-  if (error instanceof CaseflowError) return { status: STATUS_OF[error.code], body: error.toJSON() };
+  const known = asCaseflowError(error);
+  if (known) return { status: STATUS_OF[known.code], body: known.toJSON() };
   const fastify = error && typeof error === 'object' && 'code' in error ? fromFastify(error as FastifyError, request) : null;
   if (fastify) return fastify;
   return {
@@ -96,7 +99,10 @@ export function reportError(error: unknown, request: FastifyRequest): Reported {
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = reportError(error, request);
-    if (status >= 500) request.log.error({ err: error, code: body.code }, 'request failed');
+    if (body.code === 'STORE_UNAVAILABLE') {
+      void reply.header('retry-after', String(Math.ceil(Number(body.details.retryAfterMs ?? 1000) / 1000)));
+      request.log.warn({ code: body.code }, 'request not served: the database is unavailable');
+    } else if (status >= 500) request.log.error({ err: error, code: body.code }, 'request failed');
     else request.log.info({ code: body.code, statusCode: status }, 'request refused');
     void reply.code(status).type('application/json; charset=utf-8').send(body);
   });

@@ -3,7 +3,7 @@
  * API. The commands are built here from the services the composition root (app/cli.ts) passes in.
  */
 import { Command, Option } from 'commander';
-import { CaseflowError } from '../errors';
+import { asCaseflowError } from '../errors';
 import { parseActor, parseAssignments, parseJsonOption } from './actor';
 import type { Caseflow, CliContext, CliServices } from './context';
 import { printCase, printHistory, printList } from './print';
@@ -127,13 +127,14 @@ export async function main<C extends Caseflow>(argv: readonly string[], services
   const program = buildProgram(services);
   try {
     await program.parseAsync([...argv]);
-  } catch (error) {
-    if (error instanceof CaseflowError) {
+  } catch (thrown) {
+    const error = asCaseflowError(thrown);
+    if (error) {
       const json = program.opts<{ json?: boolean }>().json;
       process.stderr.write(json ? `${JSON.stringify(error.toJSON())}\n` : `${error.code}: ${error.message}\n`);
       process.exitCode = 1;
       return;
     }
-    throw error;
+    throw thrown;
   }
 }
