@@ -19,7 +19,7 @@ import { AIRED_AT, criticism, liaison, supervisor } from '../../support/engine';
 /** Starts a process that holds the file's write lock for `holdMs`; resolves once it holds it. */
 function holdLock(file: string, holdMs: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'holdLock.ts'), file, String(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) => child.stdout!.once('data', () => resolve(child)));
+  return new Promise((resolve) => child.stdout.once('data', () => resolve(child)));
 }
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
 

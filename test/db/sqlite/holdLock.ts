@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 
 const [file, holdMs] = process.argv.slice(2);
-const db = new Database(file!);
+const db = new Database(file);
 db.exec('BEGIN IMMEDIATE');
 process.stdout.write('locked\n');
 setTimeout(() => {
