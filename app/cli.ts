@@ -6,13 +6,13 @@ import type { CliServices } from '../src/cli/context';
 import { main } from '../src/cli/main';
 import { jsonLogger } from '../src/logger';
 import { workerSettingsFromEnv } from '../workers/runner';
-import { composeApi, composeCaseflow, composeWorker, type ComposedCaseflow } from './compose';
+import { composeApi, composeWorker, openCaseflow, type ComposedCaseflow } from './compose';
 import { runDemo } from './demo';
 
 /** The services of the `caseflow` CLI. */
 export function composeCli(): CliServices<ComposedCaseflow> {
   return {
-    open: (options) => Promise.resolve(composeCaseflow(options.db ? { dbFile: options.db } : {})),
+    open: (options) => openCaseflow({ ...(options.db ? { dbFile: options.db } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) }),
     startWorkers: async (cf) => {
       const logger = jsonLogger(process.stderr, { service: 'caseflow-worker', pid: process.pid });
       const settings = workerSettingsFromEnv();

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../db/port';
+import { openPostgresStore } from '../db/postgres';
 import { openSqliteStore } from '../db/sqlite';
 import { caseDefinitions } from '../machines';
 import type { CaseDefinition, CaseType } from '../machines/types';
@@ -32,6 +33,31 @@ export const DEFAULT_DB_FILE = path.join('data', 'caseflow.sqlite');
 /** The database file to use: an explicit path, else `CASEFLOW_DB`, else the default. */
 export function resolveDbFile(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   return explicit ?? env.CASEFLOW_DB ?? DEFAULT_DB_FILE;
+}
+
+/** Which database to open: PostgreSQL when a URL is given (`--database-url` or `DATABASE_URL`), else the SQLite file. */
+export interface StoreChoice {
+  /** A `postgres://…` URL. @defaultValue `DATABASE_URL` */
+  databaseUrl?: string;
+  /** The SQLite file when no URL is given. @defaultValue `CASEFLOW_DB`, else data/caseflow.sqlite */
+  dbFile?: string;
+}
+
+/** Opens (and migrates, under a lock) the store the choice names. */
+export async function openStore(choice: StoreChoice = {}, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+  const url = choice.databaseUrl ?? (choice.dbFile === undefined ? env.DATABASE_URL : undefined);
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`the database URL must start with postgres:// (got "${url.replace(/\/\/[^@]*@/, '//***@')}")`);
+    return openPostgresStore(url);
+  }
+  return openSqliteStore(resolveDbFile(choice.dbFile, env));
+}
+
+/** Opens the chosen store and builds caseflow on it. */
+export async function openCaseflow(options: Omit<CaseflowOptions, 'store' | 'dbFile'> & StoreChoice = {}): Promise<ComposedCaseflow> {
+  const { databaseUrl, dbFile, ...rest } = options;
+  const store = await openStore({ ...(databaseUrl ? { databaseUrl } : {}), ...(dbFile ? { dbFile } : {}) });
+  return composeCaseflow({ ...rest, store });
 }
 
 export interface CaseflowOptions {

@@ -15,11 +15,15 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
   const program = new Command('caseflow')
     .description('Case-management workflow engine: clues, self-recommendations and rectifications')
     .option('--db <file>', 'SQLite database file (default: $CASEFLOW_DB or data/caseflow.sqlite)')
+    .option('--database-url <url>', 'PostgreSQL instead of SQLite, e.g. postgres://caseflow@db.example/caseflow (default: $DATABASE_URL)')
     .option('--json', 'print JSON instead of text')
     .showHelpAfterError();
 
-  const globals = () => program.opts<{ db?: string; json?: boolean }>();
-  const open = () => services.open({ ...(globals().db ? { db: globals().db } : {}) });
+  const globals = () => program.opts<{ db?: string; databaseUrl?: string; json?: boolean }>();
+  const open = () => {
+    const { db, databaseUrl } = globals();
+    return services.open({ ...(db ? { db } : {}), ...(databaseUrl ? { databaseUrl } : {}) });
+  };
   const withCaseflow = async <T>(fn: (cf: C) => Promise<T> | T): Promise<T> => {
     const cf = await open();
     try {
