@@ -34,7 +34,11 @@ describe('the caseflow command line, run as a real process', () => {
 
   it('init creates the database; a caseworker opens, advances, shows and lists a rectification', async () => {
     expect((await caseflow('init')).stdout).toContain(`database ready: ${db}`);
-    const input = JSON.stringify({ unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: '2026-11-25T20:00:00+08:00' });
+    // aired a minute ago (the CLI runs on the real clock): no step of the plan deadline is due yet
+    const airedAt = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const planDueAt = new Date(airedAt + 60 * 60_000).toISOString();
+    const planDueText = planDueAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+    const input = JSON.stringify({ unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: new Date(airedAt).toISOString() });
     const created = await caseflow('--json', 'create', 'rectification', '--as', 'li.wei:supervisor', '--input', input);
     expect(created.code).toBe(0);
     const { id, state } = JSON.parse(created.stdout) as { id: string; state: string };
@@ -43,7 +47,7 @@ describe('the caseflow command line, run as a real process', () => {
     const sent = await caseflow('send', id, 'NOTIFY_UNIT', 'liaisonId=zhou.min', '--as', 'li.wei:supervisor', '--expect-version', '1');
     expect(sent.code).toBe(0);
     expect(sent.stdout).toContain('NOTIFY_UNIT: criticismAired → planDue');
-    expect(sent.stdout).toContain('rectificationPlanDue due 2026-11-25 13:00:00Z');
+    expect(sent.stdout).toContain(`rectificationPlanDue due ${planDueText}`);
 
     const shown = await caseflow('show', id, '--as', 'zhou.min:unitLiaison');
     expect(shown.stdout).toContain('allowed events: SUBMIT_PLAN');
@@ -59,7 +63,7 @@ describe('the caseflow command line, run as a real process', () => {
     // the CLI runs on the real clock, so the new due time must lie in the real future
     const extended = await caseflow('--json', 'deadline', 'extend', planDue.id, '--until', '2099-01-01T00:00:00Z', '--reason', 'power cut', '--as', 'li.wei:supervisor');
     expect(extended.code).toBe(0);
-    expect(JSON.parse(extended.stdout)).toMatchObject({ kind: 'rectificationPlanDue', dueAt: '2099-01-01T00:00:00.000Z', originalDueAt: '2026-11-25T13:00:00.000Z' });
+    expect(JSON.parse(extended.stdout)).toMatchObject({ kind: 'rectificationPlanDue', dueAt: '2099-01-01T00:00:00.000Z', originalDueAt: planDueAt });
     expect((await caseflow('history', id)).stdout).toContain('DEADLINE_EXTENDED');
   });
 
