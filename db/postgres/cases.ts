@@ -1,0 +1,121 @@
+/**
+ * Cases and the case log on PostgreSQL.
+ */
+import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
+import type { CaseAccessFacts, CaseEventRecord, CaseRecord } from '../records';
+import type { PostgresDb } from './connection';
+import { NOT_A_PERIOD, RUNNING } from './conditions';
+import { caseEvents, cases, deadlines } from './schema';
+
+/** The cases repository on one connection or transaction. */
+export function postgresCases(db: PostgresDb): CaseRepository {
+  return {
+    byId: async (id) => (await db.select().from(cases).where(eq(cases.id, id)))[0],
+    accessFacts: async (ids): Promise<CaseAccessFacts[]> =>
+      ids.length === 0
+        ? []
+        : db
+            .select({ id: cases.id, type: cases.type, assignee: cases.assignee, subjectId: cases.subjectId })
+            .from(cases)
+            .where(inArray(cases.id, [...ids])),
+    insert: async (row: CaseRecord) => {
+      await db.insert(cases).values(row);
+    },
+    update: async (row, expectedVersion) => {
+      const result = await db
+        .update(cases)
+        .set({
+          state: row.state,
+          status: row.status,
+          snapshot: row.snapshot,
+          version: row.version,
+          unit: row.unit,
+          assignee: row.assignee,
+          subjectId: row.subjectId,
+          updatedAt: row.updatedAt,
+          closedAt: row.closedAt,
+        })
+        .where(and(eq(cases.id, row.id), eq(cases.version, expectedVersion)));
+      return result.rowCount === 1;
+    },
+    list: (query) => listCases(db, query),
+  };
+}
+
+/** In byte order, as SQLite compares: a state's children sort between `state.` and `state/`, whatever the database's collation. */
+const inByteOrder = (column: SQL | typeof cases.state) => sql`${column} COLLATE "C"`;
+
+function listCases(db: PostgresDb, query: CaseListQuery): Promise<CaseSummaryRecord[]> {
+  const where: SQL[] = [];
+  if (query.type) where.push(eq(cases.type, query.type));
+  // the state itself or any state under it ('screening' → 'screening.acceptance'), compared exactly, as a range
+  if (query.state) {
+    const state = inByteOrder(cases.state);
+    where.push(or(eq(cases.state, query.state), sql`(${state} >= ${`${query.state}.`} AND ${state} < ${`${query.state}/`})`)!);
+  }
+  if (query.unit) where.push(eq(cases.unit, query.unit));
+  if (query.assignee) where.push(eq(cases.assignee, query.assignee));
+  if (query.status) where.push(eq(cases.status, query.status));
+  if (query.notAbout) where.push(or(isNull(cases.subjectId), ne(cases.subjectId, query.notAbout))!);
+  if (query.overdueAt !== undefined) {
+    const now = query.overdueAt;
+    where.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(deadlines)
+          .where(
+            and(
+              eq(deadlines.caseId, cases.id),
+              RUNNING,
+              NOT_A_PERIOD,
+              isNull(deadlines.suspendedAt),
+              or(eq(deadlines.status, 'overdue'), lt(deadlines.dueAt, now)),
+            ),
+          ),
+      ),
+    );
+  }
+  if (query.dueBefore !== undefined) {
+    where.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(deadlines)
+          .where(and(eq(deadlines.caseId, cases.id), RUNNING, lt(deadlines.dueAt, query.dueBefore))),
+      ),
+    );
+  }
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    where.push(or(lt(cases.createdAt, createdAt), and(eq(cases.createdAt, createdAt), lt(cases.id, id)))!);
+  }
+  return db
+    .select({
+      id: cases.id,
+      type: cases.type,
+      state: cases.state,
+      status: cases.status,
+      version: cases.version,
+      unit: cases.unit,
+      assignee: cases.assignee,
+      createdAt: cases.createdAt,
+      updatedAt: cases.updatedAt,
+    })
+    .from(cases)
+    .where(and(...where))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(query.limit);
+}
+
+/** The case log on one connection or transaction: insert and read, nothing else. */
+export function postgresEventLog(db: PostgresDb): EventLogRepository {
+  return {
+    append: async (entry) => {
+      const [appended] = await db.insert(caseEvents).values(entry).returning({ id: caseEvents.id });
+      return appended!.id;
+    },
+    ofCase: async (caseId): Promise<CaseEventRecord[]> => db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id)),
+  };
+}

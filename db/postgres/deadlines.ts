@@ -1,0 +1,113 @@
+/**
+ * Deadline rows, warning cards and the wake-up outbox on PostgreSQL. The outbox conditions are
+ * written literally (`running = true`, `IS DISTINCT FROM`) so that they match the partial indexes.
+ */
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { DeadlineRepository, WakeUpOutbox } from '../port';
+import type { WakeUp } from '../records';
+import type { PostgresDb } from './connection';
+import { RUNNING } from './conditions';
+import { deadlines, warningCards } from './schema';
+
+/** The deadline repository on one connection or transaction. */
+export function postgresDeadlines(db: PostgresDb): DeadlineRepository {
+  return {
+    byId: async (id) => (await db.select().from(deadlines).where(eq(deadlines.id, id)))[0],
+    // oldest first; of deadlines opened in the same millisecond, the one whose row was written first
+    // (PostgreSQL keeps no insertion order: a row's physical place moves when it is updated)
+    ofCase: async (caseId) =>
+      db
+        .select()
+        .from(deadlines)
+        .where(eq(deadlines.caseId, caseId))
+        .orderBy(asc(deadlines.createdAt), sql`ctid`),
+    runningOfCase: async (caseId) =>
+      db
+        .select()
+        .from(deadlines)
+        .where(and(eq(deadlines.caseId, caseId), RUNNING)),
+    insert: async (row) => {
+      await db.insert(deadlines).values(row);
+    },
+    close: async (closing) => {
+      const result = await db
+        .update(deadlines)
+        .set({
+          running: false,
+          status: closing.status,
+          closedAt: closing.closedAt,
+          latenessMs: closing.latenessMs,
+          nextFireAt: null,
+          updatedAt: closing.closedAt,
+        })
+        .where(and(eq(deadlines.id, closing.id), RUNNING));
+      return result.rowCount === 1;
+    },
+    reschedule: async (id, expectedRev, change) => {
+      const result = await db
+        .update(deadlines)
+        .set({
+          dueAt: change.dueAt,
+          suspendedAt: change.suspendedAt,
+          nextStep: change.nextStep,
+          nextFireAt: change.nextFireAt,
+          status: change.status,
+          warning: change.warning,
+          escalationLevel: change.escalationLevel,
+          scheduleRev: change.scheduleRev,
+          updatedAt: change.updatedAt,
+        })
+        .where(and(eq(deadlines.id, id), RUNNING, eq(deadlines.scheduleRev, expectedRev)));
+      return result.rowCount === 1;
+    },
+    issueCard: async (card) => {
+      const result = await db.insert(warningCards).values(card).onConflictDoNothing();
+      return result.rowCount === 1;
+    },
+  };
+}
+
+/** Literal (not bound) conditions, so that they match the partial outbox index. */
+const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = true AND ${deadlines.nextFireAt} IS NOT NULL`;
+
+/** `(id, schedule_rev)` is one of the batch's: two arrays of one parameter each, whatever the batch's size. */
+function inBatch(batch: readonly Pick<WakeUp, 'deadlineId' | 'scheduleRev'>[]) {
+  const ids = sql.param(batch.map((w) => w.deadlineId));
+  const revs = sql.param(batch.map((w) => w.scheduleRev));
+  return sql`(${deadlines.id}, ${deadlines.scheduleRev}) IN (SELECT * FROM unnest(${ids}::text[], ${revs}::integer[]))`;
+}
+
+/** The wake-up outbox on one connection or transaction. */
+export function postgresOutbox(db: PostgresDb): WakeUpOutbox {
+  const wakeUp = { deadlineId: deadlines.id, scheduleRev: deadlines.scheduleRev, nextFireAt: deadlines.nextFireAt };
+  return {
+    pending: async (after, limit) =>
+      db
+        .select(wakeUp)
+        .from(deadlines)
+        .where(and(RUNNING_WITH_WAKE_UP, sql`${deadlines.dispatchedRev} IS DISTINCT FROM ${deadlines.scheduleRev}`, gt(deadlines.id, after)))
+        .orderBy(asc(deadlines.id))
+        .limit(limit),
+    dispatched: async (after, limit) =>
+      db
+        .select(wakeUp)
+        .from(deadlines)
+        .where(and(RUNNING_WITH_WAKE_UP, eq(deadlines.dispatchedRev, deadlines.scheduleRev), gt(deadlines.id, after)))
+        .orderBy(asc(deadlines.id))
+        .limit(limit),
+    // one statement a batch: rows whose revision is still the one sent (a newer one stays in the outbox)
+    markDispatched: async (batch) => {
+      if (batch.length === 0) return 0;
+      const result = await db
+        .update(deadlines)
+        .set({ dispatchedRev: sql`${deadlines.scheduleRev}` })
+        .where(inBatch(batch));
+      return result.rowCount ?? 0;
+    },
+    returnToOutbox: async (batch) => {
+      if (batch.length === 0) return 0;
+      const result = await db.update(deadlines).set({ dispatchedRev: null }).where(inBatch(batch));
+      return result.rowCount ?? 0;
+    },
+  };
+}

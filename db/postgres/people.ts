@@ -1,0 +1,65 @@
+/**
+ * Accounts, tokens and reporters on PostgreSQL.
+ */
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { AccountRepository, ReporterRepository } from '../port';
+import type { PostgresDb } from './connection';
+import { apiTokens, reporterIdentities, reporterMessages, reporterReceipts, users } from './schema';
+
+/** Users and API tokens on one connection or transaction. */
+export function postgresAccounts(db: PostgresDb): AccountRepository {
+  return {
+    userByName: async (name) => (await db.select().from(users).where(eq(users.name, name)))[0],
+    listUsers: async () => db.select().from(users).orderBy(asc(users.name)),
+    insertUser: async (user) => {
+      const [inserted] = await db.insert(users).values(user).returning();
+      return inserted!;
+    },
+    disableUser: async (id, at) => {
+      await db
+        .update(users)
+        .set({ disabledAt: at })
+        .where(and(eq(users.id, id), isNull(users.disabledAt)));
+    },
+    insertToken: async (token) => {
+      await db.insert(apiTokens).values(token);
+    },
+    activeUserByTokenHash: async (tokenHash) => {
+      const [found] = await db
+        .select({ user: users })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.disabledAt)));
+      return found?.user;
+    },
+    tokenById: async (id) =>
+      (await db.select({ token: apiTokens, userName: users.name }).from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId)).where(eq(apiTokens.id, id)))[0],
+    revokeToken: async (id, at) => {
+      const result = await db
+        .update(apiTokens)
+        .set({ revokedAt: at })
+        .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+      return result.rowCount === 1;
+    },
+  };
+}
+
+/** Reporters' identities, receipts and messages on one connection or transaction. */
+export function postgresReporters(db: PostgresDb): ReporterRepository {
+  return {
+    insertIdentity: async (identity) => {
+      await db.insert(reporterIdentities).values(identity);
+    },
+    identityOf: async (caseId) => (await db.select().from(reporterIdentities).where(eq(reporterIdentities.caseId, caseId)))[0],
+    insertReceipt: async (receipt) => {
+      await db.insert(reporterReceipts).values(receipt);
+    },
+    caseForReceipt: async (codeHash) =>
+      (await db.select({ caseId: reporterReceipts.caseId }).from(reporterReceipts).where(eq(reporterReceipts.codeHash, codeHash)))[0]?.caseId,
+    addMessage: async (message) => {
+      const [added] = await db.insert(reporterMessages).values(message).returning({ id: reporterMessages.id });
+      return added!.id;
+    },
+    messagesOf: async (caseId) => db.select().from(reporterMessages).where(eq(reporterMessages.caseId, caseId)).orderBy(asc(reporterMessages.id)),
+  };
+}
