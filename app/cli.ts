@@ -4,6 +4,7 @@
 import { createApiLogger } from '../src/api/logging';
 import type { CliServices } from '../src/cli/context';
 import { main } from '../src/cli/main';
+import { clockFromEnv } from '../src/clock';
 import { jsonLogger } from '../src/logger';
 import { workerSettingsFromEnv } from '../workers/runner';
 import { composeApi, composeWorker, openCaseflow, type ComposedCaseflow } from './compose';
@@ -12,7 +13,8 @@ import { runDemo } from './demo';
 /** The services of the `caseflow` CLI. */
 export function composeCli(): CliServices<ComposedCaseflow> {
   return {
-    open: (options) => openCaseflow({ ...(options.db ? { dbFile: options.db } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) }),
+    open: (options) =>
+      openCaseflow({ clock: clockFromEnv(), ...(options.db ? { dbFile: options.db } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) }),
     startWorkers: async (cf) => {
       const logger = jsonLogger(process.stderr, { service: 'caseflow-worker', pid: process.pid });
       const settings = workerSettingsFromEnv();
