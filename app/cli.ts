@@ -6,23 +6,49 @@ import type { CliServices } from '../src/cli/context';
 import { main } from '../src/cli/main';
 import { clockFromEnv } from '../src/clock';
 import { jsonLogger } from '../src/logger';
-import { workerSettingsFromEnv } from '../workers/runner';
-import { composeApi, composeWorker, openCaseflow, type ComposedCaseflow } from './compose';
+import { DEFAULT_QUEUE_PREFIX, workerSettingsFromEnv } from '../workers/runner';
+import { composeApi, composeCaseflow, composeWorker, openStore, type ComposedCaseflow } from './compose';
 import { runDemo } from './demo';
+import { processMetrics } from './observability';
+import { connectRedisEventBus } from './redisEventBus';
+import { startWorkerHttpFromEnv } from './workerHttp';
+
+/** The key prefix shared by the queue, the signal channel and the rate limits. */
+const redisPrefix = (env: NodeJS.ProcessEnv = process.env): string => env.CASEFLOW_QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX;
+
+/**
+ * Opens caseflow on the database the options name. On PostgreSQL with REDIS_URL set, processes
+ * share one event bus over Redis (a commit in the API nudges the workers at once); otherwise the
+ * bus stays in this process and the workers' polls pick the work up.
+ */
+async function openForCli(options: { db?: string; databaseUrl?: string }): Promise<ComposedCaseflow> {
+  const clock = clockFromEnv();
+  const store = await openStore({ ...(options.db ? { dbFile: options.db } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl || store.dialect !== 'postgres') return composeCaseflow({ store, clock });
+  const bus = await connectRedisEventBus(redisUrl, { prefix: redisPrefix(), logger: jsonLogger(process.stderr, { service: 'caseflow' }) });
+  const cf = composeCaseflow({ store, clock, bus });
+  return { ...cf, close: () => bus.close().finally(() => cf.close()) };
+}
 
 /** The services of the `caseflow` CLI. */
 export function composeCli(): CliServices<ComposedCaseflow> {
   return {
-    open: (options) =>
-      openCaseflow({ clock: clockFromEnv(), ...(options.db ? { dbFile: options.db } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) }),
+    open: openForCli,
     startWorkers: async (cf) => {
       const logger = jsonLogger(process.stderr, { service: 'caseflow-worker', pid: process.pid });
       const settings = workerSettingsFromEnv();
-      const workers = await composeWorker(cf, settings, { logger });
+      const metrics = processMetrics();
+      const workers = await composeWorker(cf, settings, { logger, metrics });
+      const http = await startWorkerHttpFromEnv({ cf, workers, metrics, logger, redisUrl: settings.redisUrl }).catch(async (error: unknown) => {
+        await workers.close();
+        throw error;
+      });
       logger.info('workers started', { redis: settings.redisUrl.replace(/\/\/[^@]*@/, '//***@'), prefix: settings.prefix, db: cf.location });
       return {
         close: async () => {
           logger.info('stopping: in-flight jobs finish first');
+          await http?.close();
           await workers.close();
           logger.info('workers stopped');
         },
@@ -30,7 +56,8 @@ export function composeCli(): CliServices<ComposedCaseflow> {
     },
     serve: async (cf, options) => {
       const logger = createApiLogger();
-      const server = await composeApi(cf, { logger, trustProxy: options.trustProxy });
+      const redisUrl = process.env.REDIS_URL;
+      const server = await composeApi(cf, { logger, trustProxy: options.trustProxy, ...(redisUrl ? { redis: { url: redisUrl, prefix: redisPrefix() } } : {}) });
       const address = await server.listen({ port: options.port, host: options.host });
       return { address, close: () => server.close(), log: (message, fields = {}) => logger.info(fields, message) };
     },

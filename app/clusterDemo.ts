@@ -7,8 +7,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { Client } from 'pg';
 import { Redis } from 'ioredis';
+import { createDatabase, dropDatabase, serverAnswers } from '../db/postgres/admin';
 import { redisAnswers } from './redisProbe';
 
 const ROOT = path.join(__dirname, '..');
@@ -76,26 +76,20 @@ interface HistoryEntry {
 }
 
 async function main(): Promise<void> {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  try {
-    await admin.connect();
-  } catch {
+  if (!(await serverAnswers(ADMIN_URL))) {
     log(`No PostgreSQL answers at ${ADMIN_URL}: install and start one (apt-get install -y postgresql), or set CLUSTER_DEMO_DATABASE_URL.`);
     process.exitCode = 1;
     return;
   }
   if (!(await redisAnswers(REDIS_URL))) {
     log(`No Redis answers at ${REDIS_URL}: install and start one (apt-get install -y redis-server), or set REDIS_URL.`);
-    await admin.end();
     process.exitCode = 1;
     return;
   }
   const database = `caseflow_cluster_demo_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const url = await createDatabase(ADMIN_URL, database);
   const prefix = `{caseflow-cluster-demo-${process.pid}}`;
-  const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix };
+  const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix };
   const children: ChildProcess[] = [];
   try {
     log(`caseflow on PostgreSQL (${database}) and Redis (${REDIS_URL}): 2 API servers, 2 deadline workers`);
@@ -192,8 +186,7 @@ async function main(): Promise<void> {
     const keys = await redis.keys(`${prefix}*`).catch(() => [] as string[]);
     if (keys.length) await redis.del(...keys).catch(() => 0);
     redis.disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(ADMIN_URL, database);
   }
 }
 

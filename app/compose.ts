@@ -13,6 +13,7 @@ import { openSqliteStore } from '../db/sqlite';
 import { caseDefinitions } from '../machines';
 import type { CaseDefinition, CaseType } from '../machines/types';
 import type { ServerLimits } from '../src/api/context';
+import { runReadinessChecks, type Probe } from '../src/api/health';
 import type { ApiLogger } from '../src/api/logging';
 import { buildServer } from '../src/api/server';
 import { Accounts } from '../src/auth/accounts';
@@ -23,9 +24,11 @@ import { systemClock, type Clock } from '../src/clock';
 import { CaseEngine } from '../src/engine/engine';
 import { SupervisionReports } from '../src/engine/supervision';
 import type { Logger } from '../src/logger';
+import type { CaseflowMetrics } from '../src/metrics';
 import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
 import type { NotificationSender } from '../workers/notifier';
-import { startWorkers, type WorkerSettings, type Workers } from '../workers/runner';
+import { DEFAULT_QUEUE_PREFIX, startWorkers, type WorkerSettings, type Workers } from '../workers/runner';
+import { closeRedis, failFastRedis, outboxBacklog, processMetrics, redisProbe, storeProbes } from './observability';
 
 /** Where the data lives unless `CASEFLOW_DB` or a `--db` flag says otherwise. */
 export const DEFAULT_DB_FILE = path.join('data', 'caseflow.sqlite');
@@ -112,31 +115,60 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
   };
 }
 
-/** Builds the HTTP API on an opened caseflow. */
-export function composeApi(
-  cf: ComposedCaseflow,
-  options: { logger: ApiLogger; limits?: Partial<ServerLimits>; trustProxy?: boolean; version?: string },
-): Promise<FastifyInstance> {
-  return buildServer({
-    engine: cf.engine,
-    accounts: cf.accounts,
-    receipts: cf.receipts,
-    supervision: cf.supervision,
-    clock: cf.clock,
-    logger: options.logger,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
-    ...(options.version ? { version: options.version } : {}),
-  });
+/** What the API server is built with, beyond the caseflow it serves. */
+export interface ApiOptions {
+  logger: ApiLogger;
+  limits?: Partial<ServerLimits>;
+  trustProxy?: boolean;
+  version?: string;
+  /**
+   * Redis shared by every API server: the public routes' rate limits are counted there (so a client
+   * cannot multiply its limit by the number of servers) and /readyz PINGs it. @defaultValue none:
+   * limits are counted in this process
+   */
+  redis?: { url: string; /** Key prefix. @defaultValue `caseflow` */ prefix?: string };
+  /** This process's metrics. @defaultValue a fresh registry with Node's process metrics */
+  metrics?: CaseflowMetrics;
+}
+
+/** Builds the HTTP API on an opened caseflow; closing the server closes the Redis client it opened. */
+export async function composeApi(cf: ComposedCaseflow, options: ApiOptions): Promise<FastifyInstance> {
+  const { logger } = options;
+  const metrics = options.metrics ?? processMetrics();
+  metrics.readOutboxBacklogOnScrape(outboxBacklog(cf.store));
+  const redis = options.redis ? await failFastRedis(options.redis.url, 'rate limits', (level, message, fields) => logger[level](fields, message)) : null;
+  const probes: Record<string, Probe> = { ...storeProbes(cf.store), ...(redis ? { redis: redisProbe(redis) } : {}) };
+  try {
+    const server = await buildServer({
+      engine: cf.engine,
+      accounts: cf.accounts,
+      receipts: cf.receipts,
+      supervision: cf.supervision,
+      clock: cf.clock,
+      logger,
+      readiness: () => runReadinessChecks(probes),
+      metrics,
+      ...(redis ? { rateLimitRedis: redis, rateLimitNameSpace: `${options.redis?.prefix ?? DEFAULT_QUEUE_PREFIX}:rate-limit:` } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.version ? { version: options.version } : {}),
+    });
+    if (redis) server.addHook('onClose', () => closeRedis(redis));
+    return server;
+  } catch (error) {
+    if (redis) await closeRedis(redis);
+    throw error;
+  }
 }
 
 /** Starts the deadline workers (wake-ups, dispatcher, reconciler, notifier) on an opened caseflow. */
 export function composeWorker(
   cf: ComposedCaseflow,
   settings: WorkerSettings,
-  options: { logger: Logger; sender?: NotificationSender; consume?: boolean },
+  options: { logger: Logger; sender?: NotificationSender; consume?: boolean; metrics?: CaseflowMetrics },
 ): Promise<Workers> {
   return startWorkers(settings, {
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     store: cf.store,
     deadlines: cf.engine.deadlines,
     clock: cf.clock,

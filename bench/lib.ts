@@ -22,6 +22,10 @@ export interface BenchContext {
   track(prefix: string): string;
   /** A fresh temporary folder, removed at the end. */
   tempDir(tag: string): string;
+  /** Registers clean-up (processes to stop, databases to drop) run at the end, even after a failure or Ctrl-C. */
+  onCleanUp(fn: () => Promise<unknown>): void;
+  /** Records a failure of one part of a benchmark whose other parts still report their figures. */
+  reportFailure(what: string, error: string): void;
 }
 
 /** How a figure compares with its target. */
@@ -297,6 +301,7 @@ export async function environment(redis: Redis, sqliteVersion: string, mode: 'qu
       'better-sqlite3': packageVersion('better-sqlite3'),
       xstate: packageVersion('xstate'),
       'drizzle-orm': packageVersion('drizzle-orm'),
+      pg: packageVersion('pg'),
       bullmq: packageVersion('bullmq'),
       ioredis: packageVersion('ioredis'),
       zod: packageVersion('zod'),

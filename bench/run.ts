@@ -1,11 +1,14 @@
 /**
- * caseflow's benchmarks: `npm run bench` (full counts) or `npm run bench:quick` (smaller counts,
- * under two minutes). Each figure is printed with its bare baseline measured in the same run and
- * written to bench/results/<mode>.json and bench/results/<mode>.md.
+ * caseflow's benchmarks: `npm run bench` (full counts) or `npm run bench:quick` (smaller counts:
+ * under two minutes, and under two more for the PostgreSQL rows). Each figure is printed with its
+ * bare baseline measured in the same run and written to bench/results/<mode>.json and
+ * bench/results/<mode>.md.
  *
- * Options: --quick, --only=transitions,intake,scheduling,lateness,queries,memory (and `prototypes`,
- * the prototypes of proposed fixes, run only when named).
- * Environment: REDIS_URL (default redis://127.0.0.1:6379).
+ * Options: --quick, --only=transitions,intake,scheduling,lateness,queries,memory,postgres (and
+ * `prototypes`, the prototypes of proposed fixes, run only when named).
+ * Environment: REDIS_URL (default redis://127.0.0.1:6379); BENCH_DATABASE_URL, the PostgreSQL
+ * server's admin database for the `postgres` rows (default postgres://postgres@127.0.0.1:5432/test;
+ * when nothing answers there, those rows say skipped).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +18,7 @@ import { Redis } from 'ioredis';
 import { benchIntake } from './intake';
 import { benchLateness } from './lateness';
 import { benchMemory } from './memory';
+import { benchPostgres } from './postgres';
 import { benchPrototypes } from './prototypes';
 import { benchQueries } from './queries';
 import { benchScheduling } from './scheduling';
@@ -28,6 +32,8 @@ const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]
   lateness: benchLateness,
   queries: benchQueries,
   memory: benchMemory,
+  /** PostgreSQL: transitions, API processes and deadline workers (skipped when no server answers). */
+  postgres: benchPostgres,
   /** Prototypes of proposed fixes: only with --only=prototypes. */
   prototypes: benchPrototypes,
 };
@@ -48,7 +54,11 @@ async function main(): Promise<number> {
   });
   const prefixes = new Set<string>();
   const dirs = new Set<string>();
+  const cleanUps: (() => Promise<unknown>)[] = [];
+  const failures: { bench: string; error: string }[] = [];
   const cleanUp = async () => {
+    // processes and databases first (they may hold keys and files), the last registered first
+    for (const fn of cleanUps.splice(0).reverse()) await fn().catch(() => undefined);
     for (const prefix of prefixes) await removeKeys(redis, prefix).catch(() => 0);
     prefixes.clear();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
@@ -67,6 +77,8 @@ async function main(): Promise<number> {
       dirs.add(dir);
       return dir;
     },
+    onCleanUp: (fn) => void cleanUps.push(fn),
+    reportFailure: (bench, error) => void failures.push({ bench, error }),
   };
 
   const sqlite = new Database(':memory:');
@@ -76,7 +88,6 @@ async function main(): Promise<number> {
   progress(`caseflow benchmarks (${mode}) on ${env.machine.cpu}, ${env.machine.cores} cores; node ${env.versions.node}, SQLite ${sqliteVersion}, Redis ${env.redis.version} (hz ${env.redis.hz})`);
 
   const figures: Figure[] = [];
-  const failures: { bench: string; error: string }[] = [];
   try {
     for (const [name, bench] of Object.entries(BENCHES)) {
       if (only ? !only.includes(name) : ON_REQUEST.has(name)) continue;

@@ -85,6 +85,11 @@ export interface DeadlineRepository {
   reschedule(id: string, expectedRev: number, change: DeadlineScheduleChange): Promise<boolean>;
   /** Issues a warning card; false when this deadline's step already issued one. */
   issueCard(card: NewWarningCard): Promise<boolean>;
+  /**
+   * Running, unsuspended wake-ups whose step was due before `before` (epoch ms), earliest first, at
+   * most `limit`: the steps a stuck or lost queue job has not fired, for the workers' sweep.
+   */
+  overdueWakeUps(before: number, limit: number): Promise<WakeUp[]>;
 }
 
 /** The outbox of deadline wake-ups between the database and the queue. */

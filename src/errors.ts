@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'DEADLINE_NOT_FOUND'
   | 'DEADLINE_CHANGED'
   | 'STORE_UNAVAILABLE'
+  | 'NOT_READY'
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'

@@ -1,6 +1,7 @@
 /**
  * A small structured logger interface, injected everywhere; JSON lines on stderr by default.
  */
+import os from 'node:os';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -8,10 +9,11 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Writes one JSON object per line to a stream. */
+/** Writes one JSON object per line to a stream; every line names the process (`pid`) and `hostname` that wrote it. */
 export function jsonLogger(stream: NodeJS.WritableStream = process.stderr, base: Record<string, unknown> = {}): Logger {
+  const fixed = { pid: process.pid, hostname: os.hostname(), ...base };
   const write = (level: string, message: string, fields?: Record<string, unknown>) =>
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...base, ...fields })}\n`);
+    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fixed, ...fields })}\n`);
   return {
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),

@@ -26,20 +26,46 @@ export interface DeadlineWorkerOptions {
   afterFire?: (outcome: Extract<FireOutcome, { kind: 'fired' }>) => void;
   /** Called when a job has failed its last attempt, so its wake-up can be scheduled again. */
   onGaveUp?: (data: DeadlineJobData) => void;
+  /** Whether Redis answers now (a shutdown does not wait on a Redis that is away). @defaultValue always true */
+  redisAvailable?: () => boolean;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Thrown out of a local wait when the worker is forced to stop: the job is left to another worker. */
+export class WorkerStoppingError extends Error {
+  constructor() {
+    super('the deadline worker is stopping');
+    this.name = 'WorkerStoppingError';
+  }
+}
 
-/** Waits until the step is due by `clock`, then fires it; returns what happened. */
+/** Waits `ms`, or until `signal` aborts (then throws WorkerStoppingError). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new WorkerStoppingError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new WorkerStoppingError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Waits until the step is due by `clock`, then fires it; returns what happened. `signal` cuts a local wait short. */
 export async function processDeadlineJob(
   options: DeadlineWorkerOptions,
   job: Pick<Job<DeadlineJobData>, 'data' | 'moveToDelayed'>,
   token: string | undefined,
+  signal?: AbortSignal,
 ): Promise<FireOutcome> {
   const maxLocalWaitMs = options.maxLocalWaitMs ?? 2000;
   const clock: Clock = options.clock;
   const earlyWakeMs = options.earlyWakeMs ?? 250;
   for (;;) {
+    if (signal?.aborted) throw new WorkerStoppingError();
     // waiting workers only read, so they never hold the write lock just to learn they are early
     const checked = await options.deadlines.check(job.data.deadlineId, job.data.rev);
     const outcome = checked.kind === 'due' ? await options.deadlines.fire(job.data.deadlineId, job.data.rev) : checked;
@@ -53,21 +79,127 @@ export async function processDeadlineJob(
       await job.moveToDelayed(Date.now() + realWait - Math.min(earlyWakeMs, realWait), token);
       throw new DelayedError();
     }
-    await sleep(realWait);
+    await sleep(realWait, signal);
+  }
+}
+
+/**
+ * A BullMQ worker that can be stopped for good at any point. BullMQ's `close(true)` does nothing once
+ * a graceful `close()` has begun, and a graceful close never ends while Redis is away (it waits for
+ * the blocking connection to close); `forceClose` tears down what a forced close would have.
+ */
+class StoppableWorker extends Worker<DeadlineJobData, FireOutcome> {
+  /** Stops fetching and the stalled checker, lock renewals, and drops both connections without waiting on Redis. */
+  async forceClose(): Promise<void> {
+    await this.pause(true).catch(() => undefined);
+    await this.lockManager.close();
+    await this.getBackend().close(true).catch(() => undefined);
+  }
+}
+
+/**
+ * How a deadline worker stopped: `graceful` (BullMQ's own close finished), `idle` (no job was in
+ * flight, so the connections were dropped without waiting on BullMQ's close), or `forced` (jobs were
+ * still in flight when the time ran out; they are left to the other workers).
+ */
+export type WorkerShutdown = 'graceful' | 'idle' | 'forced';
+
+/** After the last in-flight job, how long (real ms) BullMQ gets to record it before the connections are dropped. */
+const IDLE_GRACE_MS = 300;
+
+/** The deadline worker of one process. */
+export class DeadlineWorker {
+  readonly worker: Worker<DeadlineJobData, FireOutcome>;
+  private readonly stoppable: StoppableWorker;
+  /** Jobs this process is working on (their processor has not returned). */
+  private readonly inFlight = new Set<Promise<FireOutcome>>();
+  private readonly stopping = new AbortController();
+  private shuttingDown: Promise<WorkerShutdown> | null = null;
+
+  constructor(private readonly options: DeadlineWorkerOptions) {
+    this.stoppable = new StoppableWorker(options.queueName, (job, token) => this.track(processDeadlineJob(options, job, token, this.stopping.signal)), {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 500,
+    });
+    this.worker = this.stoppable;
+    this.worker.on('failed', (job, error) => {
+      if (error instanceof WorkerStoppingError) return;
+      options.logger.error('deadline job failed', { jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) options.onGaveUp?.(job.data);
+    });
+    // while Redis is away every reconnect attempt fails the same way: say so once a minute, not every 2 s
+    let last = { message: '', at: 0 };
+    this.worker.on('error', (error) => {
+      if (this.stopping.signal.aborted) return;
+      const now = Date.now();
+      if (error.message === last.message && now - last.at < 60_000) return;
+      last = { message: error.message, at: now };
+      options.logger.error('deadline worker error', { error: error.message });
+    });
+  }
+
+  /** How many jobs this process is working on. */
+  get activeJobs(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Stops taking jobs and lets in-flight ones finish, for at most `timeoutMs` (real ms); then cuts
+   * local waits short and drops the connections. Once nothing is in flight the connections are
+   * dropped at once (shortly, while Redis answers, so BullMQ records the last jobs): BullMQ's own
+   * close can wait on a reconnecting connection for ever. Nothing is lost by a forced stop: the
+   * database is the truth, and a job left behind is taken up by another worker (or the sweep).
+   */
+  shutdown(timeoutMs: number): Promise<WorkerShutdown> {
+    this.shuttingDown ??= this.stop(timeoutMs);
+    return this.shuttingDown;
+  }
+
+  private async stop(timeoutMs: number): Promise<WorkerShutdown> {
+    const redisAvailable = this.options.redisAvailable ?? (() => true);
+    const graceful = this.worker.close().then(
+      () => 'graceful' as const,
+      () => 'idle' as const,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    let poll: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      graceful,
+      new Promise<'forced'>((resolve) => {
+        timer = setTimeout(() => resolve('forced'), timeoutMs);
+      }),
+      new Promise<'idle'>((resolve) => {
+        let idleSince: number | null = null;
+        poll = setInterval(() => {
+          if (this.inFlight.size > 0) return void (idleSince = null);
+          idleSince ??= Date.now();
+          if (!redisAvailable() || Date.now() - idleSince >= IDLE_GRACE_MS) resolve('idle');
+        }, 50);
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      clearInterval(poll);
+    });
+    if (outcome === 'graceful') return outcome;
+    this.stopping.abort();
+    await this.stoppable.forceClose();
+    // a job cut short is mid-way through at most one database call: let it finish, briefly
+    let settle: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => (settle = setTimeout(resolve, 1000)))]);
+    clearTimeout(settle);
+    return outcome;
+  }
+
+  private track(job: Promise<FireOutcome>): Promise<FireOutcome> {
+    this.inFlight.add(job);
+    const done = () => void this.inFlight.delete(job);
+    job.then(done, done);
+    return job;
   }
 }
 
 /** Starts a BullMQ worker on the deadline queue. */
-export function startDeadlineWorker(options: DeadlineWorkerOptions): Worker<DeadlineJobData, FireOutcome> {
-  const worker = new Worker<DeadlineJobData, FireOutcome>(options.queueName, (job, token) => processDeadlineJob(options, job, token), {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency ?? 500,
-  });
-  worker.on('failed', (job, error) => {
-    options.logger.error('deadline job failed', { jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) options.onGaveUp?.(job.data);
-  });
-  worker.on('error', (error) => options.logger.error('deadline worker error', { error: error.message }));
-  return worker;
+export function startDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWorker {
+  return new DeadlineWorker(options);
 }

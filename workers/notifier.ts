@@ -3,6 +3,7 @@
  * or a webhook with retries and exponential backoff. A notice is marked sent only after delivery.
  */
 import type { Store } from '../db/port';
+import type { CaseflowMetrics } from '../src/metrics';
 import type { NotificationRecord as NotificationRow } from '../db/records';
 import type { Clock } from '../src/clock';
 import type { Logger } from '../src/logger';
@@ -83,6 +84,8 @@ export class WebhookSender implements NotificationSender {
 
 export interface NotifierOptions {
   store: Store;
+  /** Where failed deliveries are counted. @defaultValue not counted */
+  metrics?: CaseflowMetrics;
   sender: NotificationSender;
   clock: Clock;
   logger: Logger;
@@ -166,6 +169,7 @@ export class Notifier {
           const attempts = n.attempts + 1;
           const message = error instanceof Error ? error.message : String(error);
           await store.withTransaction((tx) => tx.notifications.markFailed(n.id, { attempts, lastError: message, final: attempts >= maxRounds }));
+          this.options.metrics?.notificationFailed(attempts >= maxRounds);
           logger.warn('notification not delivered', { notificationId: n.id, attempts, error: message });
           continue;
         }

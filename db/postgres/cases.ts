@@ -8,10 +8,19 @@ import type { PostgresDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
 
-/** The cases repository on one connection or transaction. */
-export function postgresCases(db: PostgresDb): CaseRepository {
+/**
+ * The cases repository on one connection or transaction. In a write transaction (`forWrite`) a case
+ * read is `FOR UPDATE`: the transaction holds the case until it commits, so two writers that load,
+ * decide on and write one case (a caseworker's event, a worker's ladder step) take turns, the second
+ * deciding on what the first wrote, as SQLite's one writer at a time gives; at READ COMMITTED
+ * without the lock, both would decide on the same state and the second's guarded update would fail.
+ */
+export function postgresCases(db: PostgresDb, { forWrite = false }: { forWrite?: boolean } = {}): CaseRepository {
   return {
-    byId: async (id) => (await db.select().from(cases).where(eq(cases.id, id)))[0],
+    byId: async (id) => {
+      const query = db.select().from(cases).where(eq(cases.id, id));
+      return (await (forWrite ? query.for('update') : query))[0];
+    },
     accessFacts: async (ids): Promise<CaseAccessFacts[]> =>
       ids.length === 0
         ? []

@@ -2,28 +2,34 @@
  * Deadline rows, warning cards and the wake-up outbox on PostgreSQL. The outbox conditions are
  * written literally (`running = true`, `IS DISTINCT FROM`) so that they match the partial indexes.
  */
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { WakeUp } from '../records';
 import type { PostgresDb } from './connection';
 import { RUNNING } from './conditions';
 import { deadlines, warningCards } from './schema';
 
+/** Literal (not bound) conditions, so that they match the partial indexes deadlines_outbox and deadlines_next_fire. */
+const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = true AND ${deadlines.nextFireAt} IS NOT NULL`;
+
+/** A deadline row's columns but `seq` (the write order, PostgreSQL's alone): exactly the DeadlineRecord. */
+const { seq: _seq, ...columns } = getTableColumns(deadlines);
+
 /** The deadline repository on one connection or transaction. */
 export function postgresDeadlines(db: PostgresDb): DeadlineRepository {
   return {
-    byId: async (id) => (await db.select().from(deadlines).where(eq(deadlines.id, id)))[0],
+    byId: async (id) => (await db.select(columns).from(deadlines).where(eq(deadlines.id, id)))[0],
     // oldest first; of deadlines opened in the same millisecond, the one whose row was written first
-    // (PostgreSQL keeps no insertion order: a row's physical place moves when it is updated)
+    // (`seq`: PostgreSQL keeps no insertion order, a row's physical place moves when it is updated)
     ofCase: async (caseId) =>
       db
-        .select()
+        .select(columns)
         .from(deadlines)
         .where(eq(deadlines.caseId, caseId))
-        .orderBy(asc(deadlines.createdAt), sql`ctid`),
+        .orderBy(asc(deadlines.createdAt), asc(deadlines.seq)),
     runningOfCase: async (caseId) =>
       db
-        .select()
+        .select(columns)
         .from(deadlines)
         .where(and(eq(deadlines.caseId, caseId), RUNNING)),
     insert: async (row) => {
@@ -60,15 +66,20 @@ export function postgresDeadlines(db: PostgresDb): DeadlineRepository {
         .where(and(eq(deadlines.id, id), RUNNING, eq(deadlines.scheduleRev, expectedRev)));
       return result.rowCount === 1;
     },
+    // literal conditions of the partial index deadlines_next_fire, walked in next_fire_at order
+    overdueWakeUps: async (before, limit) =>
+      db
+        .select({ deadlineId: deadlines.id, scheduleRev: deadlines.scheduleRev, nextFireAt: deadlines.nextFireAt })
+        .from(deadlines)
+        .where(and(RUNNING_WITH_WAKE_UP, lt(deadlines.nextFireAt, before), isNull(deadlines.suspendedAt)))
+        .orderBy(asc(deadlines.nextFireAt))
+        .limit(limit),
     issueCard: async (card) => {
       const result = await db.insert(warningCards).values(card).onConflictDoNothing();
       return result.rowCount === 1;
     },
   };
 }
-
-/** Literal (not bound) conditions, so that they match the partial outbox index. */
-const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = true AND ${deadlines.nextFireAt} IS NOT NULL`;
 
 /** `(id, schedule_rev)` is one of the batch's: two arrays of one parameter each, whatever the batch's size. */
 function inBatch(batch: readonly Pick<WakeUp, 'deadlineId' | 'scheduleRev'>[]) {

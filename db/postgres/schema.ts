@@ -1,6 +1,6 @@
 /**
  * caseflow's PostgreSQL schema: the same tables, columns, indexes and foreign keys as
- * db/sqlite/schema.ts. Times are epoch milliseconds in `bigint` columns (read as JS numbers: every
+ * db/sqlite/schema.ts (and `deadlines.seq`, the write order that SQLite's rowid gives). Times are epoch milliseconds in `bigint` columns (read as JS numbers: every
  * one is below 2^53); snapshots, payloads and deadline definitions are `jsonb`, handed over as JSON
  * text both ways (see `jsonText`); flags are real booleans; the SQLite autoincrement ids are identity
  * columns. The row types are checked against db/records.ts at the end of this file.
@@ -117,6 +117,12 @@ export const deadlines = pgTable(
     latenessMs: ms('lateness_ms'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
+    /**
+     * PostgreSQL only, not in the record: the order rows were written in, so that deadlines opened in
+     * the same millisecond list in that order, as SQLite's rowid gives (a row's physical place, ctid,
+     * moves when it is updated). Read by `ofCase`'s ORDER BY only.
+     */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
   },
   (t) => [
     index('deadlines_case').on(t.caseId, t.running),
@@ -255,7 +261,7 @@ const sameShape = <T extends true>(): T | undefined => undefined;
 // Compile-time: each table's row type is exactly the record type of the port.
 sameShape<Same<typeof cases.$inferSelect, records.CaseRecord>>();
 sameShape<Same<typeof caseEvents.$inferSelect, records.CaseEventRecord>>();
-sameShape<Same<typeof deadlines.$inferSelect, records.DeadlineRecord>>();
+sameShape<Same<Omit<typeof deadlines.$inferSelect, 'seq'>, records.DeadlineRecord>>();
 sameShape<Same<typeof warningCards.$inferSelect, records.WarningCardRecord>>();
 sameShape<Same<typeof notifications.$inferSelect, records.NotificationRecord>>();
 sameShape<Same<typeof reporterIdentities.$inferSelect, records.ReporterIdentityRecord>>();

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL adapter of the storage port. Each transaction takes a connection of the pool:
- * writes run at READ COMMITTED, every guarded update checking how many rows it touched; reads run
+ * writes run at READ COMMITTED, every guarded update checking how many rows it touched, and a case
+ * read in one locks the case until commit (so writers of one case take turns); reads run
  * in a READ ONLY, REPEATABLE READ transaction, so that every read in one sees the same snapshot and
  * none can write. Across processes, PostgreSQL's row locks order the writers of a row; a writer
  * kept waiting past `busyTimeoutMs`, or a database that cannot be reached, is the port's
@@ -18,9 +19,9 @@ import { postgresAccounts, postgresReporters } from './people';
 import { postgresSupervision } from './supervision';
 
 /** The repositories on one transaction: small objects of closures, built per transaction. */
-function repositoriesOn(db: PostgresDb): Tx {
+function repositoriesOn(db: PostgresDb, forWrite: boolean): Tx {
   return {
-    cases: postgresCases(db),
+    cases: postgresCases(db, { forWrite }),
     events: postgresEventLog(db),
     deadlines: postgresDeadlines(db),
     outbox: postgresOutbox(db),
@@ -90,11 +91,11 @@ export class PostgresStore implements Store {
   ) {}
 
   withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(repositoriesOn(tx)), { isolationLevel: 'read committed' }).catch(rethrowAsStoreError);
+    return this.db.transaction((tx) => fn(repositoriesOn(tx, true)), { isolationLevel: 'read committed' }).catch(rethrowAsStoreError);
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(repositoriesOn(tx)), READ_ONLY).catch(rethrowAsStoreError);
+    return this.db.transaction((tx) => fn(repositoriesOn(tx, false)), READ_ONLY).catch(rethrowAsStoreError);
   }
 
   /**

@@ -11,6 +11,9 @@ import { deadlines, warningCards } from './schema';
 
 const p = sql.placeholder;
 
+/** Literal (not bound) conditions, so SQLite can use the partial indexes deadlines_outbox and deadlines_next_fire. */
+const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = 1 AND ${deadlines.nextFireAt} IS NOT NULL`;
+
 /** The deadline repository over one connection. */
 export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
   const byId = db.select().from(deadlines).where(eq(deadlines.id, p('id'))).prepare();
@@ -52,6 +55,14 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     })
     .where(and(eq(deadlines.id, p('id')), RUNNING, eq(deadlines.scheduleRev, p('expectedRev'))))
     .prepare();
+  // literal conditions of the partial index deadlines_next_fire, walked in next_fire_at order
+  const overdueWakeUps = db
+    .select({ deadlineId: deadlines.id, scheduleRev: deadlines.scheduleRev, nextFireAt: deadlines.nextFireAt })
+    .from(deadlines)
+    .where(and(RUNNING_WITH_WAKE_UP, sql`${deadlines.nextFireAt} < ${p('before')}`, sql`${deadlines.suspendedAt} IS NULL`))
+    .orderBy(asc(deadlines.nextFireAt))
+    .limit(p('limit'))
+    .prepare();
   const issueCard = db
     .insert(warningCards)
     .values({ deadlineId: p('deadlineId'), caseId: p('caseId'), unit: p('unit'), warning: p('warning'), step: p('step'), issuedAt: p('issuedAt') })
@@ -68,6 +79,7 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     close: async (closing) => close.run({ ...closing }).changes === 1,
     reschedule: async (id, expectedRev, change) => reschedule.run({ ...change, id, expectedRev }).changes === 1,
     issueCard: async (card) => issueCard.run(card).changes === 1,
+    overdueWakeUps: async (before, limit) => overdueWakeUps.all({ before, limit }),
   };
 }
 
@@ -75,9 +87,6 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
 function toSqliteParams(row: DeadlineRecord): Record<string, unknown> {
   return { ...row, running: row.running ? 1 : 0, period: row.period ? 1 : 0 };
 }
-
-/** Literal (not bound) conditions, so SQLite can use the partial outbox index. */
-const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = 1 AND ${deadlines.nextFireAt} IS NOT NULL`;
 
 /** The wake-up outbox over one connection. */
 export function sqliteOutbox(db: SqliteDb): WakeUpOutbox {

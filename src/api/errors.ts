@@ -29,6 +29,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   // busy or unreachable database: the request may be sent again (Retry-After says when)
   STORE_UNAVAILABLE: 503,
+  // a readiness check (database, Redis, schema) failed: take this process out of rotation for now
+  NOT_READY: 503,
   // The server lacks the machine version a stored case runs on: the server's fault, not the caller's.
   MACHINE_VERSION_UNKNOWN: 500,
 };

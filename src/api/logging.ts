@@ -5,6 +5,7 @@
  * header, token, receipt code or reporter identity ever reach a log call.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
@@ -39,7 +40,8 @@ export function createApiLogger(options: ApiLoggerOptions = {}): ApiLogger {
   return pino(
     {
       level: options.level ?? process.env.CASEFLOW_LOG_LEVEL ?? 'info',
-      base: { service: 'caseflow-api' },
+      // which process on which host wrote each line, once several run behind a load balancer
+      base: { service: 'caseflow-api', pid: process.pid, hostname: os.hostname() },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
@@ -53,6 +55,9 @@ export function createApiLogger(options: ApiLoggerOptions = {}): ApiLogger {
   );
 }
 
+/** Probes and scrapes (routes declared `quiet`) log their request lines at debug, not info. */
+const lineLevel = (request: FastifyRequest): 'debug' | 'info' => (request.routeOptions.config?.quiet ? 'debug' : 'info');
+
 /** A fresh request id; a client-sent id is not trusted into the log. */
 export const newRequestId = (): string => randomUUID();
 
@@ -63,7 +68,7 @@ export class ApiLogController extends LogController {
   }
 
   override incomingRequest(request: FastifyRequest): void {
-    request.log.info({ method: request.method, path: pathOf(request) }, 'request received');
+    request.log[lineLevel(request)]({ method: request.method, path: pathOf(request) }, 'request received');
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
@@ -75,7 +80,7 @@ export class ApiLogController extends LogController {
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
     };
     if (error) reply.log.error({ ...fields, err: error }, 'request errored');
-    else reply.log.info(fields, 'request completed');
+    else reply.log[lineLevel(request)](fields, 'request completed');
   }
 
   override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {

@@ -63,6 +63,7 @@ const ERROR_TEXT: Readonly<Record<number, string>> = {
   415: 'INVALID_PAYLOAD: the body is not application/json',
   422: 'GUARD_REJECTED: a rule of the procedure refused the event; details.rules says which',
   429: 'RATE_LIMITED: too many requests from this address; retry after the Retry-After header',
+  503: 'NOT_READY: a readiness check failed; details.failed names which (database, redis, migrations)',
 };
 
 /** The error statuses a route can answer with. */
@@ -150,6 +151,7 @@ export function buildOpenApiDocument(registry: RouteRegistry, version: string): 
       { name: 'public', description: 'Public clue intake and receipts: no token' },
       { name: 'auth', description: 'Users and API tokens' },
       { name: 'docs', description: 'This document' },
+      { name: 'operations', description: 'Liveness, readiness and metrics, for load balancers, orchestrators and Prometheus' },
     ],
     paths,
     components: {

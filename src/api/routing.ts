@@ -15,6 +15,10 @@ declare module 'fastify' {
     /** The authenticated user, set before the handler runs on routes that need one. */
     apiUser: ApiUser | null;
   }
+  interface FastifyContextConfig {
+    /** An operational route polled by machines (probes, scrapes): request lines at debug, not in the latency histogram. */
+    quiet?: boolean;
+  }
 }
 
 type Schema = z.ZodType | undefined;
@@ -54,6 +58,8 @@ export interface RouteSpec<P extends Schema = Schema, Q extends Schema = Schema,
   bodyLimit?: number;
   /** Requests per client IP per window, for public routes. */
   rateLimit?: { max: number; timeWindow: number };
+  /** Polled by machines (health probes, metric scrapes): its request lines are logged at debug, and it is left out of the latency histogram. */
+  quiet?: boolean;
 }
 
 /** What a handler receives: the checked request and the caller. */
@@ -129,7 +135,7 @@ export function addRoute<P extends Schema = undefined, Q extends Schema = undefi
     method: spec.method,
     url: spec.url,
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
-    ...(spec.rateLimit ? { config: { rateLimit: spec.rateLimit } } : {}),
+    ...(spec.rateLimit || spec.quiet ? { config: { ...(spec.rateLimit ? { rateLimit: spec.rateLimit } : {}), ...(spec.quiet ? { quiet: true } : {}) } } : {}),
     // Before the body is read: an unknown caller learns nothing about the body's checks.
     onRequest: async (request) => {
       await authorize(accounts, spec, request);

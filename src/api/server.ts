@@ -2,8 +2,9 @@
  * The HTTP server factory: Fastify with caseflow's engine, database, clock and logger passed in.
  * Nothing here is a module-level singleton: each call builds an independent server.
  */
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import packageJson from '../../package.json';
 import type { Accounts } from '../auth/accounts';
 import type { ReporterReceipts } from '../auth/receipts';
@@ -11,8 +12,10 @@ import type { Clock } from '../clock';
 import type { CaseEngine } from '../engine/engine';
 import type { SupervisionReports } from '../engine/supervision';
 import { CaseflowError, InvalidPayloadError } from '../errors';
+import { CaseflowMetrics, UNMATCHED_ROUTE } from '../metrics';
 import { DEFAULT_LIMITS, type Api, type ServerLimits } from './context';
 import { installErrorHandlers } from './errors';
+import { registerHealthRoutes, type Readiness } from './health';
 import { ApiLogController, newRequestId, type ApiLogger } from './logging';
 import { addRoute, type RouteRegistry } from './routing';
 import { registerAuthRoutes } from './routes/auth';
@@ -36,6 +39,17 @@ export interface ServerDeps {
   trustProxy?: boolean;
   /** The version the OpenAPI document states. @defaultValue the package version */
   version?: string;
+  /** The checks GET /readyz runs (the composition root builds them: a store read, a Redis PING). */
+  readiness: Readiness;
+  /** Where request latencies go and what GET /metrics shows. @defaultValue metrics on a fresh registry of this server's own */
+  metrics?: CaseflowMetrics;
+  /**
+   * A Redis client (ioredis) for the public routes' rate limits, so that every server behind a load
+   * balancer counts against the same limit. @defaultValue counted in this process's memory
+   */
+  rateLimitRedis?: RateLimitPluginOptions['redis'];
+  /** The prefix of the rate-limit keys in Redis. @defaultValue `caseflow:rate-limit:` */
+  rateLimitNameSpace?: string;
 }
 
 /** Parses a JSON body; a syntax error names its position, never echoes the body (it may hold a name). */
@@ -84,8 +98,21 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
   });
   installErrorHandlers(app);
+  const metrics = deps.metrics ?? new CaseflowMetrics(new Registry());
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!request.routeOptions.config?.quiet) metrics.httpRequest(request.routeOptions.url ?? UNMATCHED_ROUTE, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
   await app.register(rateLimit, {
     global: false,
+    ...(deps.rateLimitRedis
+      ? {
+          redis: deps.rateLimitRedis,
+          nameSpace: deps.rateLimitNameSpace ?? 'caseflow:rate-limit:',
+          // Redis away: serve the public routes unlimited rather than refuse them (readiness reports it)
+          skipOnError: true,
+        }
+      : {}),
     errorResponseBuilder: (_request, context) =>
       new CaseflowError('RATE_LIMITED', `Too many requests from your address: at most ${context.max} in this period. Try again in ${context.after}.`, {
         limit: context.max,
@@ -109,6 +136,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerSupervisionRoutes(api);
   registerPublicIntakeRoutes(api);
   registerAuthRoutes(api);
+  registerHealthRoutes(api, { readiness: deps.readiness, metrics });
   registerDocsRoutes(api, registry, deps.version ?? packageJson.version);
   return app;
 }

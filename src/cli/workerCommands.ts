@@ -20,7 +20,9 @@ export function parseExtension(text: string): { byMs: number } | { until: number
 export function registerWorkerCommands<C extends Caseflow>(program: Command, { services, open, withCaseflow, out }: CliContext<C>): void {
   program
     .command('worker')
-    .description('run the deadline workers (REDIS_URL, CASEFLOW_WORKER_CONCURRENCY, CASEFLOW_QUEUE_PREFIX); SIGTERM stops them gracefully')
+    .description(
+      'run the deadline workers (REDIS_URL, CASEFLOW_WORKER_CONCURRENCY, CASEFLOW_QUEUE_PREFIX, CASEFLOW_SHUTDOWN_TIMEOUT_MS, …); SIGTERM stops them gracefully, within the shutdown timeout',
+    )
     .action(async () => {
       const cf = await open();
       const workers = await services.startWorkers(cf);
@@ -30,6 +32,9 @@ export function registerWorkerCommands<C extends Caseflow>(program: Command, { s
       });
       await workers.close();
       await cf.close();
+      // Everything is closed; a timer a library left behind after a forced stop (BullMQ's watchdog
+      // of a blocking read, say) must not keep the process alive past its shutdown timeout.
+      setTimeout(() => process.exit(), 500).unref();
     });
 
   const deadline = program.command('deadline').description('move a running deadline (supervisor, conference chair or admin)');

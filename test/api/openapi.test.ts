@@ -45,6 +45,9 @@ describe('the OpenAPI document', () => {
         'DELETE /auth/tokens/{id}',
         'GET /openapi.json',
         'GET /docs',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
       ].sort(),
     );
     for (const op of ops) {

@@ -7,14 +7,19 @@
  * JSON columns are jsonb, which gives back the same JSON but not the same text (keys reordered,
  * spaces added), so here the contract compares JSON text as JSON (test/db/postgres/jsonText.ts).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { StoreUnavailableError } from '../../db/errors';
-import { openPostgresStore, type PostgresOptions, type PostgresStore } from '../../db/postgres';
+import { MIGRATIONS_FOLDER, openPostgresStore, type PostgresOptions, type PostgresStore } from '../../db/postgres';
 import { databaseUrl, postgresTestDatabases, TEST_DATABASE_URL, type TestDatabase } from './postgres/databases';
 import { compareJsonTextAsJson } from './postgres/jsonText';
 import { aCase, aDeadline, storeContract } from './storeContract';
 
 compareJsonTextAsJson();
+
+/** How many migrations drizzle-kit has committed (db/postgres/migrations/meta/_journal.json). */
+const MIGRATIONS = (JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
 
 for (const [name, icuLocale] of [
   ['postgres', undefined],
@@ -66,9 +71,9 @@ describe('postgres adapter', () => {
     database = await databases.create({ empty: true });
     const [first] = await Promise.all([1, 2, 3, 4].map(() => open(database!.url)));
     const applied = await first!.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
-    expect(applied.rows).toEqual([{ n: 1 }]);
+    expect(applied.rows).toEqual([{ n: MIGRATIONS }]);
     await open(database.url);
-    expect((await first!.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)).rows).toEqual([{ n: 1 }]);
+    expect((await first!.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)).rows).toEqual([{ n: MIGRATIONS }]);
     expect(Object.keys(await first!.dumpAll())).toHaveLength(10);
   });
 
@@ -147,6 +152,31 @@ describe('postgres adapter', () => {
     await holder;
     expect(await store.read((tx) => tx.cases.byId(row.id))).toMatchObject({ state: 'planReview', version: 2 });
     expect(await store.read((tx) => tx.events.ofCase(row.id))).toEqual([]);
+  });
+
+  test('a write transaction that reads a case holds it: another writer of the case waits and decides on what the first wrote', async () => {
+    database = await databases.create();
+    const store = await open(database.url);
+    const row = aCase();
+    await store.withTransaction((tx) => tx.cases.insert(row));
+    let loaded!: () => void;
+    const holding = new Promise<void>((resolve) => (loaded = resolve));
+    const first = store.withTransaction(async (tx) => {
+      await tx.cases.byId(row.id);
+      loaded();
+      await delay(300);
+      return tx.cases.update({ ...row, state: 'planReview', version: 2 }, 1);
+    });
+    await holding;
+    // a read does not wait: it sees the case as committed
+    expect(await store.read((tx) => tx.cases.byId(row.id))).toMatchObject({ version: 1 });
+    const second = store.withTransaction(async (tx) => {
+      const seen = (await tx.cases.byId(row.id))!;
+      return { seen: seen.version, updated: await tx.cases.update({ ...seen, state: 'escalated', version: seen.version + 1 }, seen.version) };
+    });
+    expect(await first).toBe(true);
+    expect(await second).toEqual({ seen: 2, updated: true });
+    expect(await store.read((tx) => tx.cases.byId(row.id))).toMatchObject({ state: 'escalated', version: 3 });
   });
 
   test('errors of the function a transaction runs pass through as they are', async () => {

@@ -341,6 +341,20 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(running.map((d) => d.id).sort()).toEqual([notice.id, planDue.id].sort());
       });
 
+      test('deadlines opened in the same millisecond are listed in the order they were written, however often they change', async () => {
+        const owner = await givenCase();
+        const [first, second, third] = await given(async (tx) => {
+          const rows = [aDeadline(owner, { id: 'd-first', createdAt: T0 }), aDeadline(owner, { id: 'd-second', kind: 'acceptance', createdAt: T0 }), aDeadline(owner, { id: 'd-third', kind: 'publicNotice', createdAt: T0 })];
+          for (const row of rows) await tx.deadlines.insert(row);
+          return rows;
+        });
+        // the older rows change after the newer were written (a row's physical place moves when it is updated)
+        expect(await given((tx) => tx.deadlines.reschedule(second!.id, 1, stepFired(second!)))).toBe(true);
+        expect(await given((tx) => tx.deadlines.reschedule(first!.id, 1, stepFired(first!)))).toBe(true);
+        expect(await given((tx) => tx.deadlines.close({ id: first!.id, status: 'met', closedAt: T0 + HOUR, latenessMs: 0 }))).toBe(true);
+        expect((await store.read((tx) => tx.deadlines.ofCase(owner.id))).map((d) => d.id)).toEqual([first!.id, second!.id, third!.id]);
+      });
+
       test('reschedule moves the schedule once from the expected revision', async () => {
         const d = await givenDeadline(await givenCase());
         const fired = stepFired(d);
@@ -373,6 +387,40 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const results = await Promise.all(racing);
         expect(tally(results)).toEqual({ won: 1, lost: 1 });
         expect(await deadlineNow(d.id)).toEqual({ ...d, ...changes[results.indexOf(true)] });
+      });
+    });
+
+    describe('deadlines: the overdue sweep', () => {
+      const overdueNow = (before: number, limit = 100) => store.read((tx) => tx.deadlines.overdueWakeUps(before, limit));
+      const wakeUpOf = (d: DeadlineRecord) => ({ deadlineId: d.id, scheduleRev: d.scheduleRev, nextFireAt: d.nextFireAt });
+
+      test('overdueWakeUps lists running, unsuspended wake-ups due before the moment, earliest first, up to the limit', async () => {
+        const owner = await givenCase();
+        // inserted out of order, and dispatched or not: the sweep does not care whether the queue has them
+        const late = await givenDeadline(owner, { id: 'd-late', nextFireAt: T0 + 2 * HOUR, dispatchedRev: 1 });
+        const latest = await givenDeadline(owner, { id: 'd-latest', nextFireAt: T0 + 3 * HOUR });
+        const earliest = await givenDeadline(owner, { id: 'd-earliest', nextFireAt: T0 + HOUR, dispatchedRev: 1 });
+        await givenDeadline(owner, { id: 'd-at-the-moment', nextFireAt: T0 + 4 * HOUR });
+        await givenDeadline(owner, { id: 'd-later', nextFireAt: T0 + 5 * HOUR });
+        await givenDeadline(owner, { id: 'd-closed', ...closedAt(T0) });
+        await givenDeadline(owner, { id: 'd-no-wake-up', nextFireAt: null });
+        await givenDeadline(owner, { id: 'd-suspended', suspendedAt: T0, nextFireAt: T0 + HOUR / 2 });
+        expect(await overdueNow(T0 + 4 * HOUR)).toEqual([wakeUpOf(earliest), wakeUpOf(late), wakeUpOf(latest)]);
+        expect(await overdueNow(T0 + 4 * HOUR, 2)).toEqual([wakeUpOf(earliest), wakeUpOf(late)]);
+        expect(await overdueNow(T0 + HOUR)).toEqual([]);
+        expect(await overdueNow(T0 + HOUR + 1)).toEqual([wakeUpOf(earliest)]);
+      });
+
+      test('a fired step leaves the overdue list; the next step joins it at its new revision once due', async () => {
+        const owner = await givenCase();
+        const d = await givenDeadline(owner, { nextFireAt: T0 + HOUR });
+        expect(await overdueNow(T0 + 2 * HOUR)).toEqual([wakeUpOf(d)]);
+        const fired = stepFired(d, { nextFireAt: T0 + 3 * HOUR });
+        await given((tx) => tx.deadlines.reschedule(d.id, 1, fired));
+        expect(await overdueNow(T0 + 2 * HOUR)).toEqual([]);
+        expect(await overdueNow(T0 + 4 * HOUR)).toEqual([{ deadlineId: d.id, scheduleRev: 2, nextFireAt: T0 + 3 * HOUR }]);
+        await given((tx) => tx.deadlines.close({ id: d.id, status: 'overdue', closedAt: T0 + 4 * HOUR, latenessMs: HOUR }));
+        expect(await overdueNow(T0 + 5 * HOUR)).toEqual([]);
       });
     });
 

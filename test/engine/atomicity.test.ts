@@ -11,7 +11,7 @@ describe('a failure at any step of a write changes nothing', () => {
   afterEach(() => fx.cleanup());
 
   it('an event that would change nothing is refused with NO_CHANGE and not logged', async () => {
-    fx = engineFixture({ definitions: [pingDefinition()] });
+    fx = await engineFixture({ definitions: [pingDefinition()] });
     const caseId = (await fx.engine.createCase({ type: 'rectification', input: { unit: 'Ping Office' }, actor: supervisor })).id;
     const before = await fx.dump();
     let caught: unknown;

@@ -4,8 +4,8 @@ import { engineFixture, worker, type EngineFixture } from '../support/engine';
 
 describe('the three case types through the engine', () => {
   let fx: EngineFixture;
-  beforeEach(() => {
-    fx = engineFixture({}, '2026-11-02T09:00:00+08:00');
+  beforeEach(async () => {
+    fx = await engineFixture({}, '2026-11-02T09:00:00+08:00');
   });
   afterEach(() => fx.cleanup());
 

@@ -6,7 +6,7 @@ describe('a running deadline can be extended, or its clock stopped and started, 
   let caseId: string;
   let deadlineId: string;
   beforeEach(async () => {
-    fx = engineFixture();
+    fx = await engineFixture();
     caseId = (await fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor })).id;
     const { case: due } = await fx.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     deadlineId = due.deadlines.find((d) => d.kind === 'rectificationPlanDue')!.id;

@@ -4,8 +4,8 @@ const plan = { type: 'SUBMIT_PLAN', plan: 'Same-day stamps', measures: ['open a 
 
 describe('deadline rows follow the machine', () => {
   let fx: EngineFixture;
-  beforeEach(() => {
-    fx = engineFixture();
+  beforeEach(async () => {
+    fx = await engineFixture();
   });
   afterEach(() => fx.cleanup());
 

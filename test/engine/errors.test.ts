@@ -21,7 +21,7 @@ describe('every bad request gets a typed error and leaves the stored case exactl
   let fx: EngineFixture;
   let caseId: string;
   beforeEach(async () => {
-    fx = engineFixture();
+    fx = await engineFixture();
     caseId = (await fx.engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor })).id;
     await fx.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
   });

@@ -11,8 +11,8 @@ const plan = { type: 'SUBMIT_PLAN', plan: 'Same-day stamps', measures: ['a fast 
 
 describe('a late plan with no wake-up', () => {
   let fx: EngineFixture;
-  beforeEach(() => {
-    fx = engineFixture();
+  beforeEach(async () => {
+    fx = await engineFixture();
   });
   afterEach(() => fx.cleanup());
 

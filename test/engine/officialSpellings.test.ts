@@ -36,8 +36,8 @@ const LOOK_ALIKES = ['he.p\u0131ng', 'h\u0435.ping', 'he.\u03c1ing', 'jose\u0301
 
 describe('official ids are matched the one way on every path', () => {
   let fx: EngineFixture;
-  beforeEach(() => {
-    fx = engineFixture();
+  beforeEach(async () => {
+    fx = await engineFixture();
   });
   afterEach(() => fx.cleanup());
 

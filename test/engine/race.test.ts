@@ -8,6 +8,7 @@ function startSender(args: string[]): Promise<{ go: (at: number) => Promise<{ ok
   let out = '';
   return new Promise((resolve, reject) => {
     child.once('error', reject);
+    child.once('close', (code) => reject(new Error(`the sender exited (${String(code)}) before it was ready`)));
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.startsWith('ready\n') && !out.slice(6)) {
@@ -27,8 +28,8 @@ const SENDER = path.join(__dirname, '..', 'support', 'raceSender.ts');
 
 describe('two engines in two processes race on one case', () => {
   let fx: EngineFixture;
-  beforeEach(() => {
-    fx = engineFixture();
+  beforeEach(async () => {
+    fx = await engineFixture();
   });
   afterEach(() => fx.cleanup());
 
@@ -37,9 +38,10 @@ describe('two engines in two processes race on one case', () => {
     await fx.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     const plan = { type: 'SUBMIT_PLAN', plan: 'A plan', measures: ['a measure'], completionDueAt: '2026-12-31T00:00:00Z' };
     const escalate = { type: 'ESCALATE', reason: 'no plan yet' };
+    const database = fx.backend === 'postgres' ? fx.url : fx.file;
     const senders = await Promise.all([
-      startSender([fx.file, caseId, '2', JSON.stringify(plan), JSON.stringify(liaison), String(fx.clock.now())]),
-      startSender([fx.file, caseId, '2', JSON.stringify(escalate), JSON.stringify(supervisor), String(fx.clock.now())]),
+      startSender([database, caseId, '2', JSON.stringify(plan), JSON.stringify(liaison), String(fx.clock.now())]),
+      startSender([database, caseId, '2', JSON.stringify(escalate), JSON.stringify(supervisor), String(fx.clock.now())]),
     ]);
     // both are ready: start them at the same moment
     const startAt = Date.now() + 200;

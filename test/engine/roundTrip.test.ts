@@ -2,8 +2,8 @@ import { AIRED_AT, criticism, engineFixture, liaison, supervisor, type EngineFix
 
 describe('a rectification case moves through the engine and survives a restart', () => {
   let fx: EngineFixture;
-  beforeEach(() => {
-    fx = engineFixture();
+  beforeEach(async () => {
+    fx = await engineFixture();
   });
   afterEach(() => fx.cleanup());
 
@@ -44,7 +44,7 @@ describe('a rectification case moves through the engine and survives a restart',
       { type: 'SUBMIT_PLAN', plan: 'Same-day stamps', measures: ['open a fast lane'], completionDueAt: '2026-12-10T18:00:00+08:00' },
       liaison,
     );
-    const other = fx.openAnother().engine;
+    const other = (await fx.openAnother()).engine;
     await other.applyEvent(opened.id, { type: 'ACCEPT_PLAN', reason: 'measures are concrete' }, supervisor, 3);
     const reloaded = await fx.engine.getCase(opened.id);
     expect(reloaded.state).toBe('inProgress');

@@ -15,8 +15,8 @@ const clue = (officialId: string) => ({
 
 describe('engine: nobody acts on a case about themselves', () => {
   let fx: EngineFixture;
-  beforeEach(() => {
-    fx = engineFixture();
+  beforeEach(async () => {
+    fx = await engineFixture();
   });
   afterEach(() => fx.cleanup());
 

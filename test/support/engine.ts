@@ -1,58 +1,75 @@
 /**
- * Test fixtures: caseflow on its own SQLite file in a temporary folder, with a manual clock,
- * built by the same composition root as production.
+ * Test fixtures: caseflow on its own database, with a manual clock, built by the same composition
+ * root as production. The database is a SQLite file in a temporary folder, or with
+ * `CASEFLOW_TEST_BACKEND=postgres` a PostgreSQL database of its own (test/support/backend.ts).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { composeCaseflow, type CaseflowOptions, type ComposedCaseflow } from '../../app/compose';
 import type { Store } from '../../db/port';
-import { openSqliteStore } from '../../db/sqlite';
 import type { Actor } from '../../machines/types';
 import { ManualClock } from '../../src/clock';
 import type { CaseEngine } from '../../src/engine/engine';
+import { createTestDatabase, type TestBackend, type TestDatabase } from './backend';
 
-export interface EngineFixture {
+interface EngineFixtureBase {
   cf: ComposedCaseflow;
   engine: CaseEngine;
   store: Store;
   clock: ManualClock;
-  file: string;
-  /** Another caseflow on the same file, as a second process would have (its own connection). */
-  openAnother(options?: Partial<CaseflowOptions>): ComposedCaseflow;
+  backend: TestBackend;
+  /** The environment that makes a `caseflow` child process (a worker, say) open this database. */
+  env: Record<string, string>;
+  /** The CLI flags that make `caseflow` open this database (`--db <file>` or `--database-url <url>`). */
+  args: string[];
+  /** Another caseflow on the same database, as a second process would have (its own connection). */
+  openAnother(options?: Partial<CaseflowOptions>): Promise<ComposedCaseflow>;
   /** Everything stored, table by table: to prove a refused request changed nothing. */
   dump(): Promise<Record<string, unknown[]>>;
   cleanup(): Promise<void>;
 }
 
+/** caseflow on a database of the run's backend: a SQLite `file`, or a PostgreSQL `url`. */
+export type EngineFixture = EngineFixtureBase &
+  ({ backend: 'sqlite'; file: string; url?: undefined } | { backend: 'postgres'; url: string; file?: undefined });
+
 /** 2026-11-25 20:00 in Shanghai: the evening a criticism report is aired. */
 export const AIRED_AT = '2026-11-25T20:00:00+08:00';
 
-/** Builds caseflow on a fresh database file; call `cleanup()` afterwards. */
-export function engineFixture(options: Partial<CaseflowOptions> = {}, start: string = AIRED_AT): EngineFixture {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caseflow-test-'));
-  const file = path.join(dir, 'caseflow.sqlite');
+/** Builds caseflow on a fresh database; call `cleanup()` afterwards. */
+export async function engineFixture(options: Partial<CaseflowOptions> = {}, start: string = AIRED_AT): Promise<EngineFixture> {
+  const database: TestDatabase = await createTestDatabase();
   const clock = new ManualClock(Date.parse(start));
   const opened: ComposedCaseflow[] = [];
-  const build = (extra: Partial<CaseflowOptions>) => {
-    const cf = composeCaseflow({ clock, ...options, ...extra, store: openSqliteStore(file) });
+  const build = async (extra: Partial<CaseflowOptions>) => {
+    const cf = composeCaseflow({ clock, ...options, ...extra, store: await database.openStore() });
     opened.push(cf);
     return cf;
   };
-  const cf = build({});
-  return {
+  let cf: ComposedCaseflow;
+  try {
+    cf = await build({});
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const base: EngineFixtureBase = {
     cf,
     engine: cf.engine,
     store: cf.store,
     clock,
-    file,
+    backend: database.backend,
+    env: database.env,
+    args: database.args,
     openAnother: (extra = {}) => build(extra),
     dump: () => cf.store.dumpAll(),
     cleanup: async () => {
-      for (const other of opened) await other.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      try {
+        for (const other of opened.splice(0)) await other.close();
+      } finally {
+        await database.drop();
+      }
     },
   };
+  return database.backend === 'sqlite' ? { ...base, backend: 'sqlite', file: database.file } : { ...base, backend: 'postgres', url: database.url };
 }
 
 export const supervisor: Actor = { id: 'li.wei', role: 'supervisor' };

@@ -7,7 +7,7 @@ import path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'bin', 'caseflow.js');
 
-/** Starts `caseflow worker` on a database file and queue prefix; output is collected for diagnosis. */
+/** Starts `caseflow worker` on a database (`CASEFLOW_DB` or `DATABASE_URL` in `env`) and queue prefix; output is collected for diagnosis. */
 export function spawnWorker(env: Record<string, string>): ChildProcess & { output: string[] } {
   const child = spawn(process.execPath, [CLI, 'worker'], {
     cwd: ROOT,

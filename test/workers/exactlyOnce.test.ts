@@ -11,7 +11,12 @@ const MINUTE = 60_000;
 /** Counts each (deadline, step) recorded in the log of the given cases: exactly-once means every count is 1. */
 async function stepCounts(fx: EngineFixture, caseIds: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  const entries = await fx.store.read(async (tx) => (await Promise.all(caseIds.map((id) => tx.events.ofCase(id)))).flat());
+  // one query at a time: a PostgreSQL transaction is one connection, which runs queries in turn
+  const entries = await fx.store.read(async (tx) => {
+    const all = [];
+    for (const id of caseIds) all.push(...(await tx.events.ofCase(id)));
+    return all;
+  });
   for (const e of entries.filter((entry) => entry.kind === 'deadlineStep')) {
     const { deadlineId, step } = JSON.parse(e.payload) as { deadlineId: string; step: string };
     counts.set(`${deadlineId}|${step}`, (counts.get(`${deadlineId}|${step}`) ?? 0) + 1);
@@ -36,7 +41,7 @@ describe('each deadline step fires exactly once', () => {
   afterEach(() => fx.cleanup());
 
   it('enqueuing the same wake-up twice is a no-op', async () => {
-    fx = engineFixture({ clock: systemClock });
+    fx = await engineFixture({ clock: systemClock });
     const prefix = testPrefix();
     const redis = new Redis(REDIS_URL);
     const queue = new Queue<DeadlineJobData>('deadlines', { connection: redis, prefix });
@@ -60,9 +65,9 @@ describe('each deadline step fires exactly once', () => {
   });
 
   it('two worker processes on one database fire every step once', async () => {
-    fx = engineFixture({ clock: systemClock });
+    fx = await engineFixture({ clock: systemClock });
     const prefix = testPrefix();
-    const env = { CASEFLOW_DB: fx.file, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix, CASEFLOW_RECONCILE_INTERVAL_MS: '300' };
+    const env = { ...fx.env, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix, CASEFLOW_RECONCILE_INTERVAL_MS: '300' };
     const workers = [spawnWorker(env), spawnWorker(env)];
     try {
       await Promise.all(workers.map((w) => workerStarted(w)));
@@ -92,9 +97,9 @@ describe('each deadline step fires exactly once', () => {
   });
 
   it('SIGTERM while a step is in flight: the step finishes, the worker exits cleanly, and a new worker carries on', async () => {
-    fx = engineFixture({ clock: systemClock });
+    fx = await engineFixture({ clock: systemClock });
     const prefix = testPrefix();
-    const env = { CASEFLOW_DB: fx.file, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix, CASEFLOW_EARLY_WAKE_MS: '4000' };
+    const env = { ...fx.env, REDIS_URL, CASEFLOW_QUEUE_PREFIX: prefix, CASEFLOW_EARLY_WAKE_MS: '4000' };
     const redis = new Redis(REDIS_URL);
     const queue = new Queue('deadlines', { connection: redis, prefix });
     let worker = spawnWorker(env);

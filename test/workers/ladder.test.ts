@@ -15,14 +15,14 @@ describe('the deadline worker enforces the plan deadline on real Redis', () => {
     await fx.cleanup();
   });
 
-  function setUp() {
+  async function setUp() {
     const clock = new ScaledClock(Date.parse(AIRED_AT), HOUR_PER_SECOND);
-    fx = engineFixture({ clock });
+    fx = await engineFixture({ clock });
     return { clock, cf: fx.cf, engine: fx.engine };
   }
 
   it('a rectification plan not submitted by 21:00 is reminded, marked overdue and escalated, in that order', async () => {
-    const { clock, cf, engine } = setUp();
+    const { clock, cf, engine } = await setUp();
     workers = await startTestWorkers(cf);
     clock.restart();
     const caseId = (await engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor })).id;
@@ -50,7 +50,7 @@ describe('the deadline worker enforces the plan deadline on real Redis', () => {
   });
 
   it('a plan submitted in time closes the deadline as met and nothing more fires', async () => {
-    const { clock, cf, engine } = setUp();
+    const { clock, cf, engine } = await setUp();
     workers = await startTestWorkers(cf);
     clock.restart();
     const caseId = (await engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor })).id;
@@ -62,7 +62,7 @@ describe('the deadline worker enforces the plan deadline on real Redis', () => {
   });
 
   it('an extension granted before 21:00 moves the wake-up: nothing fires at the old time, the overdue step at the new one', async () => {
-    const { clock, cf, engine } = setUp();
+    const { clock, cf, engine } = await setUp();
     workers = await startTestWorkers(cf);
     clock.restart();
     const caseId = (await engine.createCase({ type: 'rectification', input: criticism(), actor: supervisor })).id;

@@ -13,7 +13,7 @@ describe('notifications go out through a pluggable sender', () => {
   let url: string;
 
   beforeEach(async () => {
-    fx = engineFixture();
+    fx = await engineFixture();
     received = [];
     server = http.createServer((req, res) => {
       let body = '';
@@ -71,7 +71,7 @@ describe('notifications go out through a pluggable sender', () => {
   it('two notifiers on one database (two worker processes) send each notice once', async () => {
     failuresLeft = 0;
     const ids = [await pendingNotice(), await pendingNotice(), await pendingNotice()];
-    const other = fx.openAnother();
+    const other = await fx.openAnother();
     const make = (store: Store) => new Notifier({ store, sender: new WebhookSender({ url }), clock: fx.clock, logger: silentLogger });
     const [a, b] = await Promise.all([make(fx.store).flush(), make(other.store).flush()]);
     expect(a + b).toBe(3);

@@ -1,5 +1,5 @@
 /**
- * API test fixtures: a real server on a random port over its own SQLite file, a captured log,
+ * API test fixtures: a real server on a random port over its own database (test/support/engine.ts), a captured log,
  * users with tokens for each role, and a small fetch wrapper.
  */
 import type { FastifyInstance } from 'fastify';
@@ -63,7 +63,7 @@ export interface ApiFixture {
 
 /** Starts a server on port 0 with its own database; call `close()` afterwards. */
 export async function startApi(limits: Partial<ServerLimits> = {}): Promise<ApiFixture> {
-  const fixture = engineFixture();
+  const fixture = await engineFixture();
   const lines: string[] = [];
   const logger = createApiLogger({ stream: { write: (line: string) => void lines.push(line) }, level: 'debug' });
   const server = await composeApi(fixture.cf, { logger, limits });
