@@ -7,6 +7,7 @@ import type { DeadlineRecord, NotificationRecord } from '../../db/records';
 import { silentLogger } from '../../src/logger';
 import { workerSettingsFromEnv, type WorkerSettings, type Workers } from '../../workers/runner';
 import type { NotificationSender } from '../../workers/notifier';
+import { criticism, liaison, supervisor, type EngineFixture } from './engine';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -50,4 +51,19 @@ export function deadlineOf(cf: ComposedCaseflow, caseId: string, kind: string): 
 /** Notifications written for a case. */
 export function notificationsOf(cf: ComposedCaseflow, caseId: string): Promise<NotificationRecord[]> {
   return cf.store.read((tx) => tx.notifications.ofCase(caseId));
+}
+
+/**
+ * Opens `n` rectification cases, notified through the liaison, aired so long ago (real time) that
+ * their plan is due `dueInMs` from now: their reminder is already past.
+ */
+export async function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: number): Promise<string[]> {
+  const airedAt = new Date(Date.now() - 60 * 60_000 + dueInMs).toISOString();
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const { id } = await fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor });
+    await fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
+    ids.push(id);
+  }
+  return ids;
 }

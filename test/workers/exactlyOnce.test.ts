@@ -2,9 +2,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../src/clock';
 import { DeadlineDispatcher, type DeadlineJobData } from '../../workers/dispatcher';
-import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
+import { engineFixture, type EngineFixture } from '../support/engine';
 import { spawnWorker, stopProcess, workerStarted } from '../support/processes';
-import { REDIS_URL, testPrefix, waitFor } from '../support/workers';
+import { REDIS_URL, testPrefix, waitFor, openCasesDueSoon } from '../support/workers';
 
 const MINUTE = 60_000;
 
@@ -22,18 +22,6 @@ async function stepCounts(fx: EngineFixture, caseIds: readonly string[]): Promis
     counts.set(`${deadlineId}|${step}`, (counts.get(`${deadlineId}|${step}`) ?? 0) + 1);
   }
   return counts;
-}
-
-/** Opens `n` rectification cases aired long enough ago that the plan is due `dueInMs` from now (real time). */
-async function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: number): Promise<string[]> {
-  const airedAt = new Date(Date.now() - 60 * MINUTE + dueInMs).toISOString();
-  const ids: string[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const { id } = await fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor });
-    await fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
-    ids.push(id);
-  }
-  return ids;
 }
 
 describe('each deadline step fires exactly once', () => {

@@ -9,28 +9,15 @@ import { Redis } from 'ioredis';
 import { systemClock } from '../../src/clock';
 import { deadlineJobId } from '../../workers/dispatcher';
 import type { Workers } from '../../workers/runner';
-import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
+import { engineFixture, type EngineFixture } from '../support/engine';
 import { spawnWorker, stopProcess, workerStarted } from '../support/processes';
-import { REDIS_URL, startTestWorkers, waitFor } from '../support/workers';
+import { REDIS_URL, startTestWorkers, waitFor, openCasesDueSoon } from '../support/workers';
 
-const MINUTE = 60_000;
 /** The fault's bound: a stuck step fires within this of its moment. */
 const BOUND_MS = 5000;
 
 /** A hash-tagged prefix of this test's own. */
 const clusterPrefix = (): string => `{cftest-${randomUUID()}}`;
-
-/** Opens `n` rectification cases whose plan is due `dueInMs` from now (their remind step is already past). */
-async function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: number): Promise<string[]> {
-  const airedAt = new Date(Date.now() - 60 * MINUTE + dueInMs).toISOString();
-  const ids: string[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const { id } = await fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor });
-    await fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
-    ids.push(id);
-  }
-  return ids;
-}
 
 interface LoggedStep {
   deadlineId: string;

@@ -11,22 +11,10 @@ import { systemClock } from '../../src/clock';
 import { deadlineJobId } from '../../workers/dispatcher';
 import { leaderKey } from '../../workers/leader';
 import type { Workers } from '../../workers/runner';
-import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
-import { startTestWorkers, waitFor } from '../support/workers';
+import { engineFixture, type EngineFixture } from '../support/engine';
+import { startTestWorkers, waitFor, openCasesDueSoon } from '../support/workers';
 
 const MINUTE = 60_000;
-
-/** Opens `n` rectification cases whose plan is due `dueInMs` from now (their remind step is already past). */
-async function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: number): Promise<string[]> {
-  const airedAt = new Date(Date.now() - 60 * MINUTE + dueInMs).toISOString();
-  const ids: string[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const { id } = await fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor });
-    await fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
-    ids.push(id);
-  }
-  return ids;
-}
 
 describe('Redis back without its jobs: the leader reconciles at once', () => {
   let fx: EngineFixture;

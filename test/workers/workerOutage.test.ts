@@ -8,28 +8,15 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startPrivateRedis } from '../../app/redisProbe';
 import { systemClock } from '../../src/clock';
-import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
+import { engineFixture, type EngineFixture } from '../support/engine';
 import { spawnWorker, stopProcess, workerStarted } from '../support/processes';
-import { waitFor } from '../support/workers';
+import { waitFor, openCasesDueSoon } from '../support/workers';
 
-const MINUTE = 60_000;
 const SHUTDOWN_TIMEOUT_MS = 3000;
 /** Leeway beyond the shutdown timeout for the process itself to wind down (close the database, exit). */
 const EXIT_LEEWAY_MS = 2000;
 
 type Child = ReturnType<typeof spawnWorker>;
-
-/** Opens `n` rectification cases whose plan is due `dueInMs` from now (their remind step is already past). */
-async function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: number): Promise<string[]> {
-  const airedAt = new Date(Date.now() - 60 * MINUTE + dueInMs).toISOString();
-  const ids: string[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const { id } = await fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor });
-    await fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
-    ids.push(id);
-  }
-  return ids;
-}
 
 /** The logged ladder steps of the plan deadlines, as `deadlineId|step`. */
 async function planSteps(fx: EngineFixture, caseIds: readonly string[]): Promise<string[]> {
