@@ -96,6 +96,16 @@ export interface DeadlineRepository {
 export interface WakeUpOutbox {
   /** Running wake-ups whose current revision is not yet in the queue, in deadline-id order after `after`. */
   pending(after: string, limit: number): Promise<WakeUp[]>;
+  /**
+   * Claims up to `limit` pending wake-ups for one dispatcher until `leaseUntil` (epoch ms), lowest
+   * deadline id first, skipping rows another dispatcher holds under a lease that has not expired at
+   * `now` (and, on PostgreSQL, rows another transaction has locked: FOR UPDATE SKIP LOCKED). So
+   * several dispatchers share the outbox, and a dead one's rows come free when its lease runs out.
+   * A schedule change or a mark releases the claim.
+   */
+  claim(now: number, leaseUntil: number, limit: number): Promise<WakeUp[]>;
+  /** Gives claimed wake-ups back unsent (the queue refused them), so any dispatcher may claim them at once; returns how many. */
+  release(batch: readonly Pick<WakeUp, 'deadlineId' | 'scheduleRev'>[]): Promise<number>;
   /** Marks wake-ups as handed to the queue, each only if its revision is still the one sent; returns how many. */
   markDispatched(batch: readonly Pick<WakeUp, 'deadlineId' | 'scheduleRev'>[]): Promise<number>;
   /** Running wake-ups already handed to the queue, in deadline-id order after `after` (for the reconciler). */

@@ -91,6 +91,8 @@ export interface DeadlineRecord {
   nextFireAt: number | null;
   scheduleRev: number;
   dispatchedRev: number | null;
+  /** Until when (epoch ms) a dispatcher holds this row's pending wake-up (WakeUpOutbox.claim); null when unclaimed. */
+  dispatchLeaseUntil: number | null;
   suspendedAt: number | null;
   closedAt: number | null;
   latenessMs: number | null;

@@ -29,6 +29,11 @@ export interface DispatcherOptions {
   earlyWakeMs?: number;
   /** Rows moved per `addBulk`. @defaultValue 500 */
   batchSize?: number;
+  /**
+   * How long (real ms) a claimed batch is this dispatcher's alone; if it dies before marking the
+   * batch, another dispatcher takes the rows after this. @defaultValue 30000
+   */
+  claimLeaseMs?: number;
   /** Where background failures (Redis down) are reported. @defaultValue silent */
   onError?: (error: unknown) => void;
 }
@@ -37,12 +42,15 @@ export interface DispatcherOptions {
 export class DeadlineDispatcher {
   private readonly earlyWakeMs: number;
   private readonly batchSize: number;
+  private readonly claimLeaseMs: number;
   private running: Promise<number> | null = null;
   private again = false;
 
   constructor(private readonly options: DispatcherOptions) {
     this.earlyWakeMs = options.earlyWakeMs ?? 250;
     this.batchSize = options.batchSize ?? 500;
+    this.claimLeaseMs = options.claimLeaseMs ?? 30_000;
+    if (this.claimLeaseMs <= 0) throw new Error('claimLeaseMs must be positive');
     if (this.batchSize < 1) throw new Error('batchSize must be at least 1');
     if (this.earlyWakeMs < 0) throw new Error('earlyWakeMs must not be negative');
   }
@@ -113,24 +121,41 @@ export class DeadlineDispatcher {
   }
 
   /**
-   * One pass over the outbox in id order. While one batch travels to Redis the next is read from
-   * the database, so the two round trips overlap; a batch is marked only after Redis took it.
+   * Drains the outbox in claimed batches. While one batch travels to Redis the next is claimed, so
+   * the two round trips overlap; a batch is marked only after Redis took it. Other dispatchers claim
+   * other rows meanwhile; a row whose revision moved is claimable again at once.
    */
   private async drain(): Promise<number> {
-    const { store } = this.options;
     let moved = 0;
-    let batch = await store.read((tx) => tx.outbox.pending('', this.batchSize));
+    let batch = await this.claimBatch();
     while (batch.length) {
       const sending = this.enqueue(batch);
-      const after = batch[batch.length - 1]!.deadlineId;
-      const next = store.read((tx) => tx.outbox.pending(after, this.batchSize));
-      await sending;
-      const sent = batch;
-      await store.withTransaction((tx) => tx.outbox.markDispatched(sent));
+      const next = this.claimBatch();
+      const [sent, claimed] = await Promise.allSettled([sending, next]);
+      if (sent.status === 'rejected') {
+        // the queue refused: give both batches back, so that the next drain (or another dispatcher) takes them
+        await this.release([...batch, ...(claimed.status === 'fulfilled' ? claimed.value : [])]);
+        throw sent.reason;
+      }
+      const handedOver = batch;
+      await this.options.store.withTransaction((tx) => tx.outbox.markDispatched(handedOver));
       moved += batch.length;
-      batch = await next;
+      if (claimed.status === 'rejected') throw claimed.reason;
+      batch = claimed.value;
     }
     return moved;
+  }
+
+  /** Releases claims after a failed send; if the database is unreachable too, the leases run out by themselves. */
+  private async release(batch: readonly WakeUp[]): Promise<void> {
+    await this.options.store.withTransaction((tx) => tx.outbox.release(batch)).catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  /** Claims the next batch of pending wake-ups under this dispatcher's lease. */
+  private claimBatch(): Promise<WakeUp[]> {
+    const { store, clock } = this.options;
+    const now = clock.now();
+    return store.withTransaction((tx) => tx.outbox.claim(now, now + this.claimLeaseMs * clock.rate, this.batchSize));
   }
 
   private async enqueue(batch: readonly WakeUp[]): Promise<void> {

@@ -2,9 +2,11 @@
  * Deadline rows, warning cards and the wake-up outbox on PostgreSQL. The outbox conditions are
  * written literally (`running = true`, `IS DISTINCT FROM`) so that they match the partial indexes.
  */
-import { and, asc, eq, getTableColumns, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { WakeUp } from '../records';
+import { byDeadlineId } from '../wakeUps';
 import type { PostgresDb } from './connection';
 import { RUNNING } from './conditions';
 import { deadlines, warningCards } from './schema';
@@ -61,6 +63,8 @@ export function postgresDeadlines(db: PostgresDb): DeadlineRepository {
           warning: change.warning,
           escalationLevel: change.escalationLevel,
           scheduleRev: change.scheduleRev,
+          // a new revision is a new wake-up: whoever claimed the old one no longer holds it
+          dispatchLeaseUntil: null,
           updatedAt: change.updatedAt,
         })
         .where(and(eq(deadlines.id, id), RUNNING, eq(deadlines.scheduleRev, expectedRev)));
@@ -106,18 +110,46 @@ export function postgresOutbox(db: PostgresDb): WakeUpOutbox {
         .where(and(RUNNING_WITH_WAKE_UP, eq(deadlines.dispatchedRev, deadlines.scheduleRev), gt(deadlines.id, after)))
         .orderBy(asc(deadlines.id))
         .limit(limit),
+    // the pending rows no live lease holds and no other transaction has locked, lowest id first:
+    // several dispatchers claim at once without waiting on each other or taking the same rows
+    claim: async (now, leaseUntil, limit) => {
+      const free = db
+        .select({ id: deadlines.id })
+        .from(deadlines)
+        .where(
+          and(
+            RUNNING_WITH_WAKE_UP,
+            sql`${deadlines.dispatchedRev} IS DISTINCT FROM ${deadlines.scheduleRev}`,
+            sql`(${deadlines.dispatchLeaseUntil} IS NULL OR ${deadlines.dispatchLeaseUntil} <= ${now})`,
+          ),
+        )
+        .orderBy(asc(deadlines.id))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      const rows = await db
+        .update(deadlines)
+        .set({ dispatchLeaseUntil: leaseUntil })
+        .where(inArray(deadlines.id, free))
+        .returning(wakeUp);
+      return byDeadlineId(rows);
+    },
     // one statement a batch: rows whose revision is still the one sent (a newer one stays in the outbox)
     markDispatched: async (batch) => {
       if (batch.length === 0) return 0;
       const result = await db
         .update(deadlines)
-        .set({ dispatchedRev: sql`${deadlines.scheduleRev}` })
+        .set({ dispatchedRev: sql`${deadlines.scheduleRev}`, dispatchLeaseUntil: null })
         .where(inBatch(batch));
+      return result.rowCount ?? 0;
+    },
+    release: async (batch) => {
+      if (batch.length === 0) return 0;
+      const result = await db.update(deadlines).set({ dispatchLeaseUntil: null }).where(inBatch(batch));
       return result.rowCount ?? 0;
     },
     returnToOutbox: async (batch) => {
       if (batch.length === 0) return 0;
-      const result = await db.update(deadlines).set({ dispatchedRev: null }).where(inBatch(batch));
+      const result = await db.update(deadlines).set({ dispatchedRev: null, dispatchLeaseUntil: null }).where(inBatch(batch));
       return result.rowCount ?? 0;
     },
   };

@@ -112,6 +112,8 @@ export const deadlines = pgTable(
     nextFireAt: ms('next_fire_at'),
     scheduleRev: integer('schedule_rev').notNull(),
     dispatchedRev: integer('dispatched_rev'),
+    /** Until when (epoch ms) a dispatcher holds this row's wake-up (a claim's lease); null when unclaimed. */
+    dispatchLeaseUntil: ms('dispatch_lease_until'),
     suspendedAt: ms('suspended_at'),
     closedAt: ms('closed_at'),
     latenessMs: ms('lateness_ms'),

@@ -5,6 +5,7 @@
 import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { DeadlineRecord, WakeUp } from '../records';
+import { byDeadlineId } from '../wakeUps';
 import type { SqliteDb } from './connection';
 import { RUNNING } from './conditions';
 import { deadlines, warningCards } from './schema';
@@ -51,6 +52,8 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
       warning: sql`${p('warning')}`,
       escalationLevel: sql`${p('escalationLevel')}`,
       scheduleRev: sql`${p('scheduleRev')}`,
+      // a new revision is a new wake-up: whoever claimed the old one no longer holds it
+      dispatchLeaseUntil: null,
       updatedAt: sql`${p('updatedAt')}`,
     })
     .where(and(eq(deadlines.id, p('id')), RUNNING, eq(deadlines.scheduleRev, p('expectedRev'))))
@@ -105,15 +108,31 @@ export function sqliteOutbox(db: SqliteDb): WakeUpOutbox {
     .orderBy(asc(deadlines.id))
     .limit(p('limit'))
     .prepare();
+  // the pending rows no live lease holds, lowest id first, leased in one statement (the writer's turn
+  // makes it atomic: no other dispatcher claims between the choice and the update)
+  const claim = db
+    .update(deadlines)
+    .set({ dispatchLeaseUntil: sql`${p('leaseUntil')}` })
+    .where(
+      sql`${deadlines.id} IN (SELECT ${deadlines.id} FROM ${deadlines} WHERE ${RUNNING_WITH_WAKE_UP} AND ${deadlines.dispatchedRev} IS NOT ${deadlines.scheduleRev}
+        AND (${deadlines.dispatchLeaseUntil} IS NULL OR ${deadlines.dispatchLeaseUntil} <= ${p('now')}) ORDER BY ${deadlines.id} LIMIT ${p('limit')})`,
+    )
+    .returning(wakeUp)
+    .prepare();
   // one statement a batch: rows whose revision is still the one sent (a newer one stays in the outbox)
   const markBatch = db
     .update(deadlines)
-    .set({ dispatchedRev: sql`${deadlines.scheduleRev}` })
+    .set({ dispatchedRev: sql`${deadlines.scheduleRev}`, dispatchLeaseUntil: null })
     .where(sql`(${deadlines.id}, ${deadlines.scheduleRev}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${p('batch')}))`)
     .prepare();
   const returnBatch = db
     .update(deadlines)
-    .set({ dispatchedRev: null })
+    .set({ dispatchedRev: null, dispatchLeaseUntil: null })
+    .where(sql`(${deadlines.id}, ${deadlines.scheduleRev}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${p('batch')}))`)
+    .prepare();
+  const releaseBatch = db
+    .update(deadlines)
+    .set({ dispatchLeaseUntil: null })
     .where(sql`(${deadlines.id}, ${deadlines.scheduleRev}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${p('batch')}))`)
     .prepare();
   const asJson = (batch: readonly Pick<WakeUp, 'deadlineId' | 'scheduleRev'>[]) => JSON.stringify(batch.map((w) => [w.deadlineId, w.scheduleRev]));
@@ -121,7 +140,9 @@ export function sqliteOutbox(db: SqliteDb): WakeUpOutbox {
   return {
     pending: async (after, limit) => pending.all({ after, limit }),
     dispatched: async (after, limit) => dispatched.all({ after, limit }),
+    claim: async (now, leaseUntil, limit) => byDeadlineId(claim.all({ now, leaseUntil, limit })),
     markDispatched: async (batch) => (batch.length ? markBatch.run({ batch: asJson(batch) }).changes : 0),
     returnToOutbox: async (batch) => (batch.length ? returnBatch.run({ batch: asJson(batch) }).changes : 0),
+    release: async (batch) => (batch.length ? releaseBatch.run({ batch: asJson(batch) }).changes : 0),
   };
 }

@@ -93,6 +93,8 @@ export const deadlines = sqliteTable(
     nextFireAt: integer('next_fire_at'),
     scheduleRev: integer('schedule_rev').notNull(),
     dispatchedRev: integer('dispatched_rev'),
+    /** Until when (epoch ms) a dispatcher holds this row's wake-up (a claim's lease); null when unclaimed. */
+    dispatchLeaseUntil: integer('dispatch_lease_until'),
     suspendedAt: integer('suspended_at'),
     closedAt: integer('closed_at'),
     latenessMs: integer('lateness_ms'),

@@ -57,6 +57,7 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
         nextFireAt: stepMoment({ spec, baseAt, dueAt, timeZone: at.timeZone }, 0, at.calendar),
         scheduleRev: 1,
         dispatchedRev: null,
+        dispatchLeaseUntil: null,
         suspendedAt: null,
         closedAt: null,
         latenessMs: null,

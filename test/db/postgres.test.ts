@@ -179,6 +179,32 @@ describe('postgres adapter', () => {
     expect(await store.read((tx) => tx.cases.byId(row.id))).toMatchObject({ state: 'escalated', version: 3 });
   });
 
+  test('two dispatchers claiming at the same moment take disjoint wake-ups, neither waiting on the other (SKIP LOCKED)', async () => {
+    database = await databases.create();
+    const store = await open(database.url);
+    const owner = aCase();
+    await store.withTransaction((tx) => tx.cases.insert(owner));
+    for (const id of ['d-1', 'd-2', 'd-3', 'd-4']) await store.withTransaction((tx) => tx.deadlines.insert(aDeadline(owner, { id })));
+    const now = owner.createdAt;
+    let claimed!: () => void;
+    const holding = new Promise<void>((resolve) => (claimed = resolve));
+    let firstCommitted = false;
+    const first = store
+      .withTransaction(async (tx) => {
+        const mine = await tx.outbox.claim(now, now + 30_000, 2);
+        claimed();
+        await delay(500);
+        return mine.map((w) => w.deadlineId);
+      })
+      .finally(() => (firstCommitted = true));
+    await holding;
+    // the first claim is not committed yet: its rows carry no lease the second could see, only locks
+    const second = await store.withTransaction(async (tx) => (await tx.outbox.claim(now, now + 30_000, 10)).map((w) => w.deadlineId));
+    expect(firstCommitted).toBe(false);
+    expect(second).toEqual(['d-3', 'd-4']);
+    expect(await first).toEqual(['d-1', 'd-2']);
+  });
+
   test('errors of the function a transaction runs pass through as they are', async () => {
     database = await databases.create();
     const store = await open(database.url);

@@ -88,6 +88,7 @@ export function aDeadline(owner: CaseRecord, overrides: Partial<DeadlineRecord> 
     nextFireAt: dueAt - DAY,
     scheduleRev: 1,
     dispatchedRev: null,
+    dispatchLeaseUntil: null,
     suspendedAt: null,
     closedAt: null,
     latenessMs: null,
@@ -479,6 +480,54 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await given((tx) => tx.outbox.returnToOutbox([wakeUp(a), wakeUp(b)]))).toBe(1);
         expect((await pendingNow()).map((w) => w.deadlineId)).toEqual(['d-a', 'd-c']);
         expect(await dispatchedNow()).toEqual([{ deadlineId: b.id, scheduleRev: 2, nextFireAt: bFired.nextFireAt }]);
+      });
+
+      const claimNow = (now: number, leaseUntil: number, limit = 100) => given((tx) => tx.outbox.claim(now, leaseUntil, limit));
+
+      test('claim leases pending wake-ups lowest id first; a second dispatcher gets only the rest', async () => {
+        const { a, b, c } = await givenThreeWakeUps();
+        expect(await claimNow(T0, T0 + 30_000, 2)).toEqual([wakeUp(a), wakeUp(b)]);
+        expect(await claimNow(T0 + 1, T0 + 30_001)).toEqual([wakeUp(c)]);
+        expect(await claimNow(T0 + 2, T0 + 30_002)).toEqual([]);
+        // still pending: a claim is not a hand-over
+        expect(await pendingNow()).toEqual([wakeUp(a), wakeUp(b), wakeUp(c)]);
+        expect(await deadlineNow(a.id)).toMatchObject({ dispatchLeaseUntil: T0 + 30_000 });
+      });
+
+      test("a dead dispatcher's claim comes free when its lease runs out", async () => {
+        const { a, b } = await givenThreeWakeUps();
+        await claimNow(T0, T0 + 30_000, 2);
+        expect(await claimNow(T0 + 29_999, T0 + 60_000, 2)).toEqual([{ deadlineId: 'd-c', scheduleRev: 1, nextFireAt: T0 + 3 * HOUR }]);
+        expect(await claimNow(T0 + 30_000, T0 + 60_000, 5)).toEqual([wakeUp(a), wakeUp(b)]);
+      });
+
+      test('marking releases the claim; a new revision is claimable at once, while an unchanged one stays handed over', async () => {
+        const { a, b } = await givenThreeWakeUps();
+        const claimed = await claimNow(T0, T0 + 30_000, 2);
+        // b's step fires while the batch is on its way: its new revision is a new wake-up, unclaimed
+        await given((tx) => tx.deadlines.reschedule(b.id, 1, stepFired(b, { nextFireAt: T0 + 5 * HOUR })));
+        expect(await given((tx) => tx.outbox.markDispatched(claimed))).toBe(1);
+        expect(await deadlineNow(a.id)).toMatchObject({ dispatchedRev: 1, dispatchLeaseUntil: null });
+        expect(await claimNow(T0 + 1, T0 + 30_001)).toEqual([
+          { deadlineId: b.id, scheduleRev: 2, nextFireAt: T0 + 5 * HOUR },
+          { deadlineId: 'd-c', scheduleRev: 1, nextFireAt: T0 + 3 * HOUR },
+        ]);
+      });
+
+      test('released wake-ups (the queue refused them) are claimable at once; others keep their lease', async () => {
+        const { a, b } = await givenThreeWakeUps();
+        await claimNow(T0, T0 + 30_000, 2);
+        expect(await given((tx) => tx.outbox.release([wakeUp(a), { deadlineId: b.id, scheduleRev: 7 }]))).toBe(1);
+        expect(await given((tx) => tx.outbox.release([]))).toBe(0);
+        expect(await claimNow(T0 + 1, T0 + 30_001)).toEqual([wakeUp(a), { deadlineId: 'd-c', scheduleRev: 1, nextFireAt: T0 + 3 * HOUR }]);
+      });
+
+      test('a wake-up returned to the outbox is claimable at once', async () => {
+        const { a } = await givenThreeWakeUps();
+        await claimNow(T0, T0 + 30_000, 1);
+        await given((tx) => tx.outbox.markDispatched([wakeUp(a)]));
+        await given((tx) => tx.outbox.returnToOutbox([wakeUp(a)]));
+        expect(await claimNow(T0 + 1, T0 + 30_001, 1)).toEqual([wakeUp(a)]);
       });
 
       test('empty batches change nothing', async () => {

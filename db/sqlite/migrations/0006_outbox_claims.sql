@@ -1,0 +1,1 @@
+ALTER TABLE `deadlines` ADD `dispatch_lease_until` integer;
