@@ -7,6 +7,23 @@ import type { CaseAccessFacts, CaseEventRecord, CaseRecord } from '../records';
 import type { PostgresDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
+import { columnsOf, insertStatement, named, selectList, tableName, type RunStatement, type Statement } from './statements';
+
+const CASE_COLUMNS = columnsOf(cases);
+const SELECT_CASE = `SELECT ${selectList(CASE_COLUMNS)} FROM ${tableName(cases)} WHERE "id" = $1`;
+const caseById = named('case_by_id', SELECT_CASE);
+const caseByIdForUpdate = named('case_by_id_for_update', `${SELECT_CASE} FOR UPDATE`);
+/** What a case write sets: every field but those fixed when the case opened. */
+const UPDATED = CASE_COLUMNS.filter(([field]) => !['id', 'type', 'createdBy', 'createdAt'].includes(field));
+const updateCase = named(
+  'case_update',
+  `UPDATE ${tableName(cases)} SET ${UPDATED.map(([, column], i) => `"${column}" = $${i + 1}`).join(', ')} WHERE "id" = $${UPDATED.length + 1} AND "version" = $${UPDATED.length + 2}`,
+);
+const insertCase = insertStatement(
+  'case_insert',
+  cases,
+  CASE_COLUMNS.map(([field]) => field),
+);
 
 /**
  * The cases repository on one connection or transaction. In a write transaction (`forWrite`) a case
@@ -15,12 +32,9 @@ import { caseEvents, cases, deadlines } from './schema';
  * deciding on what the first wrote, as SQLite's one writer at a time gives; at READ COMMITTED
  * without the lock, both would decide on the same state and the second's guarded update would fail.
  */
-export function postgresCases(db: PostgresDb, { forWrite = false }: { forWrite?: boolean } = {}): CaseRepository {
+export function postgresCases(db: PostgresDb, run: RunStatement, { forWrite = false }: { forWrite?: boolean } = {}): CaseRepository {
   return {
-    byId: async (id) => {
-      const query = db.select().from(cases).where(eq(cases.id, id));
-      return (await (forWrite ? query.for('update') : query))[0];
-    },
+    byId: async (id) => (await run<CaseRecord>(forWrite ? caseByIdForUpdate : caseById, [id])).rows[0],
     accessFacts: async (ids): Promise<CaseAccessFacts[]> =>
       ids.length === 0
         ? []
@@ -29,25 +43,10 @@ export function postgresCases(db: PostgresDb, { forWrite = false }: { forWrite?:
             .from(cases)
             .where(inArray(cases.id, [...ids])),
     insert: async (row: CaseRecord) => {
-      await db.insert(cases).values(row);
+      await run(insertCase, CASE_COLUMNS.map(([field]) => row[field as keyof CaseRecord]));
     },
-    update: async (row, expectedVersion) => {
-      const result = await db
-        .update(cases)
-        .set({
-          state: row.state,
-          status: row.status,
-          snapshot: row.snapshot,
-          version: row.version,
-          unit: row.unit,
-          assignee: row.assignee,
-          subjectId: row.subjectId,
-          updatedAt: row.updatedAt,
-          closedAt: row.closedAt,
-        })
-        .where(and(eq(cases.id, row.id), eq(cases.version, expectedVersion)));
-      return result.rowCount === 1;
-    },
+    update: async (row, expectedVersion) =>
+      (await run(updateCase, [...UPDATED.map(([field]) => row[field as keyof CaseRecord]), row.id, expectedVersion])).rowCount === 1,
     list: (query) => listCases(db, query),
   };
 }
@@ -118,12 +117,22 @@ function listCases(db: PostgresDb, query: CaseListQuery): Promise<CaseSummaryRec
     .limit(query.limit);
 }
 
+/** The append statement for entries with these fields (every entry of the log has the same). */
+const appendStatements = new Map<string, Statement>();
+function appendStatement(fields: readonly string[]): Statement {
+  const key = fields.join(',');
+  let statement = appendStatements.get(key);
+  if (!statement) appendStatements.set(key, (statement = insertStatement('event_append', caseEvents, fields, 'RETURNING "id"')));
+  return statement;
+}
+
 /** The case log on one connection or transaction: insert and read, nothing else. */
-export function postgresEventLog(db: PostgresDb): EventLogRepository {
+export function postgresEventLog(db: PostgresDb, run: RunStatement): EventLogRepository {
   return {
     append: async (entry) => {
-      const [appended] = await db.insert(caseEvents).values(entry).returning({ id: caseEvents.id });
-      return appended!.id;
+      const fields = Object.keys(entry);
+      const appended = await run<{ id: number }>(appendStatement(fields), fields.map((field) => entry[field as keyof typeof entry]));
+      return Number(appended.rows[0]!.id);
     },
     ofCase: async (caseId): Promise<CaseEventRecord[]> => db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id)),
   };

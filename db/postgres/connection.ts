@@ -9,10 +9,9 @@ import { drizzle, type NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { PgDialect, type PgDatabase, type PgSession } from 'drizzle-orm/pg-core';
-import * as schema from './schema';
 
 /** drizzle over the pool, or over one transaction of it: what the repositories are built on. */
-export type PostgresDb = PgDatabase<NodePgQueryResultHKT, typeof schema>;
+export type PostgresDb = PgDatabase<NodePgQueryResultHKT>;
 
 export const MIGRATIONS_FOLDER = path.join(__dirname, 'migrations');
 
@@ -111,7 +110,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     await pool.end();
     throw error;
   }
-  return { pool, db: drizzle({ client: pool, schema }) };
+  return { pool, db: drizzle({ client: pool }) };
 }
 
 /**

@@ -2,74 +2,70 @@
  * Deadline rows, warning cards and the wake-up outbox on PostgreSQL. The outbox conditions are
  * written literally (`running = true`, `IS DISTINCT FROM`) so that they match the partial indexes.
  */
-import { and, asc, eq, getTableColumns, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
-import type { WakeUp } from '../records';
+import type { DeadlineRecord, WakeUp } from '../records';
 import { byDeadlineId } from '../wakeUps';
 import type { PostgresDb } from './connection';
-import { RUNNING } from './conditions';
 import { deadlines, warningCards } from './schema';
+import { columnsOf, insertStatement, named, selectList, tableName, type RunStatement } from './statements';
+
+const DEADLINE_COLUMNS = columnsOf(deadlines, ['seq']);
+const SELECT_DEADLINES = `SELECT ${selectList(DEADLINE_COLUMNS)} FROM ${tableName(deadlines)}`;
+const deadlineById = named('deadline_by_id', `${SELECT_DEADLINES} WHERE "id" = $1`);
+// oldest first; of deadlines opened in the same millisecond, the one whose row was written first
+// (`seq`: PostgreSQL keeps no insertion order, a row's physical place moves when it is updated)
+const deadlinesOfCase = named('deadlines_of_case', `${SELECT_DEADLINES} WHERE "case_id" = $1 ORDER BY "created_at", "seq"`);
+const runningOfCase = named('deadlines_running_of_case', `${SELECT_DEADLINES} WHERE "case_id" = $1 AND "running" = true`);
+const insertDeadline = insertStatement(
+  'deadline_insert',
+  deadlines,
+  DEADLINE_COLUMNS.map(([field]) => field),
+);
+const closeDeadline = named(
+  'deadline_close',
+  `UPDATE ${tableName(deadlines)} SET "running" = false, "status" = $2, "closed_at" = $3, "lateness_ms" = $4, "next_fire_at" = NULL, "updated_at" = $3
+    WHERE "id" = $1 AND "running" = true`,
+);
+// a new revision is a new wake-up: whoever claimed the old one no longer holds it
+const rescheduleDeadline = named(
+  'deadline_reschedule',
+  `UPDATE ${tableName(deadlines)} SET "due_at" = $3, "suspended_at" = $4, "next_step" = $5, "next_fire_at" = $6, "status" = $7, "warning" = $8,
+      "escalation_level" = $9, "schedule_rev" = $10, "updated_at" = $11, "dispatch_lease_until" = NULL
+    WHERE "id" = $1 AND "running" = true AND "schedule_rev" = $2`,
+);
 
 /** Literal (not bound) conditions, so that they match the partial indexes deadlines_outbox and deadlines_next_fire. */
 const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = true AND ${deadlines.nextFireAt} IS NOT NULL`;
 
-/** A deadline row's columns but `seq` (the write order, PostgreSQL's alone): exactly the DeadlineRecord. */
-const { seq: _seq, ...columns } = getTableColumns(deadlines);
 
 /** The deadline repository on one connection or transaction. */
-export function postgresDeadlines(db: PostgresDb): DeadlineRepository {
+export function postgresDeadlines(db: PostgresDb, run: RunStatement): DeadlineRepository {
   return {
-    byId: async (id) => (await db.select(columns).from(deadlines).where(eq(deadlines.id, id)))[0],
-    // oldest first; of deadlines opened in the same millisecond, the one whose row was written first
-    // (`seq`: PostgreSQL keeps no insertion order, a row's physical place moves when it is updated)
-    ofCase: async (caseId) =>
-      db
-        .select(columns)
-        .from(deadlines)
-        .where(eq(deadlines.caseId, caseId))
-        .orderBy(asc(deadlines.createdAt), asc(deadlines.seq)),
-    runningOfCase: async (caseId) =>
-      db
-        .select(columns)
-        .from(deadlines)
-        .where(and(eq(deadlines.caseId, caseId), RUNNING)),
+    byId: async (id) => (await run<DeadlineRecord>(deadlineById, [id])).rows[0],
+    ofCase: async (caseId) => (await run<DeadlineRecord>(deadlinesOfCase, [caseId])).rows,
+    runningOfCase: async (caseId) => (await run<DeadlineRecord>(runningOfCase, [caseId])).rows,
     insert: async (row) => {
-      await db.insert(deadlines).values(row);
+      await run(insertDeadline, DEADLINE_COLUMNS.map(([field]) => row[field as keyof DeadlineRecord]));
     },
-    close: async (closing) => {
-      const result = await db
-        .update(deadlines)
-        .set({
-          running: false,
-          status: closing.status,
-          closedAt: closing.closedAt,
-          latenessMs: closing.latenessMs,
-          nextFireAt: null,
-          updatedAt: closing.closedAt,
-        })
-        .where(and(eq(deadlines.id, closing.id), RUNNING));
-      return result.rowCount === 1;
-    },
-    reschedule: async (id, expectedRev, change) => {
-      const result = await db
-        .update(deadlines)
-        .set({
-          dueAt: change.dueAt,
-          suspendedAt: change.suspendedAt,
-          nextStep: change.nextStep,
-          nextFireAt: change.nextFireAt,
-          status: change.status,
-          warning: change.warning,
-          escalationLevel: change.escalationLevel,
-          scheduleRev: change.scheduleRev,
-          // a new revision is a new wake-up: whoever claimed the old one no longer holds it
-          dispatchLeaseUntil: null,
-          updatedAt: change.updatedAt,
-        })
-        .where(and(eq(deadlines.id, id), RUNNING, eq(deadlines.scheduleRev, expectedRev)));
-      return result.rowCount === 1;
-    },
+    close: async (closing) => (await run(closeDeadline, [closing.id, closing.status, closing.closedAt, closing.latenessMs])).rowCount === 1,
+    reschedule: async (id, expectedRev, change) =>
+      (
+        await run(rescheduleDeadline, [
+          id,
+          expectedRev,
+          change.dueAt,
+          change.suspendedAt,
+          change.nextStep,
+          change.nextFireAt,
+          change.status,
+          change.warning,
+          change.escalationLevel,
+          change.scheduleRev,
+          change.updatedAt,
+        ])
+      ).rowCount === 1,
     // literal conditions of the partial index deadlines_next_fire, walked in next_fire_at order
     overdueWakeUps: async (before, limit) =>
       db

@@ -15,6 +15,7 @@ import { acceptedEvents } from './machineRuntime';
 import { authorizeCase, authorizeEvent, authorizeOpen, sendableEvents } from './policy';
 import { listCases, type CaseFilter, type CasePage } from './queries';
 import { parsePayload } from './validate';
+import { deadlinesAfter } from './plan';
 import { toCaseEventView, toCaseView, type CaseEventView, type CaseView } from './views';
 
 export type { CaseworkerEvent } from './decide';
@@ -96,7 +97,8 @@ export class CaseEngine {
       authorizeEvent(definition, sender, event.type);
       if (expectedVersion !== undefined && row!.version !== expectedVersion) throw new VersionConflictError(caseId, expectedVersion, row!.version);
       const ctx = this.core.decideContext(now);
-      const work = new CaseWork({ definition, row: row!, snapshot: restoreCase(definition, row!), running: await tx.deadlines.runningOfCase(caseId) });
+      const deadlines = await tx.deadlines.ofCase(caseId);
+      const work = new CaseWork({ definition, row: row!, snapshot: restoreCase(definition, row!), running: deadlines.filter((d) => d.running) });
       // steps whose wake-up was lost or late are recorded first: a person acts on the case as it stands
       // (the deadline worker records its own steps, one at a time)
       if (sender.role !== 'system') catchUpDueSteps(ctx, this.core.calendar, work);
@@ -106,7 +108,7 @@ export class CaseEngine {
       const ids = await this.core.write(tx, work.plan);
       const allowed = sendableEvents(definition, acceptedEvents(definition, transition.snapshot), sender);
       const answer: AppliedEvent = {
-        case: toCaseView(transition.row, transition.snapshot, allowed, await tx.deadlines.ofCase(caseId)),
+        case: toCaseView(transition.row, transition.snapshot, allowed, deadlinesAfter(caseId, deadlines, work.plan)),
         event: toCaseEventView({ ...work.plan.log[entry]!, id: ids[entry]! }),
       };
       return { answer, plan: work.plan };

@@ -88,8 +88,21 @@ export function deadlinesOfState(definition: CaseDefinition, stateId: string): r
 /** The description a state declares in its meta, for people reading the case. */
 export function describeState(snapshot: AnyMachineSnapshot): string {
   const nodes = nodesOf(snapshot);
-  const leaf = nodes[nodes.length - 1];
+  // a machine that has just reached its final state keeps only its root active: name the state by its value
+  const last = nodes[nodes.length - 1];
+  const leaf = last && last.type !== 'compound' ? last : (finalNode(snapshot) ?? last);
   return (leaf?.meta as StateMeta | undefined)?.description ?? '';
+}
+
+/** The state node a finished machine's value names (one simple state: final states are not parallel). */
+function finalNode(snapshot: AnyMachineSnapshot): AnyStateNode | undefined {
+  const path = stateString(snapshot.value as StateValue);
+  if (!path || path.includes(',')) return undefined;
+  try {
+    return snapshot.machine.getStateNodeById(`${snapshot.machine.id}.${path}`);
+  } catch {
+    return undefined;
+  }
 }
 
 type GuardRef = string | { type: string; params?: unknown } | ((...args: never[]) => unknown);

@@ -75,3 +75,23 @@ export function mergePlans(plan: WritePlan, more: WritePlan): WritePlan {
 /** True when the plan moves a deadline schedule, so the wake-up outbox has work. */
 export const movesDeadlines = (plan: WritePlan): boolean =>
   plan.openDeadlines.length + plan.closeDeadlines.length + plan.reschedule.length > 0;
+
+/**
+ * A case's deadline rows as they stand once `plan` is written, from the rows read before it: the
+ * writer's closings, reschedules and openings applied in memory, so that a command's answer needs
+ * no second read. `before` is in the store's order (ofCase); opened rows come last, as they do there.
+ */
+export function deadlinesAfter(caseId: string, before: readonly DeadlineRecord[], plan: WritePlan): DeadlineRecord[] {
+  const closings = new Map(plan.closeDeadlines.map((c) => [c.id, c]));
+  const changes = new Map(plan.reschedule.map((r) => [r.id, r.change]));
+  const rows = before.map((row) => {
+    const change = changes.get(row.id);
+    const moved: DeadlineRecord = change ? { ...row, ...change, dispatchLeaseUntil: null } : row;
+    const closing = closings.get(row.id);
+    return closing
+      ? { ...moved, running: false, status: closing.status, closedAt: closing.closedAt, latenessMs: closing.latenessMs, nextFireAt: null, updatedAt: closing.closedAt }
+      : moved;
+  });
+  // a transition may open a linked case with deadlines of its own: those are not this case's
+  return [...rows, ...plan.openDeadlines.filter((row) => row.caseId === caseId)];
+}
