@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CASE_ON_HOLD'
+  | 'INVALID_POLICY';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {
