@@ -129,5 +129,5 @@ export function parseOfficePolicy(raw: unknown, definitions: readonly CaseDefini
 /** The spec a deadline runs by in this office: the machine's, with the office's limit and basis if it sets one. */
 export function specUnderPolicy(spec: DeadlineSpec, limits: OfficePolicy['limits']): DeadlineSpec {
   const own = limits[spec.kind];
-  return own && spec.limit.kind !== 'until' ? { ...spec, limit: own.limit as DeadlineLimit, basis: own.basis } : spec;
+  return own && spec.limit.kind !== 'until' ? { ...spec, limit: own.limit, basis: own.basis } : spec;
 }
