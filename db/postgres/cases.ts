@@ -49,6 +49,14 @@ export function postgresCases(db: PostgresDb, { forWrite = false }: { forWrite?:
       return result.rowCount === 1;
     },
     list: (query) => listCases(db, query),
+    openAbout: async (subjectId) => {
+      const query = db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.subjectId, subjectId), eq(cases.status, 'open')))
+        .orderBy(asc(cases.createdAt), asc(cases.id));
+      return forWrite ? query.for('update') : query;
+    },
   };
 }
 
