@@ -175,3 +175,16 @@ export function asCaseflowError(error: unknown): CaseflowError | null {
   }
   return null;
 }
+
+/** A linked case holds this one up: an open clue about the same official, an open rectification a clue ordered. */
+export class CaseOnHoldError extends CaseflowError {
+  constructor(caseId: string, event: string, heldBy: readonly { caseId: string; type: string; state: string }[], rule: string) {
+    const names = heldBy.map((c) => `${c.caseId} (${c.type}, ${c.state})`).join(', ');
+    super('CASE_ON_HOLD', `${event} was refused on case ${caseId}: it is on hold while ${names} ${heldBy.length === 1 ? 'is' : 'are'} open. ${rule}.`, {
+      caseId,
+      event,
+      heldBy,
+      rule,
+    });
+  }
+}

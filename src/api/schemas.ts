@@ -150,6 +150,9 @@ export const caseView = z.object({
   context: z.unknown(),
   /** The events the caller may send now. */
   allowedEvents: z.array(z.string()),
+  links: z.array(
+    z.object({ caseId: z.string(), type: z.string(), state: z.string(), relation: z.enum(['heldUpBy', 'holdsUp']), basis: z.string() }),
+  ),
   deadlines: z.array(deadlineView),
 }) satisfies z.ZodType<CaseView>;
 
@@ -157,7 +160,7 @@ const roleName = z.string();
 export const caseEventView = z.object({
   id: z.number(),
   version: z.number(),
-  kind: z.enum(['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened']),
+  kind: z.enum(['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened', 'linkedCaseNote']),
   type: z.string(),
   actor: z.object({ id: z.string(), role: roleName }),
   at: z.string(),

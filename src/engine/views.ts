@@ -4,6 +4,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { CaseEventRecord as CaseEventRow, CaseRecord as CaseRow, DeadlineRecord as DeadlineRow } from '../../db/records';
 import type { Actor, DeadlineSpec, Role } from '../../machines/types';
+import type { CaseLink } from './links';
 import { describeState } from './machineRuntime';
 
 export interface DeadlineView {
@@ -41,6 +42,8 @@ export interface CaseView {
   context: unknown;
   allowedEvents: string[];
   deadlines: DeadlineView[];
+  /** Open cases about the same official that hold this one up, or that this one holds up. */
+  links: CaseLink[];
 }
 
 export interface CaseEventView {
@@ -81,7 +84,7 @@ export function toDeadlineView(row: DeadlineRow): DeadlineView {
 }
 
 /** The reader's view of a case row and its restored snapshot. */
-export function toCaseView(row: CaseRow, snapshot: AnyMachineSnapshot, allowedEvents: string[], deadlines: DeadlineRow[]): CaseView {
+export function toCaseView(row: CaseRow, snapshot: AnyMachineSnapshot, allowedEvents: string[], deadlines: DeadlineRow[], links: CaseLink[] = []): CaseView {
   return {
     id: row.id,
     type: row.type,
@@ -100,6 +103,7 @@ export function toCaseView(row: CaseRow, snapshot: AnyMachineSnapshot, allowedEv
     context: snapshot.context as unknown,
     allowedEvents,
     deadlines: deadlines.map(toDeadlineView),
+    links,
   };
 }
 
