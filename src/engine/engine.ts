@@ -13,6 +13,7 @@ import { decideEvent, decideOpen, restoreCase, type CaseworkerEvent } from './de
 import { DeadlineCommands } from './deadlineCommands';
 import { acceptedEvents } from './machineRuntime';
 import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
+import { withOfficeRules } from './officeRules';
 import { mergePlans } from './plan';
 import { authorizeCase, authorizeEvent, authorizeOpen, sendableEvents, visibilityOf } from './policy';
 import { listCases, type CaseFilter, type CasePage } from './queries';
@@ -70,7 +71,7 @@ export class CaseEngine {
     const actor = canonicalActor(request.actor);
     const definition = this.core.definition(request.type);
     authorizeOpen(definition, actor);
-    const input = parsePayload(definition.input, request.input, `${definition.type} case`);
+    const input = withOfficeRules(definition.type, request.input, parsePayload(definition.input, request.input, `${definition.type} case`), this.core.policy);
     authorizeOpen(definition, actor, input);
     checkReporter(input, request.reporter);
     const now = this.core.clock.now();

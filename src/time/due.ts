@@ -181,3 +181,15 @@ export function dueAfterSuspension(
     }
   }
 }
+
+/**
+ * A wall-clock rule ("the 21:00 rule"): due at `time` (HH:mm) local time on the base's local day in
+ * `timeZone`, and at least `atLeastMinutes` after the base — whichever is later. Aired at 20:00, a
+ * 21:00 / 60-minute rule falls due at 21:00; aired at 20:30, at 21:30; aired at 23:00, at 00:00.
+ */
+export function computeWallClockDue(baseMs: number, time: string, atLeastMinutes: number, timeZone: string): number {
+  assertInstant(baseMs, 'base time');
+  const zone = timeZoneOf(timeZone);
+  const onTheDay = wallTimeToInstant(localEpochDay(baseMs, zone), parseTimeOfDay(time), zone, 'later');
+  return Math.max(onTheDay, baseMs + minutesToMs(atLeastMinutes, 'the least time after the base'));
+}

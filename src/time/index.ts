@@ -16,6 +16,7 @@ export {
 export {
   computeDueAt,
   computeStepAt,
+  computeWallClockDue,
   dueAfterSuspension,
   parseTimeOfDay,
   suspendedWorkingDays,
