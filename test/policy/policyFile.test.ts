@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadOfficePolicy } from '../../app/policyFile';
 import { caseDefinitions } from '../../machines';
-import { DEFAULT_POLICY, InvalidPolicyError } from '../../src/officePolicy';
+import { DEFAULT_POLICY, declaredLimits, InvalidPolicyError } from '../../src/officePolicy';
 import { CLI } from '../support/processes';
 
 const run = promisify(execFile);
@@ -73,6 +73,16 @@ describe('the office policy file', () => {
     expect(refusal(write('extra.json', { linkedCases: { clueHoldsSelfRecommendaton: { enabled: false } } })).message).toMatch(/linkedCases/);
     expect(refusal(write('broken.json', '{ "limits": ')).message).toMatch(/broken\.json is not valid: it is not JSON/);
     expect(refusal(path.join(dir, 'absent.json')).message).toMatch(/it cannot be read \(ENOENT\)/);
+  });
+
+  it('the README lists every policy setting and every time limit with its default', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const settings = [
+      ...Object.keys(DEFAULT_POLICY.rectificationPlan).map((k) => `rectificationPlan.${k}`),
+      ...Object.keys(DEFAULT_POLICY.linkedCases).map((k) => `linkedCases.${k}`),
+    ];
+    for (const setting of settings) expect({ setting, listed: readme.includes(`| \`${setting}\` |`) }).toEqual({ setting, listed: true });
+    for (const [kind] of declaredLimits(caseDefinitions)) expect({ kind, listed: readme.includes(`| \`${kind}\` |`) }).toEqual({ kind, listed: true });
   });
 
   it('caseflow refuses to start on a bad policy file (--policy or CASEFLOW_POLICY) and says which field', async () => {
