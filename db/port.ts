@@ -60,6 +60,8 @@ export interface CaseRepository {
   list(query: CaseListQuery): Promise<CaseSummaryRecord[]>;
   /** The open cases about an official (their canonical id), oldest first; in a write transaction they are held for it. */
   openAbout(subjectId: string): Promise<CaseRecord[]>;
+  /** Every case about an official (their canonical id), open or closed, oldest first: their record. */
+  allAbout(subjectId: string): Promise<CaseRecord[]>;
 }
 
 /** The append-only case log. The engine's plan writer is its only writer. */

@@ -57,6 +57,7 @@ export function postgresCases(db: PostgresDb, { forWrite = false }: { forWrite?:
         .orderBy(asc(cases.createdAt), asc(cases.id));
       return forWrite ? query.for('update') : query;
     },
+    allAbout: async (subjectId) => db.select().from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)),
   };
 }
 

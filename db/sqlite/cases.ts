@@ -71,6 +71,7 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
         .where(and(eq(cases.subjectId, subjectId), eq(cases.status, 'open')))
         .orderBy(asc(cases.createdAt), asc(cases.id))
         .all(),
+    allAbout: async (subjectId) => db.select().from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)).all(),
   };
 }
 
