@@ -47,6 +47,8 @@ export const DEFAULT_BASES = {
     'An open clue about an official holds up that official’s self-recommendation: no decision, appointment or confirmation while it is open',
   newClueWakesSetAside: 'A set-aside clue (暂存待查) is verified again when a new clue names the same official',
   rectificationHoldsClueClosure: 'A clue that ordered a rectification closes only after the rectification is closed',
+  adjustmentNeedsEarlierStep:
+    'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, or an admonishment',
 } as const;
 
 export const officePolicySchema = z.strictObject({
@@ -68,6 +70,7 @@ export const officePolicySchema = z.strictObject({
       clueHoldsSelfRecommendation: rule(DEFAULT_BASES.clueHoldsSelfRecommendation),
       newClueWakesSetAside: rule(DEFAULT_BASES.newClueWakesSetAside),
       rectificationHoldsClueClosure: rule(DEFAULT_BASES.rectificationHoldsClueClosure),
+      adjustmentNeedsEarlierStep: rule(DEFAULT_BASES.adjustmentNeedsEarlierStep),
     })
     .prefault({}),
 });

@@ -112,7 +112,7 @@ export class CaseEngine {
       const transition = decideEvent(ctx, work.state, event, sender);
       // the other cases about the same official, read in this transaction: they may hold this event up
       const linked = await loadLinkedFacts(tx, work.state.row, event.type);
-      checkHolds(this.core.policy, work.state.row, event.type, linked);
+      checkHolds(this.core.policy, work.state.row, event, linked);
       const before = work.state.row;
       const entry = work.plan.log.length;
       work.take(transition);

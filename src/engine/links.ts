@@ -5,7 +5,9 @@
  *   closes, its outcome is noted in the log of every self-recommendation it held;
  * - a new clue naming an official wakes every set-aside clue about them (NEW_EVIDENCE on each, and
  *   a note in the new clue's log);
- * - a clue does not close while the rectification it ordered is still open.
+ * - a clue does not close while the rectification it ordered is still open;
+ * - a clue is not decided `adjusted` unless the official's record shows an earlier step: a talk or
+ *   written inquiry (this clue's disposal or an earlier one's), or an admonishment an earlier clue decided.
  *
  * Officials are matched only through canonicalOfficialId / sameOfficial. The other cases are read
  * inside the command's transaction (`loadLinkedFacts`); what follows from them is decided purely
@@ -15,7 +17,7 @@ import type { Tx } from '../../db/port';
 import type { CaseRecord, NewCaseEvent } from '../../db/records';
 import { canonicalOfficialId, sameOfficial } from '../../machines/officials';
 import type { Actor, CaseDefinition } from '../../machines/types';
-import { CaseOnHoldError } from '../errors';
+import { CaseOnHoldError, GuardRejectedError } from '../errors';
 import type { OfficePolicy } from '../officePolicy';
 import { decideEvent, restoreCase, type DecideContext, type Transition } from './decide';
 import { emptyPlan, mergeLinkedPlan, type WritePlan } from './plan';
@@ -32,6 +34,8 @@ export interface LinkedFacts {
   about: CaseRecord[];
   /** The open rectifications this clue ordered (read only when it is about to close). */
   openOrdered: CaseRecord[];
+  /** Every other case about the official, open or closed (read only when a clue is decided). */
+  record: CaseRecord[];
 }
 
 /** A link between two cases as a reader sees it. */
@@ -60,12 +64,32 @@ export async function loadLinkedFacts(tx: Tx, row: CaseRecord, eventType?: strin
       if (ordered?.status === 'open') openOrdered.push(ordered);
     }
   }
-  return { about, openOrdered };
+  const record = subject && row.type === 'clue' && eventType === 'DECIDE' ? (await tx.cases.allAbout(subject)).filter((c) => c.id !== row.id && sameOfficial(c.subjectId, subject)) : [];
+  return { about, openOrdered, record };
 }
 
-/** Throws CASE_ON_HOLD when a linked case holds up `eventType` on `row` under `policy`. */
-export function checkHolds(policy: OfficePolicy, row: CaseRecord, eventType: string, linked: LinkedFacts): void {
+/** What a clue's record shows of the steps that come before an adjustment. */
+interface ClueRecordFacts {
+  disposal?: { route?: string } | null;
+  outcome?: { result?: string } | null;
+}
+
+const clueFacts = (row: CaseRecord): ClueRecordFacts => (JSON.parse(row.snapshot) as { context?: ClueRecordFacts }).context ?? {};
+
+/** Whether a clue's facts show a talk or written inquiry, or an admonishment. */
+const showsEarlierStep = (facts: ClueRecordFacts): boolean => facts.disposal?.route === 'talkOrWrittenInquiry' || facts.outcome?.result === 'admonished';
+
+/**
+ * Throws when a linked case holds up `event` on `row` under `policy`: CASE_ON_HOLD naming the case
+ * that holds it, or GUARD_REJECTED naming the rule an `adjusted` decision without an earlier step breaks.
+ */
+export function checkHolds(policy: OfficePolicy, row: CaseRecord, event: { type: string } & Record<string, unknown>, linked: LinkedFacts): void {
   const rules = policy.linkedCases;
+  const eventType = event.type;
+  if (row.type === 'clue' && eventType === 'DECIDE' && event.outcome === 'adjusted' && rules.adjustmentNeedsEarlierStep.enabled) {
+    const earlier = [row, ...byType(linked.record, 'clue')].some((c) => showsEarlierStep(clueFacts(c)));
+    if (!earlier) throw new GuardRejectedError(row.id, eventType, row.state, [{ guard: 'earlierStepOnRecord', rule: rules.adjustmentNeedsEarlierStep.basis }]);
+  }
   if (row.type === 'selfRecommendation' && rules.clueHoldsSelfRecommendation.enabled && HELD_SELF_RECOMMENDATION_EVENTS.includes(eventType)) {
     const clues = byType(linked.about, 'clue');
     if (clues.length) throw new CaseOnHoldError(row.id, eventType, clues.map(facts), rules.clueHoldsSelfRecommendation.basis);

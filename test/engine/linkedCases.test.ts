@@ -147,6 +147,45 @@ describe('cases about the same official are linked', () => {
       await send(rectification.caseId, people.supervisor, { type: 'ESCALATE', reason: 'No plan: referred to the commission' });
       await expect(send(clue, people.clerk, { type: 'CLOSE', note: 'Filed' })).resolves.toMatchObject({ case: { state: 'closed' } });
     });
+
+    describe('adjustment out of the post follows only an earlier step', () => {
+      /** The demo clue about chen.gang, disposed of by `route`, walked to the joint conference with both views recorded. */
+      const clueAtConference = async (route: string, clueNumber: string) => {
+        const id = (await fx.engine.createCase({ type: 'clue', input: clueScript.input, actor: clueScript.opener })).id;
+        for (const step of clueScript.steps.slice(0, -1)) {
+          fx.clock.advance(step.afterMinutes * 60_000);
+          const event = step.event.type === 'CHOOSE_DISPOSAL' ? { ...step.event, route } : step.event.type === 'REGISTER' ? { ...step.event, clueNumber } : step.event;
+          await fx.engine.applyEvent(id, event, step.actor);
+        }
+        return id;
+      };
+      const decideOn = (id: string, outcome: string) => send(id, people.chair, { type: 'DECIDE', outcome, reason: 'Repeated lying flat' });
+
+      it('the adjusted decision is refused unless the official’s record shows a talk, written inquiry or admonishment; nothing is stored', async () => {
+        const clue = await clueAtConference('preliminaryVerification', 'XS-2026-0301');
+        const before = await fx.dump();
+        await expect(decideOn(clue, 'adjusted')).rejects.toMatchObject({
+          code: 'GUARD_REJECTED',
+          message: expect.stringContaining('Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed'),
+          details: { rules: [expect.objectContaining({ guard: 'earlierStepOnRecord' })] },
+        });
+        expect(await fx.dump()).toEqual(before);
+        await expect(decideOn(clue, 'admonished')).resolves.toMatchObject({ case: { state: 'decision.admonished' } });
+      });
+
+      it('a clue handled by a talk or written inquiry may end in adjustment', async () => {
+        const clue = await clueAtConference('talkOrWrittenInquiry', 'XS-2026-0302');
+        await expect(decideOn(clue, 'adjusted')).resolves.toMatchObject({ case: { state: 'decision.adjusted' } });
+      });
+
+      it('an earlier clue that admonished the official opens the way to adjustment on a later one', async () => {
+        const earlier = await clueAtConference('preliminaryVerification', 'XS-2026-0303');
+        await decideOn(earlier, 'admonished');
+        await send(earlier, people.clerk, { type: 'CLOSE', note: 'Admonishment delivered' });
+        const later = await clueAtConference('preliminaryVerification', 'XS-2026-0304');
+        await expect(decideOn(later, 'adjusted')).resolves.toMatchObject({ case: { state: 'decision.adjusted' } });
+      });
+    });
   });
 
   it('an office that switches the hold off in its policy decides without waiting for the clue', async () => {
