@@ -113,7 +113,7 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     engine,
     accounts: new Accounts(store, clock),
     receipts: new ReporterReceipts(store, clock),
-    supervision: new SupervisionReports(store),
+    supervision: new SupervisionReports(store, calendar),
     location: store.location,
     close: () => store.close(),
   };

@@ -130,6 +130,7 @@ const deadlineView = z.object({
   nextStep: z.string().nullable(),
   nextFireAt: z.string().nullable(),
   latenessMs: z.number().nullable(),
+  provisional: z.string().nullable(),
 }) satisfies z.ZodType<DeadlineView>;
 
 export const caseView = z.object({
@@ -203,6 +204,8 @@ const overdueCase = z.object({
   latenessMs: z.number(),
   warning: z.string(),
   escalationLevel: z.number(),
+  /** e.g. "provisional: the 2027 calendar is not loaded": the due moment and the lateness may move when it is. */
+  provisional: z.string().nullable(),
 }) satisfies z.ZodType<OverdueCase>;
 export const overdueList = z.object({ asOf: z.string(), cases: z.array(overdueCase) });
 const escalation = z.object({

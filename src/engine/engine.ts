@@ -71,7 +71,7 @@ export class CaseEngine {
     const actor = canonicalActor(request.actor);
     const definition = this.core.definition(request.type);
     authorizeOpen(definition, actor);
-    const input = withOfficeRules(definition.type, request.input, parsePayload(definition.input, request.input, `${definition.type} case`), this.core.policy);
+    const input = withOfficeRules(definition, request.input, parsePayload(definition.input, request.input, `${definition.type} case`), this.core.policy);
     authorizeOpen(definition, actor, input);
     checkReporter(input, request.reporter);
     const now = this.core.clock.now();
@@ -87,7 +87,7 @@ export class CaseEngine {
       return this.visibleLinks(actor, row, linked);
     });
     this.core.announce(plan);
-    return toCaseView(row, opening.snapshot, sendableEvents(definition, acceptedEvents(definition, opening.snapshot), actor), opening.deadlines, links);
+    return toCaseView(row, opening.snapshot, sendableEvents(definition, acceptedEvents(definition, opening.snapshot), actor), opening.deadlines, this.core.calendar, links);
   }
 
   /**
@@ -120,7 +120,7 @@ export class CaseEngine {
       const ids = await this.core.write(tx, work.plan);
       const allowed = sendableEvents(definition, acceptedEvents(definition, transition.snapshot), sender);
       const answer: AppliedEvent = {
-        case: toCaseView(transition.row, transition.snapshot, allowed, await tx.deadlines.ofCase(caseId), this.visibleLinks(sender, transition.row, linked)),
+        case: toCaseView(transition.row, transition.snapshot, allowed, await tx.deadlines.ofCase(caseId), this.core.calendar, this.visibleLinks(sender, transition.row, linked)),
         event: toCaseEventView({ ...work.plan.log[entry]!, id: ids[entry]! }),
       };
       return { answer, plan: work.plan };
@@ -136,7 +136,7 @@ export class CaseEngine {
       const snapshot = restoreCase(definition, row);
       const accepted = acceptedEvents(definition, snapshot);
       const links = this.visibleLinks(actor && canonicalActor(actor), row, await loadLinkedFacts(tx, row));
-      return toCaseView(row, snapshot, actor ? sendableEvents(definition, accepted, canonicalActor(actor)) : accepted, await tx.deadlines.ofCase(caseId), links);
+      return toCaseView(row, snapshot, actor ? sendableEvents(definition, accepted, canonicalActor(actor)) : accepted, await tx.deadlines.ofCase(caseId), this.core.calendar, links);
     });
   }
 

@@ -4,12 +4,19 @@
  * it follows, so the case shows both. A caller that names its own `planDueMinutes` (a clue's ordered
  * rectification does) keeps it.
  */
+import type { CaseDefinition } from '../../machines/types';
 import type { OfficePolicy } from '../officePolicy';
 import { computeWallClockDue } from '../time';
 
-/** The input a case of `type` opens with under `policy`: `parsed` (the validated input), with the office's rules applied. */
-export function withOfficeRules(type: string, raw: unknown, parsed: unknown, policy: OfficePolicy): unknown {
-  if (type !== 'rectification') return parsed;
+/** Whether cases of `definition` take a plan due moment in their input (the rectification does). */
+const takesPlanDueAt = (definition: CaseDefinition): boolean => {
+  const shape = (definition.input as { shape?: Record<string, unknown> }).shape;
+  return shape !== undefined && 'planDueAt' in shape && 'airedAt' in shape;
+};
+
+/** The input a case of `definition` opens with under `policy`: `parsed` (the validated input), with the office's rules applied. */
+export function withOfficeRules(definition: CaseDefinition, raw: unknown, parsed: unknown, policy: OfficePolicy): unknown {
+  if (!takesPlanDueAt(definition)) return parsed;
   const given = raw as { planDueMinutes?: unknown; planDueAt?: unknown };
   if (given.planDueMinutes !== undefined || given.planDueAt !== undefined) return parsed;
   const input = parsed as { airedAt: string; timeZone: string };

@@ -24,6 +24,7 @@ import {
   timeZoneOf,
   toEpochDay,
   wallTimeToInstant,
+  yearOf,
   type LocalDate,
 } from './localDate';
 import type { IANAZone } from 'luxon';
@@ -192,4 +193,15 @@ export function computeWallClockDue(baseMs: number, time: string, atLeastMinutes
   const zone = timeZoneOf(timeZone);
   const onTheDay = wallTimeToInstant(localEpochDay(baseMs, zone), parseTimeOfDay(time), zone, 'later');
   return Math.max(onTheDay, baseMs + minutesToMs(atLeastMinutes, 'the least time after the base'));
+}
+
+/**
+ * The flag of a due moment counted in working days past the last year the calendar covers, e.g.
+ * "provisional: the 2027 calendar is not loaded"; null when the moment is firm (or not counted in
+ * working days). Such a moment counts the unknown year as plain Monday–Friday weeks.
+ */
+export function provisionalNote(limit: { kind: string }, dueAt: number, timeZone: string, calendar: WorkingDayCalendar): string | null {
+  if (limit.kind !== 'workingDays' || calendar.lastYear === null) return null;
+  const year = yearOf(localEpochDay(dueAt, timeZoneOf(timeZone)));
+  return year > calendar.lastYear ? `provisional: the ${calendar.lastYear + 1} calendar is not loaded` : null;
 }

@@ -17,6 +17,7 @@ export {
   computeDueAt,
   computeStepAt,
   computeWallClockDue,
+  provisionalNote,
   dueAfterSuspension,
   parseTimeOfDay,
   suspendedWorkingDays,
