@@ -135,8 +135,9 @@ export class CaseEngine {
       const definition = this.core.definitionOf(row);
       const snapshot = restoreCase(definition, row);
       const accepted = acceptedEvents(definition, snapshot);
-      const links = this.visibleLinks(actor && canonicalActor(actor), row, await loadLinkedFacts(tx, row));
-      return toCaseView(row, snapshot, actor ? sendableEvents(definition, accepted, canonicalActor(actor)) : accepted, await tx.deadlines.ofCase(caseId), this.core.calendar, links);
+      const reader = actor && canonicalActor(actor);
+      const links = this.visibleLinks(reader, row, await loadLinkedFacts(tx, row));
+      return toCaseView(row, snapshot, reader ? sendableEvents(definition, accepted, reader) : accepted, await tx.deadlines.ofCase(caseId), this.core.calendar, links);
     });
   }
 

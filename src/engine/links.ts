@@ -54,7 +54,8 @@ const facts = (c: CaseRecord) => ({ caseId: c.id, type: c.type, state: c.state }
 /** Reads, in `tx`, the other open cases about `row`'s official, and for a clue sending CLOSE the open rectifications it ordered. */
 export async function loadLinkedFacts(tx: Tx, row: CaseRecord, eventType?: string): Promise<LinkedFacts> {
   const subject = row.subjectId ? canonicalOfficialId(row.subjectId) : '';
-  const about = subject ? (await tx.cases.openAbout(subject)).filter((c) => c.id !== row.id && sameOfficial(c.subjectId, subject)) : [];
+  const others = (rows: CaseRecord[]) => rows.filter((c) => c.id !== row.id && sameOfficial(c.subjectId, subject));
+  const about = subject ? others(await tx.cases.openAbout(subject)) : [];
   const openOrdered: CaseRecord[] = [];
   if (row.type === 'clue' && eventType === 'CLOSE') {
     for (const entry of await tx.events.ofCase(row.id)) {
@@ -64,7 +65,7 @@ export async function loadLinkedFacts(tx: Tx, row: CaseRecord, eventType?: strin
       if (ordered?.status === 'open') openOrdered.push(ordered);
     }
   }
-  const record = subject && row.type === 'clue' && eventType === 'DECIDE' ? (await tx.cases.allAbout(subject)).filter((c) => c.id !== row.id && sameOfficial(c.subjectId, subject)) : [];
+  const record = subject && row.type === 'clue' && eventType === 'DECIDE' ? others(await tx.cases.allAbout(subject)) : [];
   return { about, openOrdered, record };
 }
 
@@ -128,8 +129,7 @@ const note = (on: CaseRecord, type: string, at: number, payload: object): NewCas
  * leaves its outcome in the log of every open self-recommendation about the same official, and
  * says whether the hold on it lifted (no other clue about the official is open).
  */
-export function planAfterTransition(ctx: DecideContext,
-  policy: OfficePolicy, before: CaseRecord, after: Transition, linked: LinkedFacts): WritePlan {
+export function planAfterTransition(ctx: DecideContext, policy: OfficePolicy, before: CaseRecord, after: Transition, linked: LinkedFacts): WritePlan {
   const plan = emptyPlan();
   if (before.type !== 'clue' || before.status !== 'open' || after.row.status !== 'closed') return plan;
   if (!policy.linkedCases.clueHoldsSelfRecommendation.enabled) return plan;
