@@ -8,7 +8,9 @@ import { clockFromEnv } from '../src/clock';
 import { jsonLogger } from '../src/logger';
 import { DEFAULT_QUEUE_PREFIX, workerSettingsFromEnv } from '../workers/runner';
 import { composeApi, composeCaseflow, composeWorker, openStore, type ComposedCaseflow } from './compose';
+import { caseDefinitions } from '../machines';
 import { runDemo } from './demo';
+import { loadOfficePolicy, resolvePolicyFile } from './policyFile';
 import { processMetrics } from './observability';
 import { connectRedisEventBus } from './redisEventBus';
 import { startWorkerHttpFromEnv } from './workerHttp';
@@ -21,13 +23,15 @@ const redisPrefix = (env: NodeJS.ProcessEnv = process.env): string => env.CASEFL
  * share one event bus over Redis (a commit in the API nudges the workers at once); otherwise the
  * bus stays in this process and the workers' polls pick the work up.
  */
-async function openForCli(options: { db?: string; databaseUrl?: string }): Promise<ComposedCaseflow> {
+async function openForCli(options: { db?: string; databaseUrl?: string; policy?: string }): Promise<ComposedCaseflow> {
   const clock = clockFromEnv();
+  // read before the store opens: a bad policy file is refused at start, naming the field
+  const policy = loadOfficePolicy(resolvePolicyFile(options.policy), caseDefinitions);
   const store = await openStore({ ...(options.db ? { dbFile: options.db } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
   const redisUrl = process.env.REDIS_URL;
-  if (!redisUrl || store.dialect !== 'postgres') return composeCaseflow({ store, clock });
+  if (!redisUrl || store.dialect !== 'postgres') return composeCaseflow({ store, clock, policy });
   const bus = await connectRedisEventBus(redisUrl, { prefix: redisPrefix(), logger: jsonLogger(process.stderr, { service: 'caseflow' }) });
-  const cf = composeCaseflow({ store, clock, bus });
+  const cf = composeCaseflow({ store, clock, bus, policy });
   return { ...cf, close: () => bus.close().finally(() => cf.close()) };
 }
 

@@ -24,6 +24,7 @@ import { systemClock, type Clock } from '../src/clock';
 import { CaseEngine } from '../src/engine/engine';
 import { SupervisionReports } from '../src/engine/supervision';
 import type { Logger } from '../src/logger';
+import type { OfficePolicy } from '../src/officePolicy';
 import type { CaseflowMetrics } from '../src/metrics';
 import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
 import type { NotificationSender } from '../workers/notifier';
@@ -76,6 +77,8 @@ export interface CaseflowOptions {
   definitions?: readonly CaseDefinition[];
   /** @defaultValue a bus inside this process */
   bus?: EventBus;
+  /** The office policy (loadOfficePolicy reads a file). @defaultValue DEFAULT_POLICY */
+  policy?: OfficePolicy;
   newCaseId?: (type: CaseType, now: number) => string;
 }
 
@@ -99,6 +102,7 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     calendar,
     bus,
     definitions: options.definitions ?? caseDefinitions,
+    ...(options.policy ? { policy: options.policy } : {}),
     ...(options.newCaseId ? { newCaseId: options.newCaseId } : {}),
   });
   return {
@@ -109,7 +113,7 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     engine,
     accounts: new Accounts(store, clock),
     receipts: new ReporterReceipts(store, clock),
-    supervision: new SupervisionReports(store),
+    supervision: new SupervisionReports(store, calendar),
     location: store.location,
     close: () => store.close(),
   };

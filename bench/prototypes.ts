@@ -55,7 +55,7 @@ async function applyEventPrototype(core: EngineCore, client: Database.Database, 
     if (answer === 'none') return eventId;
     const allowed = sendableEvents(definition, acceptedEvents(definition, transition.snapshot), sender);
     return {
-      case: { ...toCaseView(transition.row, transition.snapshot, allowed, []), deadlines: await checkedLean(tx, client, caseId) },
+      case: { ...toCaseView(transition.row, transition.snapshot, allowed, [], defaultCalendar()), deadlines: await checkedLean(tx, client, caseId) },
       event: toCaseEventView({ ...transition.plan.log[0]!, id: eventId! }),
     };
   });
@@ -103,6 +103,7 @@ function leanDeadlineViews(client: Database.Database, caseId: string): DeadlineV
       nextStep: names ? (names[r.next_step] ?? null) : null,
       nextFireAt: r.next_fire_at === null ? null : new Date(r.next_fire_at).toISOString(),
       latenessMs: r.lateness_ms,
+      provisional: null,
     };
   });
 }
@@ -115,7 +116,7 @@ async function checkedLean(tx: Tx, client: Database.Database, caseId: string): P
   if (leanChecks < 300) {
     leanChecks++;
     // the raw statement runs on the store's own connection, inside the caller's transaction
-    const expected = (await tx.deadlines.ofCase(caseId)).map(toDeadlineView);
+    const expected = (await tx.deadlines.ofCase(caseId)).map((d) => toDeadlineView(d, defaultCalendar()));
     if (JSON.stringify(expected) !== JSON.stringify(views)) throw new Error(`prototype deadline views differ for ${caseId}`);
   }
   return views;

@@ -58,6 +58,10 @@ export interface CaseRepository {
   update(row: CaseRecord, expectedVersion: number): Promise<boolean>;
   /** One page of cases, newest first. */
   list(query: CaseListQuery): Promise<CaseSummaryRecord[]>;
+  /** The open cases about an official (their canonical id), oldest first; in a write transaction they are held for it. */
+  openAbout(subjectId: string): Promise<CaseRecord[]>;
+  /** Every case about an official (their canonical id), open or closed, oldest first: their record. */
+  allAbout(subjectId: string): Promise<CaseRecord[]>;
 }
 
 /** The append-only case log. The engine's plan writer is its only writer. */

@@ -35,6 +35,8 @@ export const CASE_EVENT_KINDS = [
   'deadlineSuspended',
   'deadlineResumed',
   'linkedCaseOpened',
+  /** A note a linked case left: a clue's outcome on a self-recommendation it held, a set-aside clue woken. */
+  'linkedCaseNote',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

@@ -19,6 +19,10 @@ export const rectificationInput = z.strictObject({
   airedAt: isoDateTime('when the criticism was aired'),
   /** Minutes from airing until the plan is due. Default 60: aired at 20:00, plan due at 21:00. */
   planDueMinutes: z.number().int().positive().max(7 * 24 * 60).default(60),
+  /** When the plan is due, when the office's wall-clock rule set it (the engine does, from the office policy); else `planDueMinutes` after airing. */
+  planDueAt: isoDateTime('when the plan is due').optional(),
+  /** The rule `planDueAt` follows, as caseworkers read it. */
+  planDueRule: text('the rule the plan due time follows').optional(),
   timeZone,
   sourceCaseId: z.string().min(1).optional(),
 });
@@ -86,6 +90,8 @@ export interface RectificationContext {
   programme: string;
   airedAt: string;
   planDueAt: string;
+  /** The rule the plan due time follows, e.g. "21:00 Asia/Shanghai on the airing day, at least 60 minutes after airing". */
+  planDueRule: string;
   timeZone: string;
   sourceCaseId: string | null;
   openedBy: Actor;
@@ -191,7 +197,8 @@ const machine = setup({
     report: input.report,
     programme: input.programme,
     airedAt: input.airedAt,
-    planDueAt: addMinutes(input.airedAt, input.planDueMinutes),
+    planDueAt: input.planDueAt ?? addMinutes(input.airedAt, input.planDueMinutes),
+    planDueRule: input.planDueRule ?? `${input.planDueMinutes} minutes after airing`,
     timeZone: input.timeZone,
     sourceCaseId: input.sourceCaseId ?? null,
     openedBy: input.openedBy,

@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CASE_ON_HOLD'
+  | 'INVALID_POLICY';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {
@@ -172,4 +174,17 @@ export function asCaseflowError(error: unknown): CaseflowError | null {
     return new CaseflowError('STORE_UNAVAILABLE', error.message, { reason: error.reason, retryAfterMs: error.retryAfterMs });
   }
   return null;
+}
+
+/** A linked case holds this one up: an open clue about the same official, an open rectification a clue ordered. */
+export class CaseOnHoldError extends CaseflowError {
+  constructor(caseId: string, event: string, heldBy: readonly { caseId: string; type: string; state: string }[], rule: string) {
+    const names = heldBy.map((c) => `${c.caseId} (${c.type}, ${c.state})`).join(', ');
+    super('CASE_ON_HOLD', `${event} was refused on case ${caseId}: it is on hold while ${names} ${heldBy.length === 1 ? 'is' : 'are'} open. ${rule}.`, {
+      caseId,
+      event,
+      heldBy,
+      rule,
+    });
+  }
 }

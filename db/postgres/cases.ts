@@ -48,6 +48,15 @@ export function postgresCases(db: PostgresDb, run: RunStatement, { forWrite = fa
     update: async (row, expectedVersion) =>
       (await run(updateCase, [...UPDATED.map(([field]) => row[field as keyof CaseRecord]), row.id, expectedVersion])).rowCount === 1,
     list: (query) => listCases(db, query),
+    openAbout: async (subjectId) => {
+      const query = db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.subjectId, subjectId), eq(cases.status, 'open')))
+        .orderBy(asc(cases.createdAt), asc(cases.id));
+      return forWrite ? query.for('update') : query;
+    },
+    allAbout: async (subjectId) => db.select().from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)),
   };
 }
 

@@ -64,6 +64,14 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     },
     update: async (row, expectedVersion) => update.run({ ...row, expectedVersion }).changes === 1,
     list: async (query) => listCases(db, query),
+    openAbout: async (subjectId) =>
+      db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.subjectId, subjectId), eq(cases.status, 'open')))
+        .orderBy(asc(cases.createdAt), asc(cases.id))
+        .all(),
+    allAbout: async (subjectId) => db.select().from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)).all(),
   };
 }
 

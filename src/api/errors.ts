@@ -26,6 +26,10 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   DEADLINE_CHANGED: 409,
   PAYLOAD_TOO_LARGE: 413,
   GUARD_REJECTED: 422,
+  // a linked case holds this one up (an open clue about the same official, say)
+  CASE_ON_HOLD: 422,
+  // the office policy file is not valid: a start-up error, never a caller's
+  INVALID_POLICY: 500,
   RATE_LIMITED: 429,
   // busy or unreachable database: the request may be sent again (Retry-After says when)
   STORE_UNAVAILABLE: 503,

@@ -130,6 +130,7 @@ const deadlineView = z.object({
   nextStep: z.string().nullable(),
   nextFireAt: z.string().nullable(),
   latenessMs: z.number().nullable(),
+  provisional: z.string().nullable(),
 }) satisfies z.ZodType<DeadlineView>;
 
 export const caseView = z.object({
@@ -150,6 +151,9 @@ export const caseView = z.object({
   context: z.unknown(),
   /** The events the caller may send now. */
   allowedEvents: z.array(z.string()),
+  links: z.array(
+    z.object({ caseId: z.string(), type: z.string(), state: z.string(), relation: z.enum(['heldUpBy', 'holdsUp']), basis: z.string() }),
+  ),
   deadlines: z.array(deadlineView),
 }) satisfies z.ZodType<CaseView>;
 
@@ -157,7 +161,7 @@ const roleName = z.string();
 export const caseEventView = z.object({
   id: z.number(),
   version: z.number(),
-  kind: z.enum(['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened']),
+  kind: z.enum(['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened', 'linkedCaseNote']),
   type: z.string(),
   actor: z.object({ id: z.string(), role: roleName }),
   at: z.string(),
@@ -200,6 +204,8 @@ const overdueCase = z.object({
   latenessMs: z.number(),
   warning: z.string(),
   escalationLevel: z.number(),
+  /** e.g. "provisional: the 2027 calendar is not loaded": the due moment and the lateness may move when it is. */
+  provisional: z.string().nullable(),
 }) satisfies z.ZodType<OverdueCase>;
 export const overdueList = z.object({ asOf: z.string(), cases: z.array(overdueCase) });
 const escalation = z.object({

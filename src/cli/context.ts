@@ -26,7 +26,7 @@ export interface Running {
 /** The long-running parts, built by the composition root on the caseflow `C` it opens. */
 export interface CliServices<C extends Caseflow = Caseflow> {
   /** Opens caseflow on the database the global options name. */
-  open(options: { db?: string; databaseUrl?: string }): Promise<C>;
+  open(options: { db?: string; databaseUrl?: string; policy?: string }): Promise<C>;
   /** Starts the deadline workers on `cf`; logs 'workers started' once they run. */
   startWorkers(cf: C): Promise<Running>;
   /** Starts the HTTP API on `cf`. */

@@ -16,13 +16,14 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
     .description('Case-management workflow engine: clues, self-recommendations and rectifications')
     .option('--db <file>', 'SQLite database file (default: $CASEFLOW_DB or data/caseflow.sqlite)')
     .option('--database-url <url>', 'PostgreSQL instead of SQLite, e.g. postgres://caseflow@db.example/caseflow (default: $DATABASE_URL)')
+    .option('--policy <file>', 'the office policy file, JSON (default: $CASEFLOW_POLICY, else the defaults)')
     .option('--json', 'print JSON instead of text')
     .showHelpAfterError();
 
-  const globals = () => program.opts<{ db?: string; databaseUrl?: string; json?: boolean }>();
+  const globals = () => program.opts<{ db?: string; databaseUrl?: string; policy?: string; json?: boolean }>();
   const open = () => {
-    const { db, databaseUrl } = globals();
-    return services.open({ ...(db ? { db } : {}), ...(databaseUrl ? { databaseUrl } : {}) });
+    const { db, databaseUrl, policy } = globals();
+    return services.open({ ...(db ? { db } : {}), ...(databaseUrl ? { databaseUrl } : {}), ...(policy ? { policy } : {}) });
   };
   const withCaseflow = async <T>(fn: (cf: C) => Promise<T> | T): Promise<T> => {
     const cf = await open();

@@ -9,6 +9,7 @@ import type { Actor, CaseDefinition, CaseType } from '../../machines/types';
 import type { EventBus } from '../bus';
 import type { Clock } from '../clock';
 import { MachineVersionUnknownError, UnknownCaseTypeError } from '../errors';
+import { DEFAULT_POLICY, type OfficePolicy } from '../officePolicy';
 import type { WorkingDayCalendar } from '../time';
 import type { DecideContext } from './decide';
 import { randomCaseId } from './ids';
@@ -25,6 +26,8 @@ export interface EngineDeps {
   definitions: readonly CaseDefinition[];
   /** Where commits are announced (deadlines moved, notices queued, a case changed). */
   bus: EventBus;
+  /** The office's rules and limits (app/policyFile.ts reads them). @defaultValue DEFAULT_POLICY */
+  policy?: OfficePolicy;
   /** Makes a new case id. @defaultValue a prefixed random id such as `RC-20261125-7KQ2M9XH4D3A` */
   newCaseId?: (type: CaseType, now: number) => string;
 }
@@ -34,6 +37,7 @@ export class EngineCore {
   readonly store: Store;
   readonly clock: Clock;
   readonly calendar: WorkingDayCalendar;
+  readonly policy: OfficePolicy;
   private readonly bus: EventBus;
   private readonly definitions: Map<string, CaseDefinition>;
   private readonly newCaseId: (type: CaseType, now: number) => string;
@@ -42,6 +46,7 @@ export class EngineCore {
     this.store = deps.store;
     this.clock = deps.clock;
     this.calendar = deps.calendar;
+    this.policy = deps.policy ?? DEFAULT_POLICY;
     this.bus = deps.bus;
     this.definitions = new Map(deps.definitions.map((d) => [d.type, d]));
     this.newCaseId = deps.newCaseId ?? randomCaseId;
@@ -66,7 +71,7 @@ export class EngineCore {
 
   /** What a decision made at `now` may consult. */
   decideContext(now: number): DecideContext {
-    return { now, calendar: this.calendar, newCaseId: this.newCaseId, definitionOf: (type) => this.definition(type) };
+    return { now, calendar: this.calendar, newCaseId: this.newCaseId, definitionOf: (type) => this.definition(type), policy: this.policy };
   }
 
   /** Applies a plan inside `tx` through the one writer; returns the ids of its log entries. */

@@ -140,7 +140,7 @@ export class DeadlineCommands {
       const now = this.core.clock.now();
       const { plan, after } = planClockChange(row, caseRow, decide(row, now), approver, now, this.core.calendar);
       await this.core.write(tx, plan);
-      return { view: toDeadlineView(after), plan };
+      return { view: toDeadlineView(after, this.core.calendar), plan };
     });
     this.core.announce(plan);
     return view;

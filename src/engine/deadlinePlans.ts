@@ -8,6 +8,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { CaseRecord, DeadlineClosing, DeadlineRecord, DeadlineScheduleChange } from '../../db/records';
 import type { Actor, CaseDefinition, DeadlineSpec, EscalationStep, WarningLevel } from '../../machines/types';
 import { contextMoment, dueMoment, stepMoment, stepMoments } from '../deadlines/ladder';
+import { specUnderPolicy, type OfficePolicy } from '../officePolicy';
 import type { WorkingDayCalendar } from '../time';
 import { activeStateIds, deadlinesOfState } from './machineRuntime';
 import { emptyPlan, type WritePlan } from './plan';
@@ -25,6 +26,8 @@ export interface DeadlineOpening {
   /** The case version the transition produced: part of each new deadline's id. */
   version: number;
   now: number;
+  /** The office's own limits by deadline kind (office policy), replacing the machine's. @defaultValue none */
+  limits?: OfficePolicy['limits'];
 }
 
 /** A deadline row for each deadline declared by a state active in `after` but not in `wasActive`. */
@@ -32,7 +35,8 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
   const opened: DeadlineRecord[] = [];
   for (const stateId of activeStateIds(after)) {
     if (wasActive.has(stateId)) continue;
-    for (const spec of deadlinesOfState(at.definition, stateId)) {
+    for (const declared of deadlinesOfState(at.definition, stateId)) {
+      const spec = specUnderPolicy(declared, at.limits ?? {});
       const baseAt = spec.from ? contextMoment(after.context, spec.from.contextField) : at.now;
       const dueAt = dueMoment(spec, baseAt, at.timeZone, at.calendar, after.context);
       opened.push({

@@ -6,6 +6,7 @@ import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
 import type { CaseRecord, DeadlineRecord } from '../../db/records';
 import type { Actor, CaseDefinition, CaseType, LinkedCaseRequest } from '../../machines/types';
 import { EventNotAllowedError, GuardRejectedError, NoChangeError } from '../errors';
+import type { OfficePolicy } from '../officePolicy';
 import type { WorkingDayCalendar } from '../time';
 import { closedDeadlines, openedDeadlines } from './deadlinePlans';
 import { acceptedEvents, activeStateIds, persist, refusingGuards, restore, startCase, stateString, step } from './machineRuntime';
@@ -19,6 +20,8 @@ export interface DecideContext {
   newCaseId: (type: CaseType, now: number) => string;
   /** The current definition of a case type (linked cases open on it). */
   definitionOf: (type: string) => CaseDefinition;
+  /** The office's rules and limits. @defaultValue DEFAULT_POLICY */
+  policy?: OfficePolicy;
 }
 
 /** An event as a caseworker sends it: its type and its payload fields. */
@@ -72,7 +75,7 @@ export function decideOpen(ctx: DecideContext, definition: CaseDefinition, input
     toState: state,
   });
   const deadlines = openedDeadlines(
-    { calendar: ctx.calendar, definition, caseId: id, unit: fields.unit, timeZone: fields.timeZone, version: 1, now },
+    { calendar: ctx.calendar, definition, caseId: id, unit: fields.unit, timeZone: fields.timeZone, version: 1, now, limits: ctx.policy?.limits },
     new Set(),
     started.snapshot,
   );
@@ -156,7 +159,7 @@ export function decideEvent(ctx: DecideContext, current: CaseState, event: Casew
   plan.closeDeadlines.push(...closedDeadlines(current.running, isActive, now));
   plan.openDeadlines.push(
     ...openedDeadlines(
-      { calendar: ctx.calendar, definition, caseId: row.id, unit: index.unit, timeZone: index.timeZone, version, now },
+      { calendar: ctx.calendar, definition, caseId: row.id, unit: index.unit, timeZone: index.timeZone, version, now, limits: ctx.policy?.limits },
       activeStateIds(snapshot),
       next.snapshot,
     ),

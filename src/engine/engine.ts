@@ -12,10 +12,12 @@ import { CaseWork, catchUpDueSteps } from './catchUp';
 import { decideEvent, decideOpen, restoreCase, type CaseworkerEvent } from './decide';
 import { DeadlineCommands } from './deadlineCommands';
 import { acceptedEvents } from './machineRuntime';
-import { authorizeCase, authorizeEvent, authorizeOpen, sendableEvents } from './policy';
+import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
+import { withOfficeRules } from './officeRules';
+import { deadlinesAfter, mergePlans } from './plan';
+import { authorizeCase, authorizeEvent, authorizeOpen, sendableEvents, visibilityOf } from './policy';
 import { listCases, type CaseFilter, type CasePage } from './queries';
 import { parsePayload } from './validate';
-import { deadlinesAfter } from './plan';
 import { toCaseEventView, toCaseView, type CaseEventView, type CaseView } from './views';
 
 export type { CaseworkerEvent } from './decide';
@@ -69,7 +71,7 @@ export class CaseEngine {
     const actor = canonicalActor(request.actor);
     const definition = this.core.definition(request.type);
     authorizeOpen(definition, actor);
-    const input = parsePayload(definition.input, request.input, `${definition.type} case`);
+    const input = withOfficeRules(definition, request.input, parsePayload(definition.input, request.input, `${definition.type} case`), this.core.policy);
     authorizeOpen(definition, actor, input);
     checkReporter(input, request.reporter);
     const now = this.core.clock.now();
@@ -77,9 +79,15 @@ export class CaseEngine {
     const { plan, row } = opening;
     if (request.reporter) plan.reporters.push({ caseId: row.id, name: request.reporter.name, contact: request.reporter.contact ?? null, createdAt: now });
     if (request.receiptCodeHash) plan.receipts.push({ codeHash: request.receiptCodeHash, caseId: row.id, createdAt: now });
-    await this.core.store.withTransaction((tx) => this.core.write(tx, plan));
+    const links = await this.core.store.withTransaction(async (tx) => {
+      // a new clue wakes the set-aside clues about the same official, in the same transaction
+      const linked = await loadLinkedFacts(tx, row);
+      mergePlans(plan, await planWakeUps(tx, this.core.decideContext(now), this.core.policy, row, linked, (other) => this.core.definitionOf(other)));
+      await this.core.write(tx, plan);
+      return this.visibleLinks(actor, row, linked);
+    });
     this.core.announce(plan);
-    return toCaseView(row, opening.snapshot, sendableEvents(definition, acceptedEvents(definition, opening.snapshot), actor), opening.deadlines);
+    return toCaseView(row, opening.snapshot, sendableEvents(definition, acceptedEvents(definition, opening.snapshot), actor), opening.deadlines, this.core.calendar, links);
   }
 
   /**
@@ -103,12 +111,17 @@ export class CaseEngine {
       // (the deadline worker records its own steps, one at a time)
       if (sender.role !== 'system') catchUpDueSteps(ctx, this.core.calendar, work);
       const transition = decideEvent(ctx, work.state, event, sender);
+      // the other cases about the same official, read in this transaction: they may hold this event up
+      const linked = await loadLinkedFacts(tx, work.state.row, event.type);
+      checkHolds(this.core.policy, work.state.row, event, linked);
+      const before = work.state.row;
       const entry = work.plan.log.length;
       work.take(transition);
+      mergePlans(work.plan, planAfterTransition(ctx, this.core.policy, before, transition, linked));
       const ids = await this.core.write(tx, work.plan);
       const allowed = sendableEvents(definition, acceptedEvents(definition, transition.snapshot), sender);
       const answer: AppliedEvent = {
-        case: toCaseView(transition.row, transition.snapshot, allowed, deadlinesAfter(caseId, deadlines, work.plan)),
+        case: toCaseView(transition.row, transition.snapshot, allowed, deadlinesAfter(caseId, deadlines, work.plan), this.core.calendar, this.visibleLinks(sender, transition.row, linked)),
         event: toCaseEventView({ ...work.plan.log[entry]!, id: ids[entry]! }),
       };
       return { answer, plan: work.plan };
@@ -123,7 +136,9 @@ export class CaseEngine {
       const definition = this.core.definitionOf(row);
       const snapshot = restoreCase(definition, row);
       const accepted = acceptedEvents(definition, snapshot);
-      return toCaseView(row, snapshot, actor ? sendableEvents(definition, accepted, canonicalActor(actor)) : accepted, await tx.deadlines.ofCase(caseId));
+      const reader = actor && canonicalActor(actor);
+      const links = this.visibleLinks(reader, row, await loadLinkedFacts(tx, row));
+      return toCaseView(row, snapshot, reader ? sendableEvents(definition, accepted, reader) : accepted, await tx.deadlines.ofCase(caseId), this.core.calendar, links);
     });
   }
 
@@ -143,6 +158,12 @@ export class CaseEngine {
   listCases(filter: CaseFilter = {}, actor?: Actor): Promise<CasePage> {
     const now = this.core.clock.now();
     return this.core.store.read((tx) => listCases(tx, filter, now, actor ? canonicalActor(actor) : undefined));
+  }
+
+  /** The links of `row` that `actor` may see (all of them for an operator): a hidden case is not named. */
+  private visibleLinks(actor: Actor | undefined, row: CaseRecord, linked: LinkedFacts): CaseLink[] {
+    const visible = new Set(linked.about.filter((c) => !actor || visibilityOf(actor, c) === 'visible').map((c) => c.id));
+    return linksOf(this.core.policy, row, linked).filter((link) => visible.has(link.caseId));
   }
 
   /** Runs `fn` on the case in one read transaction, after the policy let `actor` see it (operators always may). */

@@ -19,6 +19,8 @@ export interface WritePlan {
   openCases: CaseRecord[];
   /** A case's next snapshot, written only where its version is still `expectedVersion`. */
   updateCase: { row: CaseRecord; expectedVersion: number } | null;
+  /** Other cases the command moved (a set-aside clue a new clue woke), each written only where its version is still `expectedVersion`. */
+  updateLinkedCases: { row: CaseRecord; expectedVersion: number }[];
   /** Deadline schedules moved, each only where its revision is still `expectedRev`. */
   reschedule: { id: string; expectedRev: number; change: DeadlineScheduleChange }[];
   /** Running deadlines closed (their state was left). */
@@ -37,6 +39,7 @@ export interface WritePlan {
 export const emptyPlan = (): WritePlan => ({
   openCases: [],
   updateCase: null,
+  updateLinkedCases: [],
   reschedule: [],
   closeDeadlines: [],
   openDeadlines: [],
@@ -61,6 +64,7 @@ export function mergePlans(plan: WritePlan, more: WritePlan): WritePlan {
     plan.updateCase = first ? { row: more.updateCase.row, expectedVersion: first.expectedVersion } : more.updateCase;
   }
   plan.openCases.push(...more.openCases);
+  plan.updateLinkedCases.push(...more.updateLinkedCases);
   plan.reschedule.push(...more.reschedule);
   plan.closeDeadlines.push(...more.closeDeadlines);
   plan.openDeadlines.push(...more.openDeadlines);
@@ -70,6 +74,16 @@ export function mergePlans(plan: WritePlan, more: WritePlan): WritePlan {
   plan.reporters.push(...more.reporters);
   plan.receipts.push(...more.receipts);
   return plan;
+}
+
+/**
+ * Appends the plan of a transition of another case (a linked one) to `plan`: its case update
+ * becomes one of `updateLinkedCases`, everything else is merged as it is.
+ */
+export function mergeLinkedPlan(plan: WritePlan, linked: WritePlan): WritePlan {
+  const { updateCase, ...rest } = linked;
+  if (updateCase) plan.updateLinkedCases.push(updateCase);
+  return mergePlans(plan, { ...rest, updateCase: null });
 }
 
 /** True when the plan moves a deadline schedule, so the wake-up outbox has work. */

@@ -5,12 +5,19 @@
  */
 import type { EscalationRecord, OverdueRecord, PeriodQuery, Store, SupervisionReadModel } from '../../db/port';
 import { canonicalOfficialId } from '../../machines/officials';
+import type { DeadlineSpec } from '../../machines/types';
+import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../time';
 
 /** A reporting period: [since, until) in epoch ms. */
 export type Period = PeriodQuery;
 
 /** A running deadline past due, as supervisors read it. */
-export type OverdueCase = Omit<OverdueRecord, 'dueAt'> & { dueAt: string; latenessMs: number };
+export type OverdueCase = Omit<OverdueRecord, 'dueAt'> & {
+  dueAt: string;
+  latenessMs: number;
+  /** Set when the due moment counts working days in a year the calendar does not cover yet: the lateness is provisional. */
+  provisional: string | null;
+};
 
 /** A red card (escalation), as supervisors read it. */
 export type Escalation = Omit<EscalationRecord, 'issuedAt'> & { issuedAt: string };
@@ -31,12 +38,24 @@ const about = (notAbout: string | undefined) => (notAbout ? { notAbout: canonica
 
 /** The supervision reports over one store. */
 export class SupervisionReports {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** The calendar deadlines are counted in, to flag provisional due moments. @defaultValue the official mainland China calendar */
+    private readonly calendar: WorkingDayCalendar = defaultCalendar(),
+  ) {}
 
-  /** Running deadlines past due at `now`, most overdue first, optionally for one unit or type. */
+  /** Running deadlines past due at `now`, most overdue first, optionally for one unit or type; a provisional due moment is flagged. */
   async overdue(now: number, filter: { unit?: string; type?: string; limit?: number; notAbout?: string } = {}): Promise<OverdueCase[]> {
-    const rows = await this.store.read((tx) => tx.supervision.overdue(now, { ...filter, ...about(filter.notAbout), limit: bounded(filter.limit, 100) }));
-    return rows.map((r) => ({ ...r, dueAt: new Date(r.dueAt).toISOString(), latenessMs: now - r.dueAt }));
+    return this.store.read(async (tx) => {
+      const rows = await tx.supervision.overdue(now, { ...filter, ...about(filter.notAbout), limit: bounded(filter.limit, 100) });
+      const overdue: OverdueCase[] = [];
+      for (const r of rows) {
+        const deadline = await tx.deadlines.byId(r.deadlineId);
+        const provisional = deadline ? provisionalNote((JSON.parse(deadline.spec) as DeadlineSpec).limit, r.dueAt, deadline.timeZone, this.calendar) : null;
+        overdue.push({ ...r, dueAt: new Date(r.dueAt).toISOString(), latenessMs: now - r.dueAt, provisional });
+      }
+      return overdue;
+    });
   }
 
   /** Red cards (escalations) issued in a period, newest first. */

@@ -4,6 +4,8 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { CaseEventRecord as CaseEventRow, CaseRecord as CaseRow, DeadlineRecord as DeadlineRow } from '../../db/records';
 import type { Actor, DeadlineSpec, Role } from '../../machines/types';
+import { provisionalNote, type WorkingDayCalendar } from '../time';
+import type { CaseLink } from './links';
 import { describeState } from './machineRuntime';
 
 export interface DeadlineView {
@@ -21,6 +23,8 @@ export interface DeadlineView {
   nextStep: string | null;
   nextFireAt: string | null;
   latenessMs: number | null;
+  /** Set when the due moment counts working days in a year the calendar does not cover yet, e.g. "provisional: the 2027 calendar is not loaded". */
+  provisional: string | null;
 }
 
 export interface CaseView {
@@ -41,6 +45,8 @@ export interface CaseView {
   context: unknown;
   allowedEvents: string[];
   deadlines: DeadlineView[];
+  /** Open cases about the same official that hold this one up, or that this one holds up. */
+  links: CaseLink[];
 }
 
 export interface CaseEventView {
@@ -58,10 +64,10 @@ export interface CaseEventView {
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
-/** The reader's view of one deadline row. */
-export function toDeadlineView(row: DeadlineRow): DeadlineView {
-  // only a running deadline has a next step; closed ones skip parsing their ladder
-  const nextStep = row.running ? ((JSON.parse(row.spec) as DeadlineSpec).ladder[row.nextStep]?.name ?? null) : null;
+/** The reader's view of one deadline row, its due moment flagged when `calendar` does not cover it yet. */
+export function toDeadlineView(row: DeadlineRow, calendar: WorkingDayCalendar): DeadlineView {
+  const spec = JSON.parse(row.spec) as DeadlineSpec;
+  const nextStep = row.running ? (spec.ladder[row.nextStep]?.name ?? null) : null;
   return {
     id: row.id,
     kind: row.kind,
@@ -77,11 +83,19 @@ export function toDeadlineView(row: DeadlineRow): DeadlineView {
     nextStep,
     nextFireAt: isoOrNull(row.nextFireAt),
     latenessMs: row.latenessMs,
+    provisional: provisionalNote(spec.limit, row.dueAt, row.timeZone, calendar),
   };
 }
 
 /** The reader's view of a case row and its restored snapshot. */
-export function toCaseView(row: CaseRow, snapshot: AnyMachineSnapshot, allowedEvents: string[], deadlines: DeadlineRow[]): CaseView {
+export function toCaseView(
+  row: CaseRow,
+  snapshot: AnyMachineSnapshot,
+  allowedEvents: string[],
+  deadlines: DeadlineRow[],
+  calendar: WorkingDayCalendar,
+  links: CaseLink[] = [],
+): CaseView {
   return {
     id: row.id,
     type: row.type,
@@ -99,7 +113,8 @@ export function toCaseView(row: CaseRow, snapshot: AnyMachineSnapshot, allowedEv
     closedAt: isoOrNull(row.closedAt),
     context: snapshot.context as unknown,
     allowedEvents,
-    deadlines: deadlines.map(toDeadlineView),
+    deadlines: deadlines.map((d) => toDeadlineView(d, calendar)),
+    links,
   };
 }
 

@@ -16,6 +16,12 @@ export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
       throw new VersionConflictError(row.id, expectedVersion, current?.version ?? expectedVersion);
     }
   }
+  for (const { row, expectedVersion } of plan.updateLinkedCases) {
+    if (!(await tx.cases.update(row, expectedVersion))) {
+      const current = await tx.cases.byId(row.id);
+      throw new VersionConflictError(row.id, expectedVersion, current?.version ?? expectedVersion);
+    }
+  }
   for (const { id, expectedRev, change } of plan.reschedule) {
     if (!(await tx.deadlines.reschedule(id, expectedRev, change))) throw new StaleDeadlineError(id, expectedRev);
   }

@@ -29,6 +29,10 @@ export interface CalendarDefinition {
   makeupWorkdays?: readonly LocalDate[];
   /** Free text: where the data comes from, when it was last checked. */
   note?: string;
+  /** The first year the holiday data covers. @defaultValue the earliest year with a holiday or make-up day */
+  firstYear?: number;
+  /** The last year the holiday data covers: a working day counted after it is provisional. @defaultValue the latest year with a holiday or make-up day */
+  lastYear?: number;
 }
 
 /** Which local dates are working days, and counting in working days. Dates are 'YYYY-MM-DD'. */
@@ -38,6 +42,8 @@ export interface WorkingDayCalendar {
   readonly weekend: readonly number[];
   /** Years with at least one holiday or make-up day listed, ascending; other years are ordinary. */
   readonly dataYears: readonly number[];
+  /** The last year whose official holidays are loaded, or null when none are: a working-day count that runs past it is provisional. */
+  readonly lastYear: number | null;
   /** Whether `date` is a working day: a make-up day, or neither a holiday nor a weekend day. */
   isWorkingDay(date: LocalDate): boolean;
   /** The `days`-th working day after `date` (`date` itself never counts); `date` itself when `days` is 0. */
@@ -58,7 +64,7 @@ export class CalendarDefinitionError extends Error {
 }
 
 const DEFAULT_SOURCE = 'calendar definition';
-const KNOWN_FIELDS = ['name', 'weekend', 'holidays', 'makeupWorkdays', 'note'] as const;
+const KNOWN_FIELDS = ['name', 'weekend', 'holidays', 'makeupWorkdays', 'note', 'firstYear', 'lastYear'] as const;
 const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -126,6 +132,15 @@ export function validateCalendarDefinition(value: unknown, source = DEFAULT_SOUR
     }
   }
 
+  for (const field of ['firstYear', 'lastYear'] as const) {
+    const year = value[field];
+    if (year !== undefined && (typeof year !== 'number' || !Number.isInteger(year) || year < 1949 || year > 2200)) {
+      problems.push(`${field} must be a year like 2027; got ${JSON.stringify(year)}`);
+    }
+  }
+  if (typeof value.firstYear === 'number' && typeof value.lastYear === 'number' && value.firstYear > value.lastYear) {
+    problems.push(`firstYear ${value.firstYear} is after lastYear ${value.lastYear}`);
+  }
   const holidays = checkDates(value.holidays, 'holidays', problems);
   const makeup = checkDates(value.makeupWorkdays, 'makeupWorkdays', problems);
   const holidaySet = new Set(holidays);
@@ -140,6 +155,11 @@ export function validateCalendarDefinition(value: unknown, source = DEFAULT_SOUR
     }
   }
 
+  const covered = (day: number) =>
+    (typeof value.firstYear !== 'number' || yearOf(day) >= value.firstYear) && (typeof value.lastYear !== 'number' || yearOf(day) <= value.lastYear);
+  for (const [field, days] of [['holidays', holidays], ['makeupWorkdays', makeup]] as const) {
+    for (const day of days) if (!covered(day)) problems.push(`${field}: ${fromEpochDay(day)} lies outside the years the calendar says it covers (firstYear–lastYear)`);
+  }
   if (problems.length > 0) throw new CalendarDefinitionError(where, problems);
   return value as unknown as CalendarDefinition;
 }
@@ -148,6 +168,7 @@ class DefinedCalendar implements WorkingDayCalendar {
   readonly name: string;
   readonly weekend: readonly number[];
   readonly dataYears: readonly number[];
+  readonly lastYear: number | null;
   private readonly holidays: ReadonlySet<number>;
   private readonly makeup: ReadonlySet<number>;
 
@@ -158,6 +179,7 @@ class DefinedCalendar implements WorkingDayCalendar {
     this.makeup = new Set((definition.makeupWorkdays ?? []).map((d) => toEpochDay(d)));
     const years = new Set([...this.holidays, ...this.makeup].map(yearOf));
     this.dataYears = Object.freeze([...years].sort((a, b) => a - b));
+    this.lastYear = definition.lastYear ?? this.dataYears.at(-1) ?? null;
   }
 
   private worksOn(epochDay: number): boolean {
@@ -218,9 +240,10 @@ export function loadCalendar(file: string): WorkingDayCalendar {
 
 /**
  * The official calendar of mainland China (State Council holiday notices), data in ./calendars/cn.json.
- * It covers 2025 and 2026 only. CHECK IT AGAINST THE STATE COUNCIL NOTICE EACH YEAR (published around
- * November) and add the coming year; until then that year counts as ordinary (weekends off, no holidays,
- * no make-up days). An office with a different calendar supplies its own file through `loadCalendar`.
+ * It covers 2004 to its `lastYear` (2026), generated from the chinese-days package (MIT, see
+ * calendars/chinese-days.LICENSE) by bin/cn-calendar-from-chinese-days.js. A later year counts as
+ * ordinary (weekends off) and every working day counted in it is provisional until that year's notice
+ * is imported. An office with a different calendar supplies its own file through `loadCalendar`.
  */
 export const CHINA_MAINLAND_CALENDAR: WorkingDayCalendar = createCalendar(cnMainland);
 

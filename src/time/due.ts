@@ -24,6 +24,7 @@ import {
   timeZoneOf,
   toEpochDay,
   wallTimeToInstant,
+  yearOf,
   type LocalDate,
 } from './localDate';
 import type { IANAZone } from 'luxon';
@@ -180,4 +181,27 @@ export function dueAfterSuspension(
       throw new RangeError(`unknown deadline limit kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
     }
   }
+}
+
+/**
+ * A wall-clock rule ("the 21:00 rule"): due at `time` (HH:mm) local time on the base's local day in
+ * `timeZone`, and at least `atLeastMinutes` after the base — whichever is later. Aired at 20:00, a
+ * 21:00 / 60-minute rule falls due at 21:00; aired at 20:30, at 21:30; aired at 23:00, at 00:00.
+ */
+export function computeWallClockDue(baseMs: number, time: string, atLeastMinutes: number, timeZone: string): number {
+  assertInstant(baseMs, 'base time');
+  const zone = timeZoneOf(timeZone);
+  const onTheDay = wallTimeToInstant(localEpochDay(baseMs, zone), parseTimeOfDay(time), zone, 'later');
+  return Math.max(onTheDay, baseMs + minutesToMs(atLeastMinutes, 'the least time after the base'));
+}
+
+/**
+ * The flag of a due moment counted in working days past the last year the calendar covers, e.g.
+ * "provisional: the 2027 calendar is not loaded"; null when the moment is firm (or not counted in
+ * working days). Such a moment counts the unknown year as plain Monday–Friday weeks.
+ */
+export function provisionalNote(limit: { kind: string }, dueAt: number, timeZone: string, calendar: WorkingDayCalendar): string | null {
+  if (limit.kind !== 'workingDays' || calendar.lastYear === null) return null;
+  const year = yearOf(localEpochDay(dueAt, timeZoneOf(timeZone)));
+  return year > calendar.lastYear ? `provisional: the ${calendar.lastYear + 1} calendar is not loaded` : null;
 }

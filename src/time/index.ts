@@ -16,6 +16,8 @@ export {
 export {
   computeDueAt,
   computeStepAt,
+  computeWallClockDue,
+  provisionalNote,
   dueAfterSuspension,
   parseTimeOfDay,
   suspendedWorkingDays,

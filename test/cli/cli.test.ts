@@ -38,7 +38,8 @@ describe('the caseflow command line, run as a real process', () => {
     const airedAt = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const planDueAt = new Date(airedAt + 60 * 60_000).toISOString();
     const planDueText = planDueAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-    const input = JSON.stringify({ unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: new Date(airedAt).toISOString() });
+    // an hour after airing, named explicitly: by the wall-clock 21:00 rule the real clock's hour would decide
+    const input = JSON.stringify({ unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: new Date(airedAt).toISOString(), planDueMinutes: 60 });
     const created = await caseflow('--json', 'create', 'rectification', '--as', 'li.wei:supervisor', '--input', input);
     expect(created.code).toBe(0);
     const { id, state } = JSON.parse(created.stdout) as { id: string; state: string };

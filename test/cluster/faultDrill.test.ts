@@ -37,7 +37,7 @@ describe('a fault drill: three workers, one killed and restarted ten times', () 
     const ids: string[] = [];
     for (let i = 0; i < CASES; i++) {
       const airedAt = new Date(Date.parse('2026-11-25T20:00:00+08:00') + Math.floor((i * 10 * 60_000) / CASES)).toISOString();
-      const opened = await cf.engine.createCase({ type: 'rectification', input: { unit: `Unit ${i % 20}`, report: 'Seeing', airedAt }, actor: supervisor });
+      const opened = await cf.engine.createCase({ type: 'rectification', input: { unit: `Unit ${i % 20}`, report: 'Seeing', airedAt, planDueMinutes: 60 }, actor: supervisor });
       ids.push(opened.id);
     }
     // the unit is notified by the deadline worker's own clock: send NOTIFY_UNIT now (before 20:40), so only plan steps are ahead

@@ -56,7 +56,7 @@ describe('a concurrency storm across four API processes on PostgreSQL', () => {
     for (let i = 0; i < CASES; i++) {
       const opened = await cf.engine.createCase({
         type: 'rectification',
-        input: { unit: `Unit ${i % 7}`, report: 'Seeing: a long queue', airedAt: new Date().toISOString() },
+        input: { unit: `Unit ${i % 7}`, report: 'Seeing: a long queue', airedAt: new Date().toISOString(), planDueMinutes: 60 },
         actor: supervisor,
       });
       await cf.engine.applyEvent(opened.id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);

@@ -285,6 +285,24 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await caseNow(v1.id)).toEqual(first);
       });
 
+      test('openAbout lists the open cases about one official, oldest first, and no closed case or other official', async () => {
+        const clue = await givenCase({ id: 'clue-1', type: 'clue', subjectId: 'he.ping', createdAt: T0 + HOUR });
+        const recommendation = await givenCase({ id: 'self-1', type: 'selfRecommendation', subjectId: 'he.ping', createdAt: T0 });
+        await givenCase({ id: 'clue-closed', type: 'clue', subjectId: 'he.ping', status: 'closed', closedAt: T0 });
+        await givenCase({ id: 'clue-other', type: 'clue', subjectId: 'ma.lin' });
+        await givenCase({ id: 'rect-1', subjectId: null });
+        expect(await given((tx) => tx.cases.openAbout('he.ping'))).toEqual([recommendation, clue]);
+        expect(await store.read((tx) => tx.cases.openAbout('nobody'))).toEqual([]);
+      });
+
+      test('allAbout lists every case about one official, open or closed, oldest first', async () => {
+        const closed = await givenCase({ id: 'clue-closed', type: 'clue', subjectId: 'he.ping', status: 'closed', closedAt: T0, createdAt: T0 });
+        const open = await givenCase({ id: 'clue-open', type: 'clue', subjectId: 'he.ping', createdAt: T0 + HOUR });
+        await givenCase({ id: 'clue-other', type: 'clue', subjectId: 'ma.lin' });
+        expect(await store.read((tx) => tx.cases.allAbout('he.ping'))).toEqual([closed, open]);
+        expect(await given((tx) => tx.cases.allAbout('nobody'))).toEqual([]);
+      });
+
       test('update of an unknown case answers false and writes nothing', async () => {
         const before = await store.dumpAll();
         expect(await given((tx) => tx.cases.update(aCase({ id: 'ghost', version: 2 }), 1))).toBe(false);

@@ -61,7 +61,7 @@ export async function openCasesDueSoon(fx: EngineFixture, n: number, dueInMs: nu
   const airedAt = new Date(Date.now() - 60 * 60_000 + dueInMs).toISOString();
   const ids: string[] = [];
   for (let i = 0; i < n; i += 1) {
-    const { id } = await fx.engine.createCase({ type: 'rectification', input: criticism(`Unit ${i}`, airedAt), actor: supervisor });
+    const { id } = await fx.engine.createCase({ type: 'rectification', input: { ...criticism(`Unit ${i}`, airedAt), planDueMinutes: 60 }, actor: supervisor });
     await fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     ids.push(id);
   }

@@ -14,8 +14,8 @@ describe('the official mainland China calendar', () => {
     expect(defaultCalendar()).toBe(cn);
   });
 
-  it('has data for 2025 and 2026', () => {
-    expect(cn.dataYears).toEqual([2025, 2026]);
+  it('has data for every year from 2004 to 2026', () => {
+    expect(cn.dataYears).toEqual(Array.from({ length: 23 }, (_, i) => 2004 + i));
   });
 
   it('gives an ordinary weekday to work and a weekend day off', () => {
@@ -159,7 +159,7 @@ describe('calendar validation', () => {
       createCalendar({ name: '', holiday: ['2025-01-01'], holidays: ['x'] } as unknown as Parameters<typeof createCalendar>[0]),
     );
     expect(problems).toEqual([
-      'unknown field "holiday" (the fields are: name, weekend, holidays, makeupWorkdays, note)',
+      'unknown field "holiday" (the fields are: name, weekend, holidays, makeupWorkdays, note, firstYear, lastYear)',
       'name must be a non-empty text; got ""',
       'holidays[0] "x" is not a real calendar date in the form YYYY-MM-DD',
     ]);

@@ -55,7 +55,7 @@ describe('one hash slot for every key', () => {
       fx = await engineFixture({ clock: systemClock });
       workers = await startTestWorkers(fx.cf, { redisUrl: server.url, prefix: workerSettingsFromEnv({}).prefix });
       const airedAt = new Date(Date.now() - 60 * MINUTE + 1000).toISOString();
-      const { id } = await fx.engine.createCase({ type: 'rectification', input: criticism('Unit 0', airedAt), actor: supervisor });
+      const { id } = await fx.engine.createCase({ type: 'rectification', input: { ...criticism('Unit 0', airedAt), planDueMinutes: 60 }, actor: supervisor });
       await fx.engine.applyEvent(id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
       // the worker consumed the jobs (its own keys are there too), and the leader holds its lock
       await waitFor(async () => (await stepsLogged(fx.cf, id)).includes('overdue'), 10_000, 'the overdue step');

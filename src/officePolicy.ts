@@ -1,0 +1,136 @@
+/**
+ * The office policy: the rules one office works by, in one validated file (zod). Every limit names
+ * its basis, the rule it comes from. An office changes only what differs from the defaults, which
+ * follow shared/design/domain.md: the time limits the machines declare, the 21:00 rule for
+ * rectification plans, and the rules that link cases about the same official.
+ *
+ * Pure: the file is read by the composition root (app/policyFile.ts) and the parsed policy passed in.
+ */
+import { z } from 'zod';
+import type { CaseDefinition, DeadlineLimit, DeadlineSpec } from '../machines/types';
+import { CaseflowError } from './errors';
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+const basis = z
+  .string({ error: 'the basis must be a text naming the rule the setting comes from' })
+  .trim()
+  .min(1, 'every limit names its basis: the rule it comes from')
+  .max(500, 'a basis is at most 500 characters');
+
+const limit = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('workingDays'), days: z.number().int('days must be a whole number').min(0).max(365) }),
+    z.strictObject({ kind: z.literal('duration'), minutes: z.number().int('minutes must be a whole number').positive().max(2 * 366 * 24 * 60) }),
+    z.strictObject({
+      kind: z.literal('localTime'),
+      time: z.string().regex(HH_MM, 'a time of day is written HH:mm, 00:00 to 23:59'),
+      dayOffset: z.number().int().min(0).max(31).optional(),
+    }),
+  ],
+  { error: 'a limit kind is one of: workingDays, duration, localTime' },
+);
+
+/** An office's own time limit for one deadline kind, with the rule it comes from. */
+export const limitSetting = z.strictObject({ limit, basis });
+export type LimitSetting = { limit: DeadlineLimit; basis: string };
+
+const rule = (defaultBasis: string) =>
+  z.strictObject({ enabled: z.boolean({ error: 'enabled must be true or false' }).default(true), basis: basis.default(defaultBasis) }).prefault({});
+
+/** The default basis of each rule, from domain.md. */
+export const DEFAULT_BASES = {
+  rectificationPlan:
+    'A unit criticized on the evening news studies how to rectify by 21:00 that evening: the plan is due at 21:00 local time on the airing day, and at least 60 minutes after airing',
+  clueHoldsSelfRecommendation:
+    'An open clue about an official holds up that official’s self-recommendation: no decision, appointment or confirmation while it is open',
+  newClueWakesSetAside: 'A set-aside clue (暂存待查) is verified again when a new clue names the same official',
+  rectificationHoldsClueClosure: 'A clue that ordered a rectification closes only after the rectification is closed',
+  adjustmentNeedsEarlierStep:
+    'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, or an admonishment',
+} as const;
+
+export const officePolicySchema = z.strictObject({
+  /** The office this policy is for, for people reading the file. */
+  office: z.string().trim().min(1).max(200).optional(),
+  /** Time limits by deadline kind (e.g. `clueAcceptanceDue`), replacing the machine's default. */
+  limits: z.record(z.string(), limitSetting).default({}),
+  /** The 21:00 rule: the rectification plan is due at `dueAt` local on the airing day, at least `atLeastMinutesAfterAiring` after airing. */
+  rectificationPlan: z
+    .strictObject({
+      dueAt: z.string().regex(HH_MM, 'a time of day is written HH:mm, 00:00 to 23:59').default('21:00'),
+      atLeastMinutesAfterAiring: z.number().int('minutes must be a whole number').min(0).max(24 * 60).default(60),
+      basis: basis.default(DEFAULT_BASES.rectificationPlan),
+    })
+    .prefault({}),
+  /** Rules linking cases about the same official. */
+  linkedCases: z
+    .strictObject({
+      clueHoldsSelfRecommendation: rule(DEFAULT_BASES.clueHoldsSelfRecommendation),
+      newClueWakesSetAside: rule(DEFAULT_BASES.newClueWakesSetAside),
+      rectificationHoldsClueClosure: rule(DEFAULT_BASES.rectificationHoldsClueClosure),
+      adjustmentNeedsEarlierStep: rule(DEFAULT_BASES.adjustmentNeedsEarlierStep),
+    })
+    .prefault({}),
+});
+
+/** An office's policy, every setting filled in (defaults where the file is silent). */
+export type OfficePolicy = z.output<typeof officePolicySchema>;
+
+/** The policy with every default: what an office without a policy file works by. */
+export const DEFAULT_POLICY: OfficePolicy = officePolicySchema.parse({});
+
+/** The policy file is not valid: names the file and each bad field. */
+export class InvalidPolicyError extends CaseflowError {
+  constructor(source: string, issues: readonly { path: string; message: string }[]) {
+    const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    super('INVALID_POLICY', `The policy file ${source} is not valid: ${text}. Fix the file and start again.`, { source, issues });
+  }
+}
+
+/** Every time limit the case types declare, by kind, with the case type and state that run it. */
+export function declaredLimits(definitions: readonly CaseDefinition[]): Map<string, { caseType: string; spec: DeadlineSpec }> {
+  const found = new Map<string, { caseType: string; spec: DeadlineSpec }>();
+  for (const definition of definitions) {
+    const visit = (node: { meta?: unknown; states?: Record<string, unknown> }) => {
+      const deadlines = (node.meta as { deadlines?: readonly DeadlineSpec[] } | undefined)?.deadlines ?? [];
+      for (const spec of deadlines) if (!found.has(spec.kind)) found.set(spec.kind, { caseType: definition.type, spec });
+      for (const child of Object.values(node.states ?? {})) visit(child as typeof node);
+    };
+    visit(definition.machine.config as { meta?: unknown; states?: Record<string, unknown> });
+  }
+  return found;
+}
+
+/**
+ * Parses a policy (the JSON of a policy file) against the case types it will run with: unknown
+ * settings, bad values, limits of deadline kinds no case type has, and limits that follow a date
+ * the case holds are refused, each naming its field.
+ */
+export function parseOfficePolicy(raw: unknown, definitions: readonly CaseDefinition[], source = 'given'): OfficePolicy {
+  const parsed = officePolicySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidPolicyError(
+      source,
+      parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    );
+  }
+  const declared = declaredLimits(definitions);
+  const issues: { path: string; message: string }[] = [];
+  for (const kind of Object.keys(parsed.data.limits)) {
+    const spec = declared.get(kind)?.spec;
+    if (!spec) issues.push({ path: `limits.${kind}`, message: `no case type has a deadline "${kind}"; the deadlines are: ${[...declared.keys()].join(', ')}` });
+    else if (spec.limit.kind === 'until') {
+      issues.push({ path: `limits.${kind}`, message: `this deadline follows a date the case holds (${spec.limit.contextField}) and cannot be set here` });
+    }
+  }
+  if (issues.length) throw new InvalidPolicyError(source, issues);
+  return parsed.data;
+}
+
+/** The spec a deadline runs by in this office: the machine's, with the office's limit and basis if it sets one. */
+export function specUnderPolicy(spec: DeadlineSpec, limits: OfficePolicy['limits']): DeadlineSpec {
+  const own = limits[spec.kind];
+  return own && spec.limit.kind !== 'until' ? { ...spec, limit: own.limit, basis: own.basis } : spec;
+}
