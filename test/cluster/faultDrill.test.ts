@@ -75,7 +75,9 @@ describe('a fault drill: three workers, one killed and restarted ten times', () 
     for (const id of ids) {
       const history = await cf.engine.history(id);
       const steps = history.filter((e) => e.kind === 'deadlineStep').map((e) => e.type);
-      expect({ id, steps }).toEqual({ id, steps: ['DEADLINE_REMIND', 'DEADLINE_OVERDUE'] });
+      // each step once; a slow machine may let case time run on to the escalation step while this checks
+      expect({ id, steps: steps.slice(0, 2) }).toEqual({ id, steps: ['DEADLINE_REMIND', 'DEADLINE_OVERDUE'] });
+      expect({ id, twice: steps.filter((type, i) => steps.indexOf(type) !== i) }).toEqual({ id, twice: [] });
       const { version } = await cf.engine.getCase(id);
       const numbered = history.filter((e) => e.kind === 'created' || e.kind === 'transition').map((e) => e.version);
       expect({ id, numbered }).toEqual({ id, numbered: Array.from({ length: version }, (_, i) => i + 1) });
