@@ -1,12 +1,15 @@
 /**
  * Cases and the case log on PostgreSQL.
  */
-import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, getTableColumns, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
-import type { CaseAccessFacts, CaseEventRecord, CaseRecord } from '../records';
+import type { CaseAccessFacts, CaseEventRecord, CaseRecord, ChainHead } from '../records';
 import type { PostgresDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
+
+/** The columns of a CaseRecord: the case row without its chain head, which only the writer and the audit read. */
+const { chainSeq: _chainSeq, chainHead: _chainHead, ...caseColumns } = getTableColumns(cases);
 
 /**
  * The cases repository on one connection or transaction. In a write transaction (`forWrite`) a case
@@ -18,7 +21,7 @@ import { caseEvents, cases, deadlines } from './schema';
 export function postgresCases(db: PostgresDb, { forWrite = false }: { forWrite?: boolean } = {}): CaseRepository {
   return {
     byId: async (id) => {
-      const query = db.select().from(cases).where(eq(cases.id, id));
+      const query = db.select(caseColumns).from(cases).where(eq(cases.id, id));
       return (await (forWrite ? query.for('update') : query))[0];
     },
     accessFacts: async (ids): Promise<CaseAccessFacts[]> =>
@@ -49,11 +52,29 @@ export function postgresCases(db: PostgresDb, { forWrite = false }: { forWrite?:
       return result.rowCount === 1;
     },
     list: (query) => listCases(db, query),
+    chainHead: async (id): Promise<ChainHead | undefined> => {
+      const query = db.select({ seq: cases.chainSeq, hash: cases.chainHead }).from(cases).where(eq(cases.id, id));
+      return (await (forWrite ? query.for('update') : query))[0];
+    },
+    moveChainHead: async (id, from, to) => {
+      const result = await db
+        .update(cases)
+        .set({ chainSeq: to.seq, chainHead: to.hash })
+        .where(and(eq(cases.id, id), eq(cases.chainSeq, from.seq), eq(cases.chainHead, from.hash)));
+      return result.rowCount === 1;
+    },
+    chainHeads: (after, limit) =>
+      db
+        .select({ caseId: cases.id, seq: cases.chainSeq, hash: cases.chainHead })
+        .from(cases)
+        .where(sql`${inByteOrder(cases.id)} > ${after}`)
+        .orderBy(inByteOrder(cases.id))
+        .limit(limit),
   };
 }
 
 /** In byte order, as SQLite compares: a state's children sort between `state.` and `state/`, whatever the database's collation. */
-const inByteOrder = (column: SQL | typeof cases.state) => sql`${column} COLLATE "C"`;
+const inByteOrder = (column: SQL | typeof cases.state | typeof cases.id) => sql`${column} COLLATE "C"`;
 
 function listCases(db: PostgresDb, query: CaseListQuery): Promise<CaseSummaryRecord[]> {
   const where: SQL[] = [];
@@ -126,5 +147,7 @@ export function postgresEventLog(db: PostgresDb): EventLogRepository {
       return appended!.id;
     },
     ofCase: async (caseId): Promise<CaseEventRecord[]> => db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id)),
+    ofCases: async (caseIds): Promise<CaseEventRecord[]> =>
+      caseIds.length === 0 ? [] : db.select().from(caseEvents).where(inArray(caseEvents.caseId, [...caseIds])).orderBy(asc(caseEvents.caseId), asc(caseEvents.id)),
   };
 }

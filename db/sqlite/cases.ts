@@ -1,18 +1,21 @@
 /**
  * Cases and the case log on SQLite: prepared statements for the write path, drizzle for lists.
  */
-import { and, asc, desc, eq, exists, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, getTableColumns, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
-import type { CaseAccessFacts, CaseEventRecord, CaseRecord, NewCaseEvent } from '../records';
+import type { CaseAccessFacts, CaseEventRecord, CaseRecord, ChainHead, SealedCaseEvent } from '../records';
 import type { SqliteDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
+
+/** The columns of a CaseRecord: the case row without its chain head, which only the writer and the audit read. */
+const { chainSeq: _chainSeq, chainHead: _chainHead, ...caseColumns } = getTableColumns(cases);
 
 const p = sql.placeholder;
 
 /** The cases repository over one connection. */
 export function sqliteCases(db: SqliteDb): CaseRepository {
-  const byId = db.select().from(cases).where(eq(cases.id, p('id'))).prepare();
+  const byId = db.select(caseColumns).from(cases).where(eq(cases.id, p('id'))).prepare();
   const insert = db
     .insert(cases)
     .values({
@@ -48,6 +51,19 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     })
     .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion'))))
     .prepare();
+  const chainHead = db.select({ seq: cases.chainSeq, hash: cases.chainHead }).from(cases).where(eq(cases.id, p('id'))).prepare();
+  const moveChainHead = db
+    .update(cases)
+    .set({ chainSeq: sql`${p('seq')}`, chainHead: sql`${p('hash')}` })
+    .where(and(eq(cases.id, p('id')), eq(cases.chainSeq, p('fromSeq')), eq(cases.chainHead, p('fromHash'))))
+    .prepare();
+  const chainHeads = db
+    .select({ caseId: cases.id, seq: cases.chainSeq, hash: cases.chainHead })
+    .from(cases)
+    .where(gt(cases.id, p('after')))
+    .orderBy(asc(cases.id))
+    .limit(p('limit'))
+    .prepare();
 
   return {
     byId: async (id) => byId.get({ id }),
@@ -64,6 +80,9 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     },
     update: async (row, expectedVersion) => update.run({ ...row, expectedVersion }).changes === 1,
     list: async (query) => listCases(db, query),
+    chainHead: async (id): Promise<ChainHead | undefined> => chainHead.get({ id }),
+    moveChainHead: async (id, from, to) => moveChainHead.run({ id, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1,
+    chainHeads: async (after, limit) => chainHeads.all({ after, limit }),
   };
 }
 
@@ -143,11 +162,16 @@ export function sqliteEventLog(db: SqliteDb): EventLogRepository {
       payload: p('payload'),
       fromState: p('fromState'),
       toState: p('toState'),
+      seq: p('seq'),
+      prevHash: p('prevHash'),
+      hash: p('hash'),
     })
     .prepare();
   const ofCase = db.select().from(caseEvents).where(eq(caseEvents.caseId, p('caseId'))).orderBy(asc(caseEvents.id)).prepare();
   return {
-    append: async (entry: NewCaseEvent) => Number(append.run(entry).lastInsertRowid),
+    append: async (entry: SealedCaseEvent) => Number(append.run({ ...entry }).lastInsertRowid),
     ofCase: async (caseId): Promise<CaseEventRecord[]> => ofCase.all({ caseId }),
+    ofCases: async (caseIds): Promise<CaseEventRecord[]> =>
+      caseIds.length === 0 ? [] : db.select().from(caseEvents).where(inArray(caseEvents.caseId, [...caseIds])).orderBy(asc(caseEvents.caseId), asc(caseEvents.id)).all(),
   };
 }
