@@ -75,6 +75,8 @@ export interface EventLogRepository {
   ofCase(caseId: string): Promise<CaseEventRecord[]>;
   /** Every entry of these cases, oldest first (entries of different cases in any order). */
   ofCases(caseIds: readonly string[]): Promise<CaseEventRecord[]>;
+  /** The id of the newest entry, 0 when the log is empty. */
+  lastId(): Promise<number>;
 }
 
 /** Deadline rows and the warning cards their ladder steps issue. */

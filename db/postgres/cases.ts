@@ -142,6 +142,7 @@ function listCases(db: PostgresDb, query: CaseListQuery): Promise<CaseSummaryRec
 /** The case log on one connection or transaction: insert and read, nothing else. */
 export function postgresEventLog(db: PostgresDb): EventLogRepository {
   return {
+    lastId: async () => (await db.select({ id: sql<number | null>`max(${caseEvents.id})`.mapWith(Number) }).from(caseEvents))[0]?.id ?? 0,
     append: async (entry) => {
       const [appended] = await db.insert(caseEvents).values(entry).returning({ id: caseEvents.id });
       return appended!.id;

@@ -168,7 +168,9 @@ export function sqliteEventLog(db: SqliteDb): EventLogRepository {
     })
     .prepare();
   const ofCase = db.select().from(caseEvents).where(eq(caseEvents.caseId, p('caseId'))).orderBy(asc(caseEvents.id)).prepare();
+  const lastId = db.select({ id: sql<number | null>`max(${caseEvents.id})` }).from(caseEvents).prepare();
   return {
+    lastId: async () => lastId.get()?.id ?? 0,
     append: async (entry: SealedCaseEvent) => Number(append.run({ ...entry }).lastInsertRowid),
     ofCase: async (caseId): Promise<CaseEventRecord[]> => ofCase.all({ caseId }),
     ofCases: async (caseIds): Promise<CaseEventRecord[]> =>
