@@ -23,6 +23,7 @@ import type { Caseflow } from '../src/cli/context';
 import { systemClock, type Clock } from '../src/clock';
 import { CaseEngine } from '../src/engine/engine';
 import { SupervisionReports } from '../src/engine/supervision';
+import { CaseLogAudit } from '../src/engine/audit';
 import type { Logger } from '../src/logger';
 import type { CaseflowMetrics } from '../src/metrics';
 import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
@@ -110,6 +111,7 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     accounts: new Accounts(store, clock),
     receipts: new ReporterReceipts(store, clock),
     supervision: new SupervisionReports(store),
+    audit: new CaseLogAudit({ store, clock }),
     location: store.location,
     close: () => store.close(),
   };

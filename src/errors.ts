@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CASE_LOG_BROKEN'
+  | 'AUDIT_KEY_INVALID';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {
@@ -172,4 +174,18 @@ export function asCaseflowError(error: unknown): CaseflowError | null {
     return new CaseflowError('STORE_UNAVAILABLE', error.message, { reason: error.reason, retryAfterMs: error.retryAfterMs });
   }
   return null;
+}
+
+/** `audit verify` found a broken link in the case log (or a checkpoint the log no longer matches). */
+export class CaseLogBrokenError extends CaseflowError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('CASE_LOG_BROKEN', message, details);
+  }
+}
+
+/** The audit signing key is missing or is not an Ed25519 key. */
+export class AuditKeyError extends CaseflowError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('AUDIT_KEY_INVALID', message, details);
+  }
 }
