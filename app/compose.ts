@@ -146,6 +146,7 @@ export async function composeApi(cf: ComposedCaseflow, options: ApiOptions): Pro
       accounts: cf.accounts,
       receipts: cf.receipts,
       supervision: cf.supervision,
+      audit: cf.audit,
       clock: cf.clock,
       logger,
       readiness: () => runReadinessChecks(probes),

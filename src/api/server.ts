@@ -9,6 +9,7 @@ import packageJson from '../../package.json';
 import type { Accounts } from '../auth/accounts';
 import type { ReporterReceipts } from '../auth/receipts';
 import type { Clock } from '../clock';
+import type { CaseLogAudit } from '../engine/audit';
 import type { CaseEngine } from '../engine/engine';
 import type { SupervisionReports } from '../engine/supervision';
 import { CaseflowError, InvalidPayloadError } from '../errors';
@@ -18,6 +19,7 @@ import { installErrorHandlers } from './errors';
 import { registerHealthRoutes, type Readiness } from './health';
 import { ApiLogController, newRequestId, type ApiLogger } from './logging';
 import { addRoute, type RouteRegistry } from './routing';
+import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
 import { registerDocsRoutes } from './routes/docs';
@@ -30,6 +32,8 @@ export interface ServerDeps {
   accounts: Accounts;
   receipts: ReporterReceipts;
   supervision: SupervisionReports;
+  /** Verifies the case log's hash chains (GET /audit/verify). */
+  audit: CaseLogAudit;
   /** The clock supervision reports read; the engine's. */
   clock: Clock;
   /** A pino logger; build it with `createApiLogger` so that redaction is configured. */
@@ -126,6 +130,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     app,
     engine: deps.engine,
     supervision: deps.supervision,
+    audit: deps.audit,
     clock: deps.clock,
     accounts,
     receipts: deps.receipts,
@@ -136,6 +141,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerSupervisionRoutes(api);
   registerPublicIntakeRoutes(api);
   registerAuthRoutes(api);
+  registerAuditRoutes(api);
   registerHealthRoutes(api, { readiness: deps.readiness, metrics });
   registerDocsRoutes(api, registry, deps.version ?? packageJson.version);
   return app;

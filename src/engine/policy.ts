@@ -54,6 +54,9 @@ export const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 /** Roles that manage users and other people's tokens. */
 export const ACCOUNT_ADMINS: readonly Role[] = ['admin'];
 
+/** Roles that verify the case log's hash chains. */
+export const AUDITORS: readonly Role[] = ['admin'];
+
 /** Throws unless `actor` may create or revoke a token of `owner`: their own, or anyone's for an admin. */
 export function authorizeTokenOwner(actor: Actor, owner: string, what: string): void {
   if (!sameOfficial(owner, actor.id) && !ACCOUNT_ADMINS.includes(actor.role)) throw new ForbiddenRoleError(`${what} another user’s token`, actor.role, ACCOUNT_ADMINS);
