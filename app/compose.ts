@@ -174,6 +174,7 @@ export function composeWorker(
     ...(options.metrics ? { metrics: options.metrics } : {}),
     store: cf.store,
     deadlines: cf.engine.deadlines,
+    audit: cf.audit,
     clock: cf.clock,
     bus: cf.bus,
     logger: options.logger,

@@ -11,6 +11,8 @@ import type { CaseEventRecord, ChainHead } from '../../db/records';
 import type { Clock } from '../clock';
 import { CaseNotFoundError } from '../errors';
 import { firstBreak, type ChainBreak } from './chainCheck';
+import { emptyPlan } from './plan';
+import { writePlan } from './writer';
 
 export type { ChainBreak, ChainBreakReason } from './chainCheck';
 
@@ -118,6 +120,28 @@ export class CaseLogAudit {
     await this.eachCase((caseId, _head, entries) => digest.add(caseId, entries));
     const checkpoint: Checkpoint = { lastEventId, headsDigest: digest.hex(), cases: digest.cases, at: new Date(this.options.clock.now()).toISOString() };
     return { ...checkpoint, keyId: auditKeyId(privateKey), signature: sign(null, signedBytes(checkpoint), privateKey).toString('base64') };
+  }
+
+  /**
+   * Queues an alert notice to `recipient` for each broken case, through the one writer (the notifier
+   * sends it); returns how many it queued.
+   */
+  async alert(breaks: readonly ChainBreak[], recipient: string): Promise<number> {
+    if (breaks.length === 0) return 0;
+    const now = this.options.clock.now();
+    const plan = emptyPlan();
+    plan.notifications = breaks.map((b) => ({
+      caseId: b.caseId,
+      deadlineId: null,
+      step: null,
+      recipient,
+      warning: 'red',
+      subject: `Case log of ${b.caseId} fails verification (${b.reason})`,
+      body: `${b.message} Run "caseflow audit verify ${b.caseId}" and compare with the last checkpoint kept outside the database.`,
+      createdAt: now,
+    }));
+    await this.options.store.withTransaction((tx) => writePlan(tx, plan));
+    return plan.notifications.length;
   }
 
   /** Calls `visit` for each case in byte order of its id, a page of cases per read. */
