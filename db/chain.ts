@@ -20,26 +20,48 @@ const DOMAIN_TAG = 'caseflow/case-event/v1\u0000';
 /** The head of a case with no entries yet. */
 export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS };
 
-/** The RFC 8785 form of what entry `seq` of a case says. */
-function canonicalEntry(entry: NewCaseEvent, seq: number): string {
-  return canonicalize({
-    caseId: entry.caseId,
-    seq,
-    version: entry.version,
-    kind: entry.kind,
-    type: entry.type,
-    actorId: entry.actorId,
-    actorRole: entry.actorRole,
-    at: entry.at,
-    payload: JSON.parse(entry.payload) as unknown,
-    fromState: entry.fromState,
-    toState: entry.toState,
-  });
+/** The RFC 8785 form of a payload's JSON text. */
+export const canonicalPayload = (payload: string): string => canonicalize(JSON.parse(payload) as unknown);
+
+/**
+ * The RFC 8785 form of what entry `seq` of a case says, given its payload already in that form:
+ * the members in RFC 8785's key order (UTF-16 code units) and each scalar as ECMAScript's
+ * JSON.stringify writes it, as RFC 8785 prescribes, so no general canonicalizer runs per entry.
+ */
+function canonicalEntry(entry: NewCaseEvent, seq: number, payload: string): string {
+  const str = JSON.stringify;
+  return (
+    `{"actorId":${str(entry.actorId)},"actorRole":${str(entry.actorRole)},"at":${str(entry.at)},"caseId":${str(entry.caseId)},` +
+    `"fromState":${str(entry.fromState)},"kind":${str(entry.kind)},"payload":${payload},"seq":${str(seq)},` +
+    `"toState":${str(entry.toState)},"type":${str(entry.type)},"version":${str(entry.version)}}`
+  );
 }
+
+/** The RFC 8785 form of what entry `seq` of a case says (exported for the conformance test). */
+export const canonicalEntryOf = (entry: NewCaseEvent, seq: number): string => canonicalEntry(entry, seq, canonicalPayload(entry.payload));
+
+const sha256 = (prevHash: string, canonical: string): string => createHash('sha256').update(DOMAIN_TAG).update(prevHash).update(canonical).digest('hex');
 
 /** The hash of `entry` at place `seq`, chained after `prevHash`. */
 export function entryHash(entry: NewCaseEvent, seq: number, prevHash: string): string {
-  return createHash('sha256').update(DOMAIN_TAG).update(prevHash).update(canonicalEntry(entry, seq)).digest('hex');
+  return sha256(prevHash, canonicalEntryOf(entry, seq));
+}
+
+/**
+ * Whether a stored entry's values give its hash. The writer stores payloads in RFC 8785 form, so
+ * the stored text is tried as it is first (a match means it is that form); otherwise, as for
+ * PostgreSQL's jsonb text, the payload is brought into the form and hashed again.
+ */
+export function hashHolds(entry: NewCaseEvent & ChainLink): boolean {
+  if (sha256(entry.prevHash, canonicalEntry(entry, entry.seq, entry.payload)) === entry.hash) return true;
+  return entryHash(entry, entry.seq, entry.prevHash) === entry.hash;
+}
+
+/** `entry` appended after `head`: its payload in RFC 8785 form (what is stored and hashed), and its link. */
+export function sealEntry(head: ChainHead, entry: NewCaseEvent): NewCaseEvent & ChainLink {
+  const payload = canonicalPayload(entry.payload);
+  const seq = head.seq + 1;
+  return { ...entry, payload, seq, prevHash: head.hash, hash: sha256(head.hash, canonicalEntry(entry, seq, payload)) };
 }
 
 /** The link of `entry` appended after `head`. */

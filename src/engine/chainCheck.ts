@@ -2,8 +2,8 @@
  * Checking one case's hash chain (db/chain.ts), purely: the entries of its log, oldest first, and
  * the head its case row holds. The first broken link is named with why it is broken.
  */
-import { entryHash, GENESIS } from '../../db/chain';
-import type { CaseEventRecord, ChainHead } from '../../db/records';
+import { GENESIS, hashHolds } from '../../db/chain';
+import type { CaseEventRecord, ChainHead, ChainLink } from '../../db/records';
 
 /** Why a link is broken. */
 export type ChainBreakReason =
@@ -48,7 +48,7 @@ export function firstBreak(caseId: string, head: ChainHead, entries: readonly Ca
     if (entry.seq === null || entry.prevHash === null || entry.hash === null) {
       return at('unsealed', entry, `log entry ${entry.id} has no chain link: it was written outside caseflow.`);
     }
-    if (entryHash(entry, entry.seq, entry.prevHash) !== entry.hash) {
+    if (!hashHolds(entry as CaseEventRecord & ChainLink)) {
       return at('edited', entry, `entry #${entry.seq} (id ${entry.id}) no longer matches its hash: its stored values were edited.`);
     }
     if (entry.seq !== expected) {

@@ -3,7 +3,7 @@
  * appends to the case log. Guarded updates run first and a row that moved on is a conflict, never
  * ignored; the caller's transaction then rolls back everything.
  */
-import { EMPTY_HEAD, nextLink } from '../../db/chain';
+import { EMPTY_HEAD, sealEntry } from '../../db/chain';
 import type { ChainHead, NewCaseEvent, Tx } from '../../db/port';
 import { StaleDeadlineError, VersionConflictError } from '../errors';
 import type { WritePlan } from './plan';
@@ -47,9 +47,9 @@ async function appendChained(tx: Tx, log: readonly NewCaseEvent[]): Promise<numb
       head = { from, to: from };
       heads.set(entry.caseId, head);
     }
-    const link = nextLink(head.to, entry);
-    ids.push(await tx.events.append({ ...entry, ...link }));
-    head.to = { seq: link.seq, hash: link.hash };
+    const sealed = sealEntry(head.to, entry);
+    ids.push(await tx.events.append(sealed));
+    head.to = { seq: sealed.seq, hash: sealed.hash };
   }
   for (const [caseId, { from, to }] of heads) {
     if (!(await tx.cases.moveChainHead(caseId, from, to))) {

@@ -84,7 +84,7 @@ describe('a database from before the hash chain is sealed on upgrade', () => {
     const again = openSqliteStore(file);
     try {
       await expectSealed(again);
-      await expect(again.withTransaction(async () => Promise.resolve(again.db.$client.prepare("UPDATE case_events SET seq = 9 WHERE case_id = 'RC-OLD-2'").run()))).rejects.toThrow(/append-only/);
+      await expect(again.withTransaction(async () => Promise.resolve(again.db.$client.prepare("UPDATE case_events SET seq = 9 WHERE case_id = 'RC-OLD-2'").run()))).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
     } finally {
       await again.close();
     }
