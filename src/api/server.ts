@@ -12,10 +12,11 @@ import type { Clock } from '../clock';
 import type { CaseLogAudit } from '../engine/audit';
 import type { CaseEngine } from '../engine/engine';
 import type { SupervisionReports } from '../engine/supervision';
-import { CaseflowError, InvalidPayloadError } from '../errors';
+import { CaseflowError } from '../errors';
 import { CaseflowMetrics, UNMATCHED_ROUTE } from '../metrics';
 import { DEFAULT_LIMITS, type Api, type ServerLimits } from './context';
 import { installErrorHandlers } from './errors';
+import { parseJsonBody } from './jsonBody';
 import { registerHealthRoutes, type Readiness } from './health';
 import { ApiLogController, newRequestId, type ApiLogger } from './logging';
 import { addRoute, type RouteRegistry } from './routing';
@@ -56,24 +57,6 @@ export interface ServerDeps {
   rateLimitNameSpace?: string;
 }
 
-/** Parses a JSON body; a syntax error names its position, never echoes the body (it may hold a name). */
-export function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') throw new InvalidPayloadError('request body', [{ path: 'body', message: 'the body is empty but the content type says JSON' }]);
-  try {
-    return JSON.parse(text, (key, value: unknown) => {
-      if (key === '__proto__') throw new CaseflowError('INVALID_PAYLOAD', 'The request body is not valid: the key "__proto__" is not allowed.', {
-        issues: [{ path: 'body', message: 'the key "__proto__" is not allowed' }],
-      });
-      return value;
-    });
-  } catch (error) {
-    if (error instanceof CaseflowError) throw error;
-    const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
-    const where = position === undefined ? '' : ` (at character ${position})`;
-    throw new InvalidPayloadError('request body', [{ path: 'body', message: `the body is not valid JSON${where}` }]);
-  }
-}
-
 /** Builds the API server; call `listen` on it, and `close` to stop it gracefully. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -94,9 +77,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     done();
   });
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body));
     } catch (error) {
       done(error as Error, undefined);
     }
