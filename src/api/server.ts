@@ -15,7 +15,7 @@ import type { SupervisionReports } from '../engine/supervision';
 import { CaseflowError } from '../errors';
 import { CaseflowMetrics, UNMATCHED_ROUTE } from '../metrics';
 import { DEFAULT_LIMITS, type Api, type ServerLimits } from './context';
-import { installErrorHandlers } from './errors';
+import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors';
 import { parseJsonBody } from './jsonBody';
 import { registerHealthRoutes, type Readiness } from './health';
 import { ApiLogController, newRequestId, type ApiLogger } from './logging';
@@ -69,6 +69,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: limits.bodyLimit,
     trustProxy: deps.trustProxy ?? false,
     return503OnClosing: true,
+    // requests refused before any route sees them answer in caseflow's shape too
+    clientErrorHandler,
+    frameworkErrors,
   });
 
   app.decorateRequest('apiUser', null);
