@@ -62,6 +62,14 @@ export function authorizeTokenOwner(actor: Actor, owner: string, what: string): 
   if (!sameOfficial(owner, actor.id) && !ACCOUNT_ADMINS.includes(actor.role)) throw new ForbiddenRoleError(`${what} another user’s token`, actor.role, ACCOUNT_ADMINS);
 }
 
+/**
+ * Whether `actor` may know that a token of `owner` exists: their own, or anyone's for an admin.
+ * To anyone else another person's token answers exactly as an unknown id does.
+ */
+export function seesToken(actor: Actor, owner: string): boolean {
+  return sameOfficial(owner, actor.id) || ACCOUNT_ADMINS.includes(actor.role);
+}
+
 /** How a case stands for one actor. */
 export type Visibility = 'visible' | 'aboutThem' | 'hidden';
 
