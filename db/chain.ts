@@ -7,7 +7,7 @@
  *
  * May import: db/records.ts, node:crypto, json-canonicalize. No driver, no domain code.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import type { ChainHead, ChainLink, NewCaseEvent } from './records';
 
@@ -40,7 +40,8 @@ function canonicalEntry(entry: NewCaseEvent, seq: number, payload: string): stri
 /** The RFC 8785 form of what entry `seq` of a case says (exported for the conformance test). */
 export const canonicalEntryOf = (entry: NewCaseEvent, seq: number): string => canonicalEntry(entry, seq, canonicalPayload(entry.payload));
 
-const sha256 = (prevHash: string, canonical: string): string => createHash('sha256').update(DOMAIN_TAG).update(prevHash).update(canonical).digest('hex');
+// one-shot hashing (Node ≥ 20.12) costs a third of a createHash() object per entry
+const sha256 = (prevHash: string, canonical: string): string => hash('sha256', DOMAIN_TAG + prevHash + canonical, 'hex');
 
 /** The hash of `entry` at place `seq`, chained after `prevHash`. */
 export function entryHash(entry: NewCaseEvent, seq: number, prevHash: string): string {
