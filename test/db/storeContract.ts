@@ -779,6 +779,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       test('a new case starts at the empty chain head; moveChainHead moves it only from the head it names', async () => {
         const a = await givenCase({ id: 'case-a' });
         expect(await store.read((tx) => tx.cases.chainHead('case-a'))).toEqual(EMPTY_HEAD);
+        expect(await store.read((tx) => tx.events.lastId())).toBe(0);
         expect(await store.read((tx) => tx.cases.chainHead('case-none'))).toBeUndefined();
         const first = anEvent(a);
         const head = { seq: first.seq, hash: first.hash };
@@ -803,6 +804,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(entries.filter((e) => e.caseId === 'RC-B').map((e) => e.id)).toEqual([ids[0], ids[2]]);
         expect(entries.filter((e) => e.caseId === 'rc-a').map((e) => [e.id, e.seq, e.prevHash, e.hash])).toEqual([[ids[1], 1, GENESIS, anEvent(lower).hash]]);
         expect(await store.read((tx) => tx.events.ofCases([]))).toEqual([]);
+        expect(await store.read((tx) => tx.events.lastId())).toBe(ids[2]);
       });
     });
 
