@@ -23,6 +23,7 @@ import type { Caseflow } from '../src/cli/context';
 import { systemClock, type Clock } from '../src/clock';
 import { CaseEngine } from '../src/engine/engine';
 import { SupervisionReports } from '../src/engine/supervision';
+import { CaseLogAudit } from '../src/engine/audit';
 import type { Logger } from '../src/logger';
 import type { OfficePolicy } from '../src/officePolicy';
 import type { CaseflowMetrics } from '../src/metrics';
@@ -114,6 +115,7 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     accounts: new Accounts(store, clock),
     receipts: new ReporterReceipts(store, clock),
     supervision: new SupervisionReports(store, calendar),
+    audit: new CaseLogAudit({ store, clock }),
     location: store.location,
     close: () => store.close(),
   };
@@ -148,6 +150,7 @@ export async function composeApi(cf: ComposedCaseflow, options: ApiOptions): Pro
       accounts: cf.accounts,
       receipts: cf.receipts,
       supervision: cf.supervision,
+      audit: cf.audit,
       clock: cf.clock,
       logger,
       readiness: () => runReadinessChecks(probes),
@@ -175,6 +178,7 @@ export function composeWorker(
     ...(options.metrics ? { metrics: options.metrics } : {}),
     store: cf.store,
     deadlines: cf.engine.deadlines,
+    audit: cf.audit,
     clock: cf.clock,
     bus: cf.bus,
     logger: options.logger,

@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
 import { composeCaseflow, type ComposedCaseflow } from '../app/compose';
 import type { Store } from '../db/port';
+import { canonicalPayload } from '../db/chain';
 import { openSqliteStore, SqliteStore } from '../db/sqlite';
 import { rectification } from '../machines';
 import type { Actor, DeadlineSpec, StateMeta } from '../machines/types';
@@ -211,16 +212,21 @@ export class BareWriter {
 
 const nodeIds = (snapshot: AnyMachineSnapshot): Set<string> => new Set(snapshot._nodes.map((n) => n.id));
 
-/** A digest of every case, deadline and event row: equal digests mean both sides wrote the same rows. */
+/**
+ * A digest of every case, deadline and event row: equal digests mean both sides wrote the same rows.
+ * The case log's hash chain (which the bare side does not keep) is left out, and payloads are
+ * compared as JSON values (caseflow stores them in RFC 8785 form).
+ */
 export function digest(client: Database.Database): string {
   const hash = createHash('sha256');
   for (const sql of [
-    'SELECT * FROM cases ORDER BY id',
+    'SELECT id, type, machine_version, state, status, snapshot, version, unit, assignee, subject_id, time_zone, created_by, created_at, updated_at, closed_at FROM cases ORDER BY id',
     'SELECT * FROM deadlines ORDER BY id',
-    'SELECT case_id, version, kind, type, actor_id, actor_role, at, payload, from_state, to_state FROM case_events ORDER BY id',
   ]) {
     for (const row of client.prepare(sql).raw().iterate()) hash.update(JSON.stringify(row));
   }
+  const events = client.prepare<[], { payload: string }>('SELECT case_id, version, kind, type, actor_id, actor_role, at, payload, from_state, to_state FROM case_events ORDER BY id');
+  for (const row of events.iterate()) hash.update(JSON.stringify({ ...row, payload: canonicalPayload(row.payload) }));
   return hash.digest('hex');
 }
 

@@ -10,16 +10,17 @@ import type {
   ApiTokenRecord,
   CaseAccessFacts,
   CaseEventRecord,
+  ChainHead,
   CaseRecord,
   DeadlineClosing,
   DeadlineRecord,
   DeadlineScheduleChange,
-  NewCaseEvent,
   NewNotification,
   NewWarningCard,
   NotificationRecord,
   ReporterIdentityRecord,
   ReporterMessageRecord,
+  SealedCaseEvent,
   UserRecord,
   WakeUp,
 } from './records';
@@ -62,14 +63,24 @@ export interface CaseRepository {
   openAbout(subjectId: string): Promise<CaseRecord[]>;
   /** Every case about an official (their canonical id), open or closed, oldest first: their record. */
   allAbout(subjectId: string): Promise<CaseRecord[]>;
+  /** The case's log chain head (in a write transaction on PostgreSQL, the case is then held until commit). */
+  chainHead(caseId: string): Promise<ChainHead | undefined>;
+  /** Moves the case's chain head to `to`, only where it is still `from`; false when it was not. */
+  moveChainHead(caseId: string, from: ChainHead, to: ChainHead): Promise<boolean>;
+  /** Chain heads of the cases whose ids come after `afterCaseId` in byte order, at most `limit`, in that order. */
+  chainHeads(afterCaseId: string, limit: number): Promise<(ChainHead & { caseId: string })[]>;
 }
 
 /** The append-only case log. The engine's plan writer is its only writer. */
 export interface EventLogRepository {
-  /** Appends one entry; returns its id (ids grow with every entry). */
-  append(entry: NewCaseEvent): Promise<number>;
+  /** Appends one entry, sealed with its chain link; returns its id (ids grow with every entry). */
+  append(entry: SealedCaseEvent): Promise<number>;
   /** Every entry of a case, oldest first. */
   ofCase(caseId: string): Promise<CaseEventRecord[]>;
+  /** Every entry of these cases, oldest first (entries of different cases in any order). */
+  ofCases(caseIds: readonly string[]): Promise<CaseEventRecord[]>;
+  /** The id of the newest entry, 0 when the log is empty. */
+  lastId(): Promise<number>;
 }
 
 /** Deadline rows and the warning cards their ladder steps issue. */

@@ -40,9 +40,8 @@ export const CASE_EVENT_KINDS = [
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
-/** One entry of the append-only case log. */
-export interface CaseEventRecord {
-  id: number;
+/** What one entry of the append-only case log says: the values its hash covers, with its place in the chain. */
+export interface NewCaseEvent {
   caseId: string;
   /** The case version after this entry (entries that do not move the machine keep it). */
   version: number;
@@ -57,8 +56,29 @@ export interface CaseEventRecord {
   toState: string | null;
 }
 
-/** A log entry before the database numbers it. */
-export type NewCaseEvent = Omit<CaseEventRecord, 'id'>;
+/** An entry's link in its case's hash chain (db/chain.ts): its place (1, 2, …), the hash before it, its own hash. */
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** A case's chain head, kept on the case row: how many entries its log has and the last one's hash. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** A log entry as the writer appends it: sealed with its chain link. */
+export type SealedCaseEvent = NewCaseEvent & ChainLink;
+
+/** One entry of the append-only case log; the link is null only on a row written outside caseflow's writer. */
+export interface CaseEventRecord extends NewCaseEvent {
+  id: number;
+  seq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+}
 
 export type DeadlineStatus = 'pending' | 'met' | 'overdue' | 'cancelled';
 export type WarningColour = 'blue' | 'yellow' | 'red';

@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
   | 'CASE_ON_HOLD'
-  | 'INVALID_POLICY';
+  | 'INVALID_POLICY'
+  | 'CASE_LOG_BROKEN'
+  | 'AUDIT_KEY_INVALID';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {
@@ -186,5 +188,19 @@ export class CaseOnHoldError extends CaseflowError {
       heldBy,
       rule,
     });
+  }
+}
+
+/** `audit verify` found a broken link in the case log (or a checkpoint the log no longer matches). */
+export class CaseLogBrokenError extends CaseflowError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('CASE_LOG_BROKEN', message, details);
+  }
+}
+
+/** The audit signing key is missing or is not an Ed25519 key. */
+export class AuditKeyError extends CaseflowError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('AUDIT_KEY_INVALID', message, details);
   }
 }

@@ -11,12 +11,14 @@ import type { Store } from '../db/port';
 import type { EventBus } from '../src/bus';
 import type { Clock } from '../src/clock';
 import type { DeadlineCommands, FireOutcome } from '../src/engine/deadlineCommands';
+import type { CaseLogAudit } from '../src/engine/audit';
 import type { Logger } from '../src/logger';
 import type { CaseflowMetrics } from '../src/metrics';
 import { DeadlineDispatcher, type DeadlineJobData } from './dispatcher';
 import { startDeadlineWorker } from './deadlineWorker';
 import { LeaderLock, leaderKey } from './leader';
 import { LogSender, Notifier, type NotificationSender } from './notifier';
+import { AuditSweep } from './auditSweep';
 import { OverdueSweep } from './sweep';
 
 /**
@@ -64,6 +66,10 @@ export interface WorkerSettings {
    * dies, another worker takes over the reconciler and the sweep within this. @defaultValue `CASEFLOW_LEADER_TTL_MS`, else 10000
    */
   leaderTtlMs: number;
+  /** How often the leader verifies every case's log chain (real ms); 0 never. @defaultValue `CASEFLOW_AUDIT_INTERVAL_MS`, else 3600000 */
+  auditIntervalMs?: number;
+  /** Who receives the alert when the case log fails verification. @defaultValue `CASEFLOW_AUDIT_ALERT_TO`, else `admin` */
+  auditAlertTo?: string;
 }
 
 /** A whole number from the environment, or the default; a bad value is an error naming the variable. */
@@ -90,6 +96,8 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, over
     sweepLagMs: envInt(env, 'CASEFLOW_SWEEP_LAG_MS', 3000, 0),
     shutdownTimeoutMs: envInt(env, 'CASEFLOW_SHUTDOWN_TIMEOUT_MS', 10_000),
     leaderTtlMs: envInt(env, 'CASEFLOW_LEADER_TTL_MS', 10_000, 100),
+    auditIntervalMs: envInt(env, 'CASEFLOW_AUDIT_INTERVAL_MS', 3_600_000, 0),
+    auditAlertTo: env.CASEFLOW_AUDIT_ALERT_TO || 'admin',
     ...overrides,
   };
 }
@@ -107,6 +115,8 @@ export interface RunnerDeps {
   consume?: boolean;
   /** Where step lateness, reconcile repairs and notification failures are counted. @defaultValue not counted */
   metrics?: CaseflowMetrics;
+  /** The case log's audit, run by the leader every `auditIntervalMs`. @defaultValue no periodic audit */
+  audit?: CaseLogAudit;
 }
 
 /** Whether this process runs the cluster-wide sweeps now. */
@@ -125,6 +135,8 @@ export interface Workers {
   leader: Leadership;
   /** The overdue sweep (the leader runs it every `sweepIntervalMs`). */
   sweep: OverdueSweep;
+  /** The case log's audit (the leader runs it every `auditIntervalMs`), when the runner was given one. */
+  auditSweep: AuditSweep | null;
   /**
    * Stops taking jobs, lets in-flight ones finish, gives up the leader lock and closes every
    * connection, within `shutdownTimeoutMs` whether Redis answers or not.
@@ -252,6 +264,12 @@ export function startWorkers(settings: WorkerSettings, deps: RunnerDeps): Promis
     );
   };
 
+  const auditSweep = deps.audit ? new AuditSweep({ audit: deps.audit, logger, recipient: settings.auditAlertTo ?? 'admin' }) : null;
+  const auditNow = (): void => {
+    if (closing || !leader.held || !auditSweep) return;
+    auditSweep.run().catch((error: unknown) => logger.warn('the case log audit could not run; it runs again at its next interval', { error: String(error) }));
+  };
+
   // Redis is back (or there for the first time): claim the lock, and a leader that kept it reconciles
   // at once, since Redis may have come back without its jobs; the outbox goes out as well.
   queueRedis.on('ready', () => {
@@ -278,6 +296,7 @@ export function startWorkers(settings: WorkerSettings, deps: RunnerDeps): Promis
     setInterval(() => void reconcile(), settings.reconcileIntervalMs),
     setInterval(sweepNow, settings.sweepIntervalMs),
     setInterval(() => notifier.nudge(), settings.dispatchIntervalMs),
+    ...(auditSweep && settings.auditIntervalMs ? [setInterval(auditNow, settings.auditIntervalMs)] : []),
   ];
   for (const t of timers) t.unref();
 
@@ -301,7 +320,7 @@ export function startWorkers(settings: WorkerSettings, deps: RunnerDeps): Promis
       const how = await worker.shutdown(remaining());
       if (how === 'forced') logger.warn('the deadline worker was stopped by force; jobs it held go to the other workers', { shutdownTimeoutMs: settings.shutdownTimeoutMs });
     }
-    await within(Promise.all([reconciling, sweep.inProgress]));
+    await within(Promise.all([reconciling, sweep.inProgress, auditSweep?.inProgress]));
     // hand over what the last steps scheduled (while Redis is away it stays in the outbox)
     if (queueRedis.status === 'ready') await within(dispatcher.dispatchPending());
     // what is not sent within the grace period stays pending for the next start
@@ -316,6 +335,7 @@ export function startWorkers(settings: WorkerSettings, deps: RunnerDeps): Promis
     queue,
     leader,
     sweep,
+    auditSweep,
     close: () => (closed ??= close()),
   });
 }

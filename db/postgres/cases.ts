@@ -1,15 +1,16 @@
 /**
  * Cases and the case log on PostgreSQL.
  */
-import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, getTableColumns, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
-import type { CaseAccessFacts, CaseEventRecord, CaseRecord } from '../records';
+import type { CaseAccessFacts, CaseEventRecord, CaseRecord, ChainHead } from '../records';
 import type { PostgresDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
 import { columnsOf, insertStatement, named, selectList, tableName, type RunStatement, type Statement } from './statements';
 
-const CASE_COLUMNS = columnsOf(cases);
+/** A CaseRecord's columns: the case row without its chain head, which only the writer and the audit read. */
+const CASE_COLUMNS = columnsOf(cases, ['chainSeq', 'chainHead']);
 const SELECT_CASE = `SELECT ${selectList(CASE_COLUMNS)} FROM ${tableName(cases)} WHERE "id" = $1`;
 const caseById = named('case_by_id', SELECT_CASE);
 const caseByIdForUpdate = named('case_by_id_for_update', `${SELECT_CASE} FOR UPDATE`);
@@ -24,6 +25,9 @@ const insertCase = insertStatement(
   cases,
   CASE_COLUMNS.map(([field]) => field),
 );
+
+/** The columns of a CaseRecord: the case row without its chain head, which only the writer and the audit read. */
+const { chainSeq: _chainSeq, chainHead: _chainHead, ...caseColumns } = getTableColumns(cases);
 
 /**
  * The cases repository on one connection or transaction. In a write transaction (`forWrite`) a case
@@ -50,18 +54,36 @@ export function postgresCases(db: PostgresDb, run: RunStatement, { forWrite = fa
     list: (query) => listCases(db, query),
     openAbout: async (subjectId) => {
       const query = db
-        .select()
+        .select(caseColumns)
         .from(cases)
         .where(and(eq(cases.subjectId, subjectId), eq(cases.status, 'open')))
         .orderBy(asc(cases.createdAt), asc(cases.id));
       return forWrite ? query.for('update') : query;
     },
-    allAbout: async (subjectId) => db.select().from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)),
+    allAbout: async (subjectId) => db.select(caseColumns).from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)),
+    chainHead: async (id): Promise<ChainHead | undefined> => {
+      const query = db.select({ seq: cases.chainSeq, hash: cases.chainHead }).from(cases).where(eq(cases.id, id));
+      return (await (forWrite ? query.for('update') : query))[0];
+    },
+    moveChainHead: async (id, from, to) => {
+      const result = await db
+        .update(cases)
+        .set({ chainSeq: to.seq, chainHead: to.hash })
+        .where(and(eq(cases.id, id), eq(cases.chainSeq, from.seq), eq(cases.chainHead, from.hash)));
+      return result.rowCount === 1;
+    },
+    chainHeads: (after, limit) =>
+      db
+        .select({ caseId: cases.id, seq: cases.chainSeq, hash: cases.chainHead })
+        .from(cases)
+        .where(sql`${inByteOrder(cases.id)} > ${after}`)
+        .orderBy(inByteOrder(cases.id))
+        .limit(limit),
   };
 }
 
 /** In byte order, as SQLite compares: a state's children sort between `state.` and `state/`, whatever the database's collation. */
-const inByteOrder = (column: SQL | typeof cases.state) => sql`${column} COLLATE "C"`;
+const inByteOrder = (column: SQL | typeof cases.state | typeof cases.id) => sql`${column} COLLATE "C"`;
 
 function listCases(db: PostgresDb, query: CaseListQuery): Promise<CaseSummaryRecord[]> {
   const where: SQL[] = [];
@@ -138,11 +160,14 @@ function appendStatement(fields: readonly string[]): Statement {
 /** The case log on one connection or transaction: insert and read, nothing else. */
 export function postgresEventLog(db: PostgresDb, run: RunStatement): EventLogRepository {
   return {
+    lastId: async () => (await db.select({ id: sql<number | null>`max(${caseEvents.id})`.mapWith(Number) }).from(caseEvents))[0]?.id ?? 0,
     append: async (entry) => {
       const fields = Object.keys(entry);
       const appended = await run<{ id: number }>(appendStatement(fields), fields.map((field) => entry[field as keyof typeof entry]));
       return Number(appended.rows[0]!.id);
     },
     ofCase: async (caseId): Promise<CaseEventRecord[]> => db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id)),
+    ofCases: async (caseIds): Promise<CaseEventRecord[]> =>
+      caseIds.length === 0 ? [] : db.select().from(caseEvents).where(inArray(caseEvents.caseId, [...caseIds])).orderBy(asc(caseEvents.caseId), asc(caseEvents.id)),
   };
 }

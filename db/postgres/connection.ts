@@ -9,6 +9,7 @@ import { drizzle, type NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import { PgDialect, type PgDatabase, type PgSession } from 'drizzle-orm/pg-core';
+import { backfillCaseLogChains } from './chainBackfill';
 
 /** drizzle over the pool, or over one transaction of it: what the repositories are built on. */
 export type PostgresDb = PgDatabase<NodePgQueryResultHKT>;
@@ -133,6 +134,7 @@ async function migrateUnderLock(pool: pg.Pool, schemaName: string | undefined): 
         const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).map((m) => inSchema(m, schemaName));
         await new PgDialect().migrate(migrations, db._.session as PgSession, { migrationsFolder: MIGRATIONS_FOLDER, migrationsSchema: schemaName });
       }
+      await backfillCaseLogChains(client);
     } finally {
       // if this fails the connection is gone, and the lock with it
       await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => undefined);

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, customType, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type * as records from '../records';
 import { CASE_EVENT_KINDS } from '../records';
+import { GENESIS } from '../chain';
 
 /**
  * A `jsonb` column whose value is JSON text, as in the records. The text is sent as it is (PostgreSQL
@@ -46,6 +47,9 @@ export const cases = pgTable(
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     closedAt: ms('closed_at'),
+    /** The case log's chain head (db/chain.ts): how many entries it has, and the last one's hash; moved by the one writer. */
+    chainSeq: integer('chain_seq').notNull().default(0),
+    chainHead: text('chain_head').notNull().default(GENESIS),
   },
   (t) => [
     index('cases_status_type_state').on(t.status, t.type, t.state),
@@ -74,6 +78,10 @@ export const caseEvents = pgTable(
     payload: jsonText('payload').notNull(),
     fromState: text('from_state'),
     toState: text('to_state'),
+    /** The entry's link in its case's hash chain (db/chain.ts); null only on a row written outside caseflow's writer. */
+    seq: integer('seq'),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('case_events_case').on(t.caseId, t.id)],
 );
@@ -261,7 +269,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <T extends true>(): T | undefined => undefined;
 
 // Compile-time: each table's row type is exactly the record type of the port.
-sameShape<Same<typeof cases.$inferSelect, records.CaseRecord>>();
+sameShape<Same<Omit<typeof cases.$inferSelect, 'chainSeq' | 'chainHead'>, records.CaseRecord>>();
 sameShape<Same<typeof caseEvents.$inferSelect, records.CaseEventRecord>>();
 sameShape<Same<Omit<typeof deadlines.$inferSelect, 'seq'>, records.DeadlineRecord>>();
 sameShape<Same<typeof warningCards.$inferSelect, records.WarningCardRecord>>();

@@ -1,18 +1,21 @@
 /**
  * Cases and the case log on SQLite: prepared statements for the write path, drizzle for lists.
  */
-import { and, asc, desc, eq, exists, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, getTableColumns, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
-import type { CaseAccessFacts, CaseEventRecord, CaseRecord, NewCaseEvent } from '../records';
+import type { CaseAccessFacts, CaseEventRecord, CaseRecord, ChainHead, SealedCaseEvent } from '../records';
 import type { SqliteDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
+
+/** The columns of a CaseRecord: the case row without its chain head, which only the writer and the audit read. */
+const { chainSeq: _chainSeq, chainHead: _chainHead, ...caseColumns } = getTableColumns(cases);
 
 const p = sql.placeholder;
 
 /** The cases repository over one connection. */
 export function sqliteCases(db: SqliteDb): CaseRepository {
-  const byId = db.select().from(cases).where(eq(cases.id, p('id'))).prepare();
+  const byId = db.select(caseColumns).from(cases).where(eq(cases.id, p('id'))).prepare();
   const insert = db
     .insert(cases)
     .values({
@@ -48,6 +51,19 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     })
     .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion'))))
     .prepare();
+  const chainHead = db.select({ seq: cases.chainSeq, hash: cases.chainHead }).from(cases).where(eq(cases.id, p('id'))).prepare();
+  const moveChainHead = db
+    .update(cases)
+    .set({ chainSeq: sql`${p('seq')}`, chainHead: sql`${p('hash')}` })
+    .where(and(eq(cases.id, p('id')), eq(cases.chainSeq, p('fromSeq')), eq(cases.chainHead, p('fromHash'))))
+    .prepare();
+  const chainHeads = db
+    .select({ caseId: cases.id, seq: cases.chainSeq, hash: cases.chainHead })
+    .from(cases)
+    .where(gt(cases.id, p('after')))
+    .orderBy(asc(cases.id))
+    .limit(p('limit'))
+    .prepare();
 
   return {
     byId: async (id) => byId.get({ id }),
@@ -66,12 +82,15 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     list: async (query) => listCases(db, query),
     openAbout: async (subjectId) =>
       db
-        .select()
+        .select(caseColumns)
         .from(cases)
         .where(and(eq(cases.subjectId, subjectId), eq(cases.status, 'open')))
         .orderBy(asc(cases.createdAt), asc(cases.id))
         .all(),
-    allAbout: async (subjectId) => db.select().from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)).all(),
+    allAbout: async (subjectId) => db.select(caseColumns).from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)).all(),
+    chainHead: async (id): Promise<ChainHead | undefined> => chainHead.get({ id }),
+    moveChainHead: async (id, from, to) => moveChainHead.run({ id, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1,
+    chainHeads: async (after, limit) => chainHeads.all({ after, limit }),
   };
 }
 
@@ -151,11 +170,24 @@ export function sqliteEventLog(db: SqliteDb): EventLogRepository {
       payload: p('payload'),
       fromState: p('fromState'),
       toState: p('toState'),
+      seq: p('seq'),
+      prevHash: p('prevHash'),
+      hash: p('hash'),
     })
     .prepare();
   const ofCase = db.select().from(caseEvents).where(eq(caseEvents.caseId, p('caseId'))).orderBy(asc(caseEvents.id)).prepare();
+  // the entries of a page of cases: one prepared statement, the ids as one JSON array
+  const ofCases = db.$client.prepare<[string], CaseEventRecord>(
+    // CROSS JOIN keeps json_each outside, so each id is a look-up in case_events_case, not a scan
+    `SELECT e.id, e.case_id AS caseId, e.version, e.kind, e.type, e.actor_id AS actorId, e.actor_role AS actorRole, e.at, e.payload,
+            e.from_state AS fromState, e.to_state AS toState, e.seq, e.prev_hash AS prevHash, e.hash
+       FROM json_each(?) AS j CROSS JOIN case_events AS e ON e.case_id = j.value ORDER BY e.case_id, e.id`,
+  );
+  const lastId = db.select({ id: sql<number | null>`max(${caseEvents.id})` }).from(caseEvents).prepare();
   return {
-    append: async (entry: NewCaseEvent) => Number(append.run(entry).lastInsertRowid),
+    lastId: async () => lastId.get()?.id ?? 0,
+    append: async (entry: SealedCaseEvent) => Number(append.run({ ...entry }).lastInsertRowid),
     ofCase: async (caseId): Promise<CaseEventRecord[]> => ofCase.all({ caseId }),
+    ofCases: async (caseIds): Promise<CaseEventRecord[]> => (caseIds.length === 0 ? [] : ofCases.all(JSON.stringify(caseIds))),
   };
 }

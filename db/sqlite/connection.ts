@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { backfillCaseLogChains } from './chainBackfill';
 import * as schema from './schema';
 
 /** drizzle over one better-sqlite3 connection. */
@@ -34,6 +35,7 @@ function migrated(sqlite: Database.Database, options: SqliteOptions): SqliteDb {
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  backfillCaseLogChains(sqlite);
   return db;
 }
 

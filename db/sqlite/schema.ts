@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type * as records from '../records';
 import { CASE_EVENT_KINDS } from '../records';
+import { GENESIS } from '../chain';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per case: the current machine snapshot, guarded by `version` (optimistic concurrency). */
@@ -27,6 +28,9 @@ export const cases = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     closedAt: integer('closed_at'),
+    /** The case log's chain head (db/chain.ts): how many entries it has, and the last one's hash; moved by the one writer. */
+    chainSeq: integer('chain_seq').notNull().default(0),
+    chainHead: text('chain_head').notNull().default(GENESIS),
   },
   (t) => [
     index('cases_status_type_state').on(t.status, t.type, t.state),
@@ -55,6 +59,10 @@ export const caseEvents = sqliteTable(
     payload: text('payload').notNull(),
     fromState: text('from_state'),
     toState: text('to_state'),
+    /** The entry's link in its case's hash chain (db/chain.ts); null only on a row written outside caseflow's writer. */
+    seq: integer('seq'),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('case_events_case').on(t.caseId, t.id)],
 );
@@ -237,7 +245,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <T extends true>(): T | undefined => undefined;
 
 // Compile-time: each table's row type is exactly the record type of the port.
-sameShape<Same<typeof cases.$inferSelect, records.CaseRecord>>();
+sameShape<Same<Omit<typeof cases.$inferSelect, 'chainSeq' | 'chainHead'>, records.CaseRecord>>();
 sameShape<Same<typeof caseEvents.$inferSelect, records.CaseEventRecord>>();
 sameShape<Same<typeof deadlines.$inferSelect, records.DeadlineRecord>>();
 sameShape<Same<typeof warningCards.$inferSelect, records.WarningCardRecord>>();

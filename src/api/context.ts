@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../auth/accounts';
 import type { ReporterReceipts } from '../auth/receipts';
 import type { Clock } from '../clock';
+import type { CaseLogAudit } from '../engine/audit';
 import type { CaseEngine } from '../engine/engine';
 import type { SupervisionReports } from '../engine/supervision';
 import type { RouteContext, RouteSpec } from './routing';
@@ -40,6 +41,7 @@ export interface Api {
   app: FastifyInstance;
   engine: CaseEngine;
   supervision: SupervisionReports;
+  audit: CaseLogAudit;
   clock: Clock;
   accounts: Accounts;
   receipts: ReporterReceipts;

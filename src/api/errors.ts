@@ -8,6 +8,7 @@
  * case is not where the caller thinks: reload it); GUARD_REJECTED is 422 (well-formed and allowed
  * in this state, but a rule of the procedure refuses it, e.g. a decision without a reason).
  */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { asCaseflowError, type ErrorCode } from '../errors';
 
@@ -18,6 +19,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN_ROLE: 403,
   CASE_NOT_FOUND: 404,
+  CASE_LOG_BROKEN: 409,
+  AUDIT_KEY_INVALID: 400,
   NOT_FOUND: 404,
   DEADLINE_NOT_FOUND: 404,
   EVENT_NOT_ALLOWED: 409,
@@ -121,4 +124,41 @@ export function installErrorHandlers(app: FastifyInstance): void {
     };
     void reply.code(404).send(body);
   });
+}
+
+/**
+ * Fastify's routing errors (a URL that cannot be decoded, a path parameter over maxParamLength),
+ * in caseflow's shape; for the server's `frameworkErrors` option.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } =
+    error.code === 'FST_ERR_BAD_URL'
+      ? invalid(400, 'url', 'the address is not validly percent-encoded')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? invalid(414, 'url', 'a part of the address is longer than any id this server knows')
+        : invalid(400, 'request', 'the request cannot be routed');
+  void reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** What Node's HTTP parser refused before any route saw the request, in caseflow's shape. */
+function clientErrorReply(code: string | undefined): Reported {
+  if (code === 'HPE_HEADER_OVERFLOW') return invalid(431, 'headers', 'the request headers are larger than this server accepts');
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return invalid(408, 'request', 'the request did not arrive in time');
+  return invalid(400, 'request', 'the request is not valid HTTP');
+}
+
+/**
+ * The server's `clientErrorHandler`: answers a request Node's HTTP parser refused (oversized or
+ * malformed headers, a bad request line) with caseflow's `{code, message, details}`, then closes
+ * the connection, as Node's own handler does.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, body } = clientErrorReply(error.code);
+  const text = JSON.stringify(body);
+  const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+  }
+  socket.destroy(error);
 }

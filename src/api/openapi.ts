@@ -150,6 +150,7 @@ export function buildOpenApiDocument(registry: RouteRegistry, version: string): 
       { name: 'supervision', description: 'What supervisors watch' },
       { name: 'public', description: 'Public clue intake and receipts: no token' },
       { name: 'auth', description: 'Users and API tokens' },
+      { name: 'audit', description: 'Verifying the hash-chained case log (admins)' },
       { name: 'docs', description: 'This document' },
       { name: 'operations', description: 'Liveness, readiness and metrics, for load balancers, orchestrators and Prometheus' },
     ],

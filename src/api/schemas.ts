@@ -53,8 +53,13 @@ export const caseIdParams = z.strictObject({ id: z.string().min(1).max(100) });
 const isoQuery = (what: string) =>
   z.iso.datetime({ offset: true, error: `${what} must be a date-time like 2026-11-25T20:00:00+08:00` }).transform((s) => Date.parse(s));
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((s) => s === 'true');
+// decimal digits only: Number() would also take 0x10, 1e2, " 5" or 0b11
 const limitQuery = (max: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+  z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1').max(max, `must be at most ${max}`));
 const name = z.string().trim().min(1).max(200);
 
 export const listCasesQuery = z.strictObject({

@@ -9,15 +9,18 @@ import packageJson from '../../package.json';
 import type { Accounts } from '../auth/accounts';
 import type { ReporterReceipts } from '../auth/receipts';
 import type { Clock } from '../clock';
+import type { CaseLogAudit } from '../engine/audit';
 import type { CaseEngine } from '../engine/engine';
 import type { SupervisionReports } from '../engine/supervision';
-import { CaseflowError, InvalidPayloadError } from '../errors';
+import { CaseflowError } from '../errors';
 import { CaseflowMetrics, UNMATCHED_ROUTE } from '../metrics';
 import { DEFAULT_LIMITS, type Api, type ServerLimits } from './context';
-import { installErrorHandlers } from './errors';
+import { clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors';
+import { parseJsonBody } from './jsonBody';
 import { registerHealthRoutes, type Readiness } from './health';
 import { ApiLogController, newRequestId, type ApiLogger } from './logging';
 import { addRoute, type RouteRegistry } from './routing';
+import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
 import { registerDocsRoutes } from './routes/docs';
@@ -30,6 +33,8 @@ export interface ServerDeps {
   accounts: Accounts;
   receipts: ReporterReceipts;
   supervision: SupervisionReports;
+  /** Verifies the case log's hash chains (GET /audit/verify). */
+  audit: CaseLogAudit;
   /** The clock supervision reports read; the engine's. */
   clock: Clock;
   /** A pino logger; build it with `createApiLogger` so that redaction is configured. */
@@ -52,24 +57,6 @@ export interface ServerDeps {
   rateLimitNameSpace?: string;
 }
 
-/** Parses a JSON body; a syntax error names its position, never echoes the body (it may hold a name). */
-export function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') throw new InvalidPayloadError('request body', [{ path: 'body', message: 'the body is empty but the content type says JSON' }]);
-  try {
-    return JSON.parse(text, (key, value: unknown) => {
-      if (key === '__proto__') throw new CaseflowError('INVALID_PAYLOAD', 'The request body is not valid: the key "__proto__" is not allowed.', {
-        issues: [{ path: 'body', message: 'the key "__proto__" is not allowed' }],
-      });
-      return value;
-    });
-  } catch (error) {
-    if (error instanceof CaseflowError) throw error;
-    const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
-    const where = position === undefined ? '' : ` (at character ${position})`;
-    throw new InvalidPayloadError('request body', [{ path: 'body', message: `the body is not valid JSON${where}` }]);
-  }
-}
-
 /** Builds the API server; call `listen` on it, and `close` to stop it gracefully. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -82,6 +69,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: limits.bodyLimit,
     trustProxy: deps.trustProxy ?? false,
     return503OnClosing: true,
+    // requests refused before any route sees them answer in caseflow's shape too
+    clientErrorHandler,
+    frameworkErrors,
   });
 
   app.decorateRequest('apiUser', null);
@@ -90,9 +80,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     done();
   });
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body));
     } catch (error) {
       done(error as Error, undefined);
     }
@@ -126,6 +116,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     app,
     engine: deps.engine,
     supervision: deps.supervision,
+    audit: deps.audit,
     clock: deps.clock,
     accounts,
     receipts: deps.receipts,
@@ -136,6 +127,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerSupervisionRoutes(api);
   registerPublicIntakeRoutes(api);
   registerAuthRoutes(api);
+  registerAuditRoutes(api);
   registerHealthRoutes(api, { readiness: deps.readiness, metrics });
   registerDocsRoutes(api, registry, deps.version ?? packageJson.version);
   return app;

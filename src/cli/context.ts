@@ -4,6 +4,7 @@
  */
 import type { Accounts } from '../auth/accounts';
 import type { Clock } from '../clock';
+import type { CaseLogAudit } from '../engine/audit';
 import type { CaseEngine } from '../engine/engine';
 import type { SupervisionReports } from '../engine/supervision';
 
@@ -12,6 +13,8 @@ export interface Caseflow {
   engine: CaseEngine;
   accounts: Accounts;
   supervision: SupervisionReports;
+  /** Verifies the case log's hash chains and takes signed checkpoints. */
+  audit: CaseLogAudit;
   clock: Clock;
   /** Where the data lives (file or URL without a password), for messages. */
   location: string;

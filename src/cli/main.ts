@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { asCaseflowError } from '../errors';
+import { registerAuditCommands } from './auditCommands';
 import { parseActor, parseAssignments, parseJsonOption } from './actor';
 import type { Caseflow, CliContext, CliServices } from './context';
 import { printCase, printHistory, printList } from './print';
@@ -124,6 +125,7 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
 
   registerWorkerCommands(program, ctx);
   registerServerCommands(program, ctx);
+  registerAuditCommands(program, ctx);
   return program;
 }
 

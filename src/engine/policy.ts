@@ -54,9 +54,20 @@ export const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 /** Roles that manage users and other people's tokens. */
 export const ACCOUNT_ADMINS: readonly Role[] = ['admin'];
 
+/** Roles that verify the case log's hash chains. */
+export const AUDITORS: readonly Role[] = ['admin'];
+
 /** Throws unless `actor` may create or revoke a token of `owner`: their own, or anyone's for an admin. */
 export function authorizeTokenOwner(actor: Actor, owner: string, what: string): void {
   if (!sameOfficial(owner, actor.id) && !ACCOUNT_ADMINS.includes(actor.role)) throw new ForbiddenRoleError(`${what} another user’s token`, actor.role, ACCOUNT_ADMINS);
+}
+
+/**
+ * Whether `actor` may know that a token of `owner` exists: their own, or anyone's for an admin.
+ * To anyone else another person's token answers exactly as an unknown id does.
+ */
+export function seesToken(actor: Actor, owner: string): boolean {
+  return sameOfficial(owner, actor.id) || ACCOUNT_ADMINS.includes(actor.role);
 }
 
 /** How a case stands for one actor. */

@@ -2,7 +2,10 @@
  * What callers see of a case, its deadlines and its event log: plain JSON-ready objects.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { CaseEventRecord as CaseEventRow, CaseRecord as CaseRow, DeadlineRecord as DeadlineRow } from '../../db/records';
+import type { CaseRecord as CaseRow, DeadlineRecord as DeadlineRow, NewCaseEvent } from '../../db/records';
+
+/** What a reader is shown of a log row: its id and what it says (never its chain link). */
+type CaseEventRow = NewCaseEvent & { id: number };
 import type { Actor, DeadlineSpec, Role } from '../../machines/types';
 import { provisionalNote, type WorkingDayCalendar } from '../time';
 import type { CaseLink } from './links';

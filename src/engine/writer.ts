@@ -3,7 +3,8 @@
  * appends to the case log. Guarded updates run first and a row that moved on is a conflict, never
  * ignored; the caller's transaction then rolls back everything.
  */
-import type { Tx } from '../../db/port';
+import { EMPTY_HEAD, sealEntry } from '../../db/chain';
+import type { ChainHead, NewCaseEvent, Tx } from '../../db/port';
 import { StaleDeadlineError, VersionConflictError } from '../errors';
 import type { WritePlan } from './plan';
 
@@ -30,11 +31,37 @@ export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
     if (!(await tx.deadlines.close(closing))) throw new StaleDeadlineError(closing.id, null);
   }
   for (const row of plan.openDeadlines) await tx.deadlines.insert(row);
-  const ids: number[] = [];
-  for (const entry of plan.log) ids.push(await tx.events.append(entry));
+  const ids = await appendChained(tx, plan.log);
   for (const card of plan.cards) await tx.deadlines.issueCard(card);
   for (const notice of plan.notifications) await tx.notifications.insert(notice);
   for (const identity of plan.reporters) await tx.reporters.insertIdentity(identity);
   for (const receipt of plan.receipts) await tx.reporters.insertReceipt(receipt);
+  return ids;
+}
+
+/**
+ * Appends `log` sealed into each case's hash chain (db/chain.ts), then moves each case's chain head,
+ * guarded by the head it started from: a head that moved on is a conflict, as a version is.
+ */
+async function appendChained(tx: Tx, log: readonly NewCaseEvent[]): Promise<number[]> {
+  const heads = new Map<string, { from: ChainHead; to: ChainHead }>();
+  const ids: number[] = [];
+  for (const entry of log) {
+    let head = heads.get(entry.caseId);
+    if (!head) {
+      const from = (await tx.cases.chainHead(entry.caseId)) ?? EMPTY_HEAD;
+      head = { from, to: from };
+      heads.set(entry.caseId, head);
+    }
+    const sealed = sealEntry(head.to, entry);
+    ids.push(await tx.events.append(sealed));
+    head.to = { seq: sealed.seq, hash: sealed.hash };
+  }
+  for (const [caseId, { from, to }] of heads) {
+    if (!(await tx.cases.moveChainHead(caseId, from, to))) {
+      const current = await tx.cases.byId(caseId);
+      throw new VersionConflictError(caseId, current?.version ?? 0, current?.version ?? 0);
+    }
+  }
   return ids;
 }

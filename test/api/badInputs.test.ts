@@ -96,7 +96,7 @@ describe('bad inputs', () => {
     expect(await issuesOf('GET', '/cases?limit=lots&overdue=yes&dueBefore=tomorrow', { as: 'clerk' }, 400, 'INVALID_PAYLOAD')).toEqual([
       { path: 'query.overdue', message: 'must be true or false' },
       { path: 'query.dueBefore', message: expect.stringContaining('date-time') },
-      { path: 'query.limit', message: 'must be a number' },
+      { path: 'query.limit', message: 'must be a whole number in decimal digits' },
     ]);
     expect(await issuesOf('GET', '/cases?cursor=bm9wZQ', { as: 'clerk' }, 400, 'INVALID_PAYLOAD')).toEqual([
       { path: 'query.cursor', message: 'not a cursor this server gave out' },

@@ -43,6 +43,7 @@ describe('the OpenAPI document', () => {
         'POST /auth/users',
         'POST /auth/tokens',
         'DELETE /auth/tokens/{id}',
+        'GET /audit/verify',
         'GET /openapi.json',
         'GET /docs',
         'GET /healthz',

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { GENESIS } from '../../db/chain';
 import { StoreUnavailableError } from '../../db/errors';
 import { MIGRATIONS_FOLDER, openPostgresStore, type PostgresOptions, type PostgresStore } from '../../db/postgres';
 import { databaseUrl, postgresTestDatabases, TEST_DATABASE_URL, type TestDatabase } from './postgres/databases';
@@ -267,5 +268,8 @@ function anEntry(owner: ReturnType<typeof aCase>) {
     payload: '{}',
     fromState: null,
     toState: owner.state,
+    seq: 1,
+    prevHash: GENESIS,
+    hash: 'a'.repeat(64),
   };
 }

@@ -14,9 +14,11 @@ import type {
   NewCaseEvent,
   NewNotification,
   NewWarningCard,
+  SealedCaseEvent,
   Store,
   Tx,
 } from '../../db/port';
+import { EMPTY_HEAD, GENESIS, nextLink } from '../../db/chain';
 
 export interface StoreUnderTest {
   store: Store;
@@ -119,9 +121,9 @@ function stepFired(row: DeadlineRecord, overrides: Partial<DeadlineScheduleChang
   };
 }
 
-/** A log entry of `owner`. */
-function anEvent(owner: CaseRecord, overrides: Partial<NewCaseEvent> = {}): NewCaseEvent {
-  return {
+/** A log entry of `owner`, sealed as the first of its chain (unless `overrides` say otherwise). */
+function anEvent(owner: CaseRecord, overrides: Partial<SealedCaseEvent> = {}): SealedCaseEvent {
+  const entry: NewCaseEvent = {
     caseId: owner.id,
     version: owner.version,
     kind: 'transition',
@@ -134,6 +136,7 @@ function anEvent(owner: CaseRecord, overrides: Partial<NewCaseEvent> = {}): NewC
     toState: 'planReview',
     ...overrides,
   };
+  return { ...entry, ...nextLink(EMPTY_HEAD, entry), ...overrides };
 }
 
 /** A notice a ladder step of `deadline` queued for `recipient`. */
@@ -816,7 +819,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       test('append returns growing ids; ofCase lists only that case, oldest first', async () => {
         const a = await givenCase({ id: 'case-a' });
         const b = await givenCase({ id: 'case-b' });
-        const entries: Array<[CaseRecord, NewCaseEvent]> = [
+        const entries: Array<[CaseRecord, SealedCaseEvent]> = [
           [a, anEvent(a, { kind: 'created', type: 'CREATE', fromState: null, toState: 'planDue', version: 1 })],
           [b, anEvent(b, { kind: 'created', type: 'CREATE', fromState: null, toState: 'planDue', version: 1 })],
           [a, anEvent(a, { version: 2, at: T0 + HOUR })],
@@ -838,6 +841,37 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const ids = await given(async (tx) => [await tx.events.append(anEvent(a, { type: 'FIRST' })), await tx.events.append(anEvent(a, { type: 'SECOND' }))]);
         expect(ids[1]!).toBeGreaterThan(ids[0]!);
         expect((await store.read((tx) => tx.events.ofCase(a.id))).map((e) => e.type)).toEqual(['FIRST', 'SECOND']);
+      });
+
+      test('a new case starts at the empty chain head; moveChainHead moves it only from the head it names', async () => {
+        const a = await givenCase({ id: 'case-a' });
+        expect(await store.read((tx) => tx.cases.chainHead('case-a'))).toEqual(EMPTY_HEAD);
+        expect(await store.read((tx) => tx.events.lastId())).toBe(0);
+        expect(await store.read((tx) => tx.cases.chainHead('case-none'))).toBeUndefined();
+        const first = anEvent(a);
+        const head = { seq: first.seq, hash: first.hash };
+        expect(await given((tx) => tx.cases.moveChainHead('case-a', EMPTY_HEAD, head))).toBe(true);
+        expect(await given((tx) => tx.cases.moveChainHead('case-a', EMPTY_HEAD, { seq: 1, hash: 'f'.repeat(64) }))).toBe(false);
+        expect(await store.read((tx) => tx.cases.chainHead('case-a'))).toEqual(head);
+        expect((await store.read((tx) => tx.cases.byId('case-a')))?.version).toBe(a.version);
+      });
+
+      test('chainHeads pages the cases in byte order of their ids; ofCases reads the entries of several cases', async () => {
+        const upper = await givenCase({ id: 'RC-B' });
+        const lower = await givenCase({ id: 'rc-a' });
+        const third = await givenCase({ id: 'RC-C' });
+        const page = await store.read((tx) => tx.cases.chainHeads('', 2));
+        expect(page).toEqual([
+          { caseId: 'RC-B', seq: 0, hash: GENESIS },
+          { caseId: 'RC-C', seq: 0, hash: GENESIS },
+        ]);
+        expect((await store.read((tx) => tx.cases.chainHeads('RC-C', 2))).map((h) => h.caseId)).toEqual(['rc-a']);
+        const ids = await given(async (tx) => [await tx.events.append(anEvent(upper)), await tx.events.append(anEvent(lower)), await tx.events.append(anEvent(upper, { type: 'LATER' }))]);
+        const entries = await store.read((tx) => tx.events.ofCases(['RC-B', 'rc-a', third.id]));
+        expect(entries.filter((e) => e.caseId === 'RC-B').map((e) => e.id)).toEqual([ids[0], ids[2]]);
+        expect(entries.filter((e) => e.caseId === 'rc-a').map((e) => [e.id, e.seq, e.prevHash, e.hash])).toEqual([[ids[1], 1, GENESIS, anEvent(lower).hash]]);
+        expect(await store.read((tx) => tx.events.ofCases([]))).toEqual([]);
+        expect(await store.read((tx) => tx.events.lastId())).toBe(ids[2]);
       });
     });
 

@@ -4,7 +4,8 @@
  */
 import { actorOf } from '../../auth/accounts';
 import { USER_ROLES } from '../../auth/roles';
-import { ACCOUNT_ADMINS, authorizeTokenOwner } from '../../engine/policy';
+import { TokenNotFoundError } from '../../auth/errors';
+import { ACCOUNT_ADMINS, authorizeTokenOwner, seesToken } from '../../engine/policy';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
 import { addUserBody, apiUser, createTokenBody, issuedToken, tokenIdParams, tokenInfo, userList } from '../schemas';
@@ -69,7 +70,8 @@ export function registerAuthRoutes(api: Api): void {
       response: { description: 'The revoked token (without its secret)', schema: tokenInfo },
     },
     async ({ params, user }) => {
-      authorizeTokenOwner(actorOf(requireUser(user)), (await api.accounts.token(params.id)).user, 'revoke');
+      // someone else's token answers as an unknown id: a non-admin cannot tell which token ids exist
+      if (!seesToken(actorOf(requireUser(user)), (await api.accounts.token(params.id)).user)) throw new TokenNotFoundError(params.id);
       return api.accounts.revokeToken(params.id);
     },
   );
