@@ -179,6 +179,22 @@ export interface UserRecord {
   disabledAt: number | null;
 }
 
+/** A user's web sign-in password, as an Argon2id hash. */
+export interface UserPasswordRecord {
+  userId: number;
+  hash: string;
+  updatedAt: number;
+}
+
+/** A web session: the hash of its cookie id, its CSRF token, and when it was last used. */
+export interface WebSessionRecord {
+  idHash: string;
+  userId: number;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
 /** An API token: only its hash is kept. */
 export interface ApiTokenRecord {
   id: string;
