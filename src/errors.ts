@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CSRF_REJECTED';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {
