@@ -160,7 +160,7 @@ export async function composeApi(cf: ComposedCaseflow, options: ApiOptions): Pro
       ...(options.version ? { version: options.version } : {}),
     });
     if (redis) server.addHook('onClose', () => closeRedis(redis));
-    await registerWebApp(server, webDepsOf(cf));
+    await registerWebApp(server, { ...webDepsOf(cf), ...(options.limits?.signInMax !== undefined ? { signInMax: options.limits.signInMax } : {}), ...(options.limits?.windowMs !== undefined ? { signInWindowMs: options.limits.windowMs } : {}) });
     return server;
   } catch (error) {
     if (redis) await closeRedis(redis);

@@ -78,5 +78,6 @@ export async function signedInAs(api: ApiFixture, person: Person): Promise<WebCl
   const client = new WebClient(api.url);
   const page = await client.signIn(PEOPLE[person].name);
   if (page.status !== 303) throw new Error(`sign-in as ${person} answered ${page.status}: ${page.html.slice(0, 300)}`);
+  await client.get('/inbox'); // a page of the session, for its CSRF token
   return client;
 }
