@@ -35,6 +35,7 @@ export const CASE_EVENT_KINDS = [
   'deadlineSuspended',
   'deadlineResumed',
   'linkedCaseOpened',
+  'urged',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

@@ -24,6 +24,7 @@ export function deadlineSpecOf(definition: CaseDefinition, kind: string): Deadli
 /** One row of the overdue board. */
 export interface BoardRow {
   caseId: string;
+  deadlineId: string;
   type: string;
   state: string;
   unit: string;
@@ -58,6 +59,7 @@ export function boardRows(overdue: readonly OverdueCase[], filter: BoardFilter, 
           : `${(o.latenessMs / 3_600_000).toFixed(1)} h (${duration(o.latenessMs)})`;
       return {
         caseId: o.caseId,
+        deadlineId: o.deadlineId,
         type: definition.title,
         state: o.state,
         unit: o.unit ?? '—',

@@ -50,6 +50,21 @@ describe('web pages', () => {
     expect(rowsOf((await li.get('/board?warning=red')).html)).toEqual([housing]);
     expect(rowsOf((await li.get('/board?level=0')).html)).toEqual([water]);
     expect(rowsOf((await li.get('/board?type=clue')).html)).toEqual([]);
+
+    // urge (催办) the most late unit from the board: logged on the case, a notice queued, the board says so
+    const deadlineId = /name="deadlineId" value="([^"]+)"/.exec(board.html)![1]!;
+    await li.get('/board?warning=red');
+    const urged = await li.post('/board/urge', { deadlineId, back: '/board?warning=red' });
+    expect(urged.status).toBe(303);
+    expect(urged.location).toBe(`/board?${new URLSearchParams({ warning: 'red', urged: deadlineId }).toString()}`);
+    expect((await li.get(urged.location!)).html).toContain('The unit was urged on deadline');
+    expect((await api.engine.history(housing)).at(-1)).toMatchObject({ type: 'URGED', actor: { id: 'li.wei', role: 'supervisor' } });
+    expect((await api.store.read((tx) => tx.notifications.ofCase(housing))).filter((n) => n.step?.startsWith('urged@'))).toHaveLength(1);
+    expect(textOf((await li.get(`/case/${housing}`)).html)).toContain('URGED by li.wei (supervisor)');
+    const clerk = await signedInAs(api, 'clerk');
+    const before = await api.dump();
+    expect((await clerk.post('/board/urge', { deadlineId }, { headers: { accept: 'application/json' } })).status).toBe(403);
+    expect(await api.dump()).toEqual(before);
   });
 
   test('the board is for supervisors: a caseworker is refused with FORBIDDEN_ROLE; signed out, it asks to sign in', async () => {

@@ -1,8 +1,9 @@
 /**
  * The supervisors' overdue board: every running deadline past due, across units, most late first,
- * with filters by unit, case type, card colour and escalation level.
+ * with filters by unit, case type, card colour and escalation level, and an urge action per deadline.
  */
 import { CASE_TYPES } from '../../../machines/types';
+import { actorOf } from '../../auth/accounts';
 import { ForbiddenRoleError } from '../../errors';
 import { SUPERVISORS } from '../../engine/policy';
 import type { Web } from '../context';
@@ -10,7 +11,7 @@ import { boardRows, type BoardFilter } from '../viewModels';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
-/** Registers GET /board. */
+/** Registers GET /board and POST /board/urge (催办: through the engine's urge command). */
 export function registerBoardPages(web: Web): void {
   web.app.get('/board', async (request, reply) => {
     const user = web.requireSignIn(request, reply);
@@ -32,6 +33,19 @@ export function registerBoardPages(web: Web): void {
       limit: 500,
     });
     const rows = boardRows(overdue, filter, now, (type) => web.engine.definition(type), web.calendar);
-    return web.page(request, reply, 'board', { title: 'Overdue board', rows, filter, types: CASE_TYPES });
+    const urged = text(query.urged) ?? null;
+    return web.page(request, reply, 'board', { title: 'Overdue board', rows, filter, types: CASE_TYPES, urged, back: request.url });
+  });
+
+  web.app.post('/board/urge', async (request, reply) => {
+    const user = web.requireSignIn(request, reply);
+    if (!user) return reply;
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const deadlineId = text(form.deadlineId) ?? '';
+    const urged = await web.engine.deadlines.urge(deadlineId, { ...(text(form.note) ? { note: text(form.note) } : {}) }, actorOf(user));
+    const back = text(form.back) ?? '/board';
+    const target = new URL(back.startsWith('/board') ? back : '/board', 'http://caseflow.local');
+    target.searchParams.set('urged', urged.id);
+    return reply.redirect(`${target.pathname}${target.search}`, 303);
   });
 }
