@@ -39,7 +39,7 @@ interface Box {
   x: number;
   y: number;
 }
-const NODE_W = 170;
+const NODE_W = 230;
 const LINE = 16;
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
