@@ -16,7 +16,7 @@ export const DEFAULT_PORT = 3000;
 export type StopSignals = Pick<NodeJS.Process, 'once' | 'off'>;
 
 /** Parses `--port`: a whole number from 0 (any free port) to 65535. */
-function parsePort(text: string): number {
+export function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InvalidPayloadError('--port option', [{ path: 'port', message: `expected a port number from 0 to 65535, got "${text}"` }]);
