@@ -17,6 +17,7 @@ import type { Web, WebDeps } from './context';
 import { registerBoardPages } from './routes/board';
 import { registerCasePages } from './routes/casePage';
 import { registerInboxPages } from './routes/inbox';
+import { registerLivePages } from './routes/live';
 import { registerReporterPages } from './routes/reporter';
 import { registerSignInPages } from './routes/signIn';
 import { checkCsrf, csrfTokenFor, loadSession, signedIn } from './session';
@@ -72,6 +73,7 @@ export async function registerWebApp(app: FastifyInstance, deps: WebDeps): Promi
     registerBoardPages(web);
     registerCasePages(web);
     registerInboxPages(web);
+    registerLivePages(web);
     registerReporterPages(web);
   });
 }

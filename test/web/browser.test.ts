@@ -2,7 +2,7 @@
  * The web app in a real browser: Debian's chromium driven by playwright-core (no browser download;
  * CHROMIUM_PATH overrides /usr/bin/chromium). A supervisor signs in, finds the overdue rectification
  * on the board, urges it and opens its case page with the current state highlighted on the diagram;
- * the unit liaison sends an event through its form — a bad value shows the field error and changes
+ * the open board refreshes itself when a case changes (server-sent events); the unit liaison sends an event through its form — a bad value shows the field error and changes
  * nothing, a good one moves timeline and diagram; a reporter on a phone files a clue and checks its
  * status. axe-core runs on every page (no serious or critical violations) and each page is
  * screenshotted to test-output/web/.
@@ -68,6 +68,13 @@ describe('the web app in chromium', () => {
     const row = page.locator(`tr[data-case="${caseId}"]`);
     await expect(row.textContent()).resolves.toContain('Municipal Housing Bureau');
     await checkAndShoot(page, 'overdue-board');
+
+    // live refresh: a case that changes elsewhere shows up on the open board without a reload
+    const elsewhere = await api.request('POST', '/cases', { as: 'supervisor', body: { type: 'rectification', input: { ...rectificationInput(), unit: 'Water Bureau', airedAt: '2026-11-25T19:00:00+08:00' } } });
+    const waterId = elsewhere.body.id as string;
+    expect((await sendEvent(api, 'supervisor', waterId, 'NOTIFY_UNIT', { liaisonId: 'sun.hao' })).status).toBe(200);
+    await page.locator(`tr[data-case="${waterId}"]`).waitFor({ timeout: 10_000 });
+    expect(await Promise.all((await page.locator('tr[data-case]').all()).map((r) => r.getAttribute('data-case')))).toEqual([waterId, caseId]);
 
     await row.getByRole('button', { name: /Urge/ }).click();
     await page.waitForURL(/urged=/);

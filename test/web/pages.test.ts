@@ -67,6 +67,35 @@ describe('web pages', () => {
     expect(await api.dump()).toEqual(before);
   });
 
+  test('the board’s event stream says "changed" when a case changes, without naming it; it is for supervisors, and an open stream does not hold up shutdown', async () => {
+    const li = await signedInAs(api, 'supervisor');
+    const cookie = `cf_session=${li.cookies.get('cf_session')!}`;
+    const response = await fetch(`${api.url}/board/events`, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    const readUntil = async (text: string): Promise<void> => {
+      while (!received.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before "${text}": ${received}`);
+        received += decoder.decode(value);
+      }
+    };
+    await readUntil('retry: 3000');
+    expect(received).not.toContain('event: changed');
+    const id = await rectification('Water Bureau', 'sun.hao');
+    await readUntil('event: changed');
+    expect(received).toContain('event: changed\ndata: {}\n\n');
+    expect(received).not.toContain(id);
+
+    const clerk = await signedInAs(api, 'clerk');
+    const refused = await fetch(`${api.url}/board/events`, { headers: { cookie: `cf_session=${clerk.cookies.get('cf_session')!}`, accept: 'application/json' } });
+    expect(refused.status).toBe(403);
+    // afterEach closes the server with this stream still open
+  });
+
   test('the board is for supervisors: a caseworker is refused with FORBIDDEN_ROLE; signed out, it asks to sign in', async () => {
     const clerk = await signedInAs(api, 'clerk');
     const refused = await clerk.get('/board', { accept: 'application/json' });
