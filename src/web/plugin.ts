@@ -1,7 +1,7 @@
 /**
  * The web app: server-rendered pages under `/` beside the API (which stays where it is). Its own
  * Fastify context holds what only pages need: cookies, form bodies, eta views, static assets from
- * node_modules (htmx) and src/web/assets — no CDN. Every page reads through the engine and the
+ * node_modules (htmx, Chart.js) and src/web/assets — no CDN. Every page reads through the engine and the
  * reports with the signed-in account as the actor, so the access policy decides what it shows.
  */
 import path from 'node:path';
@@ -17,6 +17,7 @@ import type { Web, WebDeps } from './context';
 import { registerBoardPages } from './routes/board';
 import { registerCasePages } from './routes/casePage';
 import { registerInboxPages } from './routes/inbox';
+import { registerLedgerPages } from './routes/ledger';
 import { registerLivePages } from './routes/live';
 import { registerReporterPages } from './routes/reporter';
 import { registerSignInPages } from './routes/signIn';
@@ -32,6 +33,7 @@ export async function registerWebApp(app: FastifyInstance, deps: WebDeps): Promi
     await scope.register(view, { engine: { eta: new Eta() }, templates: path.join(__dirname, 'views'), viewExt: 'eta' });
     await scope.register(fastifyStatic, { root: path.join(__dirname, 'assets'), prefix: '/assets/' });
     await scope.register(fastifyStatic, { root: path.join(packageDir('htmx.org'), 'dist'), prefix: '/assets/htmx/', decorateReply: false });
+    await scope.register(fastifyStatic, { root: path.dirname(require.resolve('chart.js')), prefix: '/assets/chart/', decorateReply: false });
 
     scope.decorateRequest('webSession', null);
     scope.addHook('onRequest', async (request) => {
@@ -74,6 +76,7 @@ export async function registerWebApp(app: FastifyInstance, deps: WebDeps): Promi
     registerCasePages(web);
     registerInboxPages(web);
     registerLivePages(web);
+    registerLedgerPages(web);
     registerReporterPages(web);
   });
 }

@@ -4,7 +4,7 @@
  * on the board, urges it and opens its case page with the current state highlighted on the diagram;
  * the open board refreshes itself when a case changes (server-sent events); the unit liaison sends an event through its form — a bad value shows the field error and changes
  * nothing, a good one moves timeline and diagram; a reporter on a phone files a clue and checks its
- * status. axe-core runs on every page (no serious or critical violations) and each page is
+ * status; the ledger draws its weekly chart and downloads as CSV. axe-core runs on every page (no serious or critical violations) and each page is
  * screenshotted to test-output/web/.
  */
 import fs from 'node:fs';
@@ -61,7 +61,7 @@ describe('the web app in chromium', () => {
   }
 
   test('a supervisor signs in, sees the overdue rectification on the board, urges it and opens its case page with the current state highlighted', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     await signIn(page, 'li.wei');
     await page.waitForURL(`${api.url}/board`);
@@ -88,6 +88,19 @@ describe('the web app in chromium', () => {
     await expect(current.locator('text.time-left').textContent()).resolves.toMatch(/late \(rectificationPlanDue\)$/);
     await expect(page.getByTestId('timeline').textContent()).resolves.toContain('URGED by li.wei');
     await checkAndShoot(page, 'case-page');
+
+    await page.getByRole('link', { name: 'Unit ledger' }).click();
+    await page.getByLabel('From').fill('2026-11-23');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/since=2026-11-23/);
+    await expect(page.locator('tr[data-unit="Municipal Housing Bureau"]').textContent()).resolves.toContain('100.0 %');
+    await page.waitForFunction(() => (globalThis as unknown as { Chart?: { getChart(id: string): unknown } }).Chart?.getChart('weekly-chart') !== undefined);
+    await checkAndShoot(page, 'unit-ledger');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download this table as CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('unit-ledger-2026-11-23-2026-11-25.csv');
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('unit,met,late,on_time_rate,blue_cards,yellow_cards,red_cards,since,until');
+    expect(csv).toContain('Municipal Housing Bureau,1,0,1.0000,1,1,0,2026-11-23,2026-11-25');
     await context.close();
   });
 
