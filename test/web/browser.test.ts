@@ -76,6 +76,10 @@ describe('the web app in chromium', () => {
     await page.locator(`tr[data-case="${waterId}"]`).waitFor({ timeout: 10_000 });
     expect(await Promise.all((await page.locator('tr[data-case]').all()).map((r) => r.getAttribute('data-case')))).toEqual([waterId, caseId]);
 
+    // every escalation time of the deadline, loaded into the row with htmx when opened
+    await row.locator('summary', { hasText: 'Escalation times' }).click();
+    await expect(row.locator('li[data-step="escalate"]').textContent()).resolves.toMatch(/escalate \(red card\): 2026-11-25 21:30 — to come/);
+
     await row.getByRole('button', { name: /Urge/ }).click();
     await page.waitForURL(/urged=/);
     await expect(page.getByRole('status').textContent()).resolves.toContain('The unit was urged');

@@ -120,6 +120,23 @@ describe('web pages', () => {
     expect(page.html).toMatch(/<text class="time-left"[^>]*>40 min left \(rectificationPlanDue\)<\/text>/);
     expect(page.html).toContain('data-state="planReview"');
     expect(textOf(page.html)).toMatch(/NOTIFY_UNIT by li\.wei \(supervisor\): criticismAired → planDue/);
+    // every escalation time of the running deadline, not only the next
+    const ladder = [...page.html.matchAll(/<li data-step="([^"]+)">([\s\S]*?)<\/li>/g)].map((m) => `${m[1]}: ${textOf(m[2]!).trim()}`);
+    expect(ladder).toEqual([
+      'remind: remind ( blue card ): 2026-11-25 20:45 — to come',
+      'overdue: overdue ( yellow card ): 2026-11-25 21:00 — to come',
+      'escalate: escalate ( red card ): 2026-11-25 21:30 — to come',
+    ]);
+    api.clock.advance(30 * 60_000);
+    await fireDueSteps(api, id);
+    const fragment = await li.get(`/case/${id}/ladder`);
+    expect(fragment.status).toBe(200);
+    expect(fragment.html).not.toContain('<html');
+    expect(textOf(fragment.html)).toContain('remind ( blue card ): 2026-11-25 20:45 — done');
+    expect(textOf(fragment.html)).toContain('overdue ( yellow card ): 2026-11-25 21:00 — to come');
+    const liaisonOfAnother = await signedInAs(api, 'liaison');
+    const other = await rectification('Water Bureau', 'sun.hao');
+    expect((await liaisonOfAnother.get(`/case/${other}/ladder`, { accept: 'application/json' })).status).toBe(404);
   });
 
   test('an event sent through its form goes through the engine: a bad value shows its field error in the API’s words and stores nothing; a good one moves the case', async () => {

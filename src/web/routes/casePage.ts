@@ -5,6 +5,7 @@
  * field in the engine's words, and nothing is stored.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../../machines/types';
 import { actorOf, type ApiUser } from '../../auth/accounts';
 import { asCaseflowError, type PayloadIssue } from '../../errors';
 import type { Web } from '../context';
@@ -25,6 +26,7 @@ async function renderCase(web: Web, request: FastifyRequest, reply: FastifyReply
   const actor = actorOf(user);
   const view = await web.engine.getCase(caseId, actor);
   const history = await web.engine.history(caseId, actor);
+  const ladders = await escalationTimesIn(web, caseId, actor, view.timeZone);
   const definition = web.engine.definition(view.type);
   const now = web.clock.now();
   const zone = view.timeZone;
@@ -37,7 +39,7 @@ async function renderCase(web: Web, request: FastifyRequest, reply: FastifyReply
   return web.page(request, reply, 'case', {
     title: `Case ${view.id}`,
     c: { ...view, typeTitle: definition.title, created: localTime(view.createdAt, zone), updated: localTime(view.updatedAt, zone) },
-    deadlines: view.deadlines.map((d) => ({ ...d, due: localTime(d.dueAt, zone), left: d.running ? timeLeft(d.dueAt, now) : d.status, next: d.nextFireAt ? `${d.nextStep ?? ''} at ${localTime(d.nextFireAt, zone)}` : '' })),
+    deadlines: view.deadlines.map((d) => ({ ...d, due: localTime(d.dueAt, zone), left: d.running ? timeLeft(d.dueAt, now) : d.status, ladders: ladders.filter((l) => l.deadlineId === d.id) })),
     timeline: history.map((e) => ({ ...e, when: localTime(e.at, zone) })),
     svg: statechartSvg(definition, view.state, current ? `${timeLeft(current.dueAt, now)} (${current.kind})` : null),
     forms,
@@ -45,8 +47,25 @@ async function renderCase(web: Web, request: FastifyRequest, reply: FastifyReply
   });
 }
 
-/** Registers GET /case/:id and POST /case/:id/events. */
+/** The escalation times of a case's running deadlines, with times written in the case's zone. */
+async function escalationTimesIn(web: Web, caseId: string, actor: Actor, zone: string) {
+  return (await web.engine.escalationTimes(caseId, actor)).map((l) => ({ ...l, steps: l.steps.map((step) => ({ ...step, when: localTime(step.at, zone) })) }));
+}
+
+/** Registers GET /case/:id, GET /case/:id/ladder (a fragment the board loads with htmx) and POST /case/:id/events. */
 export function registerCasePages(web: Web): void {
+  web.app.get('/case/:id/ladder', async (request, reply) => {
+    const user = web.requireSignIn(request, reply);
+    if (!user) return reply;
+    const caseId = (request.params as { id: string }).id;
+    const { deadline } = request.query as { deadline?: string };
+    const actor = actorOf(user);
+    const view = await web.engine.getCase(caseId, actor);
+    const ladders = (await escalationTimesIn(web, caseId, actor, view.timeZone)).filter((l) => !deadline || l.deadlineId === deadline);
+    void reply.type('text/html; charset=utf-8');
+    return reply.viewAsync('ladder', { ladders });
+  });
+
   web.app.get('/case/:id', async (request, reply) => {
     const user = web.requireSignIn(request, reply);
     if (!user) return reply;
