@@ -5,8 +5,6 @@
 import { DateTime } from 'luxon';
 import { DEFAULT_TIME_ZONE } from '../../machines/types';
 
-const HOUR = 3_600_000;
-
 /** An ISO time as `2026-11-25 21:00` in `zone`. */
 export function localTime(iso: string | null | undefined, zone: string = DEFAULT_TIME_ZONE): string {
   if (!iso) return '';
@@ -29,6 +27,3 @@ export function timeLeft(dueIso: string, now: number): string {
   const left = Date.parse(dueIso) - now;
   return left >= 0 ? `${duration(left)} left` : `${duration(left)} late`;
 }
-
-/** Lateness in whole hours, for sorting and the board's number column. */
-export const latenessHours = (ms: number): number => Math.floor(ms / HOUR);

@@ -2,7 +2,7 @@
  * View models: what the pages show, computed from what the engine and the reports answer. No
  * access decision is taken here; the engine has taken it before these functions see anything.
  */
-import type { CaseDefinition, DeadlineSpec, StateMeta } from '../../machines/types';
+import { DEFAULT_TIME_ZONE, type CaseDefinition, type DeadlineSpec, type StateMeta } from '../../machines/types';
 import type { OverdueCase } from '../engine/supervision';
 import { localDateOf, type WorkingDayCalendar } from '../time';
 import { duration, localTime } from './format';
@@ -45,17 +45,16 @@ export interface BoardFilter {
   level?: number;
 }
 
-/** Overdue deadlines as board rows, filtered by card colour and escalation level, most late first. */
+/** Overdue deadlines as board rows (times in the office's zone: the overdue report carries none per case), filtered by card colour and escalation level, most late first. */
 export function boardRows(overdue: readonly OverdueCase[], filter: BoardFilter, now: number, definitionOf: (type: string) => CaseDefinition, calendar: WorkingDayCalendar): BoardRow[] {
   return overdue
     .filter((o) => (filter.warning ? o.warning === filter.warning : true) && (filter.level === undefined ? true : o.escalationLevel === filter.level))
     .map((o) => {
       const definition = definitionOf(o.type);
       const spec = deadlineSpecOf(definition, o.deadlineKind);
-      const zone = 'Asia/Shanghai';
       const lateness =
         spec?.limit.kind === 'workingDays'
-          ? `${calendar.countWorkingDays(localDateOf(Date.parse(o.dueAt), zone), localDateOf(now, zone))} working days`
+          ? `${calendar.countWorkingDays(localDateOf(Date.parse(o.dueAt), DEFAULT_TIME_ZONE), localDateOf(now, DEFAULT_TIME_ZONE))} working days`
           : `${(o.latenessMs / 3_600_000).toFixed(1)} h (${duration(o.latenessMs)})`;
       return {
         caseId: o.caseId,
@@ -64,7 +63,7 @@ export function boardRows(overdue: readonly OverdueCase[], filter: BoardFilter, 
         state: o.state,
         unit: o.unit ?? '—',
         deadlineKind: o.deadlineKind,
-        due: localTime(o.dueAt, zone),
+        due: localTime(o.dueAt),
         lateness,
         latenessMs: o.latenessMs,
         warning: o.warning,

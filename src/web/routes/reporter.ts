@@ -56,24 +56,23 @@ export function registerReporterPages(web: Web): void {
     }
   });
 
-  web.app.get('/report/status', (request, reply) => web.page(request, reply, 'reportStatus', { title: 'Status of your clue', status: null, acknowledged: null, error: null }));
+  const statusPage = (request: FastifyRequest, reply: FastifyReply, shown: Record<string, unknown>) =>
+    web.page(request, reply, 'reportStatus', { title: 'Status of your clue', status: null, acknowledged: null, error: null, ...shown });
+
+  web.app.get('/report/status', (request, reply) => statusPage(request, reply, {}));
 
   web.app.post('/report/status', async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     const code = str(form, 'receiptCode');
     const information = str(form, 'information');
     try {
-      if (information) {
-        const body = parsePart(addInformationBody, { information, receiptCode: code }, 'body');
-        const ack = await web.receipts.addMessage(body.receiptCode ?? code, body.information);
-        return web.page(request, reply, 'reportStatus', { title: 'Status of your clue', status: await clueStatusFor(web.engine, web.receipts, code), acknowledged: ack, error: null });
-      }
-      return web.page(request, reply, 'reportStatus', { title: 'Status of your clue', status: await clueStatusFor(web.engine, web.receipts, code), acknowledged: null, error: null });
+      const acknowledged = information ? await web.receipts.addMessage(code, parsePart(addInformationBody, { information, receiptCode: code }, 'body').information) : null;
+      return statusPage(request, reply, { status: await clueStatusFor(web.engine, web.receipts, code), acknowledged });
     } catch (error) {
       const known = asCaseflowError(error);
       if (!known || !['NOT_FOUND', 'INVALID_PAYLOAD'].includes(known.code)) throw error;
       reply.code(known.code === 'NOT_FOUND' ? 404 : 400);
-      return web.page(request, reply, 'reportStatus', { title: 'Status of your clue', status: null, acknowledged: null, error: known.toJSON() });
+      return statusPage(request, reply, { error: known.toJSON() });
     }
   });
 }
