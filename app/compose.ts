@@ -28,6 +28,7 @@ import type { Logger } from '../src/logger';
 import type { CaseflowMetrics } from '../src/metrics';
 import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
 import type { WebDeps } from '../src/web/context';
+import { registerWebApp } from '../src/web/plugin';
 import type { NotificationSender } from '../workers/notifier';
 import { DEFAULT_QUEUE_PREFIX, startWorkers, type WorkerSettings, type Workers } from '../workers/runner';
 import { closeRedis, failFastRedis, outboxBacklog, processMetrics, redisProbe, storeProbes } from './observability';
@@ -159,8 +160,6 @@ export async function composeApi(cf: ComposedCaseflow, options: ApiOptions): Pro
       ...(options.version ? { version: options.version } : {}),
     });
     if (redis) server.addHook('onClose', () => closeRedis(redis));
-    // loaded when a server is built, so that the CLI's other commands do not pay for the web stack at start-up
-    const { registerWebApp } = await import('../src/web/plugin');
     await registerWebApp(server, { ...webDepsOf(cf), ...(options.limits?.signInMax !== undefined ? { signInMax: options.limits.signInMax } : {}), ...(options.limits?.windowMs !== undefined ? { signInWindowMs: options.limits.windowMs } : {}) });
     return server;
   } catch (error) {
