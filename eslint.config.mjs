@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'db/**/migrations/**', '.dependency-cruiser.cjs', 'bench/results/**', 'coverage/**', 'bin/**', '*.config.js', '*.config.mjs'] },
+  { ignores: ['node_modules/**', 'db/**/migrations/**', '.dependency-cruiser.cjs', 'bench/results/**', 'coverage/**', 'bin/**', '*.config.js', '*.config.mjs', 'src/web/assets/**', 'test-output/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

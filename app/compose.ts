@@ -18,6 +18,7 @@ import type { ApiLogger } from '../src/api/logging';
 import { buildServer } from '../src/api/server';
 import { Accounts } from '../src/auth/accounts';
 import { ReporterReceipts } from '../src/auth/receipts';
+import { WebSessions } from '../src/auth/sessions';
 import { LocalEventBus, type EventBus } from '../src/bus';
 import type { Caseflow } from '../src/cli/context';
 import { systemClock, type Clock } from '../src/clock';
@@ -28,6 +29,8 @@ import type { Logger } from '../src/logger';
 import type { OfficePolicy } from '../src/officePolicy';
 import type { CaseflowMetrics } from '../src/metrics';
 import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
+import type { WebDeps } from '../src/web/context';
+import { registerWebApp } from '../src/web/plugin';
 import type { NotificationSender } from '../workers/notifier';
 import { DEFAULT_QUEUE_PREFIX, startWorkers, type WorkerSettings, type Workers } from '../workers/runner';
 import { closeRedis, failFastRedis, outboxBacklog, processMetrics, redisProbe, storeProbes } from './observability';
@@ -89,6 +92,8 @@ export interface ComposedCaseflow extends Caseflow {
   bus: EventBus;
   calendar: WorkingDayCalendar;
   receipts: ReporterReceipts;
+  /** Web sign-in sessions. */
+  sessions: WebSessions;
 }
 
 /** Opens the store (migrating it) and builds the engine, accounts and reports on it. */
@@ -114,6 +119,7 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     engine,
     accounts: new Accounts(store, clock),
     receipts: new ReporterReceipts(store, clock),
+    sessions: new WebSessions(store, clock),
     supervision: new SupervisionReports(store, calendar),
     audit: new CaseLogAudit({ store, clock }),
     location: store.location,
@@ -161,11 +167,25 @@ export async function composeApi(cf: ComposedCaseflow, options: ApiOptions): Pro
       ...(options.version ? { version: options.version } : {}),
     });
     if (redis) server.addHook('onClose', () => closeRedis(redis));
+    await registerWebApp(server, { ...webDepsOf(cf), ...(options.limits?.signInMax !== undefined ? { signInMax: options.limits.signInMax } : {}), ...(options.limits?.windowMs !== undefined ? { signInWindowMs: options.limits.windowMs } : {}) });
     return server;
   } catch (error) {
     if (redis) await closeRedis(redis);
     throw error;
   }
+}
+
+/** What the web pages are built from, on an opened caseflow. */
+export function webDepsOf(cf: ComposedCaseflow): WebDeps {
+  return {
+    engine: cf.engine,
+    supervision: cf.supervision,
+    sessions: cf.sessions,
+    receipts: cf.receipts,
+    clock: cf.clock,
+    calendar: cf.calendar,
+    subscribe: (listener) => cf.bus.subscribe(listener),
+  };
 }
 
 /** Starts the deadline workers (wake-ups, dispatcher, reconciler, notifier) on an opened caseflow. */

@@ -9,7 +9,8 @@ import { ManualClock, ScaledClock, type Clock } from '../src/clock';
 import type { CaseEngine } from '../src/engine/engine';
 import { silentLogger } from '../src/logger';
 import { workerSettingsFromEnv } from '../workers/runner';
-import { composeCaseflow, composeWorker } from './compose';
+import { createApiLogger } from '../src/api/logging';
+import { composeApi, composeCaseflow, composeWorker } from './compose';
 import { findRedis } from './redisProbe';
 import { clueScript, people, rectificationScript, selfRecommendationScript, type CaseScript } from './demoScripts';
 
@@ -20,7 +21,12 @@ export interface DemoOptions {
   redisUrl?: string;
   /** Case-time milliseconds per real millisecond in the deadline part. @defaultValue 720 (an hour in 5 s) */
   rate?: number;
+  /** After both parts, serve the web app and the API on the demo data until SIGINT or SIGTERM. @defaultValue not served */
+  serve?: { port: number; host: string; signals?: Pick<NodeJS.Process, 'once' | 'off'> };
 }
+
+/** The demo's web password for every demo user (printed with the sign-ins). */
+export const DEMO_PASSWORD = 'caseflow-demo';
 
 const shanghai = (ms: number): string =>
   new Date(ms).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
@@ -70,15 +76,15 @@ export async function walkThreeCases(dbFile: string, log: (line: string) => void
   }
 }
 
-/** Part two: the 21:00 rule enforced by the workers on Redis, with compressed time. */
-export async function enforceDeadlines(options: DemoOptions): Promise<void> {
+/** Part two: the 21:00 rule enforced by the workers on Redis, with compressed time; answers its database file and final case time, or null without Redis. */
+export async function enforceDeadlines(options: DemoOptions): Promise<{ file: string; endedAt: number } | null> {
   const { log } = options;
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   log('\nPart 2 — "criticism aired at 20:00, rectification plan due at 21:00", enforced by the deadline workers');
   const redis = await findRedis(redisUrl);
   if ('missing' in redis) {
     log(redis.missing);
-    return;
+    return null;
   }
   const rate = options.rate ?? 720;
   const origin = Date.parse('2026-11-25T20:00:00+08:00');
@@ -135,6 +141,7 @@ export async function enforceDeadlines(options: DemoOptions): Promise<void> {
     }
     const met = (await engine.getCase(housing)).deadlines.find((d) => d.kind === 'rectificationPlanDue');
     if (met) log(`  met: Municipal Housing Bureau — plan in ${Math.round(-(met.latenessMs ?? 0) / 60_000)} min early`);
+    return { file, endedAt: clock.now() };
   } finally {
     await workers.queue.obliterate({ force: true }).catch(() => undefined);
     await workers.close();
@@ -143,8 +150,46 @@ export async function enforceDeadlines(options: DemoOptions): Promise<void> {
   }
 }
 
-/** Runs both parts of the demo. */
+/**
+ * Part three (with `serve`): the web app and the API on the demo data — the deadline part's database
+ * when Redis was there, else part one's — with a clock that goes on from where the demo stopped, and
+ * a sign-in for each demo person. Runs until SIGINT or SIGTERM.
+ */
+export async function serveDemo(dbFile: string, startAt: number, serve: NonNullable<DemoOptions['serve']>, log: (line: string) => void): Promise<void> {
+  const cf = composeCaseflow({ dbFile, clock: new ScaledClock(startAt, 1) });
+  let server: Awaited<ReturnType<typeof composeApi>> | null = null;
+  try {
+    for (const person of Object.values(people)) {
+      await cf.accounts.addUser(person.id, person.role);
+      await cf.accounts.setPassword(person.id, DEMO_PASSWORD);
+    }
+    server = await composeApi(cf, { logger: createApiLogger({ level: 'warn' }) });
+    const url = await server.listen({ port: serve.port, host: serve.host });
+    log(`\nPart 3 — the web app on the demo data (${dbFile}), case time going on from ${shanghai(startAt)}`);
+    log(`  open ${url}/ and sign in with password "${DEMO_PASSWORD}" as:`);
+    log(`    ${people.supervisor.id.padEnd(10)} supervisor: the overdue board, urge the late unit, open its case`);
+    log(`    ${people.transportLiaison.id.padEnd(10)} unit liaison of the late Transport Bureau: send its plan from the case page`);
+    log(`    ${people.clerk.id.padEnd(10)} intake clerk: the inbox`);
+    log(`  reporters need no sign-in: ${url}/report    API docs: ${url}/docs    stop with Ctrl-C`);
+    const signals = serve.signals ?? process;
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        signals.off('SIGINT', stop);
+        signals.off('SIGTERM', stop);
+        resolve();
+      };
+      signals.once('SIGINT', stop);
+      signals.once('SIGTERM', stop);
+    });
+  } finally {
+    await server?.close();
+    await cf.close();
+  }
+}
+
+/** Runs both parts of the demo, then (with `serve`) serves the web app on its data. */
 export async function runDemo(options: DemoOptions): Promise<void> {
   await walkThreeCases(options.dbFile, options.log);
-  await enforceDeadlines(options);
+  const deadlines = await enforceDeadlines(options);
+  if (options.serve) await serveDemo(deadlines?.file ?? options.dbFile, deadlines?.endedAt ?? Date.parse(rectificationScript.startsAt), options.serve, options.log);
 }

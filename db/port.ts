@@ -23,6 +23,7 @@ import type {
   SealedCaseEvent,
   UserRecord,
   WakeUp,
+  WebSessionRecord,
 } from './records';
 
 export type * from './records';
@@ -147,7 +148,7 @@ export interface NotificationRepository {
   byId(id: number): Promise<NotificationRecord | undefined>;
 }
 
-/** Users and their API tokens. */
+/** Users, their API tokens, web passwords and web sessions. */
 export interface AccountRepository {
   /** The user with this stored (canonical) name. */
   userByName(name: string): Promise<UserRecord | undefined>;
@@ -160,6 +161,19 @@ export interface AccountRepository {
   tokenById(id: string): Promise<{ token: ApiTokenRecord; userName: string } | undefined>;
   /** Revokes a token not yet revoked; false when it already was. */
   revokeToken(id: string, at: number): Promise<boolean>;
+  /** Sets (or replaces) a user's password hash. */
+  setPasswordHash(userId: number, hash: string, at: number): Promise<void>;
+  /** The user's password hash, if they have one. */
+  passwordHashOf(userId: number): Promise<string | undefined>;
+  insertSession(session: WebSessionRecord): Promise<void>;
+  /** The session with this id hash and its user, while the user is enabled. */
+  sessionByIdHash(idHash: string): Promise<{ session: WebSessionRecord; user: UserRecord } | undefined>;
+  /** Records a request of the session; false when it no longer exists. */
+  touchSession(idHash: string, at: number): Promise<boolean>;
+  /** Ends one session; false when there was none. */
+  deleteSession(idHash: string): Promise<boolean>;
+  /** Ends every session of a user (a new password signs them out everywhere); returns how many. */
+  deleteSessionsOf(userId: number): Promise<number>;
 }
 
 /** Reporters' identities, receipts and messages. */

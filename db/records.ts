@@ -37,6 +37,7 @@ export const CASE_EVENT_KINDS = [
   'linkedCaseOpened',
   /** A note a linked case left: a clue's outcome on a self-recommendation it held, a set-aside clue woken. */
   'linkedCaseNote',
+  'urged',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
@@ -201,6 +202,22 @@ export interface UserRecord {
   role: string;
   createdAt: number;
   disabledAt: number | null;
+}
+
+/** A user's web sign-in password, as an Argon2id hash. */
+export interface UserPasswordRecord {
+  userId: number;
+  hash: string;
+  updatedAt: number;
+}
+
+/** A web session: the hash of its cookie id, its CSRF token, and when it was last used. */
+export interface WebSessionRecord {
+  idHash: string;
+  userId: number;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
 }
 
 /** An API token: only its hash is kept. */

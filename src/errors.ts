@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'CASE_ON_HOLD'
   | 'INVALID_POLICY'
   | 'CASE_LOG_BROKEN'
-  | 'AUDIT_KEY_INVALID';
+  | 'AUDIT_KEY_INVALID'
+  | 'CSRF_REJECTED';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {

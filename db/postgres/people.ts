@@ -4,9 +4,9 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { AccountRepository, ReporterRepository } from '../port';
 import type { PostgresDb } from './connection';
-import { apiTokens, reporterIdentities, reporterMessages, reporterReceipts, users } from './schema';
+import { apiTokens, reporterIdentities, reporterMessages, reporterReceipts, userPasswords, users, webSessions } from './schema';
 
-/** Users and API tokens on one connection or transaction. */
+/** Users, API tokens, passwords and web sessions on one connection or transaction. */
 export function postgresAccounts(db: PostgresDb): AccountRepository {
   return {
     userByName: async (name) => (await db.select().from(users).where(eq(users.name, name)))[0],
@@ -41,6 +41,24 @@ export function postgresAccounts(db: PostgresDb): AccountRepository {
         .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
       return result.rowCount === 1;
     },
+    setPasswordHash: async (userId, hash, at) => {
+      await db.insert(userPasswords).values({ userId, hash, updatedAt: at }).onConflictDoUpdate({ target: userPasswords.userId, set: { hash, updatedAt: at } });
+    },
+    passwordHashOf: async (userId) => (await db.select({ hash: userPasswords.hash }).from(userPasswords).where(eq(userPasswords.userId, userId)))[0]?.hash,
+    insertSession: async (session) => {
+      await db.insert(webSessions).values(session);
+    },
+    sessionByIdHash: async (idHash) =>
+      (
+        await db
+          .select({ session: webSessions, user: users })
+          .from(webSessions)
+          .innerJoin(users, eq(users.id, webSessions.userId))
+          .where(and(eq(webSessions.idHash, idHash), isNull(users.disabledAt)))
+      )[0],
+    touchSession: async (idHash, at) => (await db.update(webSessions).set({ lastSeenAt: at }).where(eq(webSessions.idHash, idHash))).rowCount === 1,
+    deleteSession: async (idHash) => (await db.delete(webSessions).where(eq(webSessions.idHash, idHash))).rowCount === 1,
+    deleteSessionsOf: async (userId) => (await db.delete(webSessions).where(eq(webSessions.userId, userId))).rowCount ?? 0,
   };
 }
 

@@ -240,6 +240,32 @@ export const apiTokens = pgTable(
   (t) => [index('api_tokens_user').on(t.userId)],
 );
 
+/** A user's sign-in password for the web app: an Argon2id hash (PHC string), never the password. */
+export const userPasswords = pgTable('user_passwords', {
+  userId: bigint('user_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => users.id),
+  hash: text('hash').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+/** A signed-in web session: only the SHA-256 hash of the cookie's random id is kept. */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id),
+    /** The token every form of this session carries (CSRF). */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: ms('created_at').notNull(),
+    /** The last request of the session: it expires when idle for longer than the idle limit. */
+    lastSeenAt: ms('last_seen_at').notNull(),
+  },
+  (t) => [index('web_sessions_user').on(t.userId)],
+);
+
 /** A reporter's receipt for a clue filed in public: only the SHA-256 hash of the code is kept. */
 export const reporterReceipts = pgTable('reporter_receipts', {
   codeHash: text('code_hash').primaryKey(),
@@ -278,3 +304,5 @@ sameShape<Same<typeof reporterIdentities.$inferSelect, records.ReporterIdentityR
 sameShape<Same<typeof reporterMessages.$inferSelect, records.ReporterMessageRecord>>();
 sameShape<Same<typeof users.$inferSelect, records.UserRecord>>();
 sameShape<Same<typeof apiTokens.$inferSelect, records.ApiTokenRecord>>();
+sameShape<Same<typeof userPasswords.$inferSelect, records.UserPasswordRecord>>();
+sameShape<Same<typeof webSessions.$inferSelect, records.WebSessionRecord>>();

@@ -4,9 +4,9 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { AccountRepository, ReporterRepository } from '../port';
 import type { SqliteDb } from './connection';
-import { apiTokens, reporterIdentities, reporterMessages, reporterReceipts, users } from './schema';
+import { apiTokens, reporterIdentities, reporterMessages, reporterReceipts, userPasswords, users, webSessions } from './schema';
 
-/** Users and API tokens over one connection. */
+/** Users, API tokens, passwords and web sessions over one connection. */
 export function sqliteAccounts(db: SqliteDb): AccountRepository {
   return {
     userByName: async (name) => db.select().from(users).where(eq(users.name, name)).get(),
@@ -31,6 +31,23 @@ export function sqliteAccounts(db: SqliteDb): AccountRepository {
     },
     revokeToken: async (id, at) =>
       db.update(apiTokens).set({ revokedAt: at }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run().changes === 1,
+    setPasswordHash: async (userId, hash, at) => {
+      db.insert(userPasswords).values({ userId, hash, updatedAt: at }).onConflictDoUpdate({ target: userPasswords.userId, set: { hash, updatedAt: at } }).run();
+    },
+    passwordHashOf: async (userId) => db.select({ hash: userPasswords.hash }).from(userPasswords).where(eq(userPasswords.userId, userId)).get()?.hash,
+    insertSession: async (session) => {
+      db.insert(webSessions).values(session).run();
+    },
+    sessionByIdHash: async (idHash) =>
+      db
+        .select({ session: webSessions, user: users })
+        .from(webSessions)
+        .innerJoin(users, eq(users.id, webSessions.userId))
+        .where(and(eq(webSessions.idHash, idHash), isNull(users.disabledAt)))
+        .get(),
+    touchSession: async (idHash, at) => db.update(webSessions).set({ lastSeenAt: at }).where(eq(webSessions.idHash, idHash)).run().changes === 1,
+    deleteSession: async (idHash) => db.delete(webSessions).where(eq(webSessions.idHash, idHash)).run().changes === 1,
+    deleteSessionsOf: async (userId) => db.delete(webSessions).where(eq(webSessions.userId, userId)).run().changes,
   };
 }
 

@@ -216,6 +216,32 @@ export const apiTokens = sqliteTable(
   (t) => [index('api_tokens_user').on(t.userId)],
 );
 
+/** A user's sign-in password for the web app: an Argon2id hash (PHC string), never the password. */
+export const userPasswords = sqliteTable('user_passwords', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  hash: text('hash').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** A signed-in web session: only the SHA-256 hash of the cookie's random id is kept. */
+export const webSessions = sqliteTable(
+  'web_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The token every form of this session carries (CSRF). */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** The last request of the session: it expires when idle for longer than the idle limit. */
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [index('web_sessions_user').on(t.userId)],
+);
+
 /** A reporter's receipt for a clue filed in public: only the SHA-256 hash of the code is kept. */
 export const reporterReceipts = sqliteTable('reporter_receipts', {
   codeHash: text('code_hash').primaryKey(),
@@ -254,3 +280,5 @@ sameShape<Same<typeof reporterIdentities.$inferSelect, records.ReporterIdentityR
 sameShape<Same<typeof reporterMessages.$inferSelect, records.ReporterMessageRecord>>();
 sameShape<Same<typeof users.$inferSelect, records.UserRecord>>();
 sameShape<Same<typeof apiTokens.$inferSelect, records.ApiTokenRecord>>();
+sameShape<Same<typeof userPasswords.$inferSelect, records.UserPasswordRecord>>();
+sameShape<Same<typeof webSessions.$inferSelect, records.WebSessionRecord>>();

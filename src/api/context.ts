@@ -26,6 +26,8 @@ export interface ServerLimits {
   receiptMax: number;
   /** The rate-limit window, in milliseconds. @defaultValue 600000 (10 minutes) */
   windowMs: number;
+  /** Web sign-in attempts one client IP may make per window. @defaultValue 10 */
+  signInMax: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -34,6 +36,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   intakeMax: 5,
   receiptMax: 30,
   windowMs: 10 * 60 * 1000,
+  signInMax: 10,
 };
 
 /** The server as route modules see it. */

@@ -10,6 +10,7 @@ import type { Actor } from '../../machines/types';
 import type { Clock } from '../clock';
 import { InvalidPayloadError } from '../errors';
 import { TokenNotFoundError, UserNotFoundError } from './errors';
+import { hashPassword } from './passwords';
 import { parseUserRole, type UserRole } from './roles';
 import { apiTokenHash, newApiToken } from './secrets';
 
@@ -44,7 +45,8 @@ export interface TokenInfo {
  */
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const toUser = (row: UserRow): ApiUser => ({ name: row.name, role: parseUserRole(row.role), createdAt: iso(row.createdAt) });
+/** A stored user row as the API shows it. */
+export const toUser = (row: UserRow): ApiUser => ({ name: row.name, role: parseUserRole(row.role), createdAt: iso(row.createdAt) });
 
 /** The actor a user acts as. */
 export const actorOf = (user: ApiUser): Actor => ({ id: user.name, role: user.role });
@@ -83,6 +85,17 @@ export class Accounts {
     return this.store.withTransaction(async (tx) => {
       const row = await this.requireRow(tx.accounts, name);
       await tx.accounts.disableUser(row.id, this.clock.now());
+      return toUser(row);
+    });
+  }
+
+  /** Sets the user's web sign-in password (Argon2id-hashed) and ends their open sessions. */
+  async setPassword(name: string, password: string): Promise<ApiUser> {
+    const hash = await hashPassword(password);
+    return this.store.withTransaction(async (tx) => {
+      const row = await this.requireRow(tx.accounts, name);
+      await tx.accounts.setPasswordHash(row.id, hash, this.clock.now());
+      await tx.accounts.deleteSessionsOf(row.id);
       return toUser(row);
     });
   }

@@ -38,3 +38,19 @@ export class ReceiptNotFoundError extends CaseflowError {
     });
   }
 }
+
+/** A sign-in with an unknown name, a wrong password, or an account without a password: one answer for all three. */
+export class SignInFailedError extends CaseflowError {
+  constructor() {
+    super('UNAUTHENTICATED', 'The user name or the password is not right. Check both and try again; an administrator can set a new password with `caseflow user password NAME`.', {
+      reason: 'credentials',
+    });
+  }
+}
+
+/** A form sent without the token of the page it came from (cross-site request forgery protection). */
+export class CsrfRejectedError extends CaseflowError {
+  constructor() {
+    super('CSRF_REJECTED', 'This form has expired or did not come from caseflow. Reload the page and send it again.', { field: '_csrf' });
+  }
+}

@@ -34,8 +34,8 @@ export interface CliServices<C extends Caseflow = Caseflow> {
   startWorkers(cf: C): Promise<Running>;
   /** Starts the HTTP API on `cf`. */
   serve(cf: C, options: { port: number; host: string; trustProxy: boolean }): Promise<Running & { address: string; log(message: string, fields?: Record<string, unknown>): void }>;
-  /** Runs the demo on a fresh database file. */
-  demo(options: { dbFile: string; log: (line: string) => void }): Promise<void>;
+  /** Runs the demo on a fresh database file; with `serve`, then serves the web app on its data until stopped. */
+  demo(options: { dbFile: string; log: (line: string) => void; serve?: { port: number; host: string } }): Promise<void>;
 }
 
 /** What every command module gets. */

@@ -8,7 +8,7 @@ import { registerAuditCommands } from './auditCommands';
 import { parseActor, parseAssignments, parseJsonOption } from './actor';
 import type { Caseflow, CliContext, CliServices } from './context';
 import { printCase, printHistory, printList } from './print';
-import { registerServerCommands } from './serverCommands';
+import { DEFAULT_PORT, parsePort, registerServerCommands } from './serverCommands';
 import { registerWorkerCommands } from './workerCommands';
 
 /** Builds the `caseflow` program on `services`. */
@@ -119,8 +119,12 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
     .command('demo')
     .description('walk one case of each type to a decision, printing each step')
     .option('--fresh-db <file>', 'database file for the demo, recreated each run', 'data/demo.sqlite')
-    .action(async (opts: { freshDb: string }) => {
-      await services.demo({ dbFile: opts.freshDb, log: (line: string) => process.stdout.write(`${line}\n`) });
+    .option('--serve', 'afterwards, serve the web app on the demo data (prints the URL and demo sign-ins; Ctrl-C stops it)')
+    .option('--port <n>', `port for --serve (default: $PORT or ${DEFAULT_PORT})`)
+    .option('--host <host>', 'address for --serve (default: $HOST or 127.0.0.1)')
+    .action(async (opts: { freshDb: string; serve?: boolean; port?: string; host?: string }) => {
+      const serve = opts.serve ? { port: parsePort(opts.port ?? process.env.PORT ?? String(DEFAULT_PORT)), host: opts.host ?? process.env.HOST ?? '127.0.0.1' } : undefined;
+      await services.demo({ dbFile: opts.freshDb, log: (line: string) => process.stdout.write(`${line}\n`), ...(serve ? { serve } : {}) });
     });
 
   registerWorkerCommands(program, ctx);

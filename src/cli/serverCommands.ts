@@ -1,11 +1,13 @@
 /**
- * CLI commands for the HTTP API: `serve`, `user add|disable|list`, `token create` and `token revoke`.
+ * CLI commands for the HTTP API: `serve`, `user add|password|disable|list`, `token create` and `token revoke`.
  * main.ts wires them in with `registerServerCommands(program, ctx)`.
  */
 import type { Command } from 'commander';
+import { checkPassword } from '../auth/passwords';
 import { USER_ROLES } from '../auth/roles';
 import { InvalidPayloadError } from '../errors';
 import type { Caseflow, CliContext } from './context';
+import { promptNewPassword } from './prompt';
 
 /** Default port of `caseflow serve`. */
 export const DEFAULT_PORT = 3000;
@@ -14,7 +16,7 @@ export const DEFAULT_PORT = 3000;
 export type StopSignals = Pick<NodeJS.Process, 'once' | 'off'>;
 
 /** Parses `--port`: a whole number from 0 (any free port) to 65535. */
-function parsePort(text: string): number {
+export function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InvalidPayloadError('--port option', [{ path: 'port', message: `expected a port number from 0 to 65535, got "${text}"` }]);
@@ -70,12 +72,27 @@ export function registerServerCommands<C extends Caseflow>(program: Command, { s
     .command('add <name>')
     .description('add a user; the name is their official id, e.g. wang.fang (stored in lower case)')
     .requiredOption('--role <role>', `one of: ${USER_ROLES.join(', ')}`)
-    .action((name: string, opts: { role: string }) =>
-      withCaseflow(async (cf) => {
+    .option('--password <password>', 'their web sign-in password (default: asked for on a terminal; without one, the user has API tokens only)')
+    .action(async (name: string, opts: { role: string; password?: string }) => {
+      const password = opts.password ?? (process.stdin.isTTY ? await promptNewPassword() : undefined);
+      if (password !== undefined) checkPassword(password);
+      await withCaseflow(async (cf) => {
         const added = await cf.accounts.addUser(name, opts.role);
-        out(added, () => `user ${added.name} added with role ${added.role}`);
-      }),
-    );
+        if (password !== undefined) await cf.accounts.setPassword(added.name, password);
+        out(added, () => `user ${added.name} added with role ${added.role}${password === undefined ? ' (no web password: set one with `caseflow user password ' + added.name + '`)' : ''}`);
+      });
+    });
+  user
+    .command('password <name>')
+    .description('set a user’s web sign-in password (asked for, or read from --password); signs them out everywhere')
+    .option('--password <password>', 'the new password (default: asked for)')
+    .action(async (name: string, opts: { password?: string }) => {
+      const password = opts.password ?? (await promptNewPassword());
+      await withCaseflow(async (cf) => {
+        const changed = await cf.accounts.setPassword(name, password);
+        out(changed, () => `password of ${changed.name} set; their web sessions are signed out`);
+      });
+    });
   user
     .command('disable <name>')
     .description('disable a user: none of their tokens works any more')

@@ -11,9 +11,9 @@ import { dueAfterSuspension } from '../time';
 import { canonicalActor, type EngineCore } from './core';
 import { CaseWork, recordDueStep } from './catchUp';
 import { restoreCase } from './decide';
-import { checkWakeUp, planClockChange, type ClockChange, type WakeUpCheck } from './deadlinePlans';
+import { checkWakeUp, planClockChange, planUrge, type ClockChange, type WakeUpCheck } from './deadlinePlans';
 import type { WritePlan } from './plan';
-import { authorizeDeadlineChange, authorizeDeadlineRole } from './policy';
+import { authorizeDeadlineChange, authorizeDeadlineRole, authorizeUrge } from './policy';
 import { toDeadlineView, type DeadlineView } from './views';
 
 export { DEADLINE_WORKER } from './deadlinePlans';
@@ -74,6 +74,27 @@ export class DeadlineCommands {
       const dueAt = dueAfterSuspension(limit, row.dueAt, { suspendedAt: row.suspendedAt, resumedAt: now }, row.timeZone, this.core.calendar);
       return { kind: 'deadlineResumed', dueAt, suspendedAt: null, payload: { stoppedFor: now - row.suspendedAt, from: iso(row.dueAt), to: iso(dueAt) } };
     });
+  }
+
+  /**
+   * Urges the unit on a running deadline (催办): a URGED entry in the case log and an urging notice
+   * through the notifications outbox, in one transaction. The deadline's schedule stays as it is.
+   */
+  async urge(deadlineId: string, request: { note?: string }, actor: Actor): Promise<DeadlineView> {
+    const urger = canonicalActor(actor);
+    const note = request.note?.trim() || null;
+    if (note !== null && note.length > 1000) throw new InvalidPayloadError('urging', [{ path: 'note', message: 'the note is too long (1,000 characters at most)' }]);
+    const { view, plan } = await this.core.store.withTransaction(async (tx: Tx) => {
+      const row = await tx.deadlines.byId(deadlineId);
+      const caseRow = row ? await tx.cases.byId(row.caseId) : undefined;
+      authorizeUrge(urger, caseRow, deadlineId);
+      if (!row || !row.running) throw new DeadlineNotFoundError(deadlineId);
+      const plan = planUrge(row, caseRow!, urger, this.core.clock.now(), note);
+      await this.core.write(tx, plan);
+      return { view: toDeadlineView(row, this.core.calendar), plan };
+    });
+    this.core.announce(plan);
+    return view;
   }
 
   /** Where a wake-up stands, read without taking the write lock: stale, early (and by how much), or due. */

@@ -161,6 +161,40 @@ export function planLadderStep(row: DeadlineRecord, caseRow: CaseRecord, now: nu
   return { step, after: { ...row, ...change }, plan };
 }
 
+/**
+ * Plans an urging (催办) of a running deadline: a URGED entry in the case log, and an urging notice
+ * to whoever the case waits on. The deadline itself does not move.
+ */
+export function planUrge(row: DeadlineRecord, caseRow: CaseRecord, actor: Actor, now: number, note: string | null): WritePlan {
+  const plan = emptyPlan();
+  const due = new Date(row.dueAt).toISOString();
+  const lateByMs = Math.max(0, now - row.dueAt);
+  plan.log.push({
+    caseId: row.caseId,
+    version: caseRow.version,
+    kind: 'urged',
+    type: 'URGED',
+    actorId: actor.id,
+    actorRole: actor.role,
+    at: now,
+    payload: JSON.stringify({ deadlineId: row.id, deadlineKind: row.kind, dueAt: due, lateByMs, note }),
+    fromState: null,
+    toState: null,
+  });
+  plan.notifications.push({
+    caseId: row.caseId,
+    deadlineId: row.id,
+    // one notice per urging: the step name carries its moment
+    step: `urged@${new Date(now).toISOString()}`,
+    recipient: 'assignee',
+    warning: row.warning === 'none' ? null : row.warning,
+    subject: `[urge] ${row.kind} of case ${row.caseId}: the supervisor urges you to act`,
+    body: `${row.basis}. Due ${due}${row.unit ? `, unit ${row.unit}` : ''}${lateByMs > 0 ? `; ${Math.round(lateByMs / 60_000)} minutes late` : ''}.${note ? ` ${note}` : ''}`,
+    createdAt: now,
+  });
+  return plan;
+}
+
 /** A change to a running deadline's clock, as a command decides it. */
 export interface ClockChange {
   kind: 'deadlineExtended' | 'deadlineSuspended' | 'deadlineResumed';

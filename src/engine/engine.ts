@@ -5,7 +5,8 @@
  */
 import type { Tx } from '../../db/port';
 import type { CaseRecord } from '../../db/records';
-import type { Actor, CaseDefinition } from '../../machines/types';
+import type { Actor, CaseDefinition, DeadlineSpec, WarningLevel } from '../../machines/types';
+import { stepMoments } from '../deadlines/ladder';
 import { CaseNotFoundError, InvalidPayloadError, VersionConflictError } from '../errors';
 import { canonicalActor, EngineCore, type EngineDeps } from './core';
 import { CaseWork, catchUpDueSteps } from './catchUp';
@@ -44,6 +45,13 @@ export interface AppliedEvent {
 }
 
 /** A reporter's message as caseworkers read it. */
+/** The escalation ladder of one running deadline: each rung, when it fires (or fired), and its card. */
+export interface DeadlineLadderView {
+  deadlineId: string;
+  kind: string;
+  steps: { step: string; at: string; warning: WarningLevel | null; fired: boolean }[];
+}
+
 export interface ReporterMessageView {
   id: number;
   body: string;
@@ -151,6 +159,25 @@ export class CaseEngine {
   reporterMessages(caseId: string, actor?: Actor): Promise<ReporterMessageView[]> {
     return this.readCase(caseId, actor, 'read', async (tx) =>
       (await tx.reporters.messagesOf(caseId)).map((m) => ({ id: m.id, body: m.body, receivedAt: new Date(m.receivedAt).toISOString() })),
+    );
+  }
+
+  /**
+   * Every escalation time of each running deadline of a case (all rungs of its ladder, not only the
+   * next), as `actor` may see the case: derived from the deadline's base and due moments, so an
+   * extension or a stopped clock moves them all.
+   */
+  escalationTimes(caseId: string, actor?: Actor): Promise<DeadlineLadderView[]> {
+    return this.readCase(caseId, actor, 'read', async (tx) =>
+      (await tx.deadlines.runningOfCase(caseId)).map((row) => {
+        const spec = JSON.parse(row.spec) as DeadlineSpec;
+        const moments = stepMoments({ spec, baseAt: row.baseAt, dueAt: row.dueAt, timeZone: row.timeZone }, this.core.calendar);
+        return {
+          deadlineId: row.id,
+          kind: row.kind,
+          steps: spec.ladder.map((step, i) => ({ step: step.name, at: new Date(moments[i]!).toISOString(), warning: step.warning ?? null, fired: i < row.nextStep })),
+        };
+      }),
     );
   }
 

@@ -128,6 +128,17 @@ export function authorizeDeadlineChange(actor: Actor, facts: CaseAccessFacts | u
   if (visibility === 'aboutThem') throw new SubjectOfCaseError(facts.id, actor.id, `${verb} a deadline of`);
 }
 
+/** Who may urge a unit on a running deadline (催办). */
+export const URGERS: readonly Role[] = SUPERVISORS;
+
+/** Throws unless `actor` may urge on a deadline of this case: FORBIDDEN_ROLE for other roles, DEADLINE_NOT_FOUND if hidden, FORBIDDEN_ROLE if about them. */
+export function authorizeUrge(actor: Actor, facts: CaseAccessFacts | undefined, deadlineId: string): void {
+  if (!URGERS.includes(actor.role)) throw new ForbiddenRoleError('urge a unit on a deadline', actor.role, URGERS);
+  const visibility = facts ? visibilityOf(actor, facts) : 'hidden';
+  if (visibility === 'hidden' || !facts) throw new DeadlineNotFoundError(deadlineId);
+  if (visibility === 'aboutThem') throw new SubjectOfCaseError(facts.id, actor.id, 'urge on a deadline of');
+}
+
 /**
  * A case-list query narrowed towards what `actor` may see, or null when they may see none: cases
  * about them are left out, an assigned-only reader's types applied. Each row is still checked with

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../support/backend';
 import { publicClue } from './support/server';
+import { WebSessions } from '../../src/auth/sessions';
+import { systemClock } from '../../src/clock';
 
 const run = promisify(execFile);
 const SCRIPT = path.join(__dirname, 'support', 'serverCli.ts');
@@ -65,6 +67,28 @@ describe('server commands', () => {
       const { file } = db;
       const bytes = fs.readFileSync(file).toString('latin1') + (fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`).toString('latin1') : '');
       expect(bytes).not.toContain(token.slice(3));
+    }
+  });
+
+  test('user add --password and user password set an Argon2id web password; a too-short one is refused before anything is stored', async () => {
+    const short = await caseflow('user', 'add', 'zhao.lei', '--role', 'verifier', '--password', 'short');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/^INVALID_PAYLOAD: .*a password needs 10 to 200 characters; this one has 5/);
+    expect((await caseflow('user', 'add', 'zhao.lei', '--role', 'verifier', '--password', 'first passphrase')).stdout).toContain('user zhao.lei added with role verifier');
+    expect((await caseflow('user', 'password', 'zhao.lei', '--password', 'second passphrase')).stdout).toContain('password of zhao.lei set');
+    expect((await caseflow('user', 'password', 'no.body', '--password', 'second passphrase')).stderr).toMatch(/^NOT_FOUND: No user is named "no.body"/);
+    const store = await db.openStore();
+    try {
+      const dump = await store.dumpAll();
+      expect((dump.users as { name: string }[]).map((u) => u.name)).toContain('zhao.lei');
+      const hashes = (dump.user_passwords as { hash: string }[]).map((p) => p.hash);
+      expect(hashes).toEqual([expect.stringMatching(/^\$argon2id\$/)]);
+      expect(JSON.stringify(dump)).not.toContain('passphrase');
+      const sessions = new WebSessions(store, systemClock);
+      await expect(sessions.signIn('zhao.lei', 'first passphrase')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      await expect(sessions.signIn('zhao.lei', 'second passphrase')).resolves.toMatchObject({ user: { name: 'zhao.lei', role: 'verifier' } });
+    } finally {
+      await store.close();
     }
   });
 

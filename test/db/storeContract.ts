@@ -927,6 +927,46 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         await expect(given((tx) => tx.accounts.insertToken({ id: 'tok-2', userId: wang.id, tokenHash: 'same', label: null, createdAt: T0 }))).rejects.toHaveProperty('message', expect.any(String)); // a driver error (from another realm under jest, so not toThrow)
         expect(await store.read((tx) => tx.accounts.tokenById('tok-2'))).toBeUndefined();
       });
+
+      test('setPasswordHash sets a password and replaces it; passwordHashOf reads it back', async () => {
+        const wang = await given((tx) => tx.accounts.insertUser(newUser('wang.fang')));
+        expect(await store.read((tx) => tx.accounts.passwordHashOf(wang.id))).toBeUndefined();
+        await given((tx) => tx.accounts.setPasswordHash(wang.id, '$argon2id$first', T0));
+        await given((tx) => tx.accounts.setPasswordHash(wang.id, '$argon2id$second', T0 + HOUR));
+        expect(await store.read((tx) => tx.accounts.passwordHashOf(wang.id))).toBe('$argon2id$second');
+        expect((await store.dumpAll())['user_passwords']).toHaveLength(1);
+      });
+
+      test('a web session is found by its id hash while its user is enabled, touched, and ended alone or with all of its user’s', async () => {
+        const wang = await given((tx) => tx.accounts.insertUser(newUser('wang.fang')));
+        const chen = await given((tx) => tx.accounts.insertUser(newUser('chen.jie')));
+        const session = (idHash: string, userId: number) => ({ idHash, userId, csrfToken: `csrf-${idHash}`, createdAt: T0, lastSeenAt: T0 });
+        await given(async (tx) => {
+          await tx.accounts.insertSession(session('s-1', wang.id));
+          await tx.accounts.insertSession(session('s-2', wang.id));
+          await tx.accounts.insertSession(session('s-3', chen.id));
+        });
+        const find = (idHash: string) => store.read((tx) => tx.accounts.sessionByIdHash(idHash));
+        expect(await find('s-1')).toEqual({ session: session('s-1', wang.id), user: wang });
+        expect(await find('s-none')).toBeUndefined();
+
+        expect(await given((tx) => tx.accounts.touchSession('s-1', T0 + MINUTE))).toBe(true);
+        expect(await given((tx) => tx.accounts.touchSession('s-none', T0 + MINUTE))).toBe(false);
+        expect(await find('s-1')).toMatchObject({ session: { lastSeenAt: T0 + MINUTE } });
+
+        expect(await given((tx) => tx.accounts.deleteSession('s-1'))).toBe(true);
+        expect(await given((tx) => tx.accounts.deleteSession('s-1'))).toBe(false);
+        expect(await find('s-1')).toBeUndefined();
+        expect(await find('s-2')).toMatchObject({ user: wang });
+
+        await given((tx) => tx.accounts.disableUser(chen.id, T0 + DAY));
+        expect(await find('s-3')).toBeUndefined();
+
+        await given((tx) => tx.accounts.insertSession(session('s-4', wang.id)));
+        expect(await given((tx) => tx.accounts.deleteSessionsOf(wang.id))).toBe(2);
+        expect(await find('s-2')).toBeUndefined();
+        expect(await find('s-4')).toBeUndefined();
+      });
     });
 
     describe('reporters', () => {
@@ -1139,6 +1179,8 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           ['a notice', (tx) => tx.notifications.insert(aNotice(deadline))],
           ['a user', async (tx) => (userId = (await tx.accounts.insertUser({ name: 'wang.fang', role: 'intakeClerk', createdAt: T0 })).id)],
           ['a token', (tx) => tx.accounts.insertToken({ id: 'tok-1', userId, tokenHash: 'hash-1', label: null, createdAt: T0 })],
+          ['a password', (tx) => tx.accounts.setPasswordHash(userId, '$argon2id$hash', T0)],
+          ['a web session', (tx) => tx.accounts.insertSession({ idHash: 'session-1', userId, csrfToken: 'csrf-1', createdAt: T0, lastSeenAt: T0 })],
           ['a reporter identity', (tx) => tx.reporters.insertIdentity({ caseId: owner.id, name: 'Zhang San', contact: null, createdAt: T0 })],
           ['a receipt', (tx) => tx.reporters.insertReceipt({ codeHash: 'receipt-1', caseId: owner.id, createdAt: T0 })],
           ['a reporter message', (tx) => tx.reporters.addMessage({ caseId: owner.id, body: 'more', receivedAt: T0 })],

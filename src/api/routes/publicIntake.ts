@@ -5,10 +5,12 @@
  */
 import { clue } from '../../../machines/clue';
 import type { Actor } from '../../../machines/types';
-import { newReceipt } from '../../auth/receipts';
+import { newReceipt, type ReporterReceipts } from '../../auth/receipts';
+import type { CaseEngine } from '../../engine/engine';
 import { InvalidPayloadError } from '../../errors';
 import type { Api } from '../context';
-import { reporterStatusOf } from '../reporterStatus';
+import { reporterStatusOf, type ReporterStatus } from '../reporterStatus';
+import type { z } from 'zod';
 import { acknowledgement, addInformationBody, clueStatus, filedClue, publicClueBody, RECEIPT_HEADER, receiptHeaders } from '../schemas';
 
 /** Who files a public clue: nobody in particular. No address or identity is recorded with the case. */
@@ -31,6 +33,27 @@ function receiptOf(header: string | undefined, body?: string): string {
   return code;
 }
 
+/** Files a clue from the public and answers its receipt code (shown once) and status; the web app's reporter pages use it too. */
+export async function filePublicClue(engine: CaseEngine, body: z.output<typeof publicClueBody>): Promise<{ receiptCode: string } & ReporterStatus> {
+  const { reporter, ...fields } = body;
+  // The receipt is written in the clue's own transaction: no clue without its receipt, no receipt without its clue.
+  const receipt = newReceipt();
+  const view = await engine.createCase({
+    type: 'clue',
+    input: { ...fields, channel: 'form', anonymous: !reporter },
+    actor: PUBLIC_REPORTER,
+    receiptCodeHash: receipt.codeHash,
+    ...(reporter ? { reporter } : {}),
+  });
+  return { receiptCode: receipt.code, ...reporterStatusOf(clue, view.state, view.status === 'closed') };
+}
+
+/** The reporter-facing status of the clue a receipt code belongs to, or NOT_FOUND. */
+export async function clueStatusFor(engine: CaseEngine, receipts: ReporterReceipts, code: string): Promise<ReporterStatus> {
+  const view = await engine.getCase(await receipts.caseFor(code));
+  return reporterStatusOf(engine.definition(view.type), view.state, view.status === 'closed');
+}
+
 /** Registers the public intake routes. */
 export function registerPublicIntakeRoutes(api: Api): void {
   const intakeLimit = { max: api.limits.intakeMax, timeWindow: api.limits.windowMs };
@@ -50,19 +73,7 @@ export function registerPublicIntakeRoutes(api: Api): void {
       status: 201,
       response: { description: 'The receipt code (shown once) and the clue’s status', schema: filedClue },
     },
-    async ({ body }) => {
-      const { reporter, ...fields } = body;
-      // The receipt is written in the clue's own transaction: no clue without its receipt, no receipt without its clue.
-      const receipt = newReceipt();
-      const view = await api.engine.createCase({
-        type: 'clue',
-        input: { ...fields, channel: 'form', anonymous: !reporter },
-        actor: PUBLIC_REPORTER,
-        receiptCodeHash: receipt.codeHash,
-        ...(reporter ? { reporter } : {}),
-      });
-      return { receiptCode: receipt.code, ...reporterStatusOf(clue, view.state, view.status === 'closed'), notice: RECEIPT_NOTICE };
-    },
+    async ({ body }) => ({ ...(await filePublicClue(api.engine, body)), notice: RECEIPT_NOTICE }),
   );
 
   api.route(
@@ -77,11 +88,7 @@ export function registerPublicIntakeRoutes(api: Api): void {
       errors: [404],
       response: { description: 'A reporter-facing status: never the internal state', schema: clueStatus },
     },
-    async ({ headers }) => {
-      const caseId = await api.receipts.caseFor(receiptOf(headers[RECEIPT_HEADER]));
-      const view = await api.engine.getCase(caseId);
-      return reporterStatusOf(api.engine.definition(view.type), view.state, view.status === 'closed');
-    },
+    async ({ headers }) => clueStatusFor(api.engine, api.receipts, receiptOf(headers[RECEIPT_HEADER])),
   );
 
   api.route(

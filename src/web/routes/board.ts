@@ -1,0 +1,51 @@
+/**
+ * The supervisors' overdue board: every running deadline past due, across units, most late first,
+ * with filters by unit, case type, card colour and escalation level, and an urge action per deadline.
+ */
+import { CASE_TYPES } from '../../../machines/types';
+import { actorOf } from '../../auth/accounts';
+import { ForbiddenRoleError } from '../../errors';
+import { SUPERVISORS } from '../../engine/policy';
+import type { Web } from '../context';
+import { boardRows, type BoardFilter } from '../viewModels';
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+
+/** Registers GET /board and POST /board/urge (催办: through the engine's urge command). */
+export function registerBoardPages(web: Web): void {
+  web.app.get('/board', async (request, reply) => {
+    const user = web.requireSignIn(request, reply);
+    if (!user) return reply;
+    if (!SUPERVISORS.includes(user.role)) throw new ForbiddenRoleError('see the overdue board', user.role, SUPERVISORS);
+    const query = request.query as Record<string, unknown>;
+    const level = text(query.level);
+    const filter: BoardFilter = {
+      ...(text(query.unit) ? { unit: text(query.unit) } : {}),
+      ...(text(query.type) ? { type: text(query.type) } : {}),
+      ...(text(query.warning) ? { warning: text(query.warning) } : {}),
+      ...(level !== undefined && /^\d$/.test(level) ? { level: Number(level) } : {}),
+    };
+    const now = web.clock.now();
+    const overdue = await web.supervision.overdue(now, {
+      ...(filter.unit ? { unit: filter.unit } : {}),
+      ...(filter.type ? { type: filter.type } : {}),
+      notAbout: user.name,
+      limit: 500,
+    });
+    const rows = boardRows(overdue, filter, now, (type) => web.engine.definition(type), web.calendar);
+    const urged = text(query.urged) ?? null;
+    return web.page(request, reply, 'board', { title: 'Overdue board', rows, filter, types: CASE_TYPES, urged, back: request.url });
+  });
+
+  web.app.post('/board/urge', async (request, reply) => {
+    const user = web.requireSignIn(request, reply);
+    if (!user) return reply;
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const deadlineId = text(form.deadlineId) ?? '';
+    const urged = await web.engine.deadlines.urge(deadlineId, { ...(text(form.note) ? { note: text(form.note) } : {}) }, actorOf(user));
+    const back = text(form.back) ?? '/board';
+    const target = new URL(back.startsWith('/board') ? back : '/board', 'http://caseflow.local');
+    target.searchParams.set('urged', urged.id);
+    return reply.redirect(`${target.pathname}${target.search}`, 303);
+  });
+}
