@@ -11,7 +11,8 @@ import { columnsOf, insertStatement, named, selectList, tableName, type RunState
 
 /** A CaseRecord's columns: the case row without its chain head, which only the writer and the audit read. */
 const CASE_COLUMNS = columnsOf(cases, ['chainSeq', 'chainHead']);
-const SELECT_CASE = `SELECT ${selectList(CASE_COLUMNS)} FROM ${tableName(cases)} WHERE "id" = $1`;
+/** The case and its chain head (kept apart by the repository): the writer seals on the head it read. */
+const SELECT_CASE = `SELECT ${selectList(CASE_COLUMNS)}, "chain_seq" AS "chainSeq", "chain_head" AS "chainHead" FROM ${tableName(cases)} WHERE "id" = $1`;
 const caseById = named('case_by_id', SELECT_CASE);
 const caseByIdForUpdate = named('case_by_id_for_update', `${SELECT_CASE} FOR UPDATE`);
 /** What a case write sets: every field but those fixed when the case opened. */
@@ -19,6 +20,12 @@ const UPDATED = CASE_COLUMNS.filter(([field]) => !['id', 'type', 'createdBy', 'c
 const updateCase = named(
   'case_update',
   `UPDATE ${tableName(cases)} SET ${UPDATED.map(([, column], i) => `"${column}" = $${i + 1}`).join(', ')} WHERE "id" = $${UPDATED.length + 1} AND "version" = $${UPDATED.length + 2}`,
+);
+const chainHeadOf = named('case_chain_head', `SELECT "chain_seq" AS "seq", "chain_head" AS "hash" FROM ${tableName(cases)} WHERE "id" = $1`);
+const chainHeadForUpdate = named('case_chain_head_for_update', `${chainHeadOf.text} FOR UPDATE`);
+const moveChainHead = named(
+  'case_move_chain_head',
+  `UPDATE ${tableName(cases)} SET "chain_seq" = $4, "chain_head" = $5 WHERE "id" = $1 AND "chain_seq" = $2 AND "chain_head" = $3`,
 );
 const insertCase = insertStatement(
   'case_insert',
@@ -37,8 +44,16 @@ const { chainSeq: _chainSeq, chainHead: _chainHead, ...caseColumns } = getTableC
  * without the lock, both would decide on the same state and the second's guarded update would fail.
  */
 export function postgresCases(db: PostgresDb, run: RunStatement, { forWrite = false }: { forWrite?: boolean } = {}): CaseRepository {
+  /** Chain heads of the cases this transaction read or moved. */
+  const heads = new Map<string, ChainHead>();
   return {
-    byId: async (id) => (await run<CaseRecord>(forWrite ? caseByIdForUpdate : caseById, [id])).rows[0],
+    byId: async (id) => {
+      const found = (await run<CaseRecord & { chainSeq: number; chainHead: string }>(forWrite ? caseByIdForUpdate : caseById, [id])).rows[0];
+      if (!found) return undefined;
+      const { chainSeq, chainHead, ...row } = found;
+      heads.set(id, { seq: chainSeq, hash: chainHead });
+      return row;
+    },
     accessFacts: async (ids): Promise<CaseAccessFacts[]> =>
       ids.length === 0
         ? []
@@ -61,16 +76,14 @@ export function postgresCases(db: PostgresDb, run: RunStatement, { forWrite = fa
       return forWrite ? query.for('update') : query;
     },
     allAbout: async (subjectId) => db.select(caseColumns).from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)),
-    chainHead: async (id): Promise<ChainHead | undefined> => {
-      const query = db.select({ seq: cases.chainSeq, hash: cases.chainHead }).from(cases).where(eq(cases.id, id));
-      return (await (forWrite ? query.for('update') : query))[0];
-    },
+    // the head read with the case in this transaction (held FOR UPDATE in a write), else read now
+    chainHead: async (id): Promise<ChainHead | undefined> =>
+      heads.get(id) ?? (await run<ChainHead>(forWrite ? chainHeadForUpdate : chainHeadOf, [id])).rows[0],
     moveChainHead: async (id, from, to) => {
-      const result = await db
-        .update(cases)
-        .set({ chainSeq: to.seq, chainHead: to.hash })
-        .where(and(eq(cases.id, id), eq(cases.chainSeq, from.seq), eq(cases.chainHead, from.hash)));
-      return result.rowCount === 1;
+      const moved = (await run(moveChainHead, [id, from.seq, from.hash, to.seq, to.hash])).rowCount === 1;
+      if (moved) heads.set(id, to);
+      else heads.delete(id);
+      return moved;
     },
     chainHeads: (after, limit) =>
       db
