@@ -177,6 +177,8 @@ export interface OverdueRecord {
   deadlineId: string;
   deadlineKind: string;
   dueAt: number;
+  /** The due moment before any extension. */
+  originalDueAt: number;
   warning: string;
   escalationLevel: number;
 }
@@ -191,7 +193,7 @@ export interface EscalationRecord {
 
 /** What supervisors read: queries over indexes, never writes. */
 export interface SupervisionReadModel {
-  /** Running, unsuspended, non-period deadlines past due at `now`, most overdue first. */
+  /** Running, unsuspended, non-period deadlines past due at `now`, or lapsed and extended since (status overdue), most overdue first. */
   overdue(now: number, filter: { unit?: string; type?: string; notAbout?: string; limit: number }): Promise<OverdueRecord[]>;
   /** Red cards issued in the period, newest first. */
   escalations(period: PeriodQuery, filter: { unit?: string; notAbout?: string; limit: number }): Promise<EscalationRecord[]>;

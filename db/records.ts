@@ -34,6 +34,8 @@ export const CASE_EVENT_KINDS = [
   'deadlineExtended',
   'deadlineSuspended',
   'deadlineResumed',
+  /** An extension beyond the office's four-eyes threshold, waiting for a second approver. */
+  'deadlineExtensionRequested',
   'linkedCaseOpened',
   /** A note a linked case left: a clue's outcome on a self-recommendation it held, a set-aside clue woken. */
   'linkedCaseNote',

@@ -4,6 +4,7 @@
  * and the OpenAPI document is generated from.
  */
 import { z } from 'zod';
+import { CASE_EVENT_KINDS } from '../../db/records';
 import { clueInput } from '../../machines/clue';
 import { text } from '../../machines/payloads';
 import { CASE_TYPES } from '../../machines/types';
@@ -161,7 +162,7 @@ const roleName = z.string();
 export const caseEventView = z.object({
   id: z.number(),
   version: z.number(),
-  kind: z.enum(['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened', 'linkedCaseNote']),
+  kind: z.enum(CASE_EVENT_KINDS),
   type: z.string(),
   actor: z.object({ id: z.string(), role: roleName }),
   at: z.string(),
@@ -201,7 +202,9 @@ const overdueCase = z.object({
   deadlineId: z.string(),
   deadlineKind: z.string(),
   dueAt: z.string(),
+  originalDueAt: z.string(),
   latenessMs: z.number(),
+  extendedAfterLapse: z.boolean(),
   warning: z.string(),
   escalationLevel: z.number(),
   /** e.g. "provisional: the 2027 calendar is not loaded": the due moment and the lateness may move when it is. */

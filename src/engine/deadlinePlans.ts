@@ -169,10 +169,14 @@ export interface ClockChange {
   payload: Record<string, unknown>;
 }
 
+/** True when the deadline has already lapsed at `now`: counted late whatever extension follows. */
+export const hasLapsed = (row: DeadlineRecord, now: number): boolean =>
+  !row.period && (row.status === 'overdue' || (row.suspendedAt === null && now > row.dueAt));
+
 /**
  * Plans an extension, suspension or resumption: the ladder re-derived from the new due time (rungs
  * whose moment moved into the future run again; rungs still behind catch up), the guarded
- * reschedule, and the audited log entry.
+ * reschedule, and the audited log entry. A deadline that had lapsed stays overdue.
  */
 export function planClockChange(row: DeadlineRecord, caseRow: CaseRecord, change: ClockChange, actor: Actor, now: number, calendar: WorkingDayCalendar): { plan: WritePlan; after: DeadlineRecord } {
   const spec = JSON.parse(row.spec) as DeadlineSpec;
@@ -185,7 +189,8 @@ export function planClockChange(row: DeadlineRecord, caseRow: CaseRecord, change
     nextStep,
     nextFireAt: change.suspendedAt !== null ? null : (moments[nextStep] ?? null),
     scheduleRev: row.scheduleRev + 1,
-    status: row.status === 'overdue' && change.dueAt > now ? 'pending' : row.status,
+    // a deadline that lapsed stays counted late: a later extension or resumption re-arms the ladder, never the record
+    status: hasLapsed(row, now) ? 'overdue' : row.status,
     warning: row.warning,
     escalationLevel: row.escalationLevel,
     updatedAt: now,

@@ -966,6 +966,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             deadlineId: lateAudit.id,
             deadlineKind: 'acceptance',
             dueAt: now - 3 * DAY,
+            originalDueAt: now - 3 * DAY,
             warning: 'red',
             escalationLevel: 2,
           },
@@ -978,6 +979,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             deadlineId: lateWater.id,
             deadlineKind: 'planDue',
             dueAt: now - DAY,
+            originalDueAt: now - DAY,
             warning: 'yellow',
             escalationLevel: 1,
           },
@@ -985,6 +987,15 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 1 }))).map((o) => o.caseId)).toEqual(['c-audit']);
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 10, unit: 'Water Bureau' }))).map((o) => o.caseId)).toEqual(['c-water']);
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 10, type: 'clue' }))).map((o) => o.caseId)).toEqual(['c-audit']);
+      });
+
+      test('overdue keeps a deadline that lapsed and was extended since (status overdue, due again later), with its original due moment', async () => {
+        const now = T0 + 20 * DAY;
+        const water = await givenCase({ id: 'c-water', unit: 'Water Bureau' });
+        const lapsed = await givenDeadline(water, { kind: 'planDue', originalDueAt: now - DAY, dueAt: now + DAY, status: 'overdue' });
+        await givenDeadline(water, { kind: 'reviewDue', originalDueAt: now - DAY, dueAt: now + DAY, status: 'pending' });
+        const overdue = await store.read((tx) => tx.supervision.overdue(now, { limit: 10 }));
+        expect(overdue.map((o) => [o.deadlineId, o.dueAt, o.originalDueAt])).toEqual([[lapsed.id, now + DAY, now - DAY]]);
       });
 
       test('overdue with notAbout leaves out cases about that official', async () => {
