@@ -9,6 +9,7 @@ import { clueInput } from '../../machines/clue';
 import { text } from '../../machines/payloads';
 import { CASE_TYPES } from '../../machines/types';
 import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
+import type { ExtensionAnswer, PendingExtension } from '../engine/deadlineCommands';
 import type { CasePage, CaseSummary } from '../engine/queries';
 import type { ErrorCode } from '../errors';
 import { STATUS_OF } from './errors';
@@ -172,6 +173,22 @@ export const caseEventView = z.object({
 }) satisfies z.ZodType<Omit<CaseEventView, 'actor'>>;
 
 export const appliedEvent = z.object({ case: caseView, event: caseEventView });
+
+export const deadlineIdParams = z.strictObject({ id: z.string().min(1).max(200) });
+export const extensionRequestParams = deadlineIdParams.extend({
+  requestId: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1'),
+});
+export const extendDeadlineBody = z.strictObject({
+  /** The new due time. */
+  until: isoQuery('until'),
+  reason: text('the reason for the extension'),
+});
+/** The deadline after an extension, and the request still waiting for a second approver (null once granted). */
+export const extensionAnswer = deadlineView.extend({
+  pendingExtension: z
+    .object({ requestId: z.number(), until: z.string(), reason: z.string(), requestedBy: z.object({ id: z.string(), role: roleName }), requestedAt: z.string() })
+    .nullable(),
+}) satisfies z.ZodType<Omit<ExtensionAnswer, 'pendingExtension'> & { pendingExtension: (Omit<PendingExtension, 'requestedBy'> & { requestedBy: { id: string; role: string } }) | null }>;
 export const caseHistory = z.object({ caseId: z.string(), events: z.array(caseEventView) });
 
 const caseSummary = z.object({

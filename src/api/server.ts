@@ -23,6 +23,7 @@ import { registerCaseRoutes } from './routes/cases';
 import { registerDocsRoutes } from './routes/docs';
 import { registerPublicIntakeRoutes } from './routes/publicIntake';
 import { registerSupervisionRoutes } from './routes/supervision';
+import { registerDeadlineRoutes } from './routes/deadlines';
 
 /** What the server is built from. */
 export interface ServerDeps {
@@ -134,6 +135,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   };
   registerCaseRoutes(api);
   registerSupervisionRoutes(api);
+  registerDeadlineRoutes(api);
   registerPublicIntakeRoutes(api);
   registerAuthRoutes(api);
   registerHealthRoutes(api, { readiness: deps.readiness, metrics });

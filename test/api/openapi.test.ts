@@ -30,6 +30,8 @@ describe('the OpenAPI document', () => {
         'POST /cases/{id}/events',
         'GET /cases/{id}/history',
         'GET /cases/{id}/reporter-messages',
+        'POST /deadlines/{id}/extensions',
+        'POST /deadlines/{id}/extension-requests/{requestId}/approval',
         'GET /supervision/overdue',
         'GET /supervision/escalations',
         'GET /supervision/on-time-rates',
