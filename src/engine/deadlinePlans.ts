@@ -73,10 +73,17 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
   return opened;
 }
 
-/** Closings for the running deadlines whose state is no longer active: met if on time, else overdue. */
-export function closedDeadlines(running: readonly DeadlineRecord[], stillActive: ReadonlySet<string>, now: number): DeadlineClosing[] {
+/** True when `eventType` meets the deadline of `row` while its state stays active (its spec's `metBy`). */
+const metByEvent = (row: DeadlineRecord, eventType: string | undefined): boolean =>
+  eventType !== undefined && ((JSON.parse(row.spec) as DeadlineSpec).metBy ?? []).includes(eventType);
+
+/**
+ * Closings for the running deadlines whose state is no longer active, or that the accepted event
+ * `eventType` meets (`metBy`): met if on time, else overdue.
+ */
+export function closedDeadlines(running: readonly DeadlineRecord[], stillActive: ReadonlySet<string>, now: number, eventType?: string): DeadlineClosing[] {
   return running
-    .filter((row) => !stillActive.has(row.stateId))
+    .filter((row) => !stillActive.has(row.stateId) || metByEvent(row, eventType))
     .map((row) => {
       const late = !row.period && (row.status === 'overdue' || now > row.dueAt);
       return { id: row.id, status: late ? 'overdue' : 'met', closedAt: now, latenessMs: now - row.dueAt };

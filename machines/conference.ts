@@ -1,0 +1,71 @@
+/**
+ * The joint conference both the clue and the self-recommendation hold: the Organization Department
+ * and the Discipline Inspection Commission each give a view (appended to the case's view log, the
+ * latest one counting), each within its own limit, reminded and escalated; the decision records
+ * which departments' recommendations it followed and any dissent. Pure data and functions.
+ */
+import { standardLadder } from './deadlines';
+import type { DeadlineSpec } from './types';
+
+export const DEPARTMENTS = ['organizationDepartment', 'disciplineCommission'] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+
+/** The event each department records its view with. */
+export const VIEW_EVENT: Readonly<Record<Department, 'RECORD_OD_VIEW' | 'RECORD_DIC_VIEW'>> = {
+  organizationDepartment: 'RECORD_OD_VIEW',
+  disciplineCommission: 'RECORD_DIC_VIEW',
+};
+
+const DEPARTMENT_NAMES: Readonly<Record<Department, string>> = {
+  organizationDepartment: 'Organization Department',
+  disciplineCommission: 'Discipline Inspection Commission',
+};
+
+/** What a view needs for the decision's record: who recommended what. */
+export interface RecommendingView<O extends string> {
+  by: string;
+  recommendedOutcome?: O | null;
+}
+
+/** How a conference decision stands to the departments' recommendations. */
+export interface ConferenceDecisionRecord<O extends string> {
+  outcome: O;
+  /** The departments whose recommended outcome the decision follows. */
+  followed: Department[];
+  /** The departments whose recommendation the decision departs from, with what they recommended. */
+  departedFrom: { department: Department; recommendedOutcome: O; by: string }[];
+  /** A dissent the chair records (a member's, or the minority view), or null. */
+  dissent: string | null;
+  by: string;
+  at: string;
+}
+
+/** The record of a decision `outcome` against the views it was taken on. */
+export function conferenceDecision<O extends string>(
+  views: Readonly<Record<Department, RecommendingView<O> | null>>,
+  decided: { outcome: O; dissent?: string | undefined; by: string; at: string },
+): ConferenceDecisionRecord<O> {
+  const followed: Department[] = [];
+  const departedFrom: ConferenceDecisionRecord<O>['departedFrom'] = [];
+  for (const department of DEPARTMENTS) {
+    const recommended = views[department]?.recommendedOutcome;
+    if (recommended === undefined || recommended === null) continue;
+    if (recommended === decided.outcome) followed.push(department);
+    else departedFrom.push({ department, recommendedOutcome: recommended, by: views[department]!.by });
+  }
+  return { outcome: decided.outcome, followed, departedFrom, dissent: decided.dissent?.trim() || null, by: decided.by, at: decided.at };
+}
+
+/**
+ * The two view limits of a joint conference, `days` working days each from the conference's start:
+ * met when the department records its view, reminded, marked overdue, and escalated to the department.
+ */
+export function departmentViewLimits(prefix: string, days: number, what: string): DeadlineSpec[] {
+  return DEPARTMENTS.map((department) => ({
+    kind: `${prefix}${department[0]!.toUpperCase()}${department.slice(1)}ViewDue`,
+    basis: `The ${DEPARTMENT_NAMES[department]} gives its view to the joint conference on ${what} within ${days} working days (caseflow default)`,
+    limit: { kind: 'workingDays', days },
+    metBy: [VIEW_EVENT[department]],
+    ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 }, escalateTo: [department] }),
+  }));
+}
