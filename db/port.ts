@@ -10,6 +10,7 @@ import type {
   ApiTokenRecord,
   CaseAccessFacts,
   CaseEventRecord,
+  CalendarYearRecord,
   CaseRecord,
   DeadlineClosing,
   DeadlineRecord,
@@ -94,6 +95,16 @@ export interface DeadlineRepository {
    * most `limit`: the steps a stuck or lost queue job has not fired, for the workers' sweep.
    */
   overdueWakeUps(before: number, limit: number): Promise<WakeUp[]>;
+  /** Running deadlines due at or after `from` (epoch ms), earliest due first: those a calendar import may move. */
+  runningDueFrom(from: number): Promise<DeadlineRecord[]>;
+}
+
+/** Years of holiday data imported after the calendar shipped (`caseflow calendar import`). */
+export interface CalendarYearRepository {
+  /** The imported years of `calendar`, ascending. */
+  ofCalendar(calendar: string): Promise<CalendarYearRecord[]>;
+  /** Stores a year, replacing an earlier import of the same calendar and year. */
+  put(row: CalendarYearRecord): Promise<void>;
 }
 
 /** The outbox of deadline wake-ups between the database and the queue. */
@@ -215,6 +226,7 @@ export interface Tx {
   readonly accounts: AccountRepository;
   readonly reporters: ReporterRepository;
   readonly supervision: SupervisionReadModel;
+  readonly calendarYears: CalendarYearRepository;
 }
 
 /** A caseflow database. */

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type * as records from '../records';
 import { CASE_EVENT_KINDS } from '../records';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per case: the current machine snapshot, guarded by `version` (optimistic concurrency). */
 export const cases = sqliteTable(
@@ -232,6 +232,21 @@ export const reporterMessages = sqliteTable(
   (t) => [index('reporter_messages_case').on(t.caseId, t.id)],
 );
 
+/** Years of holiday data imported after the calendar shipped; one row per calendar and year. */
+export const calendarYears = sqliteTable(
+  'calendar_years',
+  {
+    calendar: text('calendar').notNull(),
+    year: integer('year').notNull(),
+    holidays: text('holidays').notNull(),
+    makeupWorkdays: text('makeup_workdays').notNull(),
+    source: text('source').notNull(),
+    importedBy: text('imported_by').notNull(),
+    importedAt: integer('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.calendar, t.year] })],
+);
+
 /** True when A and B are the same type (both ways assignable, no extra or missing fields). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <T extends true>(): T | undefined => undefined;
@@ -246,3 +261,4 @@ sameShape<Same<typeof reporterIdentities.$inferSelect, records.ReporterIdentityR
 sameShape<Same<typeof reporterMessages.$inferSelect, records.ReporterMessageRecord>>();
 sameShape<Same<typeof users.$inferSelect, records.UserRecord>>();
 sameShape<Same<typeof apiTokens.$inferSelect, records.ApiTokenRecord>>();
+sameShape<Same<typeof calendarYears.$inferSelect, records.CalendarYearRecord>>();

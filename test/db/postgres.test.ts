@@ -74,7 +74,7 @@ describe('postgres adapter', () => {
     expect(applied.rows).toEqual([{ n: MIGRATIONS }]);
     await open(database.url);
     expect((await first!.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)).rows).toEqual([{ n: MIGRATIONS }]);
-    expect(Object.keys(await first!.dumpAll())).toHaveLength(10);
+    expect(Object.keys(await first!.dumpAll())).toHaveLength(11);
   });
 
   test('location is the URL without its password', async () => {
@@ -121,10 +121,10 @@ describe('postgres adapter', () => {
       sql`SELECT table_schema AS schema, count(*)::int AS n FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') GROUP BY 1 ORDER BY 1`,
     );
     expect(tables.rows).toEqual([
-      { schema: 'caseflow_a', n: 11 }, // ten tables and the migrations
-      { schema: 'caseflow_b', n: 11 },
+      { schema: 'caseflow_a', n: 12 }, // eleven tables and the migrations
+      { schema: 'caseflow_b', n: 12 },
     ]);
-    expect(Object.keys(await b.dumpAll())).toHaveLength(10);
+    expect(Object.keys(await b.dumpAll())).toHaveLength(11);
     await expect(openPostgresStore(database.url, { schemaName: 'Robert"); DROP TABLE cases; --' })).rejects.toThrow('not a schema name');
   });
 
