@@ -26,7 +26,7 @@ import { SupervisionReports } from '../src/engine/supervision';
 import type { Logger } from '../src/logger';
 import type { OfficePolicy } from '../src/officePolicy';
 import type { CaseflowMetrics } from '../src/metrics';
-import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
+import { CHINA_MAINLAND_DEFINITION, LiveCalendar, type WorkingDayCalendar } from '../src/time';
 import type { NotificationSender } from '../workers/notifier';
 import { DEFAULT_QUEUE_PREFIX, startWorkers, type WorkerSettings, type Workers } from '../workers/runner';
 import { closeRedis, failFastRedis, outboxBacklog, processMetrics, redisProbe, storeProbes } from './observability';
@@ -61,7 +61,10 @@ export async function openStore(choice: StoreChoice = {}, env: NodeJS.ProcessEnv
 export async function openCaseflow(options: Omit<CaseflowOptions, 'store' | 'dbFile'> & StoreChoice = {}): Promise<ComposedCaseflow> {
   const { databaseUrl, dbFile, ...rest } = options;
   const store = await openStore({ ...(databaseUrl ? { databaseUrl } : {}), ...(dbFile ? { dbFile } : {}) });
-  return composeCaseflow({ ...rest, store });
+  const cf = composeCaseflow({ ...rest, store });
+  // the calendar years imported so far, so that this process counts working days as every other does
+  await cf.engine.calendars.load();
+  return cf;
 }
 
 export interface CaseflowOptions {
@@ -71,7 +74,7 @@ export interface CaseflowOptions {
   store?: Store;
   /** @defaultValue the system clock */
   clock?: Clock;
-  /** @defaultValue the bundled official calendar (src/time/calendars/cn.json) */
+  /** @defaultValue the bundled official calendar (src/time/calendars/cn.json), with the years imported into the store */
   calendar?: WorkingDayCalendar;
   /** @defaultValue the three built-in case types */
   definitions?: readonly CaseDefinition[];
@@ -94,7 +97,8 @@ export interface ComposedCaseflow extends Caseflow {
 export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow {
   const store = options.store ?? openSqliteStore(resolveDbFile(options.dbFile));
   const clock = options.clock ?? systemClock;
-  const calendar = options.calendar ?? defaultCalendar();
+  // the official calendar, live: a year imported later (caseflow calendar import) is laid over it
+  const calendar = options.calendar ?? new LiveCalendar(CHINA_MAINLAND_DEFINITION);
   const bus = options.bus ?? new LocalEventBus();
   const engine = new CaseEngine({
     store,

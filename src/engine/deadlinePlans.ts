@@ -170,7 +170,7 @@ export function planLadderStep(row: DeadlineRecord, caseRow: CaseRecord, now: nu
 
 /** A change to a running deadline's clock, as a command decides it. */
 export interface ClockChange {
-  kind: 'deadlineExtended' | 'deadlineSuspended' | 'deadlineResumed';
+  kind: 'deadlineExtended' | 'deadlineSuspended' | 'deadlineResumed' | 'deadlineRecomputed';
   dueAt: number;
   suspendedAt: number | null;
   payload: Record<string, unknown>;
