@@ -10,6 +10,7 @@ import { text } from '../../machines/payloads';
 import { CASE_TYPES } from '../../machines/types';
 import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
 import type { ExtensionAnswer, PendingExtension } from '../engine/deadlineCommands';
+import type { CalendarImportResult } from '../engine/calendarImport';
 import type { CasePage, CaseSummary } from '../engine/queries';
 import type { ErrorCode } from '../errors';
 import { STATUS_OF } from './errors';
@@ -173,6 +174,23 @@ export const caseEventView = z.object({
 }) satisfies z.ZodType<Omit<CaseEventView, 'actor'>>;
 
 export const appliedEvent = z.object({ case: caseView, event: caseEventView });
+
+/** A year of holidays and make-up days to import; the engine checks every date (INVALID_PAYLOAD names each fault). */
+export const calendarYearBody = z.strictObject({
+  calendar: z.string().min(1).max(100).optional(),
+  year: z.number({ error: 'year must be a number' }),
+  holidays: z.array(z.string().max(20)).max(366),
+  makeupWorkdays: z.array(z.string().max(20)).max(366),
+  source: text('the source of the data'),
+});
+const movedDeadline = z.object({ caseId: z.string(), deadlineId: z.string(), kind: z.string(), from: z.string(), to: z.string() });
+export const calendarImportAnswer = z.object({
+  calendar: z.string(),
+  year: z.number(),
+  lastYear: z.number().nullable(),
+  recomputed: z.array(movedDeadline),
+  leftAsSet: z.array(z.object({ caseId: z.string(), deadlineId: z.string(), kind: z.string(), dueAt: z.string() })),
+}) satisfies z.ZodType<CalendarImportResult>;
 
 export const deadlineIdParams = z.strictObject({ id: z.string().min(1).max(200) });
 export const extensionRequestParams = deadlineIdParams.extend({

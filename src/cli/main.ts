@@ -9,6 +9,7 @@ import type { Caseflow, CliContext, CliServices } from './context';
 import { printCase, printHistory, printList } from './print';
 import { registerServerCommands } from './serverCommands';
 import { registerWorkerCommands } from './workerCommands';
+import { registerCalendarCommands } from './calendarCommands';
 
 /** Builds the `caseflow` program on `services`. */
 export function buildProgram<C extends Caseflow>(services: CliServices<C>): Command {
@@ -123,6 +124,7 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
     });
 
   registerWorkerCommands(program, ctx);
+  registerCalendarCommands(program, ctx);
   registerServerCommands(program, ctx);
   return program;
 }

@@ -31,6 +31,7 @@ describe('the OpenAPI document', () => {
         'GET /cases/{id}/history',
         'GET /cases/{id}/reporter-messages',
         'POST /deadlines/{id}/extensions',
+        'POST /admin/calendar-years',
         'POST /deadlines/{id}/extension-requests/{requestId}/approval',
         'GET /supervision/overdue',
         'GET /supervision/escalations',

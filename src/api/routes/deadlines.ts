@@ -1,16 +1,32 @@
 /**
- * Approvers' routes on a running deadline: extend it (within the office's bound; past its four-eyes
+ * Approvers' routes on a running deadline (and the admins' calendar import, which moves provisional ones): extend it (within the office's bound; past its four-eyes
  * threshold only a request is recorded) and approve someone else's extension request. Thin wrappers
  * over the engine's deadline commands, which decide access inside their transaction.
  */
 import { actorOf } from '../../auth/accounts';
-import { DEADLINE_APPROVER_ROLES } from '../../engine/policy';
+import { ACCOUNT_ADMINS, DEADLINE_APPROVER_ROLES } from '../../engine/policy';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
-import { deadlineIdParams, extendDeadlineBody, extensionAnswer, extensionRequestParams } from '../schemas';
+import { calendarImportAnswer, calendarYearBody, deadlineIdParams, extendDeadlineBody, extensionAnswer, extensionRequestParams } from '../schemas';
 
-/** Registers the deadline routes. */
+/** Registers the deadline routes, and the admins' calendar import that re-schedules provisional deadlines. */
 export function registerDeadlineRoutes(api: Api): void {
+  api.route(
+    {
+      method: 'POST',
+      url: '/admin/calendar-years',
+      tag: 'cases',
+      summary: 'Import a year of holidays and make-up days (admins)',
+      description:
+        'Validated (400 INVALID_PAYLOAD names each fault), stored, and used from then on; every provisional deadline it covers is computed again and re-scheduled, ' +
+        'an audited DEADLINE_RECOMPUTED entry in its case log. A year after a gap is refused.',
+      access: ACCOUNT_ADMINS,
+      body: calendarYearBody,
+      response: { description: 'The year imported and the deadlines it moved', schema: calendarImportAnswer },
+    },
+    ({ body, user }) => api.engine.calendars.importYear(body, actorOf(requireUser(user))),
+  );
+
   api.route(
     {
       method: 'POST',
