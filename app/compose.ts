@@ -109,6 +109,10 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.newCaseId ? { newCaseId: options.newCaseId } : {}),
   });
+  // a year imported by another process reaches this one through the bus (and at the next start in any case)
+  bus.subscribe((signal) => {
+    if (signal.kind === 'calendarChanged') void engine.calendars.load().catch(() => undefined);
+  });
   return {
     store,
     bus,

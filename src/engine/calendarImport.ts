@@ -120,6 +120,7 @@ export class CalendarImports {
     });
     live.adopt(years);
     this.core.announce(plan);
+    this.core.signal({ kind: 'calendarChanged' });
     return result;
   }
 }

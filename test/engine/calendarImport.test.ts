@@ -1,5 +1,6 @@
 import type { Actor } from '../../machines/types';
 import { clerk, engineFixture, type EngineFixture } from '../support/engine';
+import { waitFor } from '../support/workers';
 
 const admin: Actor = { id: 'root.admin', role: 'admin' };
 
@@ -61,6 +62,15 @@ describe('importing a calendar year', () => {
     expect(await other.engine.calendars.load()).toBe(2027);
     const opened = await other.engine.createCase({ type: 'clue', input: clue, actor: clerk });
     expect(opened.deadlines).toEqual([expect.objectContaining({ kind: 'clueRegistrationDue', dueAt: '2027-10-11T15:59:59.999Z', provisional: null })]);
+  });
+
+  it('a process already running on the same bus takes the imported year up without a restart', async () => {
+    const running = await fx.openAnother({ bus: fx.cf.bus });
+    expect(running.calendar.lastYear).toBe(2026);
+    await fx.engine.calendars.importYear(year2027, admin);
+    await waitFor(() => running.calendar.lastYear === 2027, 5000, 'the running process to read the imported year');
+    const opened = await running.engine.createCase({ type: 'clue', input: clue, actor: clerk });
+    expect(opened.deadlines[0]).toMatchObject({ dueAt: '2027-10-11T15:59:59.999Z', provisional: null });
   });
 
   it('a deadline extended by hand keeps its due time and is listed for review', async () => {
