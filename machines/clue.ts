@@ -7,7 +7,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { conferenceDecision, departmentViewLimits, type ConferenceDecisionRecord, type Department } from './conference';
+import { appendView, conferenceDecision, departmentViewLimits, independentOfOtherView, type ConferenceDecisionRecord, type Department } from './conference';
 import { standardLadder, workingDaysLimit } from './deadlines';
 import { officialId, sameOfficial } from './officials';
 import { hasReason, reason, reasonOf, text, timeZone } from './payloads';
@@ -210,12 +210,6 @@ const view = (event: ClueEvent): ConferenceView | null =>
     ? { text: event.view, recommendedOutcome: event.recommendedOutcome, by: event.actor.id, at: event.at }
     : null;
 
-/** A department's view recorded: the latest for the decision, and appended to the view log (a view recorded again keeps the earlier one). */
-const recordView = (context: ClueContext, department: Department, recorded: ConferenceView | null): Partial<ClueContext> =>
-  recorded
-    ? { views: { ...context.views, [department]: recorded }, viewLog: [...(context.viewLog as ClueContext['viewLog'] | undefined ?? []), { department, ...recorded }] }
-    : {};
-
 /** The short title a linked rectification case carries: no reporter, no clue text. */
 /** The linked rectification's report title, cut to fit its 4,000-character field however long the names are. */
 export const rectificationReportTitle = (context: ClueContext): string => {
@@ -243,10 +237,7 @@ const machine = setup({
     actorIsAssignedVerifier: ({ context, event }) => sameOfficial(event.actor.id, context.verifierId),
     findingsRecorded: ({ context }) => context.findings !== null,
     bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
-    independentViews: ({ context, event }) => {
-      const other = event.type === 'RECORD_OD_VIEW' ? context.views.disciplineCommission : event.type === 'RECORD_DIC_VIEW' ? context.views.organizationDepartment : null;
-      return other === null || !sameOfficial(other.by, event.actor.id);
-    },
+    independentViews: ({ context, event }) => independentOfOtherView(context.views, event.type, event.actor.id),
     routeIs: ({ event }, params: { routes: readonly DisposalRoute[] }) =>
       event.type === 'CHOOSE_DISPOSAL' && params.routes.includes(event.route),
     outcomeIs: ({ event }, params: { outcome: DecisionOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
@@ -277,8 +268,8 @@ const machine = setup({
       earlierFindings: context.findings ? [...context.earlierFindings, context.findings] : context.earlierFindings,
       findings: null,
     })),
-    recordOrganizationDepartmentView: assign(({ context, event }) => recordView(context, 'organizationDepartment', view(event))),
-    recordDisciplineCommissionView: assign(({ context, event }) => recordView(context, 'disciplineCommission', view(event))),
+    recordOrganizationDepartmentView: assign(({ context, event }) => appendView(context, 'organizationDepartment', view(event))),
+    recordDisciplineCommissionView: assign(({ context, event }) => appendView(context, 'disciplineCommission', view(event))),
     recordConferenceDecision: assign({
       conferenceDecision: ({ context, event }) =>
         event.type === 'DECIDE' ? conferenceDecision(context.views, { outcome: event.outcome, dissent: event.dissent, by: event.actor.id, at: event.at }) : null,

@@ -5,6 +5,7 @@
  * which departments' recommendations it followed and any dissent. Pure data and functions.
  */
 import { standardLadder } from './deadlines';
+import { sameOfficial } from './officials';
 import type { DeadlineSpec } from './types';
 
 export const DEPARTMENTS = ['organizationDepartment', 'disciplineCommission'] as const;
@@ -20,6 +21,27 @@ const DEPARTMENT_NAMES: Readonly<Record<Department, string>> = {
   organizationDepartment: 'Organization Department',
   disciplineCommission: 'Discipline Inspection Commission',
 };
+
+type ViewsOf<V> = Readonly<Record<Department, V | null>>;
+
+/** True unless the other department's view came from `actorId`: the two views come from two people. */
+export function independentOfOtherView(views: ViewsOf<{ by: string }>, eventType: string, actorId: string): boolean {
+  const other = eventType === VIEW_EVENT.organizationDepartment ? views.disciplineCommission : eventType === VIEW_EVENT.disciplineCommission ? views.organizationDepartment : null;
+  return other === null || !sameOfficial(other.by, actorId);
+}
+
+/**
+ * A department's view recorded: the latest for the decision, and appended to the view log (a view
+ * recorded again keeps the earlier one). A snapshot from before the log existed starts it empty.
+ */
+export function appendView<V extends object>(
+  context: { views: ViewsOf<V>; viewLog?: readonly (V & { department: Department })[] },
+  department: Department,
+  recorded: V | null,
+): { views: Record<Department, V | null>; viewLog: (V & { department: Department })[] } | Record<string, never> {
+  if (!recorded) return {};
+  return { views: { ...context.views, [department]: recorded }, viewLog: [...(context.viewLog ?? []), { ...recorded, department }] };
+}
 
 /** What a view needs for the decision's record: who recommended what. */
 export interface RecommendingView<O extends string> {

@@ -7,7 +7,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { conferenceDecision, departmentViewLimits, type ConferenceDecisionRecord, type Department } from './conference';
+import { appendView, conferenceDecision, departmentViewLimits, independentOfOtherView, type ConferenceDecisionRecord, type Department } from './conference';
 import { addMinutes, DEADLINE_MISSED, periodLadder, standardLadder, workingDaysLimit } from './deadlines';
 import { officialId, sameOfficial } from './officials';
 import { deadlineMissedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
@@ -259,15 +259,6 @@ const view = (event: SelfRecommendationEvent): ConferenceView | null =>
       }
     : null;
 
-/** A department's view recorded: the latest for the decision, and appended to the view log (a view recorded again keeps the earlier one). */
-const recordView = (context: SelfRecommendationContext, department: Department, recorded: ConferenceView | null): Partial<SelfRecommendationContext> =>
-  recorded
-    ? {
-        views: { ...context.views, [department]: recorded },
-        viewLog: [...((context.viewLog as SelfRecommendationContext['viewLog'] | undefined) ?? []), { department, ...recorded }],
-      }
-    : {};
-
 const machine = setup({
   types: {
     context: {} as SelfRecommendationContext,
@@ -283,15 +274,7 @@ const machine = setup({
       event.type === 'RECORD_ELIGIBILITY' && Object.values(event.checks).every((result) => result === 'passed'),
     objectionsAnswered: ({ context, event }) =>
       context.objections.every((o) => o.findings !== null) || (event.type === 'RECORD_INSPECTION' && event.objectionFindings !== undefined),
-    independentViews: ({ context, event }) => {
-      const other =
-        event.type === 'RECORD_OD_VIEW'
-          ? context.views.disciplineCommission
-          : event.type === 'RECORD_DIC_VIEW'
-            ? context.views.organizationDepartment
-            : null;
-      return other === null || !sameOfficial(other.by, event.actor.id);
-    },
+    independentViews: ({ context, event }) => independentOfOtherView(context.views, event.type, event.actor.id),
     bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
     noIntegrityConcerns: ({ context }) => integrityConcerns(context).length === 0,
     outcomeIs: ({ event }, params: { outcome: ConferenceOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
@@ -360,8 +343,8 @@ const machine = setup({
           }
         : {},
     ),
-    recordOrganizationDepartmentView: assign(({ context, event }) => recordView(context, 'organizationDepartment', view(event))),
-    recordDisciplineCommissionView: assign(({ context, event }) => recordView(context, 'disciplineCommission', view(event))),
+    recordOrganizationDepartmentView: assign(({ context, event }) => appendView(context, 'organizationDepartment', view(event))),
+    recordDisciplineCommissionView: assign(({ context, event }) => appendView(context, 'disciplineCommission', view(event))),
     recordDecision: assign({
       decision: ({ context, event }) =>
         event.type === 'DECIDE'
