@@ -29,10 +29,16 @@ async function openForCli(options: { db?: string; databaseUrl?: string; policy?:
   const policy = loadOfficePolicy(resolvePolicyFile(options.policy), caseDefinitions);
   const store = await openStore({ ...(options.db ? { dbFile: options.db } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
   const redisUrl = process.env.REDIS_URL;
-  if (!redisUrl || store.dialect !== 'postgres') return composeCaseflow({ store, clock, policy });
+  if (!redisUrl || store.dialect !== 'postgres') return withImportedYears(composeCaseflow({ store, clock, policy }));
   const bus = await connectRedisEventBus(redisUrl, { prefix: redisPrefix(), logger: jsonLogger(process.stderr, { service: 'caseflow' }) });
-  const cf = composeCaseflow({ store, clock, bus, policy });
+  const cf = await withImportedYears(composeCaseflow({ store, clock, bus, policy }));
   return { ...cf, close: () => bus.close().finally(() => cf.close()) };
+}
+
+/** caseflow with the calendar years imported into its store (caseflow calendar import) laid over the shipped calendar. */
+async function withImportedYears(cf: ComposedCaseflow): Promise<ComposedCaseflow> {
+  await cf.engine.calendars.load();
+  return cf;
 }
 
 /** The services of the `caseflow` CLI. */

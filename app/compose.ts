@@ -28,7 +28,7 @@ import { CaseLogAudit } from '../src/engine/audit';
 import type { Logger } from '../src/logger';
 import type { OfficePolicy } from '../src/officePolicy';
 import type { CaseflowMetrics } from '../src/metrics';
-import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
+import { CHINA_MAINLAND_DEFINITION, LiveCalendar, type WorkingDayCalendar } from '../src/time';
 import type { WebDeps } from '../src/web/context';
 import { registerWebApp } from '../src/web/plugin';
 import type { NotificationSender } from '../workers/notifier';
@@ -65,7 +65,10 @@ export async function openStore(choice: StoreChoice = {}, env: NodeJS.ProcessEnv
 export async function openCaseflow(options: Omit<CaseflowOptions, 'store' | 'dbFile'> & StoreChoice = {}): Promise<ComposedCaseflow> {
   const { databaseUrl, dbFile, ...rest } = options;
   const store = await openStore({ ...(databaseUrl ? { databaseUrl } : {}), ...(dbFile ? { dbFile } : {}) });
-  return composeCaseflow({ ...rest, store });
+  const cf = composeCaseflow({ ...rest, store });
+  // the calendar years imported so far, so that this process counts working days as every other does
+  await cf.engine.calendars.load();
+  return cf;
 }
 
 export interface CaseflowOptions {
@@ -75,7 +78,7 @@ export interface CaseflowOptions {
   store?: Store;
   /** @defaultValue the system clock */
   clock?: Clock;
-  /** @defaultValue the bundled official calendar (src/time/calendars/cn.json) */
+  /** @defaultValue the bundled official calendar (src/time/calendars/cn.json), with the years imported into the store */
   calendar?: WorkingDayCalendar;
   /** @defaultValue the three built-in case types */
   definitions?: readonly CaseDefinition[];
@@ -100,7 +103,8 @@ export interface ComposedCaseflow extends Caseflow {
 export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow {
   const store = options.store ?? openSqliteStore(resolveDbFile(options.dbFile));
   const clock = options.clock ?? systemClock;
-  const calendar = options.calendar ?? defaultCalendar();
+  // the official calendar, live: a year imported later (caseflow calendar import) is laid over it
+  const calendar = options.calendar ?? new LiveCalendar(CHINA_MAINLAND_DEFINITION);
   const bus = options.bus ?? new LocalEventBus();
   const engine = new CaseEngine({
     store,
@@ -110,6 +114,10 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     definitions: options.definitions ?? caseDefinitions,
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.newCaseId ? { newCaseId: options.newCaseId } : {}),
+  });
+  // a year imported by another process reaches this one through the bus (and at the next start in any case)
+  bus.subscribe((signal) => {
+    if (signal.kind === 'calendarChanged') void engine.calendars.load().catch(() => undefined);
   });
   return {
     store,

@@ -34,7 +34,7 @@ function parseMessage(text: string): SignalMessage | null {
   if (typeof origin !== 'string' || !signal || typeof signal !== 'object') return null;
   const s = signal as { kind?: unknown; caseId?: unknown };
   if (s.kind === 'caseChanged' && typeof s.caseId === 'string') return { origin, signal: { kind: 'caseChanged', caseId: s.caseId } };
-  if (s.kind === 'deadlinesChanged' || s.kind === 'notificationsQueued') return { origin, signal: { kind: s.kind } };
+  if (s.kind === 'deadlinesChanged' || s.kind === 'notificationsQueued' || s.kind === 'calendarChanged') return { origin, signal: { kind: s.kind } };
   return null;
 }
 

@@ -10,6 +10,7 @@ import type {
   ApiTokenRecord,
   CaseAccessFacts,
   CaseEventRecord,
+  CalendarYearRecord,
   ChainHead,
   CaseRecord,
   DeadlineClosing,
@@ -106,6 +107,16 @@ export interface DeadlineRepository {
    * most `limit`: the steps a stuck or lost queue job has not fired, for the workers' sweep.
    */
   overdueWakeUps(before: number, limit: number): Promise<WakeUp[]>;
+  /** Running deadlines due at or after `from` (epoch ms), earliest due first: those a calendar import may move. */
+  runningDueFrom(from: number): Promise<DeadlineRecord[]>;
+}
+
+/** Years of holiday data imported after the calendar shipped (`caseflow calendar import`). */
+export interface CalendarYearRepository {
+  /** The imported years of `calendar`, ascending. */
+  ofCalendar(calendar: string): Promise<CalendarYearRecord[]>;
+  /** Stores a year, replacing an earlier import of the same calendar and year. */
+  put(row: CalendarYearRecord): Promise<void>;
 }
 
 /** The outbox of deadline wake-ups between the database and the queue. */
@@ -202,6 +213,8 @@ export interface OverdueRecord {
   deadlineId: string;
   deadlineKind: string;
   dueAt: number;
+  /** The due moment before any extension. */
+  originalDueAt: number;
   warning: string;
   escalationLevel: number;
 }
@@ -216,7 +229,7 @@ export interface EscalationRecord {
 
 /** What supervisors read: queries over indexes, never writes. */
 export interface SupervisionReadModel {
-  /** Running, unsuspended, non-period deadlines past due at `now`, most overdue first. */
+  /** Running, unsuspended, non-period deadlines past due at `now`, or lapsed and extended since (status overdue), most overdue first. */
   overdue(now: number, filter: { unit?: string; type?: string; notAbout?: string; limit: number }): Promise<OverdueRecord[]>;
   /** Red cards issued in the period, newest first. */
   escalations(period: PeriodQuery, filter: { unit?: string; notAbout?: string; limit: number }): Promise<EscalationRecord[]>;
@@ -238,6 +251,7 @@ export interface Tx {
   readonly accounts: AccountRepository;
   readonly reporters: ReporterRepository;
   readonly supervision: SupervisionReadModel;
+  readonly calendarYears: CalendarYearRepository;
 }
 
 /** A caseflow database. */

@@ -34,6 +34,10 @@ export const CASE_EVENT_KINDS = [
   'deadlineExtended',
   'deadlineSuspended',
   'deadlineResumed',
+  /** A provisional due moment computed again once its year's calendar was imported. */
+  'deadlineRecomputed',
+  /** An extension beyond the office's four-eyes threshold, waiting for a second approver. */
+  'deadlineExtensionRequested',
   'linkedCaseOpened',
   /** A note a linked case left: a clue's outcome on a self-recommendation it held, a set-aside clue woken. */
   'linkedCaseNote',
@@ -142,6 +146,21 @@ export interface WakeUp {
   deadlineId: string;
   scheduleRev: number;
   nextFireAt: number | null;
+}
+
+/** One year of official holidays and make-up working days, imported after the calendar shipped. */
+export interface CalendarYearRecord {
+  /** The calendar it belongs to, e.g. `cn-mainland`. */
+  calendar: string;
+  year: number;
+  /** The year's public holidays, as a JSON list of 'YYYY-MM-DD'. */
+  holidays: string;
+  /** The year's make-up working days (调休), as a JSON list of 'YYYY-MM-DD'. */
+  makeupWorkdays: string;
+  /** Where the data comes from, e.g. the State Council notice. */
+  source: string;
+  importedBy: string;
+  importedAt: number;
 }
 
 /** A coloured warning card issued to a unit when a ladder step fires. */

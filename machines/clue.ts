@@ -7,6 +7,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
+import { appendView, conferenceDecision, departmentViewLimits, independentOfOtherView, type ConferenceDecisionRecord, type Department } from './conference';
 import { standardLadder, workingDaysLimit } from './deadlines';
 import { officialId, sameOfficial } from './officials';
 import { hasReason, reason, reasonOf, text, timeZone } from './payloads';
@@ -147,9 +148,9 @@ export const clueEvents = {
     payload: z.strictObject({ view: text('the view'), recommendedOutcome: outcome }),
   },
   DECIDE: {
-    summary: 'Record the joint conference’s decision',
+    summary: 'Record the joint conference’s decision, and any dissent',
     roles: ['conferenceChair'],
-    payload: z.strictObject({ outcome, reason }),
+    payload: z.strictObject({ outcome, reason, dissent: text('the dissent').optional() }),
   },
   CLOSE: {
     summary: 'Close the clue once its decision is carried out',
@@ -190,7 +191,12 @@ export interface ClueContext {
   earlierFindings: { text: string; by: string; at: string }[];
   setAsides: { reason: string; by: string; at: string }[];
   evidence: { text: string; by: string; at: string }[];
+  /** The latest view of each department: the one the decision is taken on. */
   views: { organizationDepartment: ConferenceView | null; disciplineCommission: ConferenceView | null };
+  /** Every view recorded, oldest first: a view recorded again never erases the earlier one. */
+  viewLog: (ConferenceView & { department: Department })[];
+  /** The conference decision: the recommendations it followed or departed from, and any dissent. */
+  conferenceDecision: ConferenceDecisionRecord<DecisionOutcome> | null;
   outcome: { result: ClueResult; reason: string; by: string; at: string; forwardedTo: string | null } | null;
   closure: { note: string | null; by: string; at: string } | null;
 }
@@ -231,6 +237,7 @@ const machine = setup({
     actorIsAssignedVerifier: ({ context, event }) => sameOfficial(event.actor.id, context.verifierId),
     findingsRecorded: ({ context }) => context.findings !== null,
     bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
+    independentViews: ({ context, event }) => independentOfOtherView(context.views, event.type, event.actor.id),
     routeIs: ({ event }, params: { routes: readonly DisposalRoute[] }) =>
       event.type === 'CHOOSE_DISPOSAL' && params.routes.includes(event.route),
     outcomeIs: ({ event }, params: { outcome: DecisionOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
@@ -261,11 +268,11 @@ const machine = setup({
       earlierFindings: context.findings ? [...context.earlierFindings, context.findings] : context.earlierFindings,
       findings: null,
     })),
-    recordOrganizationDepartmentView: assign({
-      views: ({ context, event }) => ({ ...context.views, organizationDepartment: view(event) }),
-    }),
-    recordDisciplineCommissionView: assign({
-      views: ({ context, event }) => ({ ...context.views, disciplineCommission: view(event) }),
+    recordOrganizationDepartmentView: assign(({ context, event }) => appendView(context, 'organizationDepartment', view(event))),
+    recordDisciplineCommissionView: assign(({ context, event }) => appendView(context, 'disciplineCommission', view(event))),
+    recordConferenceDecision: assign({
+      conferenceDecision: ({ context, event }) =>
+        event.type === 'DECIDE' ? conferenceDecision(context.views, { outcome: event.outcome, dissent: event.dissent, by: event.actor.id, at: event.at }) : null,
     }),
     recordOutcome: assign({
       outcome: ({ event }) => ({
@@ -310,6 +317,8 @@ const machine = setup({
     setAsides: [],
     evidence: [],
     views: { organizationDepartment: null, disciplineCommission: null },
+    viewLog: [],
+    conferenceDecision: null,
     outcome: null,
     closure: null,
   }),
@@ -426,15 +435,16 @@ const machine = setup({
               escalateTo: ['disciplineCommission', 'organizationDepartment'],
             }),
           },
+          ...departmentViewLimits('clue', 5, 'verified findings'),
         ],
       } satisfies StateMeta,
       on: {
-        RECORD_OD_VIEW: { guard: 'notSubjectOfCase', actions: 'recordOrganizationDepartmentView' },
-        RECORD_DIC_VIEW: { guard: 'notSubjectOfCase', actions: 'recordDisciplineCommissionView' },
+        RECORD_OD_VIEW: { guard: and(['independentViews', 'notSubjectOfCase']), actions: 'recordOrganizationDepartmentView' },
+        RECORD_DIC_VIEW: { guard: and(['independentViews', 'notSubjectOfCase']), actions: 'recordDisciplineCommissionView' },
         DECIDE: DECISION_OUTCOMES.map((decided) => ({
           target: `decision.${decided}`,
           guard: and([{ type: 'outcomeIs', params: { outcome: decided } }, 'hasReason', 'bothViewsRecorded', 'notSubjectOfCase']),
-          actions: 'recordOutcome' as const,
+          actions: ['recordOutcome', 'recordConferenceDecision'] as const,
         })),
       },
     },
@@ -513,6 +523,7 @@ export const clue: CaseDefinition<typeof machine, typeof clueEvents, typeof clue
     actorIsAssignedVerifier: 'Only the verifier assigned to the clue records its findings',
     findingsRecorded: 'A clue goes to the joint conference only once the findings are recorded',
     bothViewsRecorded: 'No decision before both the Organization Department and the Discipline Inspection Commission have given their views',
+    independentViews: 'The two departments’ views at the joint conference come from two different people',
     routeIs: 'The clue follows the disposal route the collective review chose',
     outcomeIs: 'The clue follows the outcome the conference decided',
   },

@@ -7,6 +7,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
+import { appendView, conferenceDecision, departmentViewLimits, independentOfOtherView, type ConferenceDecisionRecord, type Department } from './conference';
 import { addMinutes, DEADLINE_MISSED, periodLadder, standardLadder, workingDaysLimit } from './deadlines';
 import { officialId, sameOfficial } from './officials';
 import { deadlineMissedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
@@ -95,6 +96,7 @@ export const selfRecommendationEvents = {
     roles: ['organizationDepartment'],
     payload: z.strictObject({
       view: text('the view'),
+      recommendedOutcome: z.enum(CONFERENCE_OUTCOMES, { error: `the recommended outcome must be one of: ${CONFERENCE_OUTCOMES.join(', ')}` }).optional(),
       fraudFound: found('fraud'),
       concealmentFound: found('concealment of facts'),
       favouritismFound: found('favouritism ("running for office")'),
@@ -105,6 +107,7 @@ export const selfRecommendationEvents = {
     roles: ['disciplineCommission'],
     payload: z.strictObject({
       view: text('the view'),
+      recommendedOutcome: z.enum(CONFERENCE_OUTCOMES, { error: `the recommended outcome must be one of: ${CONFERENCE_OUTCOMES.join(', ')}` }).optional(),
       fraudFound: found('fraud'),
       concealmentFound: found('concealment of facts'),
       favouritismFound: found('favouritism ("running for office")'),
@@ -116,6 +119,7 @@ export const selfRecommendationEvents = {
     payload: z.strictObject({
       outcome: z.enum(CONFERENCE_OUTCOMES, { error: `the outcome must be one of: ${CONFERENCE_OUTCOMES.join(', ')}` }),
       reason,
+      dissent: text('the dissent').optional(),
     }),
   },
   OBJECTION_RECEIVED: {
@@ -157,6 +161,8 @@ type CheckResult = 'passed' | 'failed';
 /** A view recorded at the joint conference, with its explicit integrity checks. */
 export interface ConferenceView {
   view: string;
+  /** The outcome the department recommends, if it names one. */
+  recommendedOutcome: ConferenceOutcome | null;
   fraudFound: boolean;
   concealmentFound: boolean;
   favouritismFound: boolean;
@@ -197,8 +203,10 @@ export interface SelfRecommendationContext {
   }[];
   /** The views of the current conference round. */
   views: { organizationDepartment: ConferenceView | null; disciplineCommission: ConferenceView | null };
-  /** The conference decision of the current round. */
-  decision: { outcome: ConferenceOutcome; reason: string; by: string; at: string } | null;
+  /** Every view recorded, every round, oldest first: a view recorded again never erases the earlier one. */
+  viewLog: (ConferenceView & { department: Department })[];
+  /** The conference decision of the current round: the recommendations it followed or departed from, and any dissent. */
+  decision: (ConferenceDecisionRecord<ConferenceOutcome> & { reason: string }) | null;
   /** Objections raised during public notices; `findings` is filled by the inspection that checked it. */
   objections: { objection: string; by: string; at: string; findings: string | null; answeredAt: string | null }[];
   noticeStartedAt: string | null;
@@ -242,6 +250,7 @@ const view = (event: SelfRecommendationEvent): ConferenceView | null =>
   event.type === 'RECORD_OD_VIEW' || event.type === 'RECORD_DIC_VIEW'
     ? {
         view: event.view,
+        recommendedOutcome: event.recommendedOutcome ?? null,
         fraudFound: event.fraudFound,
         concealmentFound: event.concealmentFound,
         favouritismFound: event.favouritismFound,
@@ -265,15 +274,7 @@ const machine = setup({
       event.type === 'RECORD_ELIGIBILITY' && Object.values(event.checks).every((result) => result === 'passed'),
     objectionsAnswered: ({ context, event }) =>
       context.objections.every((o) => o.findings !== null) || (event.type === 'RECORD_INSPECTION' && event.objectionFindings !== undefined),
-    independentViews: ({ context, event }) => {
-      const other =
-        event.type === 'RECORD_OD_VIEW'
-          ? context.views.disciplineCommission
-          : event.type === 'RECORD_DIC_VIEW'
-            ? context.views.organizationDepartment
-            : null;
-      return other === null || !sameOfficial(other.by, event.actor.id);
-    },
+    independentViews: ({ context, event }) => independentOfOtherView(context.views, event.type, event.actor.id),
     bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
     noIntegrityConcerns: ({ context }) => integrityConcerns(context).length === 0,
     outcomeIs: ({ event }, params: { outcome: ConferenceOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
@@ -342,15 +343,13 @@ const machine = setup({
           }
         : {},
     ),
-    recordOrganizationDepartmentView: assign({
-      views: ({ context, event }) => ({ ...context.views, organizationDepartment: view(event) }),
-    }),
-    recordDisciplineCommissionView: assign({
-      views: ({ context, event }) => ({ ...context.views, disciplineCommission: view(event) }),
-    }),
+    recordOrganizationDepartmentView: assign(({ context, event }) => appendView(context, 'organizationDepartment', view(event))),
+    recordDisciplineCommissionView: assign(({ context, event }) => appendView(context, 'disciplineCommission', view(event))),
     recordDecision: assign({
-      decision: ({ event }) =>
-        event.type === 'DECIDE' ? { outcome: event.outcome, reason: reasonOf(event), by: event.actor.id, at: event.at } : null,
+      decision: ({ context, event }) =>
+        event.type === 'DECIDE'
+          ? { ...conferenceDecision(context.views, { outcome: event.outcome, dissent: event.dissent, by: event.actor.id, at: event.at }), reason: reasonOf(event) }
+          : null,
     }),
     recordConferenceOutcome: assign({
       outcome: ({ event }) => ({
@@ -426,6 +425,7 @@ const machine = setup({
     eligibility: null,
     inspections: [],
     views: { organizationDepartment: null, disciplineCommission: null },
+    viewLog: [],
     decision: null,
     objections: [],
     noticeStartedAt: null,
@@ -503,11 +503,10 @@ const machine = setup({
       meta: {
         description:
           'Joint conference of the Organization Department and the Discipline Inspection Commission: both record their view, the chair decides',
-        deadlines: workingDaysLimit(
-          'jointConferenceDue',
-          'The joint conference sits and decides within 10 working days of the inspection (caseflow default)',
-          10,
-        ),
+        deadlines: [
+          ...workingDaysLimit('jointConferenceDue', 'The joint conference sits and decides within 10 working days of the inspection (caseflow default)', 10),
+          ...departmentViewLimits('selfRecommendation', 5, 'a self-recommendation'),
+        ],
       } satisfies StateMeta,
       on: {
         RECORD_OD_VIEW: {

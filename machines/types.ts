@@ -103,6 +103,11 @@ export interface DeadlineSpec {
    * missed, so leaving the state after it counts as met and its end step issues no card.
    */
   period?: boolean;
+  /**
+   * Events that meet this limit while its state stays active (a department's view at the joint
+   * conference): the deadline closes, met or late, when one of them is accepted. @defaultValue none
+   */
+  metBy?: readonly string[];
   ladder: readonly EscalationStep[];
 }
 

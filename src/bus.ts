@@ -11,7 +11,9 @@ export type CaseflowSignal =
   /** Deadline schedules moved: the wake-up outbox has work. */
   | { kind: 'deadlinesChanged' }
   /** Notices were queued for sending. */
-  | { kind: 'notificationsQueued' };
+  | { kind: 'notificationsQueued' }
+  /** A calendar year was imported: every process reads the stored years again. */
+  | { kind: 'calendarChanged' };
 
 /** Publishes signals after commits and lets listeners subscribe. */
 export interface EventBus {

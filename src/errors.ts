@@ -26,7 +26,10 @@ export type ErrorCode =
   | 'INVALID_POLICY'
   | 'CASE_LOG_BROKEN'
   | 'AUDIT_KEY_INVALID'
-  | 'CSRF_REJECTED';
+  | 'CSRF_REJECTED'
+  | 'EXTENSION_BEYOND_LIMIT'
+  | 'EXTENSION_REQUEST_NOT_PENDING'
+  | 'SECOND_APPROVER_REQUIRED';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {
@@ -203,5 +206,38 @@ export class CaseLogBrokenError extends CaseflowError {
 export class AuditKeyError extends CaseflowError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('AUDIT_KEY_INVALID', message, details);
+  }
+}
+
+/** An extension would move a deadline further past its original due moment than the office allows. */
+export class ExtensionBeyondLimitError extends CaseflowError {
+  constructor(deadlineId: string, details: { originalDueAt: string; until: string; latestAllowed: string; atMost: string; basis: string }) {
+    super(
+      'EXTENSION_BEYOND_LIMIT',
+      `Deadline "${deadlineId}" cannot be extended to ${details.until}: an extension reaches at most ${details.atMost} past the original due moment ${details.originalDueAt}, that is ${details.latestAllowed}. ${details.basis}.`,
+      { deadlineId, ...details },
+    );
+  }
+}
+
+/** The extension request named is not one waiting on this deadline: unknown, already approved, or overtaken by a later change. */
+export class ExtensionRequestNotPendingError extends CaseflowError {
+  constructor(deadlineId: string, requestId: number, why: string) {
+    super('EXTENSION_REQUEST_NOT_PENDING', `There is no pending extension request ${requestId} on deadline "${deadlineId}": ${why}. Nothing was recorded.`, {
+      deadlineId,
+      requestId,
+      why,
+    });
+  }
+}
+
+/** Four eyes: the person who asked for an extension cannot also approve it. */
+export class SecondApproverRequiredError extends CaseflowError {
+  constructor(deadlineId: string, requestId: number, requestedBy: string, roles: readonly string[]) {
+    super(
+      'SECOND_APPROVER_REQUIRED',
+      `Extension request ${requestId} on deadline "${deadlineId}" was made by ${requestedBy}; it must be approved by a different person with one of the roles ${roles.join(', ')}.`,
+      { deadlineId, requestId, requestedBy, roles },
+    );
   }
 }

@@ -32,6 +32,26 @@ const limit = z.discriminatedUnion(
   { error: 'a limit kind is one of: workingDays, duration, localTime' },
 );
 
+/** How far an extension may move a deadline past its original due moment: working days or minutes. */
+const extensionSpan = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('workingDays'), days: z.number().int('days must be a whole number').positive('days must be at least 1').max(365) }),
+    z.strictObject({ kind: z.literal('duration'), minutes: z.number().int('minutes must be a whole number').positive().max(366 * 24 * 60) }),
+  ],
+  { error: 'an extension span kind is one of: workingDays, duration' },
+);
+export type ExtensionSpan = z.output<typeof extensionSpan>;
+
+/** The bound on extending one limit: at most `atMost` past the original due moment; beyond `secondApproverBeyond`, four eyes. */
+const extensionRule = z.strictObject({
+  atMost: extensionSpan,
+  /** Null: one approver always suffices. */
+  secondApproverBeyond: extensionSpan.nullable(),
+  basis,
+});
+export type ExtensionRule = z.output<typeof extensionRule>;
+
 /** An office's own time limit for one deadline kind, with the rule it comes from. */
 export const limitSetting = z.strictObject({ limit, basis });
 export type LimitSetting = { limit: DeadlineLimit; basis: string };
@@ -47,6 +67,8 @@ export const DEFAULT_BASES = {
     'An open clue about an official holds up that official’s self-recommendation: no decision, appointment or confirmation while it is open',
   newClueWakesSetAside: 'A set-aside clue (暂存待查) is verified again when a new clue names the same official',
   rectificationHoldsClueClosure: 'A clue that ordered a rectification closes only after the rectification is closed',
+  extensions:
+    'Hotline-style supervision: a limit is extended only on an approved request, by at most 10 working days past its original due moment; an extension of more than 5 working days needs a second approver (four eyes)',
   adjustmentNeedsEarlierStep:
     'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, or an admonishment',
 } as const;
@@ -62,6 +84,17 @@ export const officePolicySchema = z.strictObject({
       dueAt: z.string().regex(HH_MM, 'a time of day is written HH:mm, 00:00 to 23:59').default('21:00'),
       atLeastMinutesAfterAiring: z.number().int('minutes must be a whole number').min(0).max(24 * 60).default(60),
       basis: basis.default(DEFAULT_BASES.rectificationPlan),
+    })
+    .prefault({}),
+  /** Bounds on extensions: `default` for every limit, `byKind` for one deadline kind. */
+  extensions: z
+    .strictObject({
+      default: extensionRule.default({
+        atMost: { kind: 'workingDays', days: 10 },
+        secondApproverBeyond: { kind: 'workingDays', days: 5 },
+        basis: DEFAULT_BASES.extensions,
+      }),
+      byKind: z.record(z.string(), extensionRule).default({}),
     })
     .prefault({}),
   /** Rules linking cases about the same official. */
@@ -125,8 +158,25 @@ export function parseOfficePolicy(raw: unknown, definitions: readonly CaseDefini
       issues.push({ path: `limits.${kind}`, message: `this deadline follows a date the case holds (${spec.limit.contextField}) and cannot be set here` });
     }
   }
+  for (const kind of Object.keys(parsed.data.extensions.byKind)) {
+    if (!declared.has(kind)) issues.push({ path: `extensions.byKind.${kind}`, message: `no case type has a deadline "${kind}"; the deadlines are: ${[...declared.keys()].join(', ')}` });
+  }
+  const rules: [string, ExtensionRule][] = [['extensions.default', parsed.data.extensions.default], ...Object.entries(parsed.data.extensions.byKind).map(([k, r]): [string, ExtensionRule] => [`extensions.byKind.${k}`, r])];
+  for (const [path, r] of rules) {
+    const four = r.secondApproverBeyond;
+    if (four && four.kind === r.atMost.kind && spanSize(four) >= spanSize(r.atMost)) {
+      issues.push({ path: `${path}.secondApproverBeyond`, message: 'must be shorter than atMost, or no extension would ever need a second approver' });
+    }
+  }
   if (issues.length) throw new InvalidPolicyError(source, issues);
   return parsed.data;
+}
+
+const spanSize = (span: ExtensionSpan): number => (span.kind === 'workingDays' ? span.days : span.minutes);
+
+/** The bound on extending deadlines of `kind` in this office: its own, or the default. */
+export function extensionRuleFor(policy: OfficePolicy, kind: string): ExtensionRule {
+  return policy.extensions.byKind[kind] ?? policy.extensions.default;
 }
 
 /** The spec a deadline runs by in this office: the machine's, with the office's limit and basis if it sets one. */

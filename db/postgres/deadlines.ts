@@ -17,6 +17,7 @@ const deadlineById = named('deadline_by_id', `${SELECT_DEADLINES} WHERE "id" = $
 // oldest first; of deadlines opened in the same millisecond, the one whose row was written first
 // (`seq`: PostgreSQL keeps no insertion order, a row's physical place moves when it is updated)
 const deadlinesOfCase = named('deadlines_of_case', `${SELECT_DEADLINES} WHERE "case_id" = $1 ORDER BY "created_at", "seq"`);
+const runningDueFrom = named('deadlines_running_due_from', `${SELECT_DEADLINES} WHERE "running" = true AND "due_at" >= $1 ORDER BY "due_at", "id"`);
 const runningOfCase = named('deadlines_running_of_case', `${SELECT_DEADLINES} WHERE "case_id" = $1 AND "running" = true`);
 const insertDeadline = insertStatement(
   'deadline_insert',
@@ -74,6 +75,7 @@ export function postgresDeadlines(db: PostgresDb, run: RunStatement): DeadlineRe
         .where(and(RUNNING_WITH_WAKE_UP, lt(deadlines.nextFireAt, before), isNull(deadlines.suspendedAt)))
         .orderBy(asc(deadlines.nextFireAt))
         .limit(limit),
+    runningDueFrom: async (from) => (await run<DeadlineRecord>(runningDueFrom, [from])).rows,
     issueCard: async (card) => {
       const result = await db.insert(warningCards).values(card).onConflictDoNothing();
       return result.rowCount === 1;

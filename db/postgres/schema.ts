@@ -6,7 +6,7 @@
  * columns. The row types are checked against db/records.ts at the end of this file.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type * as records from '../records';
 import { CASE_EVENT_KINDS } from '../records';
 import { GENESIS } from '../chain';
@@ -290,6 +290,21 @@ export const reporterMessages = pgTable(
   (t) => [index('reporter_messages_case').on(t.caseId, t.id)],
 );
 
+/** Years of holiday data imported after the calendar shipped; one row per calendar and year. */
+export const calendarYears = pgTable(
+  'calendar_years',
+  {
+    calendar: text('calendar').notNull(),
+    year: integer('year').notNull(),
+    holidays: jsonText('holidays').notNull(),
+    makeupWorkdays: jsonText('makeup_workdays').notNull(),
+    source: text('source').notNull(),
+    importedBy: text('imported_by').notNull(),
+    importedAt: ms('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.calendar, t.year] })],
+);
+
 /** True when A and B are the same type (both ways assignable, no extra or missing fields). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <T extends true>(): T | undefined => undefined;
@@ -306,3 +321,4 @@ sameShape<Same<typeof users.$inferSelect, records.UserRecord>>();
 sameShape<Same<typeof apiTokens.$inferSelect, records.ApiTokenRecord>>();
 sameShape<Same<typeof userPasswords.$inferSelect, records.UserPasswordRecord>>();
 sameShape<Same<typeof webSessions.$inferSelect, records.WebSessionRecord>>();
+sameShape<Same<typeof calendarYears.$inferSelect, records.CalendarYearRecord>>();

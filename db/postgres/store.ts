@@ -19,6 +19,7 @@ import { postgresNotifications } from './notifications';
 import { postgresAccounts, postgresReporters } from './people';
 import { statementRunner, type RunStatement } from './statements';
 import { postgresSupervision } from './supervision';
+import { postgresCalendarYears } from './calendarYears';
 
 /** The repositories on one transaction: small objects of closures, built per transaction. */
 function repositoriesOn(db: PostgresDb, run: RunStatement, forWrite: boolean): Tx {
@@ -31,6 +32,7 @@ function repositoriesOn(db: PostgresDb, run: RunStatement, forWrite: boolean): T
     accounts: postgresAccounts(db),
     reporters: postgresReporters(db),
     supervision: postgresSupervision(db),
+    calendarYears: postgresCalendarYears(db),
   };
 }
 

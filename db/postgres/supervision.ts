@@ -18,13 +18,14 @@ const byUnit = (unit: typeof deadlines.unit | typeof warningCards.unit) => sql`$
 export function postgresSupervision(db: PostgresDb): SupervisionReadModel {
   return {
     overdue: async (now, filter) => {
-      // a stopped clock or a minimum period (public notice, probation) is never overdue
+      // a stopped clock or a minimum period (public notice, probation) is never overdue; one that
+      // lapsed stays listed after an extension (status overdue, due again later)
       const where: SQL[] = [
         RUNNING,
         NOT_A_PERIOD,
         isNull(deadlines.suspendedAt),
         inArray(deadlines.status, ['pending', 'overdue']),
-        lt(deadlines.dueAt, now),
+        or(lt(deadlines.dueAt, now), eq(deadlines.status, 'overdue'))!,
       ];
       if (filter.unit) where.push(eq(deadlines.unit, filter.unit));
       if (filter.type) where.push(eq(deadlines.caseType, filter.type));
@@ -39,6 +40,7 @@ export function postgresSupervision(db: PostgresDb): SupervisionReadModel {
           deadlineId: deadlines.id,
           deadlineKind: deadlines.kind,
           dueAt: deadlines.dueAt,
+          originalDueAt: deadlines.originalDueAt,
           warning: deadlines.warning,
           escalationLevel: deadlines.escalationLevel,
         })

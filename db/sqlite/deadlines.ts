@@ -2,7 +2,7 @@
  * Deadline rows, warning cards and the wake-up outbox on SQLite. The outbox conditions are written
  * literally (`running = 1`, `IS NOT`) so that SQLite can use its partial indexes.
  */
-import { and, asc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, gte, sql } from 'drizzle-orm';
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { DeadlineRecord, WakeUp } from '../records';
 import { byDeadlineId } from '../wakeUps';
@@ -83,6 +83,7 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     reschedule: async (id, expectedRev, change) => reschedule.run({ ...change, id, expectedRev }).changes === 1,
     issueCard: async (card) => issueCard.run(card).changes === 1,
     overdueWakeUps: async (before, limit) => overdueWakeUps.all({ before, limit }),
+    runningDueFrom: async (from) => db.select().from(deadlines).where(and(RUNNING, gte(deadlines.dueAt, from))).orderBy(asc(deadlines.dueAt), asc(deadlines.id)).all(),
   };
 }
 

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import type * as records from '../records';
 import { CASE_EVENT_KINDS } from '../records';
 import { GENESIS } from '../chain';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per case: the current machine snapshot, guarded by `version` (optimistic concurrency). */
 export const cases = sqliteTable(
@@ -266,6 +266,21 @@ export const reporterMessages = sqliteTable(
   (t) => [index('reporter_messages_case').on(t.caseId, t.id)],
 );
 
+/** Years of holiday data imported after the calendar shipped; one row per calendar and year. */
+export const calendarYears = sqliteTable(
+  'calendar_years',
+  {
+    calendar: text('calendar').notNull(),
+    year: integer('year').notNull(),
+    holidays: text('holidays').notNull(),
+    makeupWorkdays: text('makeup_workdays').notNull(),
+    source: text('source').notNull(),
+    importedBy: text('imported_by').notNull(),
+    importedAt: integer('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.calendar, t.year] })],
+);
+
 /** True when A and B are the same type (both ways assignable, no extra or missing fields). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <T extends true>(): T | undefined => undefined;
@@ -282,3 +297,4 @@ sameShape<Same<typeof users.$inferSelect, records.UserRecord>>();
 sameShape<Same<typeof apiTokens.$inferSelect, records.ApiTokenRecord>>();
 sameShape<Same<typeof userPasswords.$inferSelect, records.UserPasswordRecord>>();
 sameShape<Same<typeof webSessions.$inferSelect, records.WebSessionRecord>>();
+sameShape<Same<typeof calendarYears.$inferSelect, records.CalendarYearRecord>>();

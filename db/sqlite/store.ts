@@ -14,6 +14,7 @@ import { sqliteDeadlines, sqliteOutbox } from './deadlines';
 import { sqliteNotifications } from './notifications';
 import { sqliteAccounts, sqliteReporters } from './people';
 import { sqliteSupervision } from './supervision';
+import { sqliteCalendarYears } from './calendarYears';
 
 /** Hands out one turn at a time, in arrival order. */
 class TurnLock {
@@ -61,6 +62,7 @@ function repositories(db: SqliteDb): Tx {
     accounts: sqliteAccounts(db),
     reporters: sqliteReporters(db),
     supervision: sqliteSupervision(db),
+    calendarYears: sqliteCalendarYears(db),
   };
 }
 

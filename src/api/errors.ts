@@ -32,6 +32,10 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   GUARD_REJECTED: 422,
   // a linked case holds this one up (an open clue about the same official, say)
   CASE_ON_HOLD: 422,
+  // an extension past the office's bound, a request already decided, four eyes asked of one person
+  EXTENSION_BEYOND_LIMIT: 422,
+  EXTENSION_REQUEST_NOT_PENDING: 409,
+  SECOND_APPROVER_REQUIRED: 403,
   // the office policy file is not valid: a start-up error, never a caller's
   INVALID_POLICY: 500,
   RATE_LIMITED: 429,

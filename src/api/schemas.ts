@@ -4,10 +4,13 @@
  * and the OpenAPI document is generated from.
  */
 import { z } from 'zod';
+import { CASE_EVENT_KINDS } from '../../db/records';
 import { clueInput } from '../../machines/clue';
 import { text } from '../../machines/payloads';
 import { CASE_TYPES } from '../../machines/types';
 import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
+import type { ExtensionAnswer, PendingExtension } from '../engine/deadlineCommands';
+import type { CalendarImportResult } from '../engine/calendarImport';
 import type { CasePage, CaseSummary } from '../engine/queries';
 import type { ErrorCode } from '../errors';
 import { STATUS_OF } from './errors';
@@ -166,7 +169,7 @@ const roleName = z.string();
 export const caseEventView = z.object({
   id: z.number(),
   version: z.number(),
-  kind: z.enum(['created', 'transition', 'deadlineStep', 'deadlineExtended', 'deadlineSuspended', 'deadlineResumed', 'linkedCaseOpened', 'linkedCaseNote']),
+  kind: z.enum(CASE_EVENT_KINDS),
   type: z.string(),
   actor: z.object({ id: z.string(), role: roleName }),
   at: z.string(),
@@ -176,6 +179,39 @@ export const caseEventView = z.object({
 }) satisfies z.ZodType<Omit<CaseEventView, 'actor'>>;
 
 export const appliedEvent = z.object({ case: caseView, event: caseEventView });
+
+/** A year of holidays and make-up days to import; the engine checks every date (INVALID_PAYLOAD names each fault). */
+export const calendarYearBody = z.strictObject({
+  calendar: z.string().min(1).max(100).optional(),
+  year: z.number({ error: 'year must be a number' }),
+  holidays: z.array(z.string().max(20)).max(366),
+  makeupWorkdays: z.array(z.string().max(20)).max(366),
+  source: text('the source of the data'),
+});
+const movedDeadline = z.object({ caseId: z.string(), deadlineId: z.string(), kind: z.string(), from: z.string(), to: z.string() });
+export const calendarImportAnswer = z.object({
+  calendar: z.string(),
+  year: z.number(),
+  lastYear: z.number().nullable(),
+  recomputed: z.array(movedDeadline),
+  leftAsSet: z.array(z.object({ caseId: z.string(), deadlineId: z.string(), kind: z.string(), dueAt: z.string() })),
+}) satisfies z.ZodType<CalendarImportResult>;
+
+export const deadlineIdParams = z.strictObject({ id: z.string().min(1).max(200) });
+export const extensionRequestParams = deadlineIdParams.extend({
+  requestId: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1'),
+});
+export const extendDeadlineBody = z.strictObject({
+  /** The new due time. */
+  until: isoQuery('until'),
+  reason: text('the reason for the extension'),
+});
+/** The deadline after an extension, and the request still waiting for a second approver (null once granted). */
+export const extensionAnswer = deadlineView.extend({
+  pendingExtension: z
+    .object({ requestId: z.number(), until: z.string(), reason: z.string(), requestedBy: z.object({ id: z.string(), role: roleName }), requestedAt: z.string() })
+    .nullable(),
+}) satisfies z.ZodType<Omit<ExtensionAnswer, 'pendingExtension'> & { pendingExtension: (Omit<PendingExtension, 'requestedBy'> & { requestedBy: { id: string; role: string } }) | null }>;
 export const caseHistory = z.object({ caseId: z.string(), events: z.array(caseEventView) });
 
 const caseSummary = z.object({
@@ -206,7 +242,9 @@ const overdueCase = z.object({
   deadlineId: z.string(),
   deadlineKind: z.string(),
   dueAt: z.string(),
+  originalDueAt: z.string(),
   latenessMs: z.number(),
+  extendedAfterLapse: z.boolean(),
   warning: z.string(),
   escalationLevel: z.number(),
   /** e.g. "provisional: the 2027 calendar is not loaded": the due moment and the lateness may move when it is. */

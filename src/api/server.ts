@@ -26,6 +26,7 @@ import { registerCaseRoutes } from './routes/cases';
 import { registerDocsRoutes } from './routes/docs';
 import { registerPublicIntakeRoutes } from './routes/publicIntake';
 import { registerSupervisionRoutes } from './routes/supervision';
+import { registerDeadlineRoutes } from './routes/deadlines';
 
 /** What the server is built from. */
 export interface ServerDeps {
@@ -125,6 +126,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   };
   registerCaseRoutes(api);
   registerSupervisionRoutes(api);
+  registerDeadlineRoutes(api);
   registerPublicIntakeRoutes(api);
   registerAuthRoutes(api);
   registerAuditRoutes(api);

@@ -10,6 +10,7 @@ import type { Caseflow, CliContext, CliServices } from './context';
 import { printCase, printHistory, printList } from './print';
 import { DEFAULT_PORT, parsePort, registerServerCommands } from './serverCommands';
 import { registerWorkerCommands } from './workerCommands';
+import { registerCalendarCommands } from './calendarCommands';
 
 /** Builds the `caseflow` program on `services`. */
 export function buildProgram<C extends Caseflow>(services: CliServices<C>): Command {
@@ -128,6 +129,7 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
     });
 
   registerWorkerCommands(program, ctx);
+  registerCalendarCommands(program, ctx);
   registerServerCommands(program, ctx);
   registerAuditCommands(program, ctx);
   return program;

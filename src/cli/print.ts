@@ -10,7 +10,8 @@ const shortTime = (iso: string | null): string => (iso ? iso.replace('T', ' ').r
 export function printDeadline(d: DeadlineView): string {
   const late = d.latenessMs !== null ? ` (${d.latenessMs > 0 ? 'late' : 'early'} by ${Math.round(Math.abs(d.latenessMs) / 60000)} min)` : '';
   const next = d.nextStep ? `, next: ${d.nextStep} at ${shortTime(d.nextFireAt)}` : '';
-  return `  - ${d.kind} due ${shortTime(d.dueAt)}${d.provisional ? ` (${d.provisional})` : ''}: ${d.status}${d.running ? '' : ' (closed)'}${late}, card ${d.warning}${next}`;
+  const original = d.originalDueAt !== d.dueAt ? ` (originally ${shortTime(d.originalDueAt)})` : '';
+  return `  - ${d.kind} due ${shortTime(d.dueAt)}${original}${d.provisional ? ` (${d.provisional})` : ''}: ${d.status}${d.running ? '' : ' (closed)'}${late}, card ${d.warning}${next}`;
 }
 
 /** A case as a few readable lines. */

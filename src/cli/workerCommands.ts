@@ -1,11 +1,12 @@
 /**
- * CLI commands for deadlines: run the workers, and extend, suspend or resume a deadline.
+ * CLI commands for deadlines: run the workers, and extend (or approve a four-eyes extension), suspend or resume a deadline.
  */
 import type { Command } from 'commander';
 import { InvalidPayloadError } from '../errors';
 import { parseActor } from './actor';
 import type { Caseflow, CliContext } from './context';
 import { printDeadline } from './print';
+import type { ExtensionAnswer } from '../engine/deadlineCommands';
 
 /** Reads "90m", "2h", "3d" (after the current due time) or an ISO date-time into an extension. */
 export function parseExtension(text: string): { byMs: number } | { until: number } {
@@ -16,7 +17,27 @@ export function parseExtension(text: string): { byMs: number } | { until: number
   return { until: ms };
 }
 
-/** Adds `worker` and `deadline extend|suspend|resume` to the CLI. */
+/** Reads an extension request id (the number `deadline extend` printed). */
+export function parseRequestId(text: string): number {
+  const id = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(id)) {
+    throw new InvalidPayloadError('extension approval', [{ path: 'requestId', message: `expected the request number printed by "deadline extend", got "${text}"` }]);
+  }
+  return id;
+}
+
+/** The deadline after an extension command, and the request still waiting for a second approver. */
+function printExtension(view: ExtensionAnswer): string {
+  const pending = view.pendingExtension;
+  if (!pending) return printDeadline(view);
+  return [
+    printDeadline(view),
+    `  extension to ${pending.until} requested by ${pending.requestedBy.id}: it needs a second approver (request ${pending.requestId})`,
+    `  approve with: caseflow deadline approve ${view.id} ${pending.requestId} --as <user:role>`,
+  ].join('\n');
+}
+
+/** Adds `worker` and `deadline extend|approve|suspend|resume` to the CLI. */
 export function registerWorkerCommands<C extends Caseflow>(program: Command, { services, open, withCaseflow, out }: CliContext<C>): void {
   program
     .command('worker')
@@ -47,7 +68,18 @@ export function registerWorkerCommands<C extends Caseflow>(program: Command, { s
     .action((deadlineId: string, opts: { until: string; reason: string; as: string }) =>
       withCaseflow(async (cf) => {
         const view = await cf.engine.deadlines.extend(deadlineId, { ...parseExtension(opts.until), reason: opts.reason }, parseActor(opts.as));
-        out(view, () => printDeadline(view));
+        out(view, () => printExtension(view));
+      }),
+    );
+
+  deadline
+    .command('approve <deadlineId> <requestId>')
+    .description('approve an extension request as its second approver (four eyes)')
+    .requiredOption('--as <user:role>', 'the second approver: someone other than the person who asked')
+    .action((deadlineId: string, requestId: string, opts: { as: string }) =>
+      withCaseflow(async (cf) => {
+        const view = await cf.engine.deadlines.approveExtension(deadlineId, parseRequestId(requestId), parseActor(opts.as));
+        out(view, () => printExtension(view));
       }),
     );
 

@@ -6,7 +6,7 @@ import type { Store, Tx } from '../../db/port';
 import type { CaseRecord } from '../../db/records';
 import { canonicalOfficialId } from '../../machines/officials';
 import type { Actor, CaseDefinition, CaseType } from '../../machines/types';
-import type { EventBus } from '../bus';
+import type { CaseflowSignal, EventBus } from '../bus';
 import type { Clock } from '../clock';
 import { MachineVersionUnknownError, UnknownCaseTypeError } from '../errors';
 import { DEFAULT_POLICY, type OfficePolicy } from '../officePolicy';
@@ -77,6 +77,11 @@ export class EngineCore {
   /** Applies a plan inside `tx` through the one writer; returns the ids of its log entries. */
   write(tx: Tx, plan: WritePlan): Promise<number[]> {
     return writePlan(tx, plan);
+  }
+
+  /** Announces a committed change that is not a plan's (a calendar year imported). */
+  signal(signal: CaseflowSignal): void {
+    this.bus.publish(signal);
   }
 
   /** Announces what a committed plan changed. */

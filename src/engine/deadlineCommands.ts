@@ -4,16 +4,17 @@
  * Each is one transaction through the one writer; the guarded reschedule decides every race.
  */
 import type { Tx } from '../../db/port';
-import type { DeadlineRecord } from '../../db/records';
+import type { CaseRecord, DeadlineRecord } from '../../db/records';
 import type { Actor, DeadlineSpec, WarningLevel } from '../../machines/types';
-import { DeadlineNotFoundError, InvalidPayloadError, StaleDeadlineError, VersionConflictError } from '../errors';
+import { DeadlineNotFoundError, InvalidPayloadError, SecondApproverRequiredError, StaleDeadlineError, VersionConflictError } from '../errors';
 import { dueAfterSuspension } from '../time';
 import { canonicalActor, type EngineCore } from './core';
 import { CaseWork, recordDueStep } from './catchUp';
 import { restoreCase } from './decide';
 import { checkWakeUp, planClockChange, planUrge, type ClockChange, type WakeUpCheck } from './deadlinePlans';
 import type { WritePlan } from './plan';
-import { authorizeDeadlineChange, authorizeDeadlineRole, authorizeUrge } from './policy';
+import { extensionBound, extensionChange, judgeExtension, pendingExtensionRequest, planExtensionRequest, sameRequester } from './extensions';
+import { authorizeDeadlineChange, authorizeDeadlineRole, DEADLINE_APPROVER_ROLES, authorizeUrge } from './policy';
 import { toDeadlineView, type DeadlineView } from './views';
 
 export { DEADLINE_WORKER } from './deadlinePlans';
@@ -24,6 +25,28 @@ export type FireOutcome =
   | { kind: 'stale' }
   /** Woken before the step's moment: wait `waitMs` (case time) and try again. */
   | { kind: 'early'; waitMs: number; fireAt: number };
+
+/** An extension waiting for a second approver, as the answer to `extend` names it. */
+export interface PendingExtension {
+  /** Pass it to `approveExtension`: the id of the log entry that recorded the request. */
+  requestId: number;
+  until: string;
+  reason: string;
+  requestedBy: Actor;
+  requestedAt: string;
+}
+
+/** The deadline after an extension command, and the request still waiting for a second approver, if one does. */
+export type ExtensionAnswer = DeadlineView & { pendingExtension: PendingExtension | null };
+
+/** What an extension command decides inside the transaction: a clock change to plan, or a request already written. */
+type ExtensionDecision = (
+  tx: Tx,
+  row: DeadlineRecord,
+  caseRow: CaseRecord,
+  approver: Actor,
+  now: number,
+) => Promise<{ change: ClockChange; pending: null } | { plan: WritePlan; pending: PendingExtension }>;
 
 /** How often a step is tried again when a caseworker's transition on the same case won the race. */
 const FIRE_ATTEMPTS = 3;
@@ -42,17 +65,36 @@ export class DeadlineCommands {
 
   /**
    * Moves a running deadline's due time later — to `until`, or `byMs` after the current due time —
-   * with the reason and the approving actor on record.
+   * with the reason and the approving actor on record. Within the office's bound (EXTENSION_BEYOND_LIMIT
+   * past it); past its four-eyes threshold the extension is only requested, to be approved by someone
+   * else (`approveExtension`). Granted after the due moment, the deadline stays counted late.
    */
-  async extend(deadlineId: string, request: ({ until: number } | { byMs: number }) & { reason: string }, approver: Actor): Promise<DeadlineView> {
+  async extend(deadlineId: string, request: ({ until: number } | { byMs: number }) & { reason: string }, actor: Actor): Promise<ExtensionAnswer> {
     const reason = requireReason(request.reason, 'extension');
-    return await this.change(deadlineId, approver, 'extend', (row, now) => {
+    return await this.extension(deadlineId, actor, 'extend', async (tx, row, caseRow, approver, now) => {
       const until = 'until' in request ? request.until : row.dueAt + request.byMs;
-      if (!(until > row.dueAt)) {
-        throw new InvalidPayloadError('extension', [{ path: 'until', message: `must be later than the current due time ${iso(row.dueAt)}` }]);
+      const bound = extensionBound(row, this.core.policy, this.core.calendar);
+      if (judgeExtension(row, until, now, bound) === 'oneApprover') {
+        return { change: extensionChange(row, until, now, { reason }), pending: null };
       }
-      if (until <= now) throw new InvalidPayloadError('extension', [{ path: 'until', message: 'must be in the future' }]);
-      return { kind: 'deadlineExtended', dueAt: until, suspendedAt: row.suspendedAt, payload: { from: iso(row.dueAt), to: iso(until), reason } };
+      const plan = planExtensionRequest(row, caseRow, { until, reason }, approver, now, bound);
+      const [requestId] = await this.core.write(tx, plan);
+      return { plan, pending: { requestId: requestId!, until: iso(until), reason, requestedBy: approver, requestedAt: iso(now) } };
+    });
+  }
+
+  /**
+   * Grants an extension that waits for a second approver: `approver` must hold an approver role and
+   * be someone other than the person who asked (SECOND_APPROVER_REQUIRED); the request must still
+   * wait (EXTENSION_REQUEST_NOT_PENDING) and still fit the office's bound.
+   */
+  async approveExtension(deadlineId: string, requestId: number, actor: Actor): Promise<ExtensionAnswer> {
+    return await this.extension(deadlineId, actor, 'approve an extension of', async (tx, row, _caseRow, approver, now) => {
+      const request = pendingExtensionRequest(await tx.events.ofCase(row.caseId), row, requestId);
+      if (sameRequester(request, approver)) throw new SecondApproverRequiredError(deadlineId, requestId, request.requestedBy.id, DEADLINE_APPROVER_ROLES);
+      judgeExtension(row, request.until, now, extensionBound(row, this.core.policy, this.core.calendar));
+      const audit = { reason: request.reason, requestId, requestedBy: request.requestedBy.id, approvedBy: approver.id };
+      return { change: extensionChange(row, request.until, now, audit), pending: null };
     });
   }
 
@@ -150,14 +192,36 @@ export class DeadlineCommands {
     return outcome;
   }
 
+  private async extension(deadlineId: string, actor: Actor, verb: string, decide: ExtensionDecision): Promise<ExtensionAnswer> {
+    const approver = canonicalActor(actor);
+    authorizeDeadlineRole(approver, verb);
+    const { answer, plan } = await this.core.store.withTransaction(async (tx: Tx) => {
+      const { row, caseRow } = await this.movable(tx, deadlineId, approver, verb);
+      const now = this.core.clock.now();
+      const decided = await decide(tx, row, caseRow, approver, now);
+      if ('plan' in decided) return { answer: { ...toDeadlineView(row, this.core.calendar), pendingExtension: decided.pending }, plan: decided.plan };
+      const { plan, after } = planClockChange(row, caseRow, decided.change, approver, now, this.core.calendar);
+      await this.core.write(tx, plan);
+      return { answer: { ...toDeadlineView(after, this.core.calendar), pendingExtension: null }, plan };
+    });
+    this.core.announce(plan);
+    return answer;
+  }
+
+  /** The running deadline and its case, once `approver` may move it. */
+  private async movable(tx: Tx, deadlineId: string, approver: Actor, verb: string): Promise<{ row: DeadlineRecord; caseRow: CaseRecord }> {
+    const row = await tx.deadlines.byId(deadlineId);
+    if (!row || !row.running) throw new DeadlineNotFoundError(deadlineId);
+    const caseRow = (await tx.cases.byId(row.caseId))!;
+    authorizeDeadlineChange(approver, caseRow, deadlineId, verb);
+    return { row, caseRow };
+  }
+
   private async change(deadlineId: string, actor: Actor, verb: string, decide: (row: DeadlineRecord, now: number) => ClockChange): Promise<DeadlineView> {
     const approver = canonicalActor(actor);
     authorizeDeadlineRole(approver, verb);
     const { view, plan } = await this.core.store.withTransaction(async (tx: Tx) => {
-      const row = await tx.deadlines.byId(deadlineId);
-      if (!row || !row.running) throw new DeadlineNotFoundError(deadlineId);
-      const caseRow = (await tx.cases.byId(row.caseId))!;
-      authorizeDeadlineChange(approver, caseRow, deadlineId, verb);
+      const { row, caseRow } = await this.movable(tx, deadlineId, approver, verb);
       const now = this.core.clock.now();
       const { plan, after } = planClockChange(row, caseRow, decide(row, now), approver, now, this.core.calendar);
       await this.core.write(tx, plan);

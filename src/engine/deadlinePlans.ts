@@ -73,10 +73,17 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
   return opened;
 }
 
-/** Closings for the running deadlines whose state is no longer active: met if on time, else overdue. */
-export function closedDeadlines(running: readonly DeadlineRecord[], stillActive: ReadonlySet<string>, now: number): DeadlineClosing[] {
+/** True when `eventType` meets the deadline of `row` while its state stays active (its spec's `metBy`). */
+const metByEvent = (row: DeadlineRecord, eventType: string | undefined): boolean =>
+  eventType !== undefined && ((JSON.parse(row.spec) as DeadlineSpec).metBy ?? []).includes(eventType);
+
+/**
+ * Closings for the running deadlines whose state is no longer active, or that the accepted event
+ * `eventType` meets (`metBy`): met if on time, else overdue.
+ */
+export function closedDeadlines(running: readonly DeadlineRecord[], stillActive: ReadonlySet<string>, now: number, eventType?: string): DeadlineClosing[] {
   return running
-    .filter((row) => !stillActive.has(row.stateId))
+    .filter((row) => !stillActive.has(row.stateId) || metByEvent(row, eventType))
     .map((row) => {
       const late = !row.period && (row.status === 'overdue' || now > row.dueAt);
       return { id: row.id, status: late ? 'overdue' : 'met', closedAt: now, latenessMs: now - row.dueAt };
@@ -197,16 +204,20 @@ export function planUrge(row: DeadlineRecord, caseRow: CaseRecord, actor: Actor,
 
 /** A change to a running deadline's clock, as a command decides it. */
 export interface ClockChange {
-  kind: 'deadlineExtended' | 'deadlineSuspended' | 'deadlineResumed';
+  kind: 'deadlineExtended' | 'deadlineSuspended' | 'deadlineResumed' | 'deadlineRecomputed';
   dueAt: number;
   suspendedAt: number | null;
   payload: Record<string, unknown>;
 }
 
+/** True when the deadline has already lapsed at `now`: counted late whatever extension follows. */
+export const hasLapsed = (row: DeadlineRecord, now: number): boolean =>
+  !row.period && (row.status === 'overdue' || (row.suspendedAt === null && now > row.dueAt));
+
 /**
  * Plans an extension, suspension or resumption: the ladder re-derived from the new due time (rungs
  * whose moment moved into the future run again; rungs still behind catch up), the guarded
- * reschedule, and the audited log entry.
+ * reschedule, and the audited log entry. A deadline that had lapsed stays overdue.
  */
 export function planClockChange(row: DeadlineRecord, caseRow: CaseRecord, change: ClockChange, actor: Actor, now: number, calendar: WorkingDayCalendar): { plan: WritePlan; after: DeadlineRecord } {
   const spec = JSON.parse(row.spec) as DeadlineSpec;
@@ -219,7 +230,8 @@ export function planClockChange(row: DeadlineRecord, caseRow: CaseRecord, change
     nextStep,
     nextFireAt: change.suspendedAt !== null ? null : (moments[nextStep] ?? null),
     scheduleRev: row.scheduleRev + 1,
-    status: row.status === 'overdue' && change.dueAt > now ? 'pending' : row.status,
+    // a deadline that lapsed stays counted late: a later extension or resumption re-arms the ladder, never the record
+    status: hasLapsed(row, now) ? 'overdue' : row.status,
     warning: row.warning,
     escalationLevel: row.escalationLevel,
     updatedAt: now,

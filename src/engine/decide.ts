@@ -156,7 +156,7 @@ export function decideEvent(ctx: DecideContext, current: CaseState, event: Casew
     toState,
   });
   const isActive = activeStateIds(next.snapshot);
-  plan.closeDeadlines.push(...closedDeadlines(current.running, isActive, now));
+  plan.closeDeadlines.push(...closedDeadlines(current.running, isActive, now, event.type));
   plan.openDeadlines.push(
     ...openedDeadlines(
       { calendar: ctx.calendar, definition, caseId: row.id, unit: index.unit, timeZone: index.timeZone, version, now, limits: ctx.policy?.limits },

@@ -11,6 +11,7 @@ import { CaseNotFoundError, InvalidPayloadError, VersionConflictError } from '..
 import { canonicalActor, EngineCore, type EngineDeps } from './core';
 import { CaseWork, catchUpDueSteps } from './catchUp';
 import { decideEvent, decideOpen, restoreCase, type CaseworkerEvent } from './decide';
+import { CalendarImports } from './calendarImport';
 import { DeadlineCommands } from './deadlineCommands';
 import { acceptedEvents } from './machineRuntime';
 import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
@@ -63,10 +64,13 @@ export class CaseEngine {
   private readonly core: EngineCore;
   /** Extending, suspending, resuming and firing deadlines. */
   readonly deadlines: DeadlineCommands;
+  /** Importing a year of holidays and make-up days, and reading the imported years at start. */
+  readonly calendars: CalendarImports;
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps);
     this.deadlines = new DeadlineCommands(this.core);
+    this.calendars = new CalendarImports(this.core);
   }
 
   /** The case type definition for `type`, or UNKNOWN_CASE_TYPE. */

@@ -12,9 +12,14 @@ import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../ti
 export type Period = PeriodQuery;
 
 /** A running deadline past due, as supervisors read it. */
-export type OverdueCase = Omit<OverdueRecord, 'dueAt'> & {
+export type OverdueCase = Omit<OverdueRecord, 'dueAt' | 'originalDueAt'> & {
   dueAt: string;
+  /** The due moment before any extension, always shown. */
+  originalDueAt: string;
+  /** How late: past the due moment; for a deadline extended after it lapsed, past the original due moment. */
   latenessMs: number;
+  /** True when the deadline lapsed and was extended afterwards: still counted late, due again at `dueAt`. */
+  extendedAfterLapse: boolean;
   /** Set when the due moment counts working days in a year the calendar does not cover yet: the lateness is provisional. */
   provisional: string | null;
 };
@@ -44,7 +49,7 @@ export class SupervisionReports {
     private readonly calendar: WorkingDayCalendar = defaultCalendar(),
   ) {}
 
-  /** Running deadlines past due at `now`, most overdue first, optionally for one unit or type; a provisional due moment is flagged. */
+  /** Running deadlines past due at `now` (or lapsed and extended since), most overdue first, optionally for one unit or type; a provisional due moment is flagged. */
   async overdue(now: number, filter: { unit?: string; type?: string; limit?: number; notAbout?: string } = {}): Promise<OverdueCase[]> {
     return this.store.read(async (tx) => {
       const rows = await tx.supervision.overdue(now, { ...filter, ...about(filter.notAbout), limit: bounded(filter.limit, 100) });
@@ -52,7 +57,15 @@ export class SupervisionReports {
       for (const r of rows) {
         const deadline = await tx.deadlines.byId(r.deadlineId);
         const provisional = deadline ? provisionalNote((JSON.parse(deadline.spec) as DeadlineSpec).limit, r.dueAt, deadline.timeZone, this.calendar) : null;
-        overdue.push({ ...r, dueAt: new Date(r.dueAt).toISOString(), latenessMs: now - r.dueAt, provisional });
+        const extendedAfterLapse = r.dueAt >= now;
+        overdue.push({
+          ...r,
+          dueAt: new Date(r.dueAt).toISOString(),
+          originalDueAt: new Date(r.originalDueAt).toISOString(),
+          latenessMs: now - (extendedAfterLapse ? r.originalDueAt : r.dueAt),
+          extendedAfterLapse,
+          provisional,
+        });
       }
       return overdue;
     });

@@ -247,6 +247,9 @@ export function loadCalendar(file: string): WorkingDayCalendar {
  */
 export const CHINA_MAINLAND_CALENDAR: WorkingDayCalendar = createCalendar(cnMainland);
 
+/** The definition the official calendar is built from (a live calendar lays imported years over it). */
+export const CHINA_MAINLAND_DEFINITION: CalendarDefinition = validateCalendarDefinition(cnMainland);
+
 /** The calendar a case uses when none is configured: the official mainland China calendar. */
 export function defaultCalendar(): WorkingDayCalendar {
   return CHINA_MAINLAND_CALENDAR;

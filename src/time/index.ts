@@ -24,3 +24,5 @@ export {
   type Suspension,
 } from './due';
 export { localDateOf, type LocalDate } from './localDate';
+export { CHINA_MAINLAND_DEFINITION } from './calendar';
+export { calendarYearProblems, definitionWithYears, LiveCalendar, type CalendarYear } from './importedYears';

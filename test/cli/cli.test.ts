@@ -61,11 +61,40 @@ describe('the caseflow command line, run as a real process', () => {
     const planDue = deadlines.find((d) => d.running && d.kind === 'rectificationPlanDue')!;
     const refused = await caseflow('deadline', 'extend', planDue.id, '--until', '2h', '--reason', 'power cut', '--as', 'zhou.min:unitLiaison');
     expect(refused.stderr).toMatch(/^FORBIDDEN_ROLE:/);
-    // the CLI runs on the real clock, so the new due time must lie in the real future
-    const extended = await caseflow('--json', 'deadline', 'extend', planDue.id, '--until', '2099-01-01T00:00:00Z', '--reason', 'power cut', '--as', 'li.wei:supervisor');
+    // two hours after the current due time: in the real future, within one approver's reach
+    const extended = await caseflow('--json', 'deadline', 'extend', planDue.id, '--until', '2h', '--reason', 'power cut', '--as', 'li.wei:supervisor');
     expect(extended.code).toBe(0);
-    expect(JSON.parse(extended.stdout)).toMatchObject({ kind: 'rectificationPlanDue', dueAt: '2099-01-01T00:00:00.000Z', originalDueAt: planDueAt });
+    const extendedTo = new Date(Date.parse(planDueAt) + 2 * 3_600_000).toISOString();
+    expect(JSON.parse(extended.stdout)).toMatchObject({ kind: 'rectificationPlanDue', dueAt: extendedTo, originalDueAt: planDueAt, pendingExtension: null });
     expect((await caseflow('history', id)).stdout).toContain('DEADLINE_EXTENDED');
+  });
+
+  it('an extension past the four-eyes threshold is only requested, and another approver grants it', async () => {
+    // this office: at most 10 hours past the original due moment, more than 3 hours needs a second approver
+    const policy = path.join(dir, 'four-eyes.json');
+    const rule = { atMost: { kind: 'duration', minutes: 600 }, secondApproverBeyond: { kind: 'duration', minutes: 180 }, basis: 'Office rule 7' };
+    fs.writeFileSync(policy, JSON.stringify({ extensions: { default: rule } }));
+    const withPolicy = (...args: string[]) => caseflow('--policy', policy, ...args);
+    const airedAt = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const input = JSON.stringify({ unit: 'Parks Bureau', report: 'Seeing: broken benches', airedAt: new Date(airedAt).toISOString(), planDueMinutes: 60 });
+    const { id } = JSON.parse((await withPolicy('--json', 'create', 'rectification', '--as', 'li.wei:supervisor', '--input', input)).stdout) as { id: string };
+    const sent = JSON.parse((await withPolicy('--json', 'send', id, 'NOTIFY_UNIT', 'liaisonId=zhou.min', '--as', 'li.wei:supervisor')).stdout) as {
+      case: { deadlines: { id: string; kind: string; running: boolean }[] };
+    };
+    const planDue = sent.case.deadlines.find((d) => d.running && d.kind === 'rectificationPlanDue')!;
+
+    expect((await withPolicy('deadline', 'extend', planDue.id, '--until', '11h', '--reason', 'flood', '--as', 'li.wei:supervisor')).stderr).toMatch(/^EXTENSION_BEYOND_LIMIT:/);
+    const requested = await withPolicy('deadline', 'extend', planDue.id, '--until', '5h', '--reason', 'flood', '--as', 'li.wei:supervisor');
+    expect(requested.stdout).toMatch(/needs a second approver \(request (\d+)\)/);
+    const requestId = /request (\d+)\)/.exec(requested.stdout)![1]!;
+    expect((await withPolicy('deadline', 'approve', planDue.id, requestId, '--as', 'li.wei:admin')).stderr).toMatch(/^SECOND_APPROVER_REQUIRED:/);
+    const approved = await withPolicy('--json', 'deadline', 'approve', planDue.id, requestId, '--as', 'chen.jing:conferenceChair');
+    expect(approved.code).toBe(0);
+    const planDueAt = airedAt + 60 * 60_000;
+    expect(JSON.parse(approved.stdout)).toMatchObject({ dueAt: new Date(planDueAt + 5 * 3_600_000).toISOString(), originalDueAt: new Date(planDueAt).toISOString() });
+    const history = (await withPolicy('history', id)).stdout;
+    expect(history).toContain('DEADLINE_EXTENSION_REQUESTED');
+    expect(history).toContain('DEADLINE_EXTENDED');
   });
 
   it('an error prints its code and message and exits non-zero, changing nothing', async () => {

@@ -9,6 +9,7 @@
 import type {
   CaseEventRecord,
   CaseRecord,
+  CalendarYearRecord,
   DeadlineRecord,
   DeadlineScheduleChange,
   NewCaseEvent,
@@ -443,6 +444,41 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await overdueNow(T0 + 4 * HOUR)).toEqual([{ deadlineId: d.id, scheduleRev: 2, nextFireAt: T0 + 3 * HOUR }]);
         await given((tx) => tx.deadlines.close({ id: d.id, status: 'overdue', closedAt: T0 + 4 * HOUR, latenessMs: HOUR }));
         expect(await overdueNow(T0 + 5 * HOUR)).toEqual([]);
+      });
+    });
+
+    describe('calendar years and the deadlines an import may move', () => {
+      const year = (overrides: Partial<CalendarYearRecord> = {}): CalendarYearRecord => ({
+        calendar: 'cn-mainland',
+        year: 2027,
+        holidays: JSON.stringify(['2027-10-01', '2027-10-04']),
+        makeupWorkdays: JSON.stringify(['2027-09-26']),
+        source: 'State Council notice 2026-11',
+        importedBy: 'root.admin',
+        importedAt: T0,
+        ...overrides,
+      });
+      const readBack = (calendar: string) =>
+        store.read(async (tx) => (await tx.calendarYears.ofCalendar(calendar)).map((r) => ({ ...r, holidays: JSON.parse(r.holidays), makeupWorkdays: JSON.parse(r.makeupWorkdays) })));
+
+      test('an imported year is stored per calendar, ascending, and a second import of the same year replaces it', async () => {
+        await given((tx) => tx.calendarYears.put(year({ year: 2028, holidays: '["2028-01-01"]', makeupWorkdays: '[]' })));
+        await given((tx) => tx.calendarYears.put(year()));
+        await given((tx) => tx.calendarYears.put(year({ calendar: 'office-own' })));
+        expect((await readBack('cn-mainland')).map((r) => r.year)).toEqual([2027, 2028]);
+        await given((tx) => tx.calendarYears.put(year({ holidays: '["2027-10-01"]', importedAt: T0 + DAY })));
+        const [replaced] = await readBack('cn-mainland');
+        expect(replaced).toEqual({ ...year({ importedAt: T0 + DAY }), holidays: ['2027-10-01'], makeupWorkdays: ['2027-09-26'] });
+        expect(await readBack('nowhere')).toEqual([]);
+      });
+
+      test('runningDueFrom lists the running deadlines due at or after a moment, earliest due first', async () => {
+        const owner = await givenCase();
+        const later = await givenDeadline(owner, { id: 'd-later', dueAt: T0 + 3 * DAY });
+        const atTheMoment = await givenDeadline(owner, { id: 'd-at', dueAt: T0 + DAY });
+        await givenDeadline(owner, { id: 'd-before', dueAt: T0 + DAY - 1 });
+        await givenDeadline(owner, { id: 'd-closed', dueAt: T0 + 2 * DAY, ...closedAt(T0) });
+        expect((await store.read((tx) => tx.deadlines.runningDueFrom(T0 + DAY))).map((d) => d.id)).toEqual([atTheMoment.id, later.id]);
       });
     });
 
@@ -1040,6 +1076,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             deadlineId: lateAudit.id,
             deadlineKind: 'acceptance',
             dueAt: now - 3 * DAY,
+            originalDueAt: now - 3 * DAY,
             warning: 'red',
             escalationLevel: 2,
           },
@@ -1052,6 +1089,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             deadlineId: lateWater.id,
             deadlineKind: 'planDue',
             dueAt: now - DAY,
+            originalDueAt: now - DAY,
             warning: 'yellow',
             escalationLevel: 1,
           },
@@ -1059,6 +1097,15 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 1 }))).map((o) => o.caseId)).toEqual(['c-audit']);
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 10, unit: 'Water Bureau' }))).map((o) => o.caseId)).toEqual(['c-water']);
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 10, type: 'clue' }))).map((o) => o.caseId)).toEqual(['c-audit']);
+      });
+
+      test('overdue keeps a deadline that lapsed and was extended since (status overdue, due again later), with its original due moment', async () => {
+        const now = T0 + 20 * DAY;
+        const water = await givenCase({ id: 'c-water', unit: 'Water Bureau' });
+        const lapsed = await givenDeadline(water, { kind: 'planDue', originalDueAt: now - DAY, dueAt: now + DAY, status: 'overdue' });
+        await givenDeadline(water, { kind: 'reviewDue', originalDueAt: now - DAY, dueAt: now + DAY, status: 'pending' });
+        const overdue = await store.read((tx) => tx.supervision.overdue(now, { limit: 10 }));
+        expect(overdue.map((o) => [o.deadlineId, o.dueAt, o.originalDueAt])).toEqual([[lapsed.id, now + DAY, now - DAY]]);
       });
 
       test('overdue with notAbout leaves out cases about that official', async () => {
@@ -1184,6 +1231,11 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           ['a reporter identity', (tx) => tx.reporters.insertIdentity({ caseId: owner.id, name: 'Zhang San', contact: null, createdAt: T0 })],
           ['a receipt', (tx) => tx.reporters.insertReceipt({ codeHash: 'receipt-1', caseId: owner.id, createdAt: T0 })],
           ['a reporter message', (tx) => tx.reporters.addMessage({ caseId: owner.id, body: 'more', receivedAt: T0 })],
+          [
+            'a calendar year',
+            (tx) =>
+              tx.calendarYears.put({ calendar: 'cn-mainland', year: 2027, holidays: '[]', makeupWorkdays: '[]', source: 's', importedBy: 'root.admin', importedAt: T0 }),
+          ],
         ];
         for (const [what, write] of writes) {
           const before = await rowCount(store);

@@ -83,7 +83,7 @@ describe('a running deadline can be extended, or its clock stopped and started, 
     );
   });
 
-  it('an extension after the red card re-arms the ladder: the new due time is enforced again', async () => {
+  it('an extension after the red card re-arms the ladder (the new due time is enforced again) and the deadline stays late', async () => {
     const fireAll = async () => {
       for (;;) {
         const row = (await fx.engine.getCase(caseId)).deadlines.find((d) => d.id === deadlineId)!;
@@ -105,8 +105,9 @@ describe('a running deadline can be extended, or its clock stopped and started, 
       { until: Date.parse('2026-11-25T23:00:00+08:00'), reason: 'Approved by the director' },
       supervisor,
     );
-    // 75% of 20:00 → 23:00 is 22:15, still ahead at 21:45: the ladder starts again from the reminder
-    expect(extended).toMatchObject({ status: 'pending', nextStep: 'remind', nextFireAt: '2026-11-25T14:15:00.000Z' });
+    // 75% of 20:00 → 23:00 is 22:15, still ahead at 21:45: the ladder starts again from the reminder,
+    // and the deadline, granted after it lapsed, stays counted late
+    expect(extended).toMatchObject({ status: 'overdue', nextStep: 'remind', nextFireAt: '2026-11-25T14:15:00.000Z', originalDueAt: '2026-11-25T13:00:00.000Z' });
     fx.clock.set('2026-11-25T23:01:00+08:00');
     await fireAll();
     expect((await fx.engine.getCase(caseId)).deadlines.find((d) => d.kind === 'rectificationPlanDue')).toMatchObject({

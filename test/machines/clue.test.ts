@@ -451,14 +451,17 @@ describe('clue case definition', () => {
       expect(spec.basis.length).toBeGreaterThan(20);
       expect(spec.ladder.map((s) => s.name)).toEqual(['remind', 'overdue', 'escalate']);
     }
-    expect(Object.fromEntries(deadlines.map(({ stateId, spec }) => [stateId, { kind: spec.kind, limit: spec.limit }]))).toEqual({
-      'clue.received': { kind: 'clueRegistrationDue', limit: { kind: 'workingDays', days: 5 } },
-      'clue.screening.acceptance': { kind: 'clueAcceptanceDue', limit: { kind: 'workingDays', days: 5 } },
-      'clue.screening.collectiveReview': { kind: 'clueDisposalDue', limit: { kind: 'workingDays', days: 3 } },
-      'clue.verification': { kind: 'clueVerificationDue', limit: { kind: 'workingDays', days: 15 } },
-      'clue.jointConference': { kind: 'clueConferenceDue', limit: { kind: 'workingDays', days: 10 } },
-      'clue.decision': { kind: 'clueClosureDue', limit: { kind: 'workingDays', days: 5 } },
-    });
+    expect(deadlines.map(({ stateId, spec }) => [stateId, spec.kind, spec.limit])).toEqual([
+      ['clue.received', 'clueRegistrationDue', { kind: 'workingDays', days: 5 }],
+      ['clue.screening.acceptance', 'clueAcceptanceDue', { kind: 'workingDays', days: 5 }],
+      ['clue.screening.collectiveReview', 'clueDisposalDue', { kind: 'workingDays', days: 3 }],
+      ['clue.verification', 'clueVerificationDue', { kind: 'workingDays', days: 15 }],
+      ['clue.jointConference', 'clueConferenceDue', { kind: 'workingDays', days: 10 }],
+      // each department's own limit for its view
+      ['clue.jointConference', 'clueOrganizationDepartmentViewDue', { kind: 'workingDays', days: 5 }],
+      ['clue.jointConference', 'clueDisciplineCommissionViewDue', { kind: 'workingDays', days: 5 }],
+      ['clue.decision', 'clueClosureDue', { kind: 'workingDays', days: 5 }],
+    ]);
   });
 
   it('describes every state for caseworkers', () => {

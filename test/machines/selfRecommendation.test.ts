@@ -386,7 +386,16 @@ describe('joint conference', () => {
   it('the chair appoints when both views are clean: the public notice opens at the decision', () => {
     const s = atPublicNotice();
     expect(s.value).toBe('publicNotice');
-    expect(s.context.decision).toEqual({ outcome: 'appointed', reason: payloads.appoint.reason, by: 'chair-zhao', at: at.decided });
+    // neither view named an outcome, so the decision follows and departs from no recommendation
+    expect(s.context.decision).toEqual({
+      outcome: 'appointed',
+      reason: payloads.appoint.reason,
+      by: 'chair-zhao',
+      at: at.decided,
+      followed: [],
+      departedFrom: [],
+      dissent: null,
+    });
     expect(s.context.noticeStartedAt).toBe(at.decided);
     expect(s.context.noticeEndedAt).toBeNull();
   });
@@ -715,7 +724,16 @@ describe('event payloads', () => {
 });
 
 describe('deadlines', () => {
-  const byState = new Map(declaredDeadlines(machine).map((d) => [d.stateId.replace('selfRecommendation.', ''), d.spec]));
+  // each stage's own limit; the joint conference adds one per department for its view (met by recording it)
+  const byState = new Map(declaredDeadlines(machine).filter((d) => !d.spec.metBy).map((d) => [d.stateId.replace('selfRecommendation.', ''), d.spec]));
+
+  it('each department has its own limit for its view at the joint conference, met by recording it', () => {
+    const views = declaredDeadlines(machine).filter((d) => d.spec.metBy);
+    expect(views.map((d) => [d.stateId, d.spec.kind, d.spec.limit, d.spec.metBy, d.spec.ladder.at(-1)?.notify])).toEqual([
+      ['selfRecommendation.jointConference', 'selfRecommendationOrganizationDepartmentViewDue', { kind: 'workingDays', days: 5 }, ['RECORD_OD_VIEW'], ['organizationDepartment']],
+      ['selfRecommendation.jointConference', 'selfRecommendationDisciplineCommissionViewDue', { kind: 'workingDays', days: 5 }, ['RECORD_DIC_VIEW'], ['disciplineCommission']],
+    ]);
+  });
 
   it('each open stage has its time limit', () => {
     expect(

@@ -75,11 +75,33 @@ describe('the office policy file', () => {
     expect(refusal(path.join(dir, 'absent.json')).message).toMatch(/it cannot be read \(ENOENT\)/);
   });
 
+  it('every limit is extended by at most 10 working days, and past 5 needs a second approver, unless the office says otherwise', () => {
+    expect(DEFAULT_POLICY.extensions.default).toMatchObject({ atMost: { kind: 'workingDays', days: 10 }, secondApproverBeyond: { kind: 'workingDays', days: 5 } });
+    const rule = { atMost: { kind: 'duration', minutes: 120 }, secondApproverBeyond: null, basis: 'Office rule 7: a plan is extended by two hours at most' };
+    const policy = loadOfficePolicy(write('extensions.json', { extensions: { byKind: { rectificationPlanDue: rule } } }), caseDefinitions);
+    expect(policy.extensions.byKind.rectificationPlanDue).toEqual(rule);
+    expect(policy.extensions.default).toEqual(DEFAULT_POLICY.extensions.default);
+  });
+
+  it('an extension bound of an unknown deadline, without a basis, or with a four-eyes threshold past the bound is refused, naming the field', () => {
+    const span = (days: number) => ({ kind: 'workingDays', days });
+    const unknown = refusal(write('ext-unknown.json', { extensions: { byKind: { lunchDue: { atMost: span(2), secondApproverBeyond: null, basis: 'x' } } } }));
+    expect(unknown.message).toContain('extensions.byKind.lunchDue: no case type has a deadline "lunchDue"');
+    const noBasis = refusal(write('ext-nobasis.json', { extensions: { default: { atMost: span(2), secondApproverBeyond: null } } }));
+    expect(noBasis.message).toContain('extensions.default.basis');
+    const backwards = refusal(write('ext-backwards.json', { extensions: { default: { atMost: span(5), secondApproverBeyond: span(5), basis: 'x' } } }));
+    expect(backwards.message).toContain('extensions.default.secondApproverBeyond: must be shorter than atMost');
+    const badKind = refusal(write('ext-kind.json', { extensions: { default: { atMost: { kind: 'weeks', n: 1 }, secondApproverBeyond: null, basis: 'x' } } }));
+    expect(badKind.message).toContain('extensions.default.atMost.kind: an extension span kind is one of: workingDays, duration');
+  });
+
   it('the README lists every policy setting and every time limit with its default', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     const settings = [
       ...Object.keys(DEFAULT_POLICY.rectificationPlan).map((k) => `rectificationPlan.${k}`),
       ...Object.keys(DEFAULT_POLICY.linkedCases).map((k) => `linkedCases.${k}`),
+      ...Object.keys(DEFAULT_POLICY.extensions.default).map((k) => `extensions.default.${k}`),
+      'extensions.byKind.<deadline>',
     ];
     for (const setting of settings) expect({ setting, listed: readme.includes(`| \`${setting}\` |`) }).toEqual({ setting, listed: true });
     for (const [kind] of declaredLimits(caseDefinitions)) expect({ kind, listed: readme.includes(`| \`${kind}\` |`) }).toEqual({ kind, listed: true });
