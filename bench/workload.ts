@@ -33,6 +33,9 @@ export const rectificationRequest = (i: number) => ({
   unit: unitName(i),
   report: 'Seeing: applicants wait weeks for a stamp',
   airedAt: AIRED_AT,
+  // an hour after airing, named: the bare side passes the same input to XState (without it the
+  // office's 21:00 rule would set the due moment and its rule in the context)
+  planDueMinutes: 60,
 });
 
 /** The same input with the schema's defaults filled in by hand (what the bare side passes to XState). */
