@@ -69,8 +69,9 @@ describe('the web app in chromium', () => {
     await expect(row.textContent()).resolves.toContain('Municipal Housing Bureau');
     await checkAndShoot(page, 'overdue-board');
 
-    // live refresh: a case that changes elsewhere shows up on the open board without a reload
-    const elsewhere = await api.request('POST', '/cases', { as: 'supervisor', body: { type: 'rectification', input: { ...rectificationInput(), unit: 'Water Bureau', airedAt: '2026-11-25T19:00:00+08:00' } } });
+    // live refresh: a case that changes elsewhere shows up on the open board without a reload (aired at
+    // 19:00 with an hour for its plan, not the office's 21:00: it is the later of the two, so it comes first)
+    const elsewhere = await api.request('POST', '/cases', { as: 'supervisor', body: { type: 'rectification', input: { ...rectificationInput(), unit: 'Water Bureau', airedAt: '2026-11-25T19:00:00+08:00', planDueMinutes: 60 } } });
     const waterId = elsewhere.body.id as string;
     expect((await sendEvent(api, 'supervisor', waterId, 'NOTIFY_UNIT', { liaisonId: 'sun.hao' })).status).toBe(200);
     await page.locator(`tr[data-case="${waterId}"]`).waitFor({ timeout: 10_000 });
