@@ -59,6 +59,11 @@ export class EngineCore {
     return found;
   }
 
+  /** Every case type the engine runs, current versions. */
+  caseDefinitions(): CaseDefinition[] {
+    return [...this.definitions.values()];
+  }
+
   /** The machine a stored case runs on: the current one, or the earlier version it was opened on. */
   definitionOf(row: CaseRecord): CaseDefinition {
     const current = this.definition(row.type);

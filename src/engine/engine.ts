@@ -18,6 +18,7 @@ import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps,
 import { withOfficeRules } from './officeRules';
 import { deadlinesAfter, mergePlans } from './plan';
 import { authorizeCase, authorizeEvent, authorizeOpen, sendableEvents, visibilityOf } from './policy';
+import { inboxOf, type InboxEntry } from './inbox';
 import { listCases, type CaseFilter, type CasePage } from './queries';
 import { parsePayload } from './validate';
 import { toCaseEventView, toCaseView, type CaseEventView, type CaseView } from './views';
@@ -183,6 +184,12 @@ export class CaseEngine {
         };
       }),
     );
+  }
+
+  /** The open cases waiting on `actor` (assigned to them or on their role), soonest due first. */
+  inbox(actor: Actor): Promise<InboxEntry[]> {
+    const now = this.core.clock.now();
+    return this.core.store.read((tx) => inboxOf(tx, canonicalActor(actor), this.core.caseDefinitions(), now));
   }
 
   /** One page of the cases `actor` may see (every case for an operator), newest first. */

@@ -183,6 +183,29 @@ describe('web pages', () => {
     expect(inbox.html).not.toContain(other);
   });
 
+  test('an intake clerk’s inbox holds the clues waiting on their role, soonest due first, and not a clue about the clerk', async () => {
+    const first = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
+    api.clock.advance(HOUR);
+    const second = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
+    const aboutClerk = (await api.request('POST', '/cases', { as: 'supervisor', body: { type: 'clue', input: clueInput({ subject: { officialId: 'wang.fang', name: 'Wang Fang', post: 'Clerk', unit: 'Supervision Office' } }) } })).body.id as string;
+    const clerk = await signedInAs(api, 'clerk');
+    const inbox = await clerk.get('/inbox');
+    expect(inbox.status).toBe(200);
+    const listed = [...inbox.html.matchAll(/<a href="\/case\/([^"]+)">/g)].map((m) => decodeURIComponent(m[1]!));
+    expect(listed).toEqual([first, second]);
+    expect(listed).not.toContain(aboutClerk);
+    expect(textOf(inbox.html)).toContain('your role');
+
+    // registered with the clerk as its handler, the clue is theirs by name: the inbox says so
+    expect((await sendEvent(api, 'clerk', first, 'REGISTER', { clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' })).status).toBe(200);
+    const rowOf = (html: string, id: string): string => textOf(new RegExp(`<tr><td><a href="/case/${id}">[\\s\\S]*?</tr>`).exec(html)![0]);
+    const after = (await clerk.get('/inbox')).html;
+    expect(rowOf(after, first)).toContain(' you ');
+    expect(rowOf(after, second)).toContain('your role');
+    // a verifier waits on none of them yet
+    expect((await (await signedInAs(api, 'verifier')).get('/inbox')).html).toContain('No open case is waiting on you.');
+  });
+
   test('nobody sees a case about themselves: its page refuses as the API does, and the board leaves it out', async () => {
     const aboutLi = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput({ subject: { officialId: 'li.wei', name: 'Li Wei', post: 'Supervisor', unit: 'Supervision Office' } }) } })).body.id as string;
     api.clock.advance(40 * 24 * HOUR);
