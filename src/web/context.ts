@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import type { CaseEngine } from '../engine/engine';
 import type { SupervisionReports } from '../engine/supervision';
 import type { WorkingDayCalendar } from '../time';
+import type { Translate } from './i18n';
 
 /** The web app's dependencies, passed in by the server (and its composition root). */
 export interface WebDeps {
@@ -33,6 +34,8 @@ export interface Web extends WebDeps {
   app: FastifyInstance;
   /** Renders `view` inside the layout with the signed-in account, its navigation and a CSRF token. */
   page(request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>): Promise<string>;
+  /** The page language's translator for this request (chosen once per request). */
+  t(request: FastifyRequest): Translate;
   /** The signed-in account, or a redirect to the sign-in page (null then: the handler answers nothing more). */
   requireSignIn(request: FastifyRequest, reply: FastifyReply): ApiUser | null;
 }

@@ -14,6 +14,7 @@ export interface FormField {
   control: 'text' | 'textarea' | 'lines' | 'select' | 'checkbox' | 'number' | 'datetime';
   required: boolean;
   options: readonly string[];
+  /** The schema's own description of the field; the page adds how to write lists and times. */
   hint: string | null;
 }
 
@@ -38,8 +39,7 @@ export function formFields(schema: z.ZodType): FormField[] {
   const fields = Object.entries(json.properties ?? {}).map(([name, p]): FormField => {
     const control: FormField['control'] =
       p.type === 'array' ? 'lines' : p.enum ? 'select' : p.type === 'boolean' ? 'checkbox' : p.type === 'number' || p.type === 'integer' ? 'number' : p.format === 'date-time' ? 'datetime' : (p.maxLength ?? 4000) > 200 ? 'textarea' : 'text';
-    const hint = control === 'lines' ? 'One item a line.' : control === 'datetime' ? 'Like 2026-11-25T20:00:00+08:00.' : (p.description ?? null);
-    return { name, label: words(name), control, required: required.has(name), options: p.enum ?? [], hint };
+    return { name, label: words(name), control, required: required.has(name), options: p.enum ?? [], hint: p.description ?? null };
   });
   cache.set(schema, fields);
   return fields;

@@ -6,6 +6,7 @@ import { DEFAULT_TIME_ZONE, type CaseDefinition, type DeadlineSpec, type StateMe
 import type { OverdueCase } from '../engine/supervision';
 import { localDateOf, type WorkingDayCalendar } from '../time';
 import { duration, localTime } from './format';
+import { caseTypeTitle, type Translate } from './i18n';
 
 /** The deadline a state declares under `kind`, searched through the whole machine. */
 export function deadlineSpecOf(definition: CaseDefinition, kind: string): DeadlineSpec | undefined {
@@ -46,7 +47,7 @@ export interface BoardFilter {
 }
 
 /** Overdue deadlines as board rows (times in the office's zone: the overdue report carries none per case), filtered by card colour and escalation level, most late first. */
-export function boardRows(overdue: readonly OverdueCase[], filter: BoardFilter, now: number, definitionOf: (type: string) => CaseDefinition, calendar: WorkingDayCalendar): BoardRow[] {
+export function boardRows(overdue: readonly OverdueCase[], filter: BoardFilter, now: number, definitionOf: (type: string) => CaseDefinition, calendar: WorkingDayCalendar, t: Translate): BoardRow[] {
   return overdue
     .filter((o) => (filter.warning ? o.warning === filter.warning : true) && (filter.level === undefined ? true : o.escalationLevel === filter.level))
     .map((o) => {
@@ -54,12 +55,12 @@ export function boardRows(overdue: readonly OverdueCase[], filter: BoardFilter, 
       const spec = deadlineSpecOf(definition, o.deadlineKind);
       const lateness =
         spec?.limit.kind === 'workingDays'
-          ? `${calendar.countWorkingDays(localDateOf(Date.parse(o.dueAt), DEFAULT_TIME_ZONE), localDateOf(now, DEFAULT_TIME_ZONE))} working days`
-          : `${(o.latenessMs / 3_600_000).toFixed(1)} h (${duration(o.latenessMs)})`;
+          ? t('time.workingDaysLate', { n: calendar.countWorkingDays(localDateOf(Date.parse(o.dueAt), DEFAULT_TIME_ZONE), localDateOf(now, DEFAULT_TIME_ZONE)) })
+          : t('time.hoursLate', { hours: (o.latenessMs / 3_600_000).toFixed(1), span: duration(o.latenessMs, t) });
       return {
         caseId: o.caseId,
         deadlineId: o.deadlineId,
-        type: definition.title,
+        type: caseTypeTitle(definition, t),
         state: o.state,
         unit: o.unit ?? '—',
         deadlineKind: o.deadlineKind,

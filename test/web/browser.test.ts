@@ -61,7 +61,7 @@ describe('the web app in chromium', () => {
   }
 
   test('a supervisor signs in, sees the overdue rectification on the board, urges it and opens its case page with the current state highlighted', async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await browser.newContext({ acceptDownloads: true, locale: 'en-US' });
     const page = await context.newPage();
     await signIn(page, 'li.wei');
     await page.waitForURL(`${api.url}/board`);
@@ -110,7 +110,7 @@ describe('the web app in chromium', () => {
   });
 
   test('the unit liaison sends an event through its form: a bad value shows the field error and changes nothing; a good one moves timeline and diagram', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await signIn(page, 'zhou.min');
     await page.goto(`${api.url}/case/${caseId}`);
@@ -137,7 +137,7 @@ describe('the web app in chromium', () => {
   });
 
   test('a reporter on a phone files a clue, keeps the receipt code and checks the status with it', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(`${api.url}/report`);
     await checkAndShoot(page, 'report-clue');

@@ -8,8 +8,8 @@ document.addEventListener('DOMContentLoaded', function () {
     data: {
       labels: weeks.map(function (w) { return w.week; }),
       datasets: [
-        { label: 'Met', data: weeks.map(function (w) { return w.met; }), backgroundColor: '#1f6f43' },
-        { label: 'Late', data: weeks.map(function (w) { return w.late; }), backgroundColor: '#a11d1d' },
+        { label: canvas.getAttribute('data-met') || 'Met', data: weeks.map(function (w) { return w.met; }), backgroundColor: '#1f6f43' },
+        { label: canvas.getAttribute('data-late') || 'Late', data: weeks.map(function (w) { return w.late; }), backgroundColor: '#a11d1d' },
       ],
     },
     options: { animation: false, responsive: true, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },

@@ -7,6 +7,7 @@ import { actorOf } from '../../auth/accounts';
 import { ForbiddenRoleError } from '../../errors';
 import { SUPERVISORS } from '../../engine/policy';
 import type { Web } from '../context';
+import { caseTypeTitle } from '../i18n';
 import { boardRows, type BoardFilter } from '../viewModels';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
@@ -32,9 +33,10 @@ export function registerBoardPages(web: Web): void {
       notAbout: user.name,
       limit: 500,
     });
-    const rows = boardRows(overdue, filter, now, (type) => web.engine.definition(type), web.calendar);
+    const t = web.t(request);
+    const rows = boardRows(overdue, filter, now, (type) => web.engine.definition(type), web.calendar, t);
     const urged = text(query.urged) ?? null;
-    return web.page(request, reply, 'board', { title: 'Overdue board', rows, filter, types: CASE_TYPES, urged, back: request.url });
+    return web.page(request, reply, 'board', { title: t('board.title'), rows, filter, types: CASE_TYPES.map((type) => ({ value: type, title: caseTypeTitle(web.engine.definition(type), t) })), urged, back: request.url });
   });
 
   web.app.post('/board/urge', async (request, reply) => {

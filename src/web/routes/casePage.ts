@@ -11,6 +11,7 @@ import { asCaseflowError, type PayloadIssue } from '../../errors';
 import type { Web } from '../context';
 import { formFields, payloadFromForm } from '../forms';
 import { localTime, timeLeft } from '../format';
+import { caseTypeTitle } from '../i18n';
 import { statechartSvg } from '../statechart';
 
 /** A submitted form that the engine refused, shown again on its form. */
@@ -29,6 +30,7 @@ async function renderCase(web: Web, request: FastifyRequest, reply: FastifyReply
   const ladders = await escalationTimesIn(web, caseId, actor, view.timeZone);
   const definition = web.engine.definition(view.type);
   const now = web.clock.now();
+  const t = web.t(request);
   const zone = view.timeZone;
   const running = view.deadlines.filter((d) => d.running);
   const current = running.find((d) => d.state === view.state || view.state.startsWith(`${d.state}.`)) ?? running[0];
@@ -37,11 +39,11 @@ async function renderCase(web: Web, request: FastifyRequest, reply: FastifyReply
     return { type, summary: spec.summary, fields: formFields(spec.payload) };
   });
   return web.page(request, reply, 'case', {
-    title: `Case ${view.id}`,
-    c: { ...view, typeTitle: definition.title, created: localTime(view.createdAt, zone), updated: localTime(view.updatedAt, zone) },
-    deadlines: view.deadlines.map((d) => ({ ...d, due: localTime(d.dueAt, zone), left: d.running ? timeLeft(d.dueAt, now) : d.status, ladders: ladders.filter((l) => l.deadlineId === d.id) })),
+    title: `${t('col.case')} ${view.id}`,
+    c: { ...view, typeTitle: caseTypeTitle(definition, t), created: localTime(view.createdAt, zone), updated: localTime(view.updatedAt, zone) },
+    deadlines: view.deadlines.map((d) => ({ ...d, due: localTime(d.dueAt, zone), left: d.running ? timeLeft(d.dueAt, now, t) : d.status, ladders: ladders.filter((l) => l.deadlineId === d.id) })),
     timeline: history.map((e) => ({ ...e, when: localTime(e.at, zone) })),
-    svg: statechartSvg(definition, view.state, current ? `${timeLeft(current.dueAt, now)} (${current.kind})` : null),
+    svg: statechartSvg(definition, view.state, current ? `${timeLeft(current.dueAt, now, t)} (${current.kind})` : null),
     forms,
     refusal,
   });
@@ -63,7 +65,7 @@ export function registerCasePages(web: Web): void {
     const view = await web.engine.getCase(caseId, actor);
     const ladders = (await escalationTimesIn(web, caseId, actor, view.timeZone)).filter((l) => !deadline || l.deadlineId === deadline);
     void reply.type('text/html; charset=utf-8');
-    return reply.viewAsync('ladder', { ladders });
+    return reply.viewAsync('ladder', { ladders, t: web.t(request) });
   });
 
   web.app.get('/case/:id', async (request, reply) => {

@@ -5,6 +5,7 @@
 import { actorOf } from '../../auth/accounts';
 import type { Web } from '../context';
 import { localTime, timeLeft } from '../format';
+import { caseTypeTitle } from '../i18n';
 
 /** Registers GET /inbox. */
 export function registerInboxPages(web: Web): void {
@@ -13,14 +14,15 @@ export function registerInboxPages(web: Web): void {
     if (!user) return reply;
     const entries = await web.engine.inbox(actorOf(user));
     const now = web.clock.now();
+    const t = web.t(request);
     const rows = entries.map((entry) => ({
       id: entry.id,
-      type: web.engine.definition(entry.type).title,
+      type: caseTypeTitle(web.engine.definition(entry.type), t),
       state: entry.state,
       unit: entry.unit ?? '—',
       waitingOn: entry.waitingOn,
-      due: entry.dueAt ? `${localTime(entry.dueAt, entry.timeZone ?? undefined)} (${timeLeft(entry.dueAt, now)})` : '—',
+      due: entry.dueAt ? `${localTime(entry.dueAt, entry.timeZone ?? undefined)} (${timeLeft(entry.dueAt, now, t)})` : '—',
     }));
-    return web.page(request, reply, 'inbox', { title: 'Inbox', rows, role: user.role });
+    return web.page(request, reply, 'inbox', { title: t('inbox.title'), rows, role: user.role });
   });
 }

@@ -27,7 +27,7 @@ export function registerLedgerPages(web: Web): void {
     const ledger = await read(request, reply);
     if (!ledger) return reply;
     const query = new URLSearchParams({ since: ledger.since, until: ledger.until, ...(ledger.unit ? { unit: ledger.unit } : {}) }).toString();
-    return web.page(request, reply, 'ledger', { title: 'Unit ledger', ledger, csvHref: `/ledger.csv?${query}`, chart: JSON.stringify(ledger.weeks) });
+    return web.page(request, reply, 'ledger', { title: web.t(request)('ledger.title'), ledger, csvHref: `/ledger.csv?${query}`, chart: JSON.stringify(ledger.weeks) });
   });
 
   web.app.get('/ledger.csv', async (request, reply) => {

@@ -39,7 +39,7 @@ function fieldErrorsOf(error: unknown): { message: string; fields: Record<string
 export function registerReporterPages(web: Web): void {
   const aspects = CLUE_ASPECTS.map((a) => ({ value: a, title: clueAspectTitles[a] }));
   const clueForm = (request: FastifyRequest, reply: FastifyReply, values: Form, errors: { message: string; fields: Record<string, string> } | null) =>
-    web.page(request, reply, 'reportClue', { title: 'Report a clue', aspects, values, errors });
+    web.page(request, reply, 'reportClue', { title: web.t(request)('report.title'), aspects, values, errors });
 
   web.app.get('/report', (request, reply) => clueForm(request, reply, {}, null));
 
@@ -47,7 +47,7 @@ export function registerReporterPages(web: Web): void {
     const form = (request.body ?? {}) as Form;
     try {
       const filed = await filePublicClue(web.engine, parsePart(publicClueBody, clueBodyOf(form), 'body'));
-      return web.page(request, reply, 'reportReceipt', { title: 'Clue received', filed });
+      return web.page(request, reply, 'reportReceipt', { title: web.t(request)('receipt.title'), filed });
     } catch (error) {
       const errors = fieldErrorsOf(error);
       if (!errors) throw error;
@@ -57,7 +57,7 @@ export function registerReporterPages(web: Web): void {
   });
 
   const statusPage = (request: FastifyRequest, reply: FastifyReply, shown: Record<string, unknown>) =>
-    web.page(request, reply, 'reportStatus', { title: 'Status of your clue', status: null, acknowledged: null, error: null, ...shown });
+    web.page(request, reply, 'reportStatus', { title: web.t(request)('status.title'), status: null, acknowledged: null, error: null, ...shown });
 
   web.app.get('/report/status', (request, reply) => statusPage(request, reply, {}));
 

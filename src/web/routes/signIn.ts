@@ -13,7 +13,7 @@ const localPath = (next: unknown): string => (typeof next === 'string' && /^\/(?
 export function registerSignInPages(web: Web): void {
   web.app.get('/login', async (request, reply) => {
     const { next } = request.query as { next?: string };
-    return web.page(request, reply, 'signIn', { title: 'Sign in', next: localPath(next), name: '', error: null });
+    return web.page(request, reply, 'signIn', { title: web.t(request)('signIn.title'), next: localPath(next), name: '', error: null });
   });
 
   web.app.post(
@@ -30,7 +30,7 @@ export function registerSignInPages(web: Web): void {
         const known = asCaseflowError(error);
         if (!known || known.code !== 'UNAUTHENTICATED') throw error;
         reply.code(401);
-        return web.page(request, reply, 'signIn', { title: 'Sign in', next: localPath(body.next), name, error: known.toJSON() });
+        return web.page(request, reply, 'signIn', { title: web.t(request)('signIn.title'), next: localPath(body.next), name, error: known.toJSON() });
       }
     },
   );

@@ -20,7 +20,11 @@ export class WebClient {
   readonly cookies = new Map<string, string>();
   csrf = '';
 
-  constructor(readonly url: string) {}
+  /** `language` is the browser's Accept-Language; the tests read English pages unless they say otherwise. */
+  constructor(
+    readonly url: string,
+    readonly language = 'en',
+  ) {}
 
   private remember(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
@@ -38,7 +42,7 @@ export class WebClient {
     const response = await fetch(`${this.url}${path}`, {
       method,
       redirect: 'manual',
-      headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
+      headers: { accept: 'text/html', 'accept-language': this.language, ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
       ...(body ? { body } : {}),
     });
     this.remember(response);
