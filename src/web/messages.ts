@@ -26,6 +26,11 @@ export const en = {
   'card.red': 'red',
   'card.none': 'none',
 
+  'deadline.pending': 'running',
+  'deadline.met': 'met',
+  'deadline.overdue': 'late',
+  'deadline.cancelled': 'cancelled',
+
   'board.title': 'Overdue board',
   'board.urged': 'The unit was urged on deadline {id}; the urging is in the case log.',
   'board.filters': 'Filters',
@@ -163,6 +168,11 @@ export const zhCN: Record<MessageKey, string> = {
   'card.yellow': '黄牌',
   'card.red': '红牌',
   'card.none': '无',
+
+  'deadline.pending': '计时中',
+  'deadline.met': '按时办结',
+  'deadline.overdue': '超期',
+  'deadline.cancelled': '已取消',
 
   'board.title': '超期看板',
   'board.urged': '已就时限 {id} 向该单位发出催办，催办已记入案件日志。',

@@ -41,7 +41,7 @@ async function renderCase(web: Web, request: FastifyRequest, reply: FastifyReply
   return web.page(request, reply, 'case', {
     title: `${t('col.case')} ${view.id}`,
     c: { ...view, typeTitle: caseTypeTitle(definition, t), created: localTime(view.createdAt, zone), updated: localTime(view.updatedAt, zone) },
-    deadlines: view.deadlines.map((d) => ({ ...d, due: localTime(d.dueAt, zone), left: d.running ? timeLeft(d.dueAt, now, t) : d.status, ladders: ladders.filter((l) => l.deadlineId === d.id) })),
+    deadlines: view.deadlines.map((d) => ({ ...d, due: localTime(d.dueAt, zone), left: d.running ? timeLeft(d.dueAt, now, t) : t(`deadline.${d.status}`), ladders: ladders.filter((l) => l.deadlineId === d.id) })),
     timeline: history.map((e) => ({ ...e, when: localTime(e.at, zone) })),
     svg: statechartSvg(definition, view.state, current ? `${timeLeft(current.dueAt, now, t)} (${current.kind})` : null),
     forms,
