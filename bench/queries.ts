@@ -16,7 +16,7 @@ import { sqliteClient, UNITS, unitName } from './workload';
 const DAY = 86_400_000;
 
 /** One supervisor query as caseflow runs it; `key(i)` names the distinct input of iteration i. */
-interface QueryCase {
+export interface QueryCase {
   name: string;
   caseflow(i: number): Promise<unknown>;
   key(i: number): string;
@@ -93,7 +93,7 @@ function queryCases(cf: ComposedCaseflow, now: number): QueryCase[] {
 }
 
 /** Runs both sides alternately `iterations` times, or fewer (at least 5) once `budgetMs` is spent. */
-async function measure(client: Database.Database, q: QueryCase, iterations: number, budgetMs: number): Promise<{ cf: number[]; bare: number[]; statements: number }> {
+export async function measure(client: Database.Database, q: QueryCase, iterations: number, budgetMs: number): Promise<{ cf: number[]; bare: number[]; statements: number }> {
   const bareQuery = bareOf(client, q);
   for (let i = 0; i < 2; i++) {
     await bareQuery.prepare(i);

@@ -24,6 +24,7 @@ import type {
   SealedCaseEvent,
   UserRecord,
   WakeUp,
+  WarningColour,
   WebSessionRecord,
 } from './records';
 
@@ -204,6 +205,18 @@ export interface PeriodQuery {
   until: number;
 }
 
+/** Which overdue deadlines to list: the board's filters, and at most `limit` of them. */
+export interface OverdueFilter {
+  unit?: string;
+  type?: string;
+  /** Only deadlines whose current card is this colour. */
+  warning?: WarningColour;
+  escalationLevel?: number;
+  /** Leave out cases about this official. */
+  notAbout?: string;
+  limit: number;
+}
+
 export interface OverdueRecord {
   caseId: string;
   type: string;
@@ -217,6 +230,9 @@ export interface OverdueRecord {
   originalDueAt: number;
   warning: string;
   escalationLevel: number;
+  /** The deadline's spec as stored (JSON): its limit says whether lateness counts working days. */
+  spec: string;
+  timeZone: string;
 }
 
 export interface EscalationRecord {
@@ -230,7 +246,7 @@ export interface EscalationRecord {
 /** What supervisors read: queries over indexes, never writes. */
 export interface SupervisionReadModel {
   /** Running, unsuspended, non-period deadlines past due at `now`, or lapsed and extended since (status overdue), most overdue first. */
-  overdue(now: number, filter: { unit?: string; type?: string; notAbout?: string; limit: number }): Promise<OverdueRecord[]>;
+  overdue(now: number, filter: OverdueFilter): Promise<OverdueRecord[]>;
   /** Red cards issued in the period, newest first. */
   escalations(period: PeriodQuery, filter: { unit?: string; notAbout?: string; limit: number }): Promise<EscalationRecord[]>;
   /** Per unit: deadlines closed in the period as met and as late (units with neither left out). */

@@ -23,6 +23,8 @@ export function sqliteSupervision(db: SqliteDb): SupervisionReadModel {
       ];
       if (filter.unit) where.push(eq(deadlines.unit, filter.unit));
       if (filter.type) where.push(eq(deadlines.caseType, filter.type));
+      if (filter.warning) where.push(eq(deadlines.warning, filter.warning));
+      if (filter.escalationLevel !== undefined) where.push(eq(deadlines.escalationLevel, filter.escalationLevel));
       if (filter.notAbout) where.push(or(isNull(cases.subjectId), ne(cases.subjectId, filter.notAbout))!);
       return db
         .select({
@@ -37,6 +39,8 @@ export function sqliteSupervision(db: SqliteDb): SupervisionReadModel {
           originalDueAt: deadlines.originalDueAt,
           warning: deadlines.warning,
           escalationLevel: deadlines.escalationLevel,
+          spec: deadlines.spec,
+          timeZone: deadlines.timeZone,
         })
         .from(deadlines)
         .innerJoin(cases, eq(cases.id, deadlines.caseId))

@@ -247,6 +247,10 @@ const overdueCase = z.object({
   extendedAfterLapse: z.boolean(),
   warning: z.string(),
   escalationLevel: z.number(),
+  /** The time zone the deadline counts in (the case's), e.g. Asia/Shanghai. */
+  timeZone: z.string(),
+  /** How the limit counts: lateness is in working days for `workingDays`, else in hours. */
+  limitKind: z.enum(['workingDays', 'duration', 'localTime', 'until']),
   /** e.g. "provisional: the 2027 calendar is not loaded": the due moment and the lateness may move when it is. */
   provisional: z.string().nullable(),
 }) satisfies z.ZodType<OverdueCase>;

@@ -3,7 +3,7 @@
  * rate and warning cards over a period, and open cases per state. Reads through the store's
  * supervision read model; the lists that name cases leave out cases about the reader.
  */
-import type { EscalationRecord, OverdueRecord, PeriodQuery, Store, SupervisionReadModel } from '../../db/port';
+import type { EscalationRecord, OverdueFilter, OverdueRecord, PeriodQuery, Store, SupervisionReadModel } from '../../db/port';
 import { canonicalOfficialId } from '../../machines/officials';
 import type { DeadlineSpec } from '../../machines/types';
 import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../time';
@@ -12,7 +12,7 @@ import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../ti
 export type Period = PeriodQuery;
 
 /** A running deadline past due, as supervisors read it. */
-export type OverdueCase = Omit<OverdueRecord, 'dueAt' | 'originalDueAt'> & {
+export type OverdueCase = Omit<OverdueRecord, 'dueAt' | 'originalDueAt' | 'spec'> & {
   dueAt: string;
   /** The due moment before any extension, always shown. */
   originalDueAt: string;
@@ -20,6 +20,8 @@ export type OverdueCase = Omit<OverdueRecord, 'dueAt' | 'originalDueAt'> & {
   latenessMs: number;
   /** True when the deadline lapsed and was extended afterwards: still counted late, due again at `dueAt`. */
   extendedAfterLapse: boolean;
+  /** How the limit counts: `workingDays`, `duration` or `localTime` (from the deadline as stored, policy included). */
+  limitKind: DeadlineSpec['limit']['kind'];
   /** Set when the due moment counts working days in a year the calendar does not cover yet: the lateness is provisional. */
   provisional: string | null;
 };
@@ -50,13 +52,13 @@ export class SupervisionReports {
   ) {}
 
   /** Running deadlines past due at `now` (or lapsed and extended since), most overdue first, optionally for one unit or type; a provisional due moment is flagged. */
-  async overdue(now: number, filter: { unit?: string; type?: string; limit?: number; notAbout?: string } = {}): Promise<OverdueCase[]> {
+  async overdue(now: number, filter: Partial<OverdueFilter> = {}): Promise<OverdueCase[]> {
     return this.store.read(async (tx) => {
       const rows = await tx.supervision.overdue(now, { ...filter, ...about(filter.notAbout), limit: bounded(filter.limit, 100) });
       const overdue: OverdueCase[] = [];
-      for (const r of rows) {
-        const deadline = await tx.deadlines.byId(r.deadlineId);
-        const provisional = deadline ? provisionalNote((JSON.parse(deadline.spec) as DeadlineSpec).limit, r.dueAt, deadline.timeZone, this.calendar) : null;
+      for (const { spec, ...r } of rows) {
+        const { limit } = JSON.parse(spec) as DeadlineSpec;
+        const provisional = provisionalNote(limit, r.dueAt, r.timeZone, this.calendar);
         const extendedAfterLapse = r.dueAt >= now;
         overdue.push({
           ...r,
@@ -64,6 +66,7 @@ export class SupervisionReports {
           originalDueAt: new Date(r.originalDueAt).toISOString(),
           latenessMs: now - (extendedAfterLapse ? r.originalDueAt : r.dueAt),
           extendedAfterLapse,
+          limitKind: limit.kind,
           provisional,
         });
       }

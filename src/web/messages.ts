@@ -44,6 +44,8 @@ export const en = {
   'board.none': 'Nothing is overdue.',
   'board.caption': '{n} overdue deadline(s), most late first',
   'board.escalationTimes': 'Escalation times',
+  'board.more': 'Only the {n} most late are shown; narrow the list with the filters.',
+  'board.showAll': 'Show up to 1,000',
   'board.urge': 'Urge 催办',
   'board.urgeLabel': 'Urge 催办: {unit}, {caseId}',
 
@@ -187,6 +189,8 @@ export const zhCN: Record<MessageKey, string> = {
   'board.none': '目前没有超期事项。',
   'board.caption': '共 {n} 项超期时限，超期最久的排在最前',
   'board.escalationTimes': '升级时间',
+  'board.more': '仅显示超期最久的 {n} 项，可用筛选条件缩小范围。',
+  'board.showAll': '最多显示 1000 项',
   'board.urge': '催办',
   'board.urgeLabel': '催办：{unit}，{caseId}',
 

@@ -1079,6 +1079,8 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             originalDueAt: now - 3 * DAY,
             warning: 'red',
             escalationLevel: 2,
+            spec: lateAudit.spec,
+            timeZone: lateAudit.timeZone,
           },
           {
             caseId: 'c-water',
@@ -1092,11 +1094,16 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             originalDueAt: now - DAY,
             warning: 'yellow',
             escalationLevel: 1,
+            spec: lateWater.spec,
+            timeZone: lateWater.timeZone,
           },
         ]);
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 1 }))).map((o) => o.caseId)).toEqual(['c-audit']);
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 10, unit: 'Water Bureau' }))).map((o) => o.caseId)).toEqual(['c-water']);
         expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 10, type: 'clue' }))).map((o) => o.caseId)).toEqual(['c-audit']);
+        expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 10, warning: 'yellow' }))).map((o) => o.caseId)).toEqual(['c-water']);
+        expect((await store.read((tx) => tx.supervision.overdue(now, { limit: 10, escalationLevel: 2 }))).map((o) => o.caseId)).toEqual(['c-audit']);
+        expect(await store.read((tx) => tx.supervision.overdue(now, { limit: 10, warning: 'red', escalationLevel: 1 }))).toEqual([]);
       });
 
       test('overdue keeps a deadline that lapsed and was extended since (status overdue, due again later), with its original due moment', async () => {

@@ -183,6 +183,24 @@ describe('web pages', () => {
     expect(inbox.html).not.toContain(other);
   });
 
+  test('the board shows the 100 most late deadlines and says there are more; asked for all, it shows every one', async () => {
+    const ids: string[] = [];
+    const firstAiring = Date.parse('2026-11-25T20:00:00+08:00');
+    for (let i = 0; i < 102; i++) {
+      // each aired a minute after the one before, so its plan is due a minute later: a minute less late
+      ids.push(await rectification(`Unit ${String(i).padStart(3, '0')}`, 'zhou.min', new Date(firstAiring + i * 60_000).toISOString()));
+      api.clock.advance(60_000);
+    }
+    api.clock.advance(4 * HOUR);
+    const li = await signedInAs(api, 'supervisor');
+    const board = await li.get('/board');
+    expect(rowsOf(board.html)).toEqual(ids.slice(0, 100));
+    expect(textOf(board.html)).toContain('Only the 100 most late are shown');
+    const all = /<a href="(\/board\?[^"]*show=all[^"]*)">/.exec(board.html)![1]!.replaceAll('&amp;', '&');
+    expect(rowsOf((await li.get(all)).html)).toEqual(ids);
+    expect(rowsOf((await li.get('/board?unit=Unit%20101')).html)).toEqual([ids[101]]);
+  });
+
   test('an intake clerk’s inbox holds the clues waiting on their role, soonest due first, and not a clue about the clerk', async () => {
     const first = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
     api.clock.advance(HOUR);
