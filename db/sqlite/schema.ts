@@ -114,6 +114,8 @@ export const deadlines = sqliteTable(
     index('deadlines_status_due').on(t.status, t.dueAt),
     // a unit's running deadlines by due time: the supervisor's overdue list of one unit
     index('deadlines_unit_running_due').on(t.unit, t.dueAt, t.id).where(sql`${t.running} = 1`),
+    // every running deadline by due time: the overdue board across units reads its first rows and stops
+    index('deadlines_running_due').on(t.dueAt, t.id).where(sql`${t.running} = 1`),
     index('deadlines_next_fire')
       .on(t.nextFireAt)
       .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL`),

@@ -1,0 +1,1 @@
+CREATE INDEX "deadlines_running_due" ON "deadlines" USING btree ("due_at","id") WHERE "deadlines"."running" = true;
