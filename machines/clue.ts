@@ -69,7 +69,8 @@ export const clueInput = z.strictObject({
   channel: z.enum(CLUE_CHANNELS, { error: `the channel must be one of: ${CLUE_CHANNELS.join(', ')}` }),
   anonymous: z.boolean({ error: 'anonymous must be true or false' }),
   subject: z.strictObject({
-    officialId: officialId('the id of the official reported'),
+    /** Left out when the reporter does not know it (the public form): the intake clerk identifies the official at registration. */
+    officialId: officialId('the id of the official reported').optional(),
     name: text('the name of the official reported'),
     post: text('the post of the official reported'),
     unit: text('the unit of the official reported'),
@@ -91,6 +92,15 @@ export const clueEvents = {
         .trim()
         .regex(/^[A-Z]{1,8}-\d{4}-\d{1,8}$/, 'the clue number must look like XS-2026-0001'),
       handlerId: officialId('the handler'),
+      /** The official identified (or the report's subject corrected) at registration; needed when the report gave no official id. */
+      subject: z
+        .strictObject({
+          officialId: officialId('the id of the official reported'),
+          name: text('the name of the official reported').optional(),
+          post: text('the post of the official reported').optional(),
+          unit: text('the unit of the official reported').optional(),
+        })
+        .optional(),
     }),
   },
   ACCEPT: {
@@ -178,7 +188,8 @@ export interface ClueContext {
   summary: string;
   channel: (typeof CLUE_CHANNELS)[number];
   anonymous: boolean;
-  subject: { officialId: string; name: string; post: string; unit: string };
+  /** `officialId` is null until the intake clerk identifies the official a public report named. */
+  subject: { officialId: string | null; name: string; post: string; unit: string };
   unit: string;
   clueNumber: string | null;
   handlerId: string | null;
@@ -220,6 +231,10 @@ export const rectificationReportTitle = (context: ClueContext): string => {
   );
 };
 
+/** The official a clue is about once `event` is taken: a REGISTER may identify or correct them. */
+const subjectIdAfter = (context: ClueContext, event: ClueEvent): string | null =>
+  event.type === 'REGISTER' && event.subject ? event.subject.officialId : context.subject.officialId;
+
 const machine = setup({
   types: {
     context: {} as ClueContext,
@@ -228,12 +243,13 @@ const machine = setup({
   },
   guards: {
     hasReason,
-    notSubjectOfCase: ({ context, event }) => !sameOfficial(event.actor.id, context.subject.officialId),
+    notSubjectOfCase: ({ context, event }) => !sameOfficial(event.actor.id, subjectIdAfter(context, event)),
     appointeeIsNotSubject: ({ context, event }) =>
       !sameOfficial(
         event.type === 'REGISTER' ? event.handlerId : event.type === 'ASSIGN_VERIFIER' ? event.verifierId : null,
-        context.subject.officialId,
+        subjectIdAfter(context, event),
       ),
+    subjectIdentified: ({ context, event }) => subjectIdAfter(context, event) !== null,
     actorIsAssignedVerifier: ({ context, event }) => sameOfficial(event.actor.id, context.verifierId),
     findingsRecorded: ({ context }) => context.findings !== null,
     bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
@@ -243,8 +259,15 @@ const machine = setup({
     outcomeIs: ({ event }, params: { outcome: DecisionOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
   },
   actions: {
-    recordRegistration: assign(({ event }) =>
-      event.type === 'REGISTER' ? { clueNumber: event.clueNumber, handlerId: event.handlerId, registeredAt: event.at } : {},
+    recordRegistration: assign(({ context, event }) =>
+      event.type === 'REGISTER'
+        ? {
+            clueNumber: event.clueNumber,
+            handlerId: event.handlerId,
+            registeredAt: event.at,
+            subject: event.subject ? { ...context.subject, ...event.subject } : context.subject,
+          }
+        : {},
     ),
     recordAcceptance: assign(({ context, event }) => ({
       acceptance: { by: event.actor.id, at: event.at },
@@ -304,7 +327,7 @@ const machine = setup({
     summary: input.summary,
     channel: input.channel,
     anonymous: input.anonymous,
-    subject: { ...input.subject },
+    subject: { ...input.subject, officialId: input.subject.officialId ?? null },
     unit: input.unit ?? input.subject.unit,
     clueNumber: null,
     handlerId: null,
@@ -337,7 +360,7 @@ const machine = setup({
       on: {
         REGISTER: {
           target: 'screening',
-          guard: and(['notSubjectOfCase', 'appointeeIsNotSubject']),
+          guard: and(['subjectIdentified', 'notSubjectOfCase', 'appointeeIsNotSubject']),
           actions: 'recordRegistration',
         },
       },
@@ -518,6 +541,7 @@ export const clue: CaseDefinition<typeof machine, typeof clueEvents, typeof clue
   createRoles: ['intakeClerk', 'reporter', 'system'],
   guardRules: {
     hasReason: 'A decision needs a reason',
+    subjectIdentified: 'A clue is registered only once the official it is about is identified: give subject.officialId when the report did not',
     notSubjectOfCase: 'The official reported takes no part in handling the clue about them',
     appointeeIsNotSubject: 'The official reported cannot be named handler or verifier of the clue about them',
     actorIsAssignedVerifier: 'Only the verifier assigned to the clue records its findings',

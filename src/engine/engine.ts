@@ -131,6 +131,11 @@ export class CaseEngine {
       const entry = work.plan.log.length;
       work.take(transition);
       mergePlans(work.plan, planAfterTransition(ctx, this.core.policy, before, transition, linked));
+      // a clue whose official was identified only now (a public report) wakes the set-aside clues about them, as a new clue would
+      if (before.subjectId === null && transition.row.subjectId !== null) {
+        const identified = await loadLinkedFacts(tx, transition.row);
+        mergePlans(work.plan, await planWakeUps(tx, ctx, this.core.policy, transition.row, identified, (other) => this.core.definitionOf(other)));
+      }
       const ids = await this.core.write(tx, work.plan);
       const allowed = sendableEvents(definition, acceptedEvents(definition, transition.snapshot), sender);
       const answer: AppliedEvent = {

@@ -23,6 +23,21 @@ describe('public clue intake and receipts', () => {
   const status = (code: string) => api.request('GET', '/public/clues/status', { headers: { 'x-receipt-code': code } });
   const onlyCase = async (): Promise<string> => (await api.engine.listCases()).cases[0]!.id;
 
+  test('the public names the official by name, post and unit; no official id is needed, and the intake clerk identifies them at registration', async () => {
+    const body = publicClue() as { subject: Record<string, string> };
+    const { officialId, ...withoutId } = body.subject;
+    const filed = await file({ ...body, subject: withoutId });
+    expect(filed.stage).toBe('received');
+    const id = await onlyCase();
+    expect((await api.engine.getCase(id)).context).toMatchObject({ subject: { ...withoutId, officialId: null } });
+    const unidentified = await sendEvent(api, 'clerk', id, 'REGISTER', { clueNumber: 'XS-2026-0401', handlerId: 'wang.fang' });
+    expect(unidentified.status).toBe(422);
+    expect(unidentified.body).toMatchObject({ code: 'GUARD_REJECTED' });
+    const registered = await sendEvent(api, 'clerk', id, 'REGISTER', { clueNumber: 'XS-2026-0401', handlerId: 'wang.fang', subject: { officialId } });
+    expect(registered.status).toBe(200);
+    expect((await api.engine.getCase(id)).subjectId).toBe(officialId);
+  });
+
   test('an anonymous clue: a 160-bit receipt shown once, stored only as a hash', async () => {
     const filed = await file();
     expect(filedClue.strict().parse(filed)).toEqual(filed);

@@ -144,7 +144,6 @@ describe('the web app in chromium', () => {
     await page.getByLabel('What kind of neglect').selectOption('slowResponseToPublic');
     await page.getByLabel('What happened').fill('The permit office has not answered for three weeks');
     await page.getByLabel('Name', { exact: true }).fill('He Ping');
-    await page.getByLabel('Official id (e.g. he.ping)').fill('he.ping');
     await page.getByLabel('Post').fill('Deputy director');
     await page.getByLabel('Unit').fill('Municipal Housing Bureau');
     await page.getByRole('button', { name: 'Send the clue' }).click();

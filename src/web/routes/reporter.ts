@@ -18,10 +18,11 @@ const str = (form: Form, name: string): string => (typeof form[name] === 'string
 function clueBodyOf(form: Form): unknown {
   const reporterName = str(form, 'reporterName');
   const contact = str(form, 'reporterContact');
+  const officialId = str(form, 'officialId');
   return {
     aspect: str(form, 'aspect'),
     summary: str(form, 'summary'),
-    subject: { officialId: str(form, 'officialId'), name: str(form, 'subjectName'), post: str(form, 'post'), unit: str(form, 'unit') },
+    subject: { ...(officialId ? { officialId } : {}), name: str(form, 'subjectName'), post: str(form, 'post'), unit: str(form, 'unit') },
     ...(reporterName ? { reporter: { name: reporterName, ...(contact ? { contact } : {}) } } : {}),
   };
 }
