@@ -84,10 +84,12 @@ async function fireWhenDue(options: DeadlineWorkerOptions, job: DeadlineJob, tok
   const clock: Clock = options.clock;
   const earlyWakeMs = options.earlyWakeMs ?? 250;
   const { deadlineId, rev } = wakeUpOf(job);
+  let waited = false;
   for (;;) {
     if (signal?.aborted) throw new WorkerStoppingError();
-    // waiting workers only read, so they never hold the write lock just to learn they are early
-    const checked = await options.deadlines.check(deadlineId, rev);
+    // a job woken early only reads, so it never holds the write lock just to learn it is early;
+    // after its local wait the step is due, and fire() (which checks again in its transaction) goes first
+    const checked = waited ? ({ kind: 'due' } as const) : await options.deadlines.check(deadlineId, rev);
     const outcome = checked.kind === 'due' ? await options.deadlines.fire(deadlineId, rev) : checked;
     if (outcome.kind === 'fired') {
       options.afterFire?.(outcome);
@@ -100,6 +102,7 @@ async function fireWhenDue(options: DeadlineWorkerOptions, job: DeadlineJob, tok
       throw new DelayedError();
     }
     await sleep(realWait, signal);
+    waited = true;
   }
 }
 

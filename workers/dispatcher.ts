@@ -93,6 +93,9 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
+/** How long (real ms) a nudge waits for more commits before the dispatch it asks for. */
+const NUDGE_DELAY_MS = 20;
+
 /** Wake-ups the reconciler checks per page (one database read, one Redis call). */
 const RECONCILE_PAGE = 500;
 
@@ -115,6 +118,7 @@ export class DeadlineDispatcher {
   private readonly claimLeaseMs: number;
   private running: Promise<number> | null = null;
   private again = false;
+  private nudged: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: DispatcherOptions) {
     this.earlyWakeMs = options.earlyWakeMs ?? 250;
@@ -142,11 +146,17 @@ export class DeadlineDispatcher {
     return moved;
   }
 
-  /** Asks for a dispatch soon, in the background; failures go to `onError` and are retried later. */
+  /**
+   * Asks for a dispatch soon (within NUDGE_DELAY_MS), in the background; failures go to `onError` and
+   * are retried later. The nudges of many commits in a row (a worker firing hundreds of steps a
+   * second) make one dispatch, so the outbox's claims do not take the write lock from every step.
+   */
   nudge(): void {
-    setImmediate(() => {
+    if (this.nudged) return;
+    this.nudged = setTimeout(() => {
+      this.nudged = null;
       this.dispatchPending().catch((error: unknown) => this.options.onError?.(error));
-    });
+    }, NUDGE_DELAY_MS);
   }
 
   /**
