@@ -98,11 +98,10 @@ async function caseflowRun(ctx: BenchContext, n: number, spreadMs: number, backl
     const dups = rows.filter((_, i) => i % 10 === 0);
     const now = Date.now();
     await dupQueue.addBulk(
-      dups.map((r) => ({
-        name: 'deadlineStep',
-        data: { deadlineId: r.id, rev: r.rev, fireAt: r.fireAt },
-        opts: { jobId: `dup|${r.id}|${r.rev}`, delay: Math.max(0, r.fireAt - now - 250), removeOnComplete: true, removeOnFail: true },
-      })),
+      dups.map((r) => {
+        const { name, data, opts } = deadlineJob(r.id, r.rev, r.fireAt, now);
+        return { name, data, opts: { jobId: `dup.${opts.jobId}`, delay: Math.max(0, r.fireAt - now - 250), removeOnComplete: true, removeOnFail: true } };
+      }),
     );
     // Wait for every due step (remind and overdue of each deadline), then a little longer for strays.
     const recorded = client.prepare("SELECT count(*) AS c FROM case_events WHERE kind = 'deadlineStep'");

@@ -16,6 +16,10 @@ import { addJobs, deadlineJob } from './scheduling';
 interface ChildResult {
   mode: string;
   startMs: number;
+  /** From the child's start until the step due at start was recorded (caseflow only; null when none was due). */
+  firstStepMs?: number | null;
+  /** From the child's start until its first reconcile of every pending deadline ended (caseflow only). */
+  reconcileMs?: number | null;
   idlePollMs?: number[];
   steadyRssMiB: number;
   heapUsedMiB: number;
@@ -59,7 +63,8 @@ export async function benchMemory(ctx: BenchContext): Promise<Figure[]> {
     // The database: N open cases, each with one running deadline, already dispatched.
     progress(`6 memory: writing ${n.toLocaleString('en-US')} pending deadlines`);
     const now = Date.now();
-    const fireAt = (i: number) => now + 30 * 86_400_000 + i * 1000;
+    // the first deadline is due at once: the caseflow worker's first step, to time its start-up
+    const fireAt = (i: number) => (i === 0 ? now : now + 30 * 86_400_000 + i * 1000);
     const client = openSqliteStore(file).db.$client;
     const ids = generatePendingDeadlines(client, n, { now, fireAt, dispatched: true }, ticker('6 memory: database', n, 5000));
     client.pragma('wal_checkpoint(TRUNCATE)');
@@ -111,11 +116,22 @@ export async function benchMemory(ctx: BenchContext): Promise<Figure[]> {
         caseflow: cf.maxRssMiB,
         bare: bare.maxRssMiB,
         bareLabel: 'BullMQ Worker + better-sqlite3 open',
-        target: { kind: 'atMost', max: 200 },
+        target: { kind: 'atMost', max: 160 },
         detail: { pending: n, caseflow: cf, bare, caseflowNoDeadlines: empty },
         note: `heap in use after GC ${fmt(cf.heapUsedMiB)} MiB (${fmt(empty.heapUsedMiB)} with no deadlines: the worker holds none of them); steady RSS after GC ${fmt(cf.steadyRssMiB)} MiB (bare ${fmt(bare.steadyRssMiB)}); the same caseflow worker with no deadlines peaks at ${fmt(
           empty.maxRssMiB,
-        )} MiB, so the pending deadlines add ${fmt(cf.maxRssMiB - empty.maxRssMiB)} MiB; start-up (reconcile of every pending deadline) took ${fmt(cf.startMs)} ms`,
+        )} MiB, so the pending deadlines add ${fmt(cf.maxRssMiB - empty.maxRssMiB)} MiB; the first reconcile of every pending deadline with Redis ended ${fmt(cf.reconcileMs ?? NaN)} ms after start, in the background`,
+      },
+      {
+        group: '6',
+        name: `worker start-up until the first step fires, ${label} pending deadlines`,
+        unit: 'ms',
+        caseflow: cf.firstStepMs ?? NaN,
+        bare: bare.startMs,
+        bareLabel: 'BullMQ Worker ready',
+        target: { kind: 'atMost', max: 2000 },
+        detail: { pending: n, firstStepMs: cf.firstStepMs, reconcileMs: cf.reconcileMs, startMs: cf.startMs },
+        note: `from process start (modules loaded) to the step of the one deadline due at start recorded in the case log; the workers were started after ${fmt(cf.startMs)} ms, the first reconcile ended after ${fmt(cf.reconcileMs ?? NaN)} ms`,
       },
       {
         group: '6',
@@ -124,7 +140,7 @@ export async function benchMemory(ctx: BenchContext): Promise<Figure[]> {
         caseflow: semi.maxRssMiB,
         bare: bare.maxRssMiB,
         bareLabel: 'BullMQ Worker + better-sqlite3 open',
-        target: { kind: 'atMost', max: 200 },
+        target: { kind: 'atMost', max: 160 },
         detail: { pending: n, caseflow: semi },
         note: `a smaller young generation keeps the garbage of the start-up reconcile from growing the heap; steady RSS after GC ${fmt(semi.steadyRssMiB)} MiB, start-up ${fmt(semi.startMs)} ms`,
       },
@@ -135,7 +151,7 @@ export async function benchMemory(ctx: BenchContext): Promise<Figure[]> {
         caseflow: perJob,
         bare: minPerJob,
         bareLabel: 'minimal delayed job',
-        target: { kind: 'none' },
+        target: { kind: 'atMost', max: 650 },
         detail: { jobs: n, usedMemoryBefore: before, usedMemoryAfter: after, minimalJobs: minimalN },
         note: `${fmt((perJob * 1e6) / 2 ** 30)} GiB of Redis per million pending deadlines`,
       },

@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { Worker } from 'bullmq';
+import { Registry } from 'prom-client';
 import { composeCaseflow, composeWorker } from '../app/compose';
+import { CaseflowMetrics } from '../src/metrics';
 import { systemClock } from '../src/clock';
 import { silentLogger } from '../src/logger';
 import { workerSettingsFromEnv } from '../workers/runner';
@@ -34,6 +36,31 @@ function peakRssMiB(): number | null {
   }
 }
 
+/** Notes when the first reconcile (the leader's check of every pending deadline with Redis) ended. */
+class ReconcileTimer extends CaseflowMetrics {
+  endedAt: number | null = null;
+  override reconcileRepaired(n: number): void {
+    super.reconcileRepaired(n);
+    this.endedAt ??= Date.now();
+  }
+}
+
+/** Resolves with the moment the database first records a fired ladder step (polled every 5 ms), or null after `withinMs`. */
+function firstStepRecorded(withinMs: number): Promise<number | null> {
+  const reader = new Database(file, { readonly: true });
+  const steps = reader.prepare("SELECT count(*) AS c FROM case_events WHERE kind = 'deadlineStep'").pluck();
+  const until = Date.now() + withinMs;
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      const fired = (steps.get() as number) > 0;
+      if (!fired && Date.now() < until) return;
+      clearInterval(poll);
+      reader.close();
+      resolve(fired ? Date.now() : null);
+    }, 5);
+  });
+}
+
 /** RSS and its parts after a GC. */
 function memoryNow() {
   const m = process.memoryUsage();
@@ -53,8 +80,11 @@ async function main(): Promise<void> {
   }, 100);
   let result: Record<string, unknown> = {};
   if (mode === 'caseflow') {
+    // one deadline is due at start (bench/memory.ts): when its step is recorded, a step could fire
+    const firstStep = firstStepRecorded(30_000);
     const cf = composeCaseflow({ dbFile: file, clock: systemClock });
-    const workers = await composeWorker(cf, workerSettingsFromEnv({ REDIS_URL: redisUrl }, { prefix }), { logger: silentLogger });
+    const timer = new ReconcileTimer(new Registry());
+    const workers = await composeWorker(cf, workerSettingsFromEnv({ REDIS_URL: redisUrl }, { prefix }), { logger: silentLogger, metrics: timer });
     const startMs = Date.now() - t0;
     phase = 'polls';
     // The dispatcher's poll when nothing is waiting: it runs every 2 s and after every fired step.
@@ -66,9 +96,17 @@ async function main(): Promise<void> {
     }
     phase = 'hold';
     await sleep(holdMs);
+    const firstStepAt = await firstStep;
+    for (let waited = 0; timer.endedAt === null && waited < 60_000; waited += 100) await sleep(100);
     gc();
     await sleep(200);
-    result = { startMs, idlePollMs: polls, ...memoryNow() };
+    result = {
+      startMs,
+      firstStepMs: firstStepAt === null ? null : firstStepAt - t0,
+      reconcileMs: timer.endedAt === null ? null : timer.endedAt - t0,
+      idlePollMs: polls,
+      ...memoryNow(),
+    };
     await workers.close();
     await cf.close();
   } else {

@@ -4,7 +4,7 @@
  * bare baseline measured in the same run and written to bench/results/<mode>.json and
  * bench/results/<mode>.md.
  *
- * Options: --quick, --only=transitions,intake,scheduling,lateness,queries,memory,web,postgres (and
+ * Options: --quick, --only=transitions,intake,scheduling,firing,lateness,queries,memory,web,postgres (and
  * `prototypes`, the prototypes of proposed fixes, run only when named).
  * Environment: REDIS_URL (default redis://127.0.0.1:6379); BENCH_DATABASE_URL, the PostgreSQL
  * server's admin database for the `postgres` rows (default postgres://postgres@127.0.0.1:5432/test;
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import { benchFiring } from './firing';
 import { benchIntake } from './intake';
 import { benchLateness } from './lateness';
 import { benchMemory } from './memory';
@@ -30,6 +31,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]
   transitions: benchTransitions,
   intake: benchIntake,
   scheduling: benchScheduling,
+  firing: benchFiring,
   lateness: benchLateness,
   queries: benchQueries,
   memory: benchMemory,

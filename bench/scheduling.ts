@@ -8,7 +8,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { composeCaseflow } from '../app/compose';
 import { systemClock } from '../src/clock';
-import { DeadlineDispatcher, deadlineJobId, type DeadlineJobData } from '../workers/dispatcher';
+import { DeadlineDispatcher, deadlineJob as dispatcherJob, type DeadlineJobData } from '../workers/dispatcher';
 import { generatePendingDeadlines } from './dataset';
 import { sqliteClient } from './workload';
 import { median, pairedRatio, progress, REDIS_URL, removeKeys, ticker, timeAsync, type BenchContext, type Figure } from './lib';
@@ -17,19 +17,9 @@ const EARLY_WAKE_MS = 250;
 const BATCH = 500;
 
 /** The job the dispatcher makes for a row (kept equal to workers/dispatcher.ts#enqueue, at clock rate 1). */
-export function deadlineJob(deadlineId: string, rev: number, fireAt: number, now: number) {
-  return {
-    name: 'deadlineStep',
-    data: { deadlineId, rev, fireAt } satisfies DeadlineJobData,
-    opts: {
-      jobId: deadlineJobId(deadlineId, rev),
-      delay: Math.max(0, Math.floor(fireAt - now - EARLY_WAKE_MS)),
-      removeOnComplete: true,
-      removeOnFail: { count: 1000 },
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 500 },
-    },
-  };
+export function deadlineJob(deadlineId: string, rev: number, fireAt: number, now: number): { name: string; data: DeadlineJobData; opts: JobsOptions } {
+  const { name, data, jobId } = dispatcherJob(deadlineId, rev);
+  return { name, data, opts: { jobId, delay: Math.max(0, Math.floor(fireAt - now - EARLY_WAKE_MS)) } };
 }
 
 type BulkJob = { name: string; data: object; opts: JobsOptions };

@@ -7,7 +7,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Clock } from '../src/clock';
 import type { DeadlineCommands, FireOutcome } from '../src/engine/deadlineCommands';
 import type { Logger } from '../src/logger';
-import type { DeadlineJobData } from './dispatcher';
+import { DEADLINE_JOB_RETENTION, wakeUpOf, type DeadlineJobData } from './dispatcher';
 
 export interface DeadlineWorkerOptions {
   deadlines: DeadlineCommands;
@@ -24,8 +24,12 @@ export interface DeadlineWorkerOptions {
   logger: Logger;
   /** Called after each fired step: schedules the next step and sends notifications. */
   afterFire?: (outcome: Extract<FireOutcome, { kind: 'fired' }>) => void;
-  /** Called when a job has failed its last attempt, so its wake-up can be scheduled again. */
-  onGaveUp?: (data: DeadlineJobData) => void;
+  /** Called when a job has failed its last try, so its wake-up can be scheduled again. */
+  onGaveUp?: (wakeUp: { deadlineId: string; rev: number }) => void;
+  /** Tries of a job whose step fails (the database refuses) before it is given up. @defaultValue 5 */
+  attempts?: number;
+  /** Wait (real ms) before the first retry of a failed try, doubled after each. @defaultValue 500 */
+  retryBackoffMs?: number;
   /** Whether Redis answers now (a shutdown does not wait on a Redis that is away). @defaultValue always true */
   redisAvailable?: () => boolean;
 }
@@ -54,21 +58,39 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+type DeadlineJob = Pick<Job<DeadlineJobData>, 'name' | 'data' | 'moveToDelayed' | 'updateData'>;
+
+/**
+ * Processes a job; a try that fails (the database refused) is retried with exponential backoff by
+ * the worker itself, the count kept in the job only once it failed, so that no job carries retry
+ * options. After the last try the error goes to BullMQ, which records the job failed.
+ */
+export async function processDeadlineJob(options: DeadlineWorkerOptions, job: DeadlineJob, token: string | undefined, signal?: AbortSignal): Promise<FireOutcome> {
+  try {
+    return await fireWhenDue(options, job, token, signal);
+  } catch (error) {
+    if (error instanceof DelayedError || error instanceof WorkerStoppingError) throw error;
+    const failures = (job.data.f ?? 0) + 1;
+    if (failures >= (options.attempts ?? 5)) throw error;
+    await job.updateData({ ...job.data, f: failures });
+    await job.moveToDelayed(Date.now() + (options.retryBackoffMs ?? 500) * 2 ** (failures - 1), token);
+    throw new DelayedError();
+  }
+}
+
 /** Waits until the step is due by `clock`, then fires it; returns what happened. `signal` cuts a local wait short. */
-export async function processDeadlineJob(
-  options: DeadlineWorkerOptions,
-  job: Pick<Job<DeadlineJobData>, 'data' | 'moveToDelayed'>,
-  token: string | undefined,
-  signal?: AbortSignal,
-): Promise<FireOutcome> {
+async function fireWhenDue(options: DeadlineWorkerOptions, job: DeadlineJob, token: string | undefined, signal?: AbortSignal): Promise<FireOutcome> {
   const maxLocalWaitMs = options.maxLocalWaitMs ?? 2000;
   const clock: Clock = options.clock;
   const earlyWakeMs = options.earlyWakeMs ?? 250;
+  const { deadlineId, rev } = wakeUpOf(job);
+  let waited = false;
   for (;;) {
     if (signal?.aborted) throw new WorkerStoppingError();
-    // waiting workers only read, so they never hold the write lock just to learn they are early
-    const checked = await options.deadlines.check(job.data.deadlineId, job.data.rev);
-    const outcome = checked.kind === 'due' ? await options.deadlines.fire(job.data.deadlineId, job.data.rev) : checked;
+    // a job woken early only reads, so it never holds the write lock just to learn it is early;
+    // after its local wait the step is due, and fire() (which checks again in its transaction) goes first
+    const checked = waited ? ({ kind: 'due' } as const) : await options.deadlines.check(deadlineId, rev);
+    const outcome = checked.kind === 'due' ? await options.deadlines.fire(deadlineId, rev) : checked;
     if (outcome.kind === 'fired') {
       options.afterFire?.(outcome);
       return outcome;
@@ -80,6 +102,7 @@ export async function processDeadlineJob(
       throw new DelayedError();
     }
     await sleep(realWait, signal);
+    waited = true;
   }
 }
 
@@ -121,12 +144,13 @@ export class DeadlineWorker {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 500,
+      ...DEADLINE_JOB_RETENTION,
     });
     this.worker = this.stoppable;
     this.worker.on('failed', (job, error) => {
       if (error instanceof WorkerStoppingError) return;
       options.logger.error('deadline job failed', { jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) options.onGaveUp?.(job.data);
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) options.onGaveUp?.(wakeUpOf(job));
     });
     // while Redis is away every reconnect attempt fails the same way: say so once a minute, not every 2 s
     let last = { message: '', at: 0 };

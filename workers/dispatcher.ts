@@ -9,15 +9,70 @@ import type { Store } from '../db/port';
 import type { WakeUp } from '../db/records';
 import type { Clock } from '../src/clock';
 
-/** What a deadline job carries: the row, the schedule revision it was made for, and the step's moment. */
+/**
+ * What a deadline job carries, kept small, since a million of them wait in Redis: the deadline row's
+ * id after its case's (the case id is the job's name, see `deadlineJob`), or the whole id when it has
+ * no case part; and the schedule revision the job was made for. Every field of the job's hash stays
+ * under Redis's `hash-max-listpack-value` (64 bytes), so the hash is kept in its compact encoding.
+ */
 export interface DeadlineJobData {
-  deadlineId: string;
-  rev: number;
-  fireAt: number;
+  /** The deadline id without its case id and `~` (`rectificationPlanDue~2`), or the whole id. */
+  d: string;
+  /** The schedule revision. */
+  r: number;
+  /** Failed tries so far (only on a job that failed and waits for its retry). */
+  f?: number;
 }
 
-/** The job id of a deadline's schedule revision: one BullMQ job per scheduled step. */
-export const deadlineJobId = (deadlineId: string, rev: number): string => `dl|${deadlineId}|${rev}`;
+/** The job's name when the deadline id has no case part. */
+const NO_CASE = '-';
+
+/**
+ * The job id of a deadline's schedule revision: one BullMQ job per scheduled step. Short (a 64-bit
+ * digest of the deadline id, and the revision), so that the job's key and its options stay small.
+ * Two deadlines whose digests collide (about one chance in 10^7 among a million pending) share a
+ * job: the second one's step then fires by the overdue sweep, a few seconds late, never twice.
+ */
+export function deadlineJobId(deadlineId: string, rev: number): string {
+  // two 32-bit lanes (cyrb53's mixing, kept to 64 bits): no allocation but the id itself, as the reconciler makes a million
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < deadlineId.length; i++) {
+    const c = deadlineId.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36).padStart(7, '0')}.${rev}`;
+}
+
+/** The job that wakes the worker for revision `rev` of a deadline: its name, data and id. */
+export function deadlineJob(deadlineId: string, rev: number): { name: string; data: DeadlineJobData; jobId: string } {
+  const cut = deadlineId.indexOf('~');
+  const [name, d] = cut > 0 ? [deadlineId.slice(0, cut), deadlineId.slice(cut + 1)] : [NO_CASE, deadlineId];
+  return { name, data: { d, r: rev }, jobId: deadlineJobId(deadlineId, rev) };
+}
+
+/** What jobs made before the jobs were slimmed carry (they may still wait in Redis after an upgrade). */
+interface LegacyDeadlineJobData {
+  deadlineId: string;
+  rev: number;
+}
+
+/** The deadline and revision a job wakes for. */
+export function wakeUpOf(job: { name: string; data: DeadlineJobData | LegacyDeadlineJobData }): { deadlineId: string; rev: number } {
+  const { data } = job;
+  if ('deadlineId' in data) return { deadlineId: data.deadlineId, rev: data.rev };
+  return { deadlineId: job.name === NO_CASE ? data.d : `${job.name}~${data.d}`, rev: data.r };
+}
+
+/**
+ * Options every deadline job gets from the queue and the worker rather than from itself (Redis keeps
+ * a job's options with each job): finished jobs are removed, failed ones kept (the last 1,000), and
+ * retries are the worker's (`deadlineWorker.ts`), not BullMQ's per-job `attempts`.
+ */
+export const DEADLINE_JOB_RETENTION = { removeOnComplete: { count: 0 }, removeOnFail: { count: 1000 } } as const;
 
 export interface DispatcherOptions {
   store: Store;
@@ -38,6 +93,24 @@ export interface DispatcherOptions {
   onError?: (error: unknown) => void;
 }
 
+/** How long (real ms) a nudge waits for more commits before the dispatch it asks for. */
+const NUDGE_DELAY_MS = 20;
+
+/** Wake-ups the reconciler checks per page (one database read, one Redis call). */
+const RECONCILE_PAGE = 500;
+
+/**
+ * KEYS[1] the queue's failed set; ARGV[1] the queue's key prefix, ARGV[2..] the job ids (their keys
+ * are made here, as BullMQ's own scripts make them: in the queue's hash slot). Answers the 1-based
+ * positions of the jobs that are gone, and minus the positions of those that failed for good.
+ */
+const LOST_JOBS = `local out = {}
+for i = 2, #ARGV do
+  if redis.call('exists', ARGV[1] .. ARGV[i]) == 0 then out[#out + 1] = i - 1
+  elseif redis.call('zscore', KEYS[1], ARGV[i]) then out[#out + 1] = 1 - i end
+end
+return out`;
+
 /** Moves deadline wake-ups from the database into BullMQ and keeps Redis in line with the database. */
 export class DeadlineDispatcher {
   private readonly earlyWakeMs: number;
@@ -45,6 +118,7 @@ export class DeadlineDispatcher {
   private readonly claimLeaseMs: number;
   private running: Promise<number> | null = null;
   private again = false;
+  private nudged: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: DispatcherOptions) {
     this.earlyWakeMs = options.earlyWakeMs ?? 250;
@@ -72,39 +146,42 @@ export class DeadlineDispatcher {
     return moved;
   }
 
-  /** Asks for a dispatch soon, in the background; failures go to `onError` and are retried later. */
+  /**
+   * Asks for a dispatch soon (within NUDGE_DELAY_MS), in the background; failures go to `onError` and
+   * are retried later. The nudges of many commits in a row (a worker firing hundreds of steps a
+   * second) make one dispatch, so the outbox's claims do not take the write lock from every step.
+   */
   nudge(): void {
-    setImmediate(() => {
+    if (this.nudged) return;
+    this.nudged = setTimeout(() => {
+      this.nudged = null;
       this.dispatchPending().catch((error: unknown) => this.options.onError?.(error));
-    });
+    }, NUDGE_DELAY_MS);
   }
 
   /**
    * Checks every scheduled wake-up against Redis and schedules again those Redis lost or that
-   * failed for good (a past-due one fires at once). Returns how many were rescheduled.
+   * failed for good (a past-due one fires at once). Returns how many were rescheduled. Streamed:
+   * a page of ids from the database, one script call that answers only with the lost ones, so a
+   * million pending deadlines make little garbage and the worker keeps firing steps meanwhile.
    */
   async reconcile(): Promise<number> {
     const { store, queue, redis } = this.options;
+    const failedKey = queue.toKey('failed');
     let missing = 0;
     let after = '';
     for (;;) {
-      const page = await store.read((tx) => tx.outbox.dispatched(after, 1000));
+      const page = await store.read((tx) => tx.outbox.dispatched(after, RECONCILE_PAGE));
       if (!page.length) break;
-      const failedKey = queue.toKey('failed');
-      const pipeline = redis.pipeline();
-      for (const w of page) {
-        const jobId = deadlineJobId(w.deadlineId, w.scheduleRev);
-        pipeline.exists(queue.toKey(jobId));
-        pipeline.zscore(failedKey, jobId);
-      }
-      const results = (await pipeline.exec()) ?? [];
+      const jobIds = page.map((w) => deadlineJobId(w.deadlineId, w.scheduleRev));
+      // positions (1-based) of the jobs Redis lost; negative for the jobs that failed for good
+      const found = (await redis.eval(LOST_JOBS, 1, failedKey, queue.toKey(''), ...jobIds)) as number[];
       const lost: WakeUp[] = [];
-      for (const [i, w] of page.entries()) {
-        const exists = results[2 * i]?.[1] === 1;
-        const failed = results[2 * i + 1]?.[1] !== null && results[2 * i + 1]?.[1] !== undefined;
+      for (const position of found) {
+        const i = Math.abs(position) - 1;
         // a job that failed for good keeps its id, which would block re-adding it: remove it first
-        if (failed) await queue.remove(deadlineJobId(w.deadlineId, w.scheduleRev));
-        if (!exists || failed) lost.push(w);
+        if (position < 0) await queue.remove(jobIds[i]!);
+        lost.push(page[i]!);
       }
       if (lost.length) missing += await store.withTransaction((tx) => tx.outbox.returnToOutbox(lost));
       after = page[page.length - 1]!.deadlineId;
@@ -163,19 +240,9 @@ export class DeadlineDispatcher {
     const now = clock.now();
     await queue.addBulk(
       batch.map((w) => {
-        const fireAt = w.nextFireAt ?? now;
-        return {
-          name: 'deadlineStep',
-          data: { deadlineId: w.deadlineId, rev: w.scheduleRev, fireAt },
-          opts: {
-            jobId: deadlineJobId(w.deadlineId, w.scheduleRev),
-            delay: Math.max(0, Math.floor((fireAt - now) / clock.rate - this.earlyWakeMs)),
-            removeOnComplete: true,
-            removeOnFail: { count: 1000 },
-            attempts: 5,
-            backoff: { type: 'exponential', delay: 500 },
-          },
-        };
+        const { name, data, jobId } = deadlineJob(w.deadlineId, w.scheduleRev);
+        const delay = Math.max(0, Math.floor(((w.nextFireAt ?? now) - now) / clock.rate - this.earlyWakeMs));
+        return { name, data, opts: { jobId, delay } };
       }),
     );
   }

@@ -7,6 +7,7 @@ import type { CaseflowMetrics } from '../src/metrics';
 import type { NotificationRecord as NotificationRow } from '../db/records';
 import type { Clock } from '../src/clock';
 import type { Logger } from '../src/logger';
+import { performance } from 'node:perf_hooks';
 
 /** Delivers one notification, or throws. */
 export interface NotificationSender {
@@ -97,9 +98,16 @@ export interface NotifierOptions {
   recordRetryMs?: readonly number[];
 }
 
+/** Notices claimed (and recorded) per transaction: few enough that a slow webhook sends them well within the claim's lease. */
+const CLAIM_BATCH = 25;
+/** How often (real ms) at most the notifier looks for claims whose lease ran out. */
+const RELEASE_EVERY_MS = 60_000;
+
 /** Drains pending notifications through the sender. */
 export class Notifier {
   private draining: Promise<number> | null = null;
+  /** When (performance.now()) expired claims were last released; never yet at first. */
+  private releasedAt = -Infinity;
   constructor(private readonly options: NotifierOptions) {}
 
   /** Sends every pending notification once; returns how many were delivered. */
@@ -115,35 +123,53 @@ export class Notifier {
     this.flush().catch((error: unknown) => this.options.logger.error('notifier failed', { error: String(error) }));
   }
 
-  /** Takes a pending notification for this notifier; false when another one already holds it. */
-  private claim(id: number): Promise<boolean> {
+  /** Takes the pending notices of `batch` no other notifier holds, in one transaction; answers those taken. */
+  private claim(batch: readonly NotificationRow[]): Promise<NotificationRow[]> {
     const { store, clock } = this.options;
-    return store.withTransaction((tx) => tx.notifications.claim(id, clock.now()));
-  }
-
-  /** Gives back notifications whose holder stopped mid-send (its lease ran out): they are sent again. */
-  private async releaseExpiredClaims(): Promise<void> {
-    const { store, clock } = this.options;
-    const leaseMs = (this.options.leaseMs ?? 5 * 60_000) * clock.rate;
-    await store.withTransaction((tx) => tx.notifications.releaseClaimsBefore(clock.now() - leaseMs));
+    return store.withTransaction(async (tx) => {
+      const now = clock.now();
+      const taken: NotificationRow[] = [];
+      for (const n of batch) if (await tx.notifications.claim(n.id, now)) taken.push(n);
+      return taken;
+    });
   }
 
   /**
-   * Records a delivered notice as sent, retrying while the store is busy or away. If it never
-   * succeeds, the claim stays until its lease runs out; a later delivery carries the same
-   * idempotency key, so the recipient can tell it is the same notice.
+   * Gives back notifications whose holder stopped mid-send (its lease ran out): they are sent again.
+   * Looked at once a minute at most (a lease lasts minutes), not on every flush.
    */
-  private async recordSent(n: NotificationRow): Promise<void> {
+  private async releaseExpiredClaims(): Promise<void> {
+    const { store, clock } = this.options;
+    if (performance.now() - this.releasedAt < RELEASE_EVERY_MS) return;
+    const leaseMs = (this.options.leaseMs ?? 5 * 60_000) * clock.rate;
+    await store.withTransaction((tx) => tx.notifications.releaseClaimsBefore(clock.now() - leaseMs));
+    this.releasedAt = performance.now();
+  }
+
+  /**
+   * Records delivered notices as sent and failed ones as failed, in one transaction, retrying while
+   * the store is busy or away. If it never succeeds, the claims stay until their lease runs out; a
+   * later delivery carries the same idempotency key, so the recipient can tell it is the same notice.
+   */
+  private async record(delivered: readonly NotificationRow[], failed: readonly { n: NotificationRow; message: string }[]): Promise<void> {
     const { store, clock, logger } = this.options;
+    if (!delivered.length && !failed.length) return;
+    const maxRounds = this.options.maxRounds ?? 3;
     const delays = this.options.recordRetryMs ?? [50, 200, 1000, 3000, 10_000];
     for (let attempt = 0; ; attempt++) {
       try {
-        await store.withTransaction((tx) => tx.notifications.markSent(n.id, clock.now(), n.attempts + 1));
+        await store.withTransaction(async (tx) => {
+          const now = clock.now();
+          for (const n of delivered) await tx.notifications.markSent(n.id, now, n.attempts + 1);
+          for (const { n, message } of failed) {
+            await tx.notifications.markFailed(n.id, { attempts: n.attempts + 1, lastError: message, final: n.attempts + 1 >= maxRounds });
+          }
+        });
         return;
       } catch (error) {
         const wait = delays[attempt];
         if (wait === undefined) {
-          logger.error('a delivered notification could not be recorded as sent', { notificationId: n.id, error: String(error) });
+          logger.error('delivered notifications could not be recorded as sent', { notificationIds: delivered.map((n) => n.id), error: String(error) });
           return;
         }
         await sleep(wait);
@@ -151,6 +177,7 @@ export class Notifier {
     }
   }
 
+  /** Sends the pending notices in claimed batches: one transaction to claim a batch, one to record it. */
   private async drain(): Promise<number> {
     const { store, sender, logger } = this.options;
     const maxRounds = this.options.maxRounds ?? 3;
@@ -158,25 +185,28 @@ export class Notifier {
     let after = 0;
     await this.releaseExpiredClaims();
     for (;;) {
-      const batch = await store.read((tx) => tx.notifications.pending(after, maxRounds, 100));
+      const batch = await store.read((tx) => tx.notifications.pending(after, maxRounds, CLAIM_BATCH));
       if (!batch.length) return sent;
-      for (const n of batch) {
-        after = n.id;
-        if (!(await this.claim(n.id))) continue; // another notifier has it
+      after = batch[batch.length - 1]!.id;
+      const delivered: NotificationRow[] = [];
+      const failed: { n: NotificationRow; message: string }[] = [];
+      // the notices another notifier holds are left to it
+      for (const n of await this.claim(batch)) {
         try {
           await sender.send(n);
         } catch (error) {
           const attempts = n.attempts + 1;
           const message = error instanceof Error ? error.message : String(error);
-          await store.withTransaction((tx) => tx.notifications.markFailed(n.id, { attempts, lastError: message, final: attempts >= maxRounds }));
+          failed.push({ n, message });
           this.options.metrics?.notificationFailed(attempts >= maxRounds);
           logger.warn('notification not delivered', { notificationId: n.id, attempts, error: message });
           continue;
         }
         // delivered: from here on only the record is retried, never the send
-        await this.recordSent(n);
-        sent += 1;
+        delivered.push(n);
       }
+      await this.record(delivered, failed);
+      sent += delivered.length;
     }
   }
 }

@@ -199,8 +199,8 @@ export function startWorkers(settings: WorkerSettings, deps: RunnerDeps): Promis
           earlyWakeMs: settings.earlyWakeMs,
           maxLocalWaitMs: Math.max(2000, 2 * settings.earlyWakeMs),
           redisAvailable: () => queueRedis.status === 'ready',
-          onGaveUp: (data) => {
-            dispatcher.requeueFailed(data.deadlineId, data.rev).catch((error: unknown) => logger.warn('could not requeue a failed wake-up; the reconciler will', { error: String(error) }));
+          onGaveUp: (wakeUp) => {
+            dispatcher.requeueFailed(wakeUp.deadlineId, wakeUp.rev).catch((error: unknown) => logger.warn('could not requeue a failed wake-up; the reconciler will', { error: String(error) }));
           },
           afterFire: logFired,
         });

@@ -2,7 +2,7 @@
  * Deadline rows, warning cards and the wake-up outbox on PostgreSQL. The outbox conditions are
  * written literally (`running = true`, `IS DISTINCT FROM`) so that they match the partial indexes.
  */
-import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { DeadlineRecord, WakeUp } from '../records';
@@ -12,6 +12,7 @@ import { deadlines, warningCards } from './schema';
 import { columnsOf, insertStatement, named, selectList, tableName, type RunStatement } from './statements';
 
 const DEADLINE_COLUMNS = columnsOf(deadlines, ['seq']);
+const CARD_FIELDS = ['deadlineId', 'caseId', 'unit', 'warning', 'step', 'issuedAt'] as const;
 const SELECT_DEADLINES = `SELECT ${selectList(DEADLINE_COLUMNS)} FROM ${tableName(deadlines)}`;
 const deadlineById = named('deadline_by_id', `${SELECT_DEADLINES} WHERE "id" = $1`);
 // oldest first; of deadlines opened in the same millisecond, the one whose row was written first
@@ -39,6 +40,14 @@ const rescheduleDeadline = named(
 
 /** Literal (not bound) conditions, so that they match the partial indexes deadlines_outbox and deadlines_next_fire. */
 const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = true AND ${deadlines.nextFireAt} IS NOT NULL`;
+const RUNNING_WITH_WAKE_UP_TEXT = `"running" = true AND "next_fire_at" IS NOT NULL`;
+// literal conditions of the partial index deadlines_next_fire, walked in next_fire_at order
+const overdueWakeUps = named(
+  'deadlines_overdue_wake_ups',
+  `SELECT "id" AS "deadlineId", "schedule_rev" AS "scheduleRev", "next_fire_at" AS "nextFireAt" FROM ${tableName(deadlines)}
+    WHERE ${RUNNING_WITH_WAKE_UP_TEXT} AND "next_fire_at" < $1 AND "suspended_at" IS NULL ORDER BY "next_fire_at" LIMIT $2`,
+);
+const issueCard = insertStatement('warning_card_insert', warningCards, CARD_FIELDS, 'ON CONFLICT DO NOTHING');
 
 
 /** The deadline repository on one connection or transaction. */
@@ -67,19 +76,9 @@ export function postgresDeadlines(db: PostgresDb, run: RunStatement): DeadlineRe
           change.updatedAt,
         ])
       ).rowCount === 1,
-    // literal conditions of the partial index deadlines_next_fire, walked in next_fire_at order
-    overdueWakeUps: async (before, limit) =>
-      db
-        .select({ deadlineId: deadlines.id, scheduleRev: deadlines.scheduleRev, nextFireAt: deadlines.nextFireAt })
-        .from(deadlines)
-        .where(and(RUNNING_WITH_WAKE_UP, lt(deadlines.nextFireAt, before), isNull(deadlines.suspendedAt)))
-        .orderBy(asc(deadlines.nextFireAt))
-        .limit(limit),
+    overdueWakeUps: async (before, limit) => (await run<WakeUp>(overdueWakeUps, [before, limit])).rows,
     runningDueFrom: async (from) => (await run<DeadlineRecord>(runningDueFrom, [from])).rows,
-    issueCard: async (card) => {
-      const result = await db.insert(warningCards).values(card).onConflictDoNothing();
-      return result.rowCount === 1;
-    },
+    issueCard: async (card) => (await run(issueCard, CARD_FIELDS.map((field) => card[field]))).rowCount === 1,
   };
 }
 

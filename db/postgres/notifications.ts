@@ -5,18 +5,26 @@ import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { NotificationRepository } from '../port';
 import type { PostgresDb } from './connection';
 import { notifications } from './schema';
+import { insertStatement, named, tableName, type RunStatement } from './statements';
+
+/** The fields a ladder step writes, in the order of the insert's parameters. */
+const NOTICE_FIELDS = ['caseId', 'deadlineId', 'step', 'recipient', 'warning', 'subject', 'body', 'createdAt', 'status', 'attempts'] as const;
+const insertNotice = insertStatement('notification_insert', notifications, NOTICE_FIELDS, 'ON CONFLICT DO NOTHING');
+const claimNotice = named('notification_claim', `UPDATE ${tableName(notifications)} SET "status" = 'sending', "claimed_at" = $2 WHERE "id" = $1 AND "status" = 'pending'`);
+const markNoticeSent = named('notification_sent', `UPDATE ${tableName(notifications)} SET "status" = 'sent', "sent_at" = $2, "attempts" = $3 WHERE "id" = $1`);
 
 /** Written literally, so that it matches the partial index of pending notices. */
 const PENDING = sql`${notifications.status} = 'pending'`;
 
-/** The notification repository on one connection or transaction. */
-export function postgresNotifications(db: PostgresDb): NotificationRepository {
+/** The notification repository on one connection or transaction; what a ladder step and the notifier run per notice are named statements. */
+export function postgresNotifications(db: PostgresDb, run: RunStatement): NotificationRepository {
   return {
     insert: async (notice) => {
-      const result = await db
-        .insert(notifications)
-        .values({ ...notice, status: 'pending', attempts: 0 })
-        .onConflictDoNothing();
+      const row = { ...notice, status: 'pending', attempts: 0 };
+      const result = await run(
+        insertNotice,
+        NOTICE_FIELDS.map((field) => row[field]),
+      );
       return result.rowCount === 1;
     },
     pending: async (after, maxAttempts, limit) =>
@@ -26,13 +34,7 @@ export function postgresNotifications(db: PostgresDb): NotificationRepository {
         .where(and(PENDING, lt(notifications.attempts, maxAttempts), gt(notifications.id, after)))
         .orderBy(asc(notifications.id))
         .limit(limit),
-    claim: async (id, now) => {
-      const result = await db
-        .update(notifications)
-        .set({ status: 'sending', claimedAt: now })
-        .where(and(eq(notifications.id, id), PENDING));
-      return result.rowCount === 1;
-    },
+    claim: async (id, now) => (await run(claimNotice, [id, now])).rowCount === 1,
     releaseClaimsBefore: async (claimedBefore) => {
       const result = await db
         .update(notifications)
@@ -41,7 +43,7 @@ export function postgresNotifications(db: PostgresDb): NotificationRepository {
       return result.rowCount ?? 0;
     },
     markSent: async (id, sentAt, attempts) => {
-      await db.update(notifications).set({ status: 'sent', sentAt, attempts }).where(eq(notifications.id, id));
+      await run(markNoticeSent, [id, sentAt, attempts]);
     },
     markFailed: async (id, failure) => {
       await db

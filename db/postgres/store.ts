@@ -28,7 +28,7 @@ function repositoriesOn(db: PostgresDb, run: RunStatement, forWrite: boolean): T
     events: postgresEventLog(db, run),
     deadlines: postgresDeadlines(db, run),
     outbox: postgresOutbox(db),
-    notifications: postgresNotifications(db),
+    notifications: postgresNotifications(db, run),
     accounts: postgresAccounts(db),
     reporters: postgresReporters(db),
     supervision: postgresSupervision(db),

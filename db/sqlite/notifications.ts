@@ -9,24 +9,57 @@ import { notifications } from './schema';
 /** Written literally: a bound value in a partial index's condition makes SQLite re-plan the statement on every run. */
 const PENDING = sql`${notifications.status} = 'pending'`;
 
-/** The notification repository over one connection. */
+const p = sql.placeholder;
+
+/** The notification repository over one connection; the statements a ladder step and the notifier run per notice are prepared once. */
 export function sqliteNotifications(db: SqliteDb): NotificationRepository {
+  const insert = db
+    .insert(notifications)
+    .values({
+      caseId: p('caseId'),
+      deadlineId: p('deadlineId'),
+      step: p('step'),
+      recipient: p('recipient'),
+      warning: p('warning'),
+      subject: p('subject'),
+      body: p('body'),
+      createdAt: p('createdAt'),
+      status: 'pending',
+      attempts: 0,
+    })
+    .onConflictDoNothing()
+    .prepare();
+  const pending = db
+    .select()
+    .from(notifications)
+    .where(and(PENDING, lt(notifications.attempts, p('maxAttempts')), gt(notifications.id, p('after'))))
+    .orderBy(asc(notifications.id))
+    .limit(p('limit'))
+    .prepare();
+  const claim = db
+    .update(notifications)
+    .set({ status: 'sending', claimedAt: sql`${p('now')}` })
+    .where(and(eq(notifications.id, p('id')), PENDING))
+    .prepare();
+  const markSent = db
+    .update(notifications)
+    .set({ status: 'sent', sentAt: sql`${p('sentAt')}`, attempts: sql`${p('attempts')}` })
+    .where(eq(notifications.id, p('id')))
+    .prepare();
   return {
-    insert: async (notice) => db.insert(notifications).values({ ...notice, status: 'pending', attempts: 0 }).onConflictDoNothing().run().changes === 1,
-    pending: async (after, maxAttempts, limit) =>
-      db
-        .select()
-        .from(notifications)
-        .where(and(PENDING, lt(notifications.attempts, maxAttempts), gt(notifications.id, after)))
-        .orderBy(asc(notifications.id))
-        .limit(limit)
-        .all(),
-    claim: async (id, now) =>
-      db
-        .update(notifications)
-        .set({ status: 'sending', claimedAt: now })
-        .where(and(eq(notifications.id, id), PENDING))
-        .run().changes === 1,
+    insert: async (notice) =>
+      insert.run({
+        caseId: notice.caseId,
+        deadlineId: notice.deadlineId,
+        step: notice.step,
+        recipient: notice.recipient,
+        warning: notice.warning,
+        subject: notice.subject,
+        body: notice.body,
+        createdAt: notice.createdAt,
+      }).changes === 1,
+    pending: async (after, maxAttempts, limit) => pending.all({ after, maxAttempts, limit }),
+    claim: async (id, now) => claim.run({ id, now }).changes === 1,
     releaseClaimsBefore: async (claimedBefore) =>
       db
         .update(notifications)
@@ -34,7 +67,7 @@ export function sqliteNotifications(db: SqliteDb): NotificationRepository {
         .where(and(eq(notifications.status, 'sending'), lt(notifications.claimedAt, claimedBefore)))
         .run().changes,
     markSent: async (id, sentAt, attempts) => {
-      db.update(notifications).set({ status: 'sent', sentAt, attempts }).where(eq(notifications.id, id)).run();
+      markSent.run({ id, sentAt, attempts });
     },
     markFailed: async (id, failure) => {
       db.update(notifications)

@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../src/clock';
-import { DeadlineDispatcher, type DeadlineJobData } from '../../workers/dispatcher';
+import { DeadlineDispatcher, deadlineJob, deadlineJobId, type DeadlineJobData } from '../../workers/dispatcher';
 import { engineFixture, type EngineFixture } from '../support/engine';
 import { spawnWorker, stopProcess, workerStarted } from '../support/processes';
-import { REDIS_URL, testPrefix, waitFor, openCasesDueSoon } from '../support/workers';
+import { REDIS_URL, startTestWorkers, testPrefix, waitFor, openCasesDueSoon } from '../support/workers';
 
 const MINUTE = 60_000;
 
@@ -46,6 +46,39 @@ describe('each deadline step fires exactly once', () => {
       expect(await dispatcher.reconcile()).toBe(0);
       expect(await queue.getJobCountByTypes('waiting', 'delayed')).toBe(1);
     } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+
+  it('duplicate wake-ups for the same steps, under other job ids, still fire each step once', async () => {
+    fx = await engineFixture({ clock: systemClock });
+    const prefix = testPrefix();
+    const redis = new Redis(REDIS_URL);
+    const queue = new Queue<DeadlineJobData>('deadlines', { connection: redis, prefix });
+    const workers = await startTestWorkers(fx.cf, { prefix });
+    try {
+      const ids = await openCasesDueSoon(fx, 10, 2000);
+      await waitFor(async () => (await fx.store.read((tx) => tx.outbox.pending('', 100))).length === 0, 10_000, 'wake-ups in Redis');
+      // three more jobs for every scheduled step, as a redelivery, a second dispatcher or an old job would make
+      const scheduled = await fx.store.read((tx) => tx.outbox.dispatched('', 1000));
+      await queue.addBulk(
+        scheduled.flatMap((w) =>
+          [1, 2, 3].map((copy) => {
+            const { name, data, jobId } = deadlineJob(w.deadlineId, w.scheduleRev);
+            return { name, data, opts: { jobId: `dup${copy}.${jobId}`, removeOnComplete: true } };
+          }),
+        ),
+      );
+      const planDue = (counts: Map<string, number>, step: string) => [...counts.keys()].filter((k) => k.includes('~rectificationPlanDue~') && k.endsWith(`|${step}`));
+      await waitFor(async () => planDue(await stepCounts(fx, ids), 'overdue').length === ids.length, 20_000, 'every overdue step');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const counts = await stepCounts(fx, ids);
+      expect(planDue(counts, 'remind')).toHaveLength(ids.length);
+      expect([...counts.values()].every((c) => c === 1)).toBe(true);
+    } finally {
+      await workers.close();
       await queue.obliterate({ force: true });
       await queue.close();
       redis.disconnect();
@@ -104,7 +137,7 @@ describe('each deadline step fires exactly once', () => {
       await workerStarted(worker);
       const row = await fx.store.read((tx) => tx.deadlines.byId(planDueId));
       expect(row).toMatchObject({ nextStep: 2, status: 'overdue' });
-      expect(await queue.getJob(`dl|${row!.id}|${row!.scheduleRev}`)).toBeDefined();
+      expect(await queue.getJob(deadlineJobId(row!.id, row!.scheduleRev))).toBeDefined();
     } finally {
       await stopProcess(worker);
       await queue.obliterate({ force: true });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { ScaledClock } from '../../src/clock';
 import { startPrivateRedis } from '../../app/redisProbe';
+import { wakeUpOf } from '../../workers/dispatcher';
 import type { Workers } from '../../workers/runner';
 import { AIRED_AT, criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
 import { startTestWorkers, stepsLogged, waitFor } from '../support/workers';
@@ -48,7 +49,7 @@ describe('a lost Redis loses no deadline', () => {
     await waitFor(
       async () => {
         const jobs = await workers!.queue.getJobs(['delayed', 'waiting']);
-        const planDue = jobs.filter((job) => job.data.deadlineId.includes('~rectificationPlanDue~'));
+        const planDue = jobs.filter((job) => wakeUpOf(job).deadlineId.includes('~rectificationPlanDue~'));
         return planDue.length === 5 && (await fx.store.read((tx) => tx.outbox.pending('', 100))).length === 0;
       },
       5000,
