@@ -7,8 +7,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hashPassword } from '../../src/auth/passwords';
 import { createTestDatabase, type TestDatabase } from '../support/backend';
 import { runCli, seedUsers, startServer, type LiveServer } from '../support/liveServer';
+
+// every command is a process of its own (about 1–2 s each on a shared machine)
+jest.setTimeout(180_000);
 
 describe('the CLI acts as the person its token belongs to', () => {
   let db: TestDatabase;
@@ -117,6 +121,8 @@ describe('the CLI acts as the person its token belongs to', () => {
     const nowhere = await runCli(['list'], { cwd: home, env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'nobody'), CASEFLOW_URL: '', CASEFLOW_TOKEN: '' } });
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toMatch(/^NOT_SIGNED_IN: .*Sign in with `caseflow login --url URL`, or set CASEFLOW_URL and CASEFLOW_TOKEN/);
+    const noServer = await runCli(['list'], { cwd: home, env: { ...process.env, XDG_CONFIG_HOME: home, CASEFLOW_URL: 'http://127.0.0.1:1', CASEFLOW_TOKEN: tokens['li.wei'] } });
+    expect(noServer.stderr).toMatch(/^SERVER_UNREACHABLE: No caseflow server answers at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
   });
 
   it('no account, token or sign-in holds one of caseflow’s own roles', async () => {
@@ -130,5 +136,21 @@ describe('the CLI acts as the person its token belongs to', () => {
       expect(await overHttp.json()).toMatchObject({ code: 'ROLE_NOT_CLAIMABLE', details: { role } });
     }
     expect((await operator('--json', 'user', 'list')).stdout).not.toContain('mallory');
+
+    // an account row given `system` behind caseflow's back (SQL on the data file) signs nobody in
+    const store = await db.openStore();
+    try {
+      const hash = await hashPassword('a long passphrase');
+      await store.withTransaction(async (tx) => {
+        const row = await tx.accounts.insertUser({ name: 'mallory', role: 'system', createdAt: Date.now() });
+        await tx.accounts.setPasswordHash(row.id, hash, Date.now());
+      });
+    } finally {
+      await store.close();
+    }
+    const signIn = await runCli(['login', '--url', server.url, '--user', 'mallory', '--password', 'a long passphrase'], { cwd: home, env: { ...process.env, XDG_CONFIG_HOME: home } });
+    expect(signIn.code).toBe(1);
+    expect(signIn.stderr).toMatch(/^ROLE_NOT_CLAIMABLE: The role "system" is caseflow's own .*no person can sign in as it/);
+    expect(fs.existsSync(path.join(home, 'caseflow', 'login.json'))).toBe(false);
   });
 });
