@@ -5,6 +5,7 @@
  * server's answer in caseflow's words; and the stored case is unchanged by every refusal.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../../src/auth/passwords';
@@ -13,6 +14,16 @@ import { runCli, seedUsers, startServer, type LiveServer } from '../support/live
 
 // every command is a process of its own (about 1–2 s each on a shared machine)
 jest.setTimeout(180_000);
+
+/** A port nothing listens on: one the system just handed out and took back. */
+const closedPort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
 
 describe('the CLI acts as the person its token belongs to', () => {
   let db: TestDatabase;
@@ -121,8 +132,9 @@ describe('the CLI acts as the person its token belongs to', () => {
     const nowhere = await runCli(['list'], { cwd: home, env: { ...process.env, XDG_CONFIG_HOME: path.join(home, 'nobody'), CASEFLOW_URL: '', CASEFLOW_TOKEN: '' } });
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toMatch(/^NOT_SIGNED_IN: .*Sign in with `caseflow login --url URL`, or set CASEFLOW_URL and CASEFLOW_TOKEN/);
-    const noServer = await runCli(['list'], { cwd: home, env: { ...process.env, XDG_CONFIG_HOME: home, CASEFLOW_URL: 'http://127.0.0.1:1', CASEFLOW_TOKEN: tokens['li.wei'] } });
-    expect(noServer.stderr).toMatch(/^SERVER_UNREACHABLE: No caseflow server answers at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
+    const closed = `http://127.0.0.1:${await closedPort()}`;
+    const noServer = await runCli(['list'], { cwd: home, env: { ...process.env, XDG_CONFIG_HOME: home, CASEFLOW_URL: closed, CASEFLOW_TOKEN: tokens['li.wei'] } });
+    expect(noServer.stderr).toMatch(/^SERVER_UNREACHABLE: No caseflow server answers at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });
 
   it('no account, token or sign-in holds one of caseflow’s own roles', async () => {
