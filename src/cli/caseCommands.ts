@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { claimedRole, parseAssignments, parseJsonOption, refusedAsOption, refuseAs, roleOption } from './actor';
+import type { CaseflowClient } from './apiClient';
 import type { Caseflow, CliContext } from './context';
 import { printCase, printHistory, printList } from './print';
 
@@ -14,19 +15,23 @@ export interface ActingOptions {
   as?: string;
 }
 
+/** A caseworker command under `parent`: it takes `--role`, and refuses `--as`. */
+export function caseworkerCommand(parent: Command, spec: string): Command {
+  return parent.command(spec).addOption(roleOption()).addOption(refusedAsOption());
+}
+
+/** The client caseworker `command` acts through, after refusing `--as` and caseflow's own roles. */
+export function actingClient(connect: CliContext['connect'], command: string, opts: ActingOptions): CaseflowClient {
+  refuseAs(command, opts);
+  return connect(claimedRole(opts));
+}
+
 /** Adds `create`, `send`, `show`, `history` and `list` to the CLI. */
 export function registerCaseCommands<C extends Caseflow>(program: Command, { connect, out }: CliContext<C>): void {
-  /** The client for one command, after refusing `--as` and caseflow's own roles. */
-  const acting = (command: string, opts: ActingOptions) => {
-    refuseAs(command, opts);
-    return connect(claimedRole(opts));
-  };
+  const acting = (command: string, opts: ActingOptions) => actingClient(connect, command, opts);
 
-  program
-    .command('create <type>')
+  caseworkerCommand(program, 'create <type>')
     .description('open a case: clue | selfRecommendation | rectification (as the person your token belongs to)')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .option('--input <json>', 'the case input as a JSON object')
     .option('--reporter <json>', 'a named reporter\'s identity, e.g. {"name":"Zhang San","contact":"138..."}')
     .action(async (type: string, opts: ActingOptions & { input?: string; reporter?: string }) => {
@@ -36,11 +41,8 @@ export function registerCaseCommands<C extends Caseflow>(program: Command, { con
       out(created, () => printCase(created));
     });
 
-  program
-    .command('send <caseId> <event> [fields...]')
+  caseworkerCommand(program, 'send <caseId> <event> [fields...]')
     .description('send an event to a case; fields as key=value or --payload JSON')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .option('--payload <json>', 'the event payload as a JSON object')
     .addOption(new Option('--expect-version <n>', 'refuse if the case is no longer at this version').argParser((v) => Number.parseInt(v, 10)))
     .action(async (caseId: string, event: string, fields: string[], opts: ActingOptions & { payload?: string; expectVersion?: number }) => {
@@ -52,31 +54,22 @@ export function registerCaseCommands<C extends Caseflow>(program: Command, { con
       out(applied, () => `${applied.event.type}: ${applied.event.fromState} → ${applied.event.toState}\n${printCase(applied.case)}`);
     });
 
-  program
-    .command('show <caseId>')
+  caseworkerCommand(program, 'show <caseId>')
     .description('state, deadlines and the events you may send now')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .action(async (caseId: string, opts: ActingOptions) => {
       const view = await acting('show', opts).getCase(caseId);
       out(view, () => printCase(view));
     });
 
-  program
-    .command('history <caseId>')
+  caseworkerCommand(program, 'history <caseId>')
     .description('the event log of a case')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .action(async (caseId: string, opts: ActingOptions) => {
       const events = await acting('history', opts).history(caseId);
       out(events, () => printHistory(events));
     });
 
-  program
-    .command('list')
+  caseworkerCommand(program, 'list')
     .description('list the cases you may see, newest first')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .option('--type <type>')
     .option('--state <state>')
     .option('--unit <unit>')

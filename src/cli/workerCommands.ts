@@ -4,8 +4,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidPayloadError } from '../errors';
-import { claimedRole, refusedAsOption, refuseAs, roleOption } from './actor';
-import type { ActingOptions } from './caseCommands';
+import { actingClient, caseworkerCommand, type ActingOptions } from './caseCommands';
 import type { Caseflow, CliContext } from './context';
 import { printDeadline } from './print';
 import type { ExtensionAnswer } from '../engine/deadlineCommands';
@@ -62,60 +61,41 @@ export function registerWorkerCommands<C extends Caseflow>(program: Command, { s
 
   const deadline = program.command('deadline').description('move a running deadline (supervisor, conference chair or admin)');
 
-  /** The client for one deadline command, after refusing `--as` and caseflow's own roles. */
-  const acting = (command: string, opts: ActingOptions) => {
-    refuseAs(`deadline ${command}`, opts);
-    return connect(claimedRole(opts));
-  };
+  const acting = (command: string, opts: ActingOptions) => actingClient(connect, `deadline ${command}`, opts);
 
-  deadline
-    .command('extend <deadlineId>')
+  caseworkerCommand(deadline, 'extend <deadlineId>')
     .requiredOption('--until <when>', 'new due time: 90m, 2h, 3d after the current one, or a date-time')
     .requiredOption('--reason <text>', 'why the extension is granted')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .action(async (deadlineId: string, opts: ActingOptions & { until: string; reason: string }) => {
       const client = acting('extend', opts);
       const view = await client.extendDeadline(deadlineId, { ...parseExtension(opts.until), reason: opts.reason });
       out(view, () => printExtension(view));
     });
 
-  deadline
-    .command('approve <deadlineId> <requestId>')
+  caseworkerCommand(deadline, 'approve <deadlineId> <requestId>')
     .description('approve an extension request as its second approver (four eyes): someone other than the person who asked')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .action(async (deadlineId: string, requestId: string, opts: ActingOptions) => {
       const client = acting('approve', opts);
       const view = await client.approveExtension(deadlineId, parseRequestId(requestId));
       out(view, () => printExtension(view));
     });
 
-  deadline
-    .command('suspend <deadlineId>')
+  caseworkerCommand(deadline, 'suspend <deadlineId>')
     .requiredOption('--reason <text>', 'whom the case waits on')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .action(async (deadlineId: string, opts: ActingOptions & { reason: string }) => {
       const view = await acting('suspend', opts).suspendDeadline(deadlineId, opts.reason);
       out(view, () => printDeadline(view));
     });
 
-  deadline
-    .command('resume <deadlineId>')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
+  caseworkerCommand(deadline, 'resume <deadlineId>')
     .action(async (deadlineId: string, opts: ActingOptions) => {
       const view = await acting('resume', opts).resumeDeadline(deadlineId);
       out(view, () => printDeadline(view));
     });
 
-  deadline
-    .command('urge <deadlineId>')
+  caseworkerCommand(deadline, 'urge <deadlineId>')
     .description('urge the unit on a running deadline (催办): logged in the case, and a notice to its assignee (supervisors)')
     .option('--note <text>', 'a note for the unit')
-    .addOption(roleOption())
-    .addOption(refusedAsOption())
     .action(async (deadlineId: string, opts: ActingOptions & { note?: string }) => {
       const view = await acting('urge', opts).urgeDeadline(deadlineId, opts.note);
       out(view, () => printDeadline(view));
