@@ -12,7 +12,7 @@ import { InvalidPayloadError } from '../errors';
 import { PasswordCheck } from './credentials';
 import { TokenNotFoundError, UserNotFoundError } from './errors';
 import { hashPassword } from './passwords';
-import { parseUserRole, type UserRole } from './roles';
+import { isInternalRole, parseUserRole, RoleNotClaimableError, type UserRole } from './roles';
 import { apiTokenHash, newApiToken } from './secrets';
 
 /** A user account as the API sees it. `name` is the actor id recorded on every event they send. */
@@ -109,6 +109,8 @@ export class Accounts {
   createToken(userName: string, label?: string): Promise<IssuedToken> {
     return this.store.withTransaction(async (tx) => {
       const user = await this.requireRow(tx.accounts, userName);
+      // an account row given one of caseflow's own roles behind its back gets no token
+      if (isInternalRole(user.role)) throw new RoleNotClaimableError(user.role, 'hold a token in');
       const token = newApiToken();
       const now = this.clock.now();
       const id = `tok_${randomBytes(8).toString('hex')}`;

@@ -164,5 +164,7 @@ describe('the CLI acts as the person its token belongs to', () => {
     expect(signIn.code).toBe(1);
     expect(signIn.stderr).toMatch(/^ROLE_NOT_CLAIMABLE: The role "system" is caseflow's own .*no person can sign in as it/);
     expect(fs.existsSync(path.join(home, 'caseflow', 'login.json'))).toBe(false);
+    const token = await operator('token', 'create', '--user', 'mallory');
+    expect(token.stderr).toMatch(/^ROLE_NOT_CLAIMABLE: .*no person can hold a token in it/);
   });
 });
