@@ -69,7 +69,7 @@ export async function walkThreeCases(dbFile: string, log: (line: string) => void
     const linked = (await engine.history(clueId)).find((e) => e.type === 'LINKED_CASE_OPENED');
     if (linked) log(`  → the decision opened rectification case ${(linked.payload as { caseId: string }).caseId}`);
     const rectificationId = await play(engine, clock, rectificationScript, log);
-    log(`\n  the rectification's event log, as stored (caseflow history ${rectificationId}):`);
+    log(`\n  the rectification's event log, as stored (case ${rectificationId}; \`npm run demo -- --serve\` prints how to read it with \`caseflow history\`):`);
     log(printHistory(await engine.history(rectificationId)).replace(/^/gm, '    '));
   } finally {
     await cf.close();
@@ -171,6 +171,9 @@ export async function serveDemo(dbFile: string, startAt: number, serve: NonNulla
     log(`    ${people.transportLiaison.id.padEnd(10)} unit liaison of the late Transport Bureau: send its plan from the case page`);
     log(`    ${people.clerk.id.padEnd(10)} intake clerk: the inbox`);
     log(`  reporters need no sign-in: ${url}/report    API docs: ${url}/docs    stop with Ctrl-C`);
+    log(`  or from another terminal, as the supervisor (asks for the password above):`);
+    log(`    npx caseflow login --url ${url} --user ${people.supervisor.id}`);
+    log(`    npx caseflow list --overdue    npx caseflow history <case id>    npx caseflow logout`);
     const signals = serve.signals ?? process;
     await new Promise<void>((resolve) => {
       const stop = (): void => {

@@ -6,7 +6,11 @@
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 
-/** Every role caseflow knows. `system` is the deadline worker; `reporter` is the public. */
+/**
+ * Every role caseflow knows. `system` is the deadline worker and the linked-case rules; `reporter` is
+ * the public; `operator` is a person at the data file itself (init, calendar import, …): these three
+ * are caseflow's own, and no account, token or sign-in can hold them (src/auth/roles.ts).
+ */
 export const ROLES = [
   'intakeClerk',
   'verifier',
@@ -19,6 +23,7 @@ export const ROLES = [
   'admin',
   'system',
   'reporter',
+  'operator',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -29,7 +29,12 @@ export type ErrorCode =
   | 'CSRF_REJECTED'
   | 'EXTENSION_BEYOND_LIMIT'
   | 'EXTENSION_REQUEST_NOT_PENDING'
-  | 'SECOND_APPROVER_REQUIRED';
+  | 'SECOND_APPROVER_REQUIRED'
+  | 'ROLE_NOT_CLAIMABLE'
+  | 'ROLE_NOT_HELD'
+  | 'ACTOR_NOT_CLAIMABLE'
+  | 'NOT_SIGNED_IN'
+  | 'SERVER_UNREACHABLE';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {

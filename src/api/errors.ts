@@ -36,6 +36,13 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   EXTENSION_BEYOND_LIMIT: 422,
   EXTENSION_REQUEST_NOT_PENDING: 409,
   SECOND_APPROVER_REQUIRED: 403,
+  // a caller naming one of caseflow's own roles (system, operator, reporter), or one their account does not hold
+  ROLE_NOT_CLAIMABLE: 403,
+  ROLE_NOT_HELD: 403,
+  // the CLI's own refusals (--as, no sign-in, no server): never answered by the server, listed for completeness
+  ACTOR_NOT_CLAIMABLE: 400,
+  NOT_SIGNED_IN: 401,
+  SERVER_UNREACHABLE: 503,
   // the office policy file is not valid: a start-up error, never a caller's
   INVALID_POLICY: 500,
   RATE_LIMITED: 429,

@@ -56,7 +56,7 @@ export function sendEventBodyDoc(definitions: readonly CaseDefinition[]): JsonSc
 const ERROR_TEXT: Readonly<Record<number, string>> = {
   400: 'INVALID_PAYLOAD (malformed JSON, unknown fields, wrong types) or UNKNOWN_CASE_TYPE; details.issues names each field',
   401: 'UNAUTHENTICATED: no token, or an unknown or revoked one',
-  403: 'FORBIDDEN_ROLE: the role may not do this, or the caller is the official the case is about',
+  403: 'FORBIDDEN_ROLE: the role may not do this, or the caller is the official the case is about; ROLE_NOT_HELD or ROLE_NOT_CLAIMABLE: the X-Caseflow-Role header names a role the token’s user does not hold, or one of caseflow’s own',
   404: 'CASE_NOT_FOUND (no such case, or one the caller may not see, e.g. a unit liaison and a case not assigned to them) or NOT_FOUND',
   409: 'VERSION_CONFLICT, EVENT_NOT_ALLOWED or NO_CHANGE: reload the case',
   413: 'PAYLOAD_TOO_LARGE',

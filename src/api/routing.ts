@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Role } from '../../machines/types';
 import type { Accounts, ApiUser } from '../auth/accounts';
 import { UnauthenticatedError } from '../auth/errors';
+import { isInternalRole, RoleNotClaimableError, RoleNotHeldError } from '../auth/roles';
 import { ForbiddenRoleError, InvalidPayloadError, type PayloadIssue } from '../errors';
 
 declare module 'fastify' {
@@ -111,6 +112,18 @@ function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? '';
 }
 
+/** The header a client names the role it means to act in with (the CLI's `--role`); the token's user must hold it. */
+export const ROLE_HEADER = 'x-caseflow-role';
+
+/** Refuses a request that claims a role the token's user does not hold, or one of caseflow's own roles. */
+function checkClaimedRole(request: FastifyRequest, user: ApiUser): void {
+  const header = request.headers[ROLE_HEADER];
+  if (header === undefined) return;
+  const claimed = (Array.isArray(header) ? header.join(',') : header).trim();
+  if (isInternalRole(claimed)) throw new RoleNotClaimableError(claimed, 'act in');
+  if (claimed !== user.role) throw new RoleNotHeldError(user.name, claimed, [user.role]);
+}
+
 /** Authenticates the caller and checks their role against the route's access rule. */
 async function authorize(accounts: Accounts, spec: RouteSpec, request: FastifyRequest): Promise<void> {
   if (spec.access === 'public') return;
@@ -118,6 +131,7 @@ async function authorize(accounts: Accounts, spec: RouteSpec, request: FastifyRe
   if (token === null) throw new UnauthenticatedError('missing');
   const user = token ? await accounts.authenticate(token) : null;
   if (!user) throw new UnauthenticatedError('invalid');
+  checkClaimedRole(request, user);
   if (!spec.access.includes(user.role)) throw new ForbiddenRoleError(`call ${spec.method} ${spec.url}`, user.role, spec.access);
   request.apiUser = user;
 }

@@ -114,6 +114,12 @@ export const addInformationBody = z.strictObject({
 });
 
 export const addUserBody = z.strictObject({ name: z.string().min(1).max(64), role: z.string().min(1).max(64) });
+export const tokenSignInBody = z.strictObject({
+  name: z.string().min(1).max(64),
+  password: z.string().min(1).max(800),
+  /** What the token is for, e.g. "caseflow login on laptop". */
+  label: z.string().trim().max(200).optional(),
+});
 export const createTokenBody = z.strictObject({
   /** Whose token; an admin may name anyone, everyone else only themselves. @defaultValue the caller */
   user: z.string().min(1).max(64).optional(),
@@ -201,11 +207,24 @@ export const deadlineIdParams = z.strictObject({ id: z.string().min(1).max(200) 
 export const extensionRequestParams = deadlineIdParams.extend({
   requestId: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1'),
 });
-export const extendDeadlineBody = z.strictObject({
-  /** The new due time. */
-  until: isoQuery('until'),
-  reason: text('the reason for the extension'),
-});
+export const extendDeadlineBody = z
+  .strictObject({
+    /** The new due time. */
+    until: isoQuery('until').optional(),
+    /** Or: how many minutes after the current due time (what `caseflow deadline extend --until 2h` sends). */
+    byMinutes: z.number().int().min(1).max(10_000_000).optional(),
+    reason: text('the reason for the extension'),
+  })
+  .refine((b) => (b.until === undefined) !== (b.byMinutes === undefined), {
+    path: ['until'],
+    message: 'give the new due time (until, a date-time) or how far to move it (byMinutes), one of the two',
+  });
+/** A deadline's stop-the-clock: whom the case waits on. */
+export const suspendDeadlineBody = z.strictObject({ reason: text('whom the case waits on') });
+/** An urging (催办) of the unit, with an optional note for it. */
+export const urgeDeadlineBody = z.strictObject({ note: z.string().max(1000).optional() });
+/** A deadline after a change to it. */
+export const deadlineAnswer = deadlineView;
 /** The deadline after an extension, and the request still waiting for a second approver (null once granted). */
 export const extensionAnswer = deadlineView.extend({
   pendingExtension: z

@@ -9,9 +9,10 @@ import { canonicalOfficialId, officialIdProblem } from '../../machines/officials
 import type { Actor } from '../../machines/types';
 import type { Clock } from '../clock';
 import { InvalidPayloadError } from '../errors';
+import { PasswordCheck } from './credentials';
 import { TokenNotFoundError, UserNotFoundError } from './errors';
 import { hashPassword } from './passwords';
-import { parseUserRole, type UserRole } from './roles';
+import { isInternalRole, parseUserRole, RoleNotClaimableError, type UserRole } from './roles';
 import { apiTokenHash, newApiToken } from './secrets';
 
 /** A user account as the API sees it. `name` is the actor id recorded on every event they send. */
@@ -53,17 +54,21 @@ export const actorOf = (user: ApiUser): Actor => ({ id: user.name, role: user.ro
 
 /** Users and API tokens in the caseflow database. */
 export class Accounts {
+  private readonly passwords: PasswordCheck;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.passwords = new PasswordCheck(store);
+  }
 
   /** Adds a user with one role; the name, stored in its canonical form, must be new however it is spelled. */
   async addUser(name: string, role: string): Promise<ApiUser> {
     const problem = officialIdProblem(name);
     if (problem) throw new InvalidPayloadError('user', [{ path: 'name', message: `a user name is an official id, e.g. wang.fang: ${problem}` }]);
     const key = canonicalOfficialId(name);
-    const checkedRole = parseUserRole(role);
+    const checkedRole = parseUserRole(role, 'role', 'be given');
     return this.store.withTransaction(async (tx) => {
       if (await tx.accounts.userByName(key)) throw new InvalidPayloadError('user', [{ path: 'name', message: `a user named "${key}" already exists` }]);
       return toUser(await tx.accounts.insertUser({ name: key, role: checkedRole, createdAt: this.clock.now() }));
@@ -104,12 +109,20 @@ export class Accounts {
   createToken(userName: string, label?: string): Promise<IssuedToken> {
     return this.store.withTransaction(async (tx) => {
       const user = await this.requireRow(tx.accounts, userName);
+      // an account row given one of caseflow's own roles behind its back gets no token
+      if (isInternalRole(user.role)) throw new RoleNotClaimableError(user.role, 'hold a token in');
       const token = newApiToken();
       const now = this.clock.now();
       const id = `tok_${randomBytes(8).toString('hex')}`;
       await tx.accounts.insertToken({ id, userId: user.id, tokenHash: apiTokenHash(token), label: label?.trim() || null, createdAt: now });
       return { id, token, user: user.name, label: label?.trim() || null, createdAt: iso(now) };
     });
+  }
+
+  /** A new token for `name` when `password` is their web password (`caseflow login`); otherwise UNAUTHENTICATED, the same for every reason. */
+  async signInForToken(name: string, password: string, label?: string): Promise<IssuedToken> {
+    const user = await this.passwords.userFor(name, password);
+    return this.createToken(user.name, label);
   }
 
   /** The user a token belongs to, or null when it is unknown, revoked or its user is disabled. */

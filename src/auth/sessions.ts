@@ -6,11 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../db/port';
-import { canonicalOfficialId, officialIdProblem } from '../../machines/officials';
 import type { Clock } from '../clock';
 import { toUser, type ApiUser } from './accounts';
-import { SignInFailedError } from './errors';
-import { decoyHash, verifyPassword } from './passwords';
+import { PasswordCheck } from './credentials';
 import { sha256 } from './secrets';
 
 /** How sessions behave; every field has a default. */
@@ -44,7 +42,7 @@ const randomToken = (): string => randomBytes(32).toString('base64url');
 /** Signs people in and out of the web app. */
 export class WebSessions {
   private readonly settings: SessionSettings;
-  private decoy: Promise<string> | null = null;
+  private readonly passwords: PasswordCheck;
 
   constructor(
     private readonly store: Store,
@@ -52,25 +50,17 @@ export class WebSessions {
     settings: Partial<SessionSettings> = {},
   ) {
     this.settings = { ...DEFAULT_SESSION_SETTINGS, ...settings };
+    this.passwords = new PasswordCheck(store);
   }
 
   /** Opens a session for `name` when `password` is theirs; otherwise SignInFailedError, the same for every reason. */
   async signIn(name: string, password: string): Promise<OpenedSession> {
-    const key = officialIdProblem(name) ? null : canonicalOfficialId(name);
-    const found = key
-      ? await this.store.read(async (tx) => {
-          const user = await tx.accounts.userByName(key);
-          return user && user.disabledAt === null ? { user, hash: await tx.accounts.passwordHashOf(user.id) } : undefined;
-        })
-      : undefined;
-    // a missing user or password costs one hash check too, so timing does not tell which it was
-    const ok = await verifyPassword(found?.hash ?? (await (this.decoy ??= decoyHash())), password);
-    if (!found?.hash || !ok) throw new SignInFailedError();
+    const user = await this.passwords.userFor(name, password);
     const sessionId = randomToken();
     const csrfToken = randomToken();
     const now = this.clock.now();
-    await this.store.withTransaction((tx) => tx.accounts.insertSession({ idHash: sessionIdHash(sessionId), userId: found.user.id, csrfToken, createdAt: now, lastSeenAt: now }));
-    return { sessionId, user: toUser(found.user), csrfToken };
+    await this.store.withTransaction((tx) => tx.accounts.insertSession({ idHash: sessionIdHash(sessionId), userId: user.id, csrfToken, createdAt: now, lastSeenAt: now }));
+    return { sessionId, user: toUser(user), csrfToken };
   }
 
   /** The session of this cookie value, or null when it is unknown, ended or idle too long (an idle one is removed). */

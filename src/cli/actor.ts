@@ -1,24 +1,59 @@
 /**
- * Parsing the CLI's `--as user:role` into an actor.
+ * Who a CLI command acts as. A caseworker command acts as the person its token belongs to (through
+ * the HTTP API; `--role` only names which of their roles, and the server checks it); an operator
+ * command, one that opens the data file itself, acts as the operator: `operator:<os user>` in the role
+ * `operator`, which no account can hold. Nobody names who they are on the command line: `--as` is refused.
  */
-import { canonicalOfficialId, officialIdProblem } from '../../machines/officials';
-import { ROLES, type Actor, type Role } from '../../machines/types';
-import { InvalidPayloadError } from '../errors';
+import os from 'node:os';
+import { Option } from 'commander';
+import type { Actor } from '../../machines/types';
+import { isInternalRole, RoleNotClaimableError } from '../auth/roles';
+import { CaseflowError, InvalidPayloadError } from '../errors';
 
-/** Reads `user:role` (e.g. `li.wei:supervisor`) into an actor, or explains the expected form. */
-export function parseActor(text: string): Actor {
-  const at = text.lastIndexOf(':');
-  const id = text.slice(0, at).trim();
-  const role = text.slice(at + 1).trim();
-  if (at <= 0 || !id) {
-    throw new InvalidPayloadError('--as option', [{ path: 'as', message: `expected user:role such as li.wei:supervisor, got "${text}"` }]);
+/** `--as user:role`, which the CLI once took on trust: refused, explaining the way it works now. */
+export class ActorNotClaimableError extends CaseflowError {
+  constructor(command: string, claimed: string) {
+    super(
+      'ACTOR_NOT_CLAIMABLE',
+      `caseflow ${command} no longer takes --as: nobody says on the command line who they are. A caseworker command acts as the person whose token it sends, ` +
+        'through the caseflow server: sign in with `caseflow login --url URL` (or set CASEFLOW_URL and CASEFLOW_TOKEN), and add --role ROLE to choose among your roles. ' +
+        'Commands that open the data file (init, user, token, calendar import, audit, …) are recorded as the operator.',
+      { option: '--as', claimed, command },
+    );
   }
-  if (!(ROLES as readonly string[]).includes(role)) {
-    throw new InvalidPayloadError('--as option', [{ path: 'as', message: `"${role}" is not a role; roles: ${ROLES.join(', ')}` }]);
+}
+
+/** The hidden `--as` option of a command that once took it: parsed only to be refused. */
+export const refusedAsOption = (): Option => new Option('--as <user:role>', 'refused: the actor is who the token says').hideHelp();
+
+/** Throws ACTOR_NOT_CLAIMABLE when a command was given `--as`. */
+export function refuseAs(command: string, opts: { as?: string }): void {
+  if (opts.as !== undefined) throw new ActorNotClaimableError(command, opts.as);
+}
+
+/** The `--role` option of caseworker commands. */
+export const roleOption = (): Option => new Option('--role <role>', 'which of your roles to act in (the server checks that your token’s user holds it)');
+
+/** `--role` as given, refusing caseflow's own roles before anything is sent. */
+export function claimedRole(opts: { role?: string }): string | undefined {
+  const role = opts.role?.trim();
+  if (role === undefined || role === '') return undefined;
+  if (isInternalRole(role)) throw new RoleNotClaimableError(role, 'act in');
+  return role;
+}
+
+/** The operator's actor: `operator:<os user name>` in the role `operator`; the colon keeps it apart from every account's name. */
+export function operatorActor(osUser: string = safeOsUser()): Actor {
+  const name = osUser.toLowerCase().replace(/[^a-z0-9._-]+/g, '_').slice(0, 64) || 'unknown';
+  return { id: `operator:${name}`, role: 'operator' };
+}
+
+function safeOsUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
   }
-  const problem = officialIdProblem(id);
-  if (problem) throw new InvalidPayloadError('--as option', [{ path: 'as', message: `the user ${problem}` }]);
-  return { id: canonicalOfficialId(id), role: role as Role };
 }
 
 /** Reads `key=value` pairs into an object; a value that parses as JSON is taken as JSON. */

@@ -1,12 +1,14 @@
 /**
  * CLI commands for the working-day calendar: import a new year of holidays and make-up days from a
- * JSON file (an admin), which re-schedules every provisional deadline it covers.
+ * JSON file, which re-schedules every provisional deadline it covers. An operator command: it opens
+ * the data file itself and is recorded as the operator (`operator:<os user>`); admins import over
+ * HTTP with POST /admin/calendar-years.
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { CalendarImportResult } from '../engine/calendarImport';
 import { InvalidPayloadError } from '../errors';
-import { parseActor } from './actor';
+import { operatorActor, refusedAsOption, refuseAs } from './actor';
 import type { Caseflow, CliContext } from './context';
 
 /** The JSON of a calendar year file, or INVALID_PAYLOAD naming the file. */
@@ -39,12 +41,13 @@ export function registerCalendarCommands<C extends Caseflow>(program: Command, {
   const calendar = program.command('calendar').description('the working-day calendar');
   calendar
     .command('import <file>')
-    .description('import a year of holidays and make-up days ({ year, holidays, makeupWorkdays, source }) and recompute provisional deadlines (admin)')
-    .requiredOption('--as <user:role>', 'the admin importing it')
-    .action((file: string, opts: { as: string }) =>
-      withCaseflow(async (cf) => {
-        const result = await cf.engine.calendars.importYear(readCalendarYearFile(file), parseActor(opts.as));
+    .description('import a year of holidays and make-up days ({ year, holidays, makeupWorkdays, source }) and recompute provisional deadlines (operator: recorded as operator:<os user>)')
+    .addOption(refusedAsOption())
+    .action((file: string, opts: { as?: string }) => {
+      refuseAs('calendar import', opts);
+      return withCaseflow(async (cf) => {
+        const result = await cf.engine.calendars.importYear(readCalendarYearFile(file), operatorActor());
         out(result, () => printImport(result));
-      }),
-    );
+      });
+    });
 }

@@ -7,6 +7,7 @@ import type { Clock } from '../clock';
 import type { CaseLogAudit } from '../engine/audit';
 import type { CaseEngine } from '../engine/engine';
 import type { SupervisionReports } from '../engine/supervision';
+import type { CaseflowClient } from './apiClient';
 
 /** caseflow opened on a database, as operator commands use it. */
 export interface Caseflow {
@@ -45,6 +46,8 @@ export interface CliContext<C extends Caseflow = Caseflow> {
   open: () => Promise<C>;
   /** Opens caseflow, runs `fn`, and closes it again. */
   withCaseflow: <T>(fn: (cf: C) => Promise<T> | T) => Promise<T>;
+  /** The HTTP API client caseworker commands act through, as the person the token belongs to, in `role` when one is named (NOT_SIGNED_IN without a server or token). */
+  connect: (role: string | undefined) => CaseflowClient;
   /** Prints `value` as JSON with --json, else `text()`. */
   out: (value: unknown, text: () => string) => void;
 }

@@ -1,13 +1,16 @@
 /**
- * The `caseflow` command line: open, advance and inspect cases; run the demo, the workers and the
- * API. The commands are built here from the services the composition root (app/cli.ts) passes in.
+ * The `caseflow` command line: open, advance and inspect cases (through the HTTP API, as the person a
+ * token belongs to); run the demo, the workers and the API; and the operator's commands on the data
+ * file. The commands are built here from the services the composition root (app/cli.ts) passes in.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { asCaseflowError } from '../errors';
+import { CaseflowClient } from './apiClient';
+import { registerCaseCommands } from './caseCommands';
+import { resolveCredentials } from './credentials';
+import { registerLoginCommands } from './loginCommands';
 import { registerAuditCommands } from './auditCommands';
-import { parseActor, parseAssignments, parseJsonOption } from './actor';
 import type { Caseflow, CliContext, CliServices } from './context';
-import { printCase, printHistory, printList } from './print';
 import { DEFAULT_PORT, parsePort, registerServerCommands } from './serverCommands';
 import { registerWorkerCommands } from './workerCommands';
 import { registerCalendarCommands } from './calendarCommands';
@@ -38,83 +41,13 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
   const out = (value: unknown, text: () => string): void => {
     process.stdout.write(globals().json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
   };
-  const ctx: CliContext<C> = { services, open, withCaseflow, out };
+  const connect = (role: string | undefined) => CaseflowClient.of(resolveCredentials(process.env), role);
+  const ctx: CliContext<C> = { services, open, withCaseflow, connect, out };
 
   program
     .command('init')
     .description('create the database (or bring it up to date)')
     .action(() => withCaseflow((cf) => out({ db: cf.location }, () => `database ready: ${cf.location}`)));
-
-  program
-    .command('create <type>')
-    .description('open a case: clue | selfRecommendation | rectification')
-    .requiredOption('--as <user:role>', 'who opens it, e.g. wang.fang:intakeClerk')
-    .option('--input <json>', 'the case input as a JSON object')
-    .option('--reporter <json>', 'a named reporter\'s identity, e.g. {"name":"Zhang San","contact":"138..."}')
-    .action((type: string, opts: { as: string; input?: string; reporter?: string }) =>
-      withCaseflow(async (cf) => {
-        const reporter = opts.reporter ? parseJsonOption(opts.reporter, '--reporter') : undefined;
-        const created = await cf.engine.createCase({
-          type,
-          input: parseJsonOption(opts.input, '--input'),
-          actor: parseActor(opts.as),
-          ...(reporter ? { reporter: reporter as { name: string; contact?: string } } : {}),
-        });
-        out(created, () => printCase(created));
-      }),
-    );
-
-  program
-    .command('send <caseId> <event> [fields...]')
-    .description('send an event to a case; fields as key=value or --payload JSON')
-    .requiredOption('--as <user:role>', 'who sends it, e.g. li.wei:supervisor')
-    .option('--payload <json>', 'the event payload as a JSON object')
-    .addOption(new Option('--expect-version <n>', 'refuse if the case is no longer at this version').argParser((v) => Number.parseInt(v, 10)))
-    .action((caseId: string, event: string, fields: string[], opts: { as: string; payload?: string; expectVersion?: number }) =>
-      withCaseflow(async (cf) => {
-        const payload = { ...parseJsonOption(opts.payload, '--payload'), ...parseAssignments(fields) };
-        const applied = await cf.engine.applyEvent(caseId, { ...payload, type: event }, parseActor(opts.as), opts.expectVersion);
-        out(applied, () => `${applied.event.type}: ${applied.event.fromState} → ${applied.event.toState}\n${printCase(applied.case)}`);
-      }),
-    );
-
-  program
-    .command('show <caseId>')
-    .description('state, deadlines and allowed events of a case')
-    .option('--as <user:role>', 'show the case as this actor sees it, with the events they may send')
-    .action((caseId: string, opts: { as?: string }) =>
-      withCaseflow(async (cf) => {
-        const view = await cf.engine.getCase(caseId, opts.as ? parseActor(opts.as) : undefined);
-        out(view, () => printCase(view));
-      }),
-    );
-
-  program
-    .command('history <caseId>')
-    .description('the event log of a case')
-    .action((caseId: string) =>
-      withCaseflow(async (cf) => {
-        const events = await cf.engine.history(caseId);
-        out(events, () => printHistory(events));
-      }),
-    );
-
-  program
-    .command('list')
-    .description('list cases, newest first')
-    .option('--type <type>')
-    .option('--state <state>')
-    .option('--unit <unit>')
-    .option('--assignee <id>')
-    .option('--overdue', 'only cases with an overdue running deadline')
-    .option('--limit <n>', 'page size', (v) => Number.parseInt(v, 10))
-    .option('--cursor <cursor>', 'the next-page cursor of a previous listing')
-    .action((opts: { type?: string; state?: string; unit?: string; assignee?: string; overdue?: boolean; limit?: number; cursor?: string }) =>
-      withCaseflow(async (cf) => {
-        const page = await cf.engine.listCases(opts);
-        out(page, () => printList(page));
-      }),
-    );
 
   program
     .command('demo')
@@ -128,6 +61,8 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
       await services.demo({ dbFile: opts.freshDb, log: (line: string) => process.stdout.write(`${line}\n`), ...(serve ? { serve } : {}) });
     });
 
+  registerCaseCommands(program, ctx);
+  registerLoginCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerCalendarCommands(program, ctx);
   registerServerCommands(program, ctx);

@@ -37,3 +37,19 @@ export async function promptNewPassword(streams?: PromptStreams): Promise<string
   if (first !== second) throw new Error('the two passwords differ: nothing was changed');
   return first;
 }
+
+/** Reads one line after printing `question`, echoed as typed. */
+export function readLine(question: string, streams: PromptStreams = { input: process.stdin, output: process.stderr }): Promise<string> {
+  const rl = createInterface({ input: streams.input, output: streams.output, terminal: streams.input.isTTY === true });
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    rl.question(question, (line) => {
+      answered = true;
+      rl.close();
+      resolve(line);
+    });
+    rl.once('close', () => {
+      if (!answered) reject(new Error('no answer was typed (the input ended)'));
+    });
+  });
+}

@@ -1,9 +1,10 @@
 /**
- * CLI commands for deadlines: run the workers, and extend (or approve a four-eyes extension), suspend or resume a deadline.
+ * CLI commands for deadlines: run the workers, and extend (or approve a four-eyes extension), suspend, resume or urge a
+ * deadline, through the HTTP API as the person the token belongs to.
  */
 import type { Command } from 'commander';
 import { InvalidPayloadError } from '../errors';
-import { parseActor } from './actor';
+import { actingClient, caseworkerCommand, type ActingOptions } from './caseCommands';
 import type { Caseflow, CliContext } from './context';
 import { printDeadline } from './print';
 import type { ExtensionAnswer } from '../engine/deadlineCommands';
@@ -33,12 +34,12 @@ function printExtension(view: ExtensionAnswer): string {
   return [
     printDeadline(view),
     `  extension to ${pending.until} requested by ${pending.requestedBy.id}: it needs a second approver (request ${pending.requestId})`,
-    `  approve with: caseflow deadline approve ${view.id} ${pending.requestId} --as <user:role>`,
+    `  approve with: caseflow deadline approve ${view.id} ${pending.requestId} (signed in as another approver)`,
   ].join('\n');
 }
 
-/** Adds `worker` and `deadline extend|approve|suspend|resume` to the CLI. */
-export function registerWorkerCommands<C extends Caseflow>(program: Command, { services, open, withCaseflow, out }: CliContext<C>): void {
+/** Adds `worker` and `deadline extend|approve|suspend|resume|urge` to the CLI. */
+export function registerWorkerCommands<C extends Caseflow>(program: Command, { services, open, connect, out }: CliContext<C>): void {
   program
     .command('worker')
     .description(
@@ -60,47 +61,43 @@ export function registerWorkerCommands<C extends Caseflow>(program: Command, { s
 
   const deadline = program.command('deadline').description('move a running deadline (supervisor, conference chair or admin)');
 
-  deadline
-    .command('extend <deadlineId>')
+  const acting = (command: string, opts: ActingOptions) => actingClient(connect, `deadline ${command}`, opts);
+
+  caseworkerCommand(deadline, 'extend <deadlineId>')
     .requiredOption('--until <when>', 'new due time: 90m, 2h, 3d after the current one, or a date-time')
     .requiredOption('--reason <text>', 'why the extension is granted')
-    .requiredOption('--as <user:role>', 'the approver')
-    .action((deadlineId: string, opts: { until: string; reason: string; as: string }) =>
-      withCaseflow(async (cf) => {
-        const view = await cf.engine.deadlines.extend(deadlineId, { ...parseExtension(opts.until), reason: opts.reason }, parseActor(opts.as));
-        out(view, () => printExtension(view));
-      }),
-    );
+    .action(async (deadlineId: string, opts: ActingOptions & { until: string; reason: string }) => {
+      const client = acting('extend', opts);
+      const view = await client.extendDeadline(deadlineId, { ...parseExtension(opts.until), reason: opts.reason });
+      out(view, () => printExtension(view));
+    });
 
-  deadline
-    .command('approve <deadlineId> <requestId>')
-    .description('approve an extension request as its second approver (four eyes)')
-    .requiredOption('--as <user:role>', 'the second approver: someone other than the person who asked')
-    .action((deadlineId: string, requestId: string, opts: { as: string }) =>
-      withCaseflow(async (cf) => {
-        const view = await cf.engine.deadlines.approveExtension(deadlineId, parseRequestId(requestId), parseActor(opts.as));
-        out(view, () => printExtension(view));
-      }),
-    );
+  caseworkerCommand(deadline, 'approve <deadlineId> <requestId>')
+    .description('approve an extension request as its second approver (four eyes): someone other than the person who asked')
+    .action(async (deadlineId: string, requestId: string, opts: ActingOptions) => {
+      const client = acting('approve', opts);
+      const view = await client.approveExtension(deadlineId, parseRequestId(requestId));
+      out(view, () => printExtension(view));
+    });
 
-  deadline
-    .command('suspend <deadlineId>')
+  caseworkerCommand(deadline, 'suspend <deadlineId>')
     .requiredOption('--reason <text>', 'whom the case waits on')
-    .requiredOption('--as <user:role>', 'the approver')
-    .action((deadlineId: string, opts: { reason: string; as: string }) =>
-      withCaseflow(async (cf) => {
-        const view = await cf.engine.deadlines.suspend(deadlineId, { reason: opts.reason }, parseActor(opts.as));
-        out(view, () => printDeadline(view));
-      }),
-    );
+    .action(async (deadlineId: string, opts: ActingOptions & { reason: string }) => {
+      const view = await acting('suspend', opts).suspendDeadline(deadlineId, opts.reason);
+      out(view, () => printDeadline(view));
+    });
 
-  deadline
-    .command('resume <deadlineId>')
-    .requiredOption('--as <user:role>', 'the approver')
-    .action((deadlineId: string, opts: { as: string }) =>
-      withCaseflow(async (cf) => {
-        const view = await cf.engine.deadlines.resume(deadlineId, parseActor(opts.as));
-        out(view, () => printDeadline(view));
-      }),
-    );
+  caseworkerCommand(deadline, 'resume <deadlineId>')
+    .action(async (deadlineId: string, opts: ActingOptions) => {
+      const view = await acting('resume', opts).resumeDeadline(deadlineId);
+      out(view, () => printDeadline(view));
+    });
+
+  caseworkerCommand(deadline, 'urge <deadlineId>')
+    .description('urge the unit on a running deadline (催办): logged in the case, and a notice to its assignee (supervisors)')
+    .option('--note <text>', 'a note for the unit')
+    .action(async (deadlineId: string, opts: ActingOptions & { note?: string }) => {
+      const view = await acting('urge', opts).urgeDeadline(deadlineId, opts.note);
+      out(view, () => printDeadline(view));
+    });
 }

@@ -11,7 +11,7 @@ import { calendarYearProblems, computeDueAt, LiveCalendar, provisionalNote, type
 import { canonicalActor, type EngineCore } from './core';
 import { planClockChange } from './deadlinePlans';
 import { emptyPlan, mergePlans } from './plan';
-import { ACCOUNT_ADMINS } from './policy';
+import { CALENDAR_IMPORTERS } from './policy';
 
 /** A deadline the import moved (or confirmed), or one it left alone because its due time was changed by hand. */
 export interface RecomputedDeadline {
@@ -64,13 +64,13 @@ export class CalendarImports {
   }
 
   /**
-   * Imports one year (an admin only): refused with INVALID_PAYLOAD naming each fault, or for a year
+   * Imports one year (an admin, or the operator): refused with INVALID_PAYLOAD naming each fault, or for a year
    * after a gap. Every running deadline whose working-day count was provisional is computed again
    * with the new data and re-scheduled, each an audited entry in its case log.
    */
   async importYear(raw: unknown, actor: Actor): Promise<CalendarImportResult> {
     const admin = canonicalActor(actor);
-    if (!ACCOUNT_ADMINS.includes(admin.role)) throw new ForbiddenRoleError('import a calendar year', admin.role, ACCOUNT_ADMINS);
+    if (!CALENDAR_IMPORTERS.includes(admin.role)) throw new ForbiddenRoleError('import a calendar year', admin.role, CALENDAR_IMPORTERS);
     const live = this.live();
     const problems = calendarYearProblems(raw, live.weekend);
     const value = raw as { calendar?: unknown; year: number; holidays: string[]; makeupWorkdays: string[]; source?: unknown };

@@ -54,6 +54,9 @@ export const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 /** Roles that manage users and other people's tokens. */
 export const ACCOUNT_ADMINS: readonly Role[] = ['admin'];
 
+/** Who imports a calendar year: an admin over HTTP, or the operator at the data file (`caseflow calendar import`). */
+export const CALENDAR_IMPORTERS: readonly Role[] = ['admin', 'operator'];
+
 /** Roles that verify the case log's hash chains. */
 export const AUDITORS: readonly Role[] = ['admin'];
 

@@ -27,8 +27,11 @@ describe('accounts', () => {
     expect(userList.strict().parse(listed.body)).toEqual(listed.body);
     expect(listed.body.users.map((u: { name: string }) => u.name)).toContain('qian.duo');
     const badRole = await api.request('POST', '/auth/users', { as: 'admin', body: { name: 'x.y', role: 'system' } });
-    expect(badRole.status).toBe(400);
-    expect(badRole.body.details.issues).toEqual([{ path: 'role', message: expect.stringContaining('"system" is not a user role') }]);
+    // the deadline worker's role is caseflow's own: no account is given it
+    expect(badRole.status).toBe(403);
+    expect(badRole.body).toMatchObject({ code: 'ROLE_NOT_CLAIMABLE', details: { role: 'system' } });
+    const unknownRole = await api.request('POST', '/auth/users', { as: 'admin', body: { name: 'x.y', role: 'wizard' } });
+    expect(unknownRole.body.details.issues).toEqual([{ path: 'role', message: expect.stringContaining('"wizard" is not a user role') }]);
     const taken = await api.request('POST', '/auth/users', { as: 'admin', body: { name: 'qian.duo', role: 'verifier' } });
     expect(taken.body.details.issues).toEqual([{ path: 'name', message: 'a user named "qian.duo" already exists' }]);
     const badName = await api.request('POST', '/auth/users', { as: 'admin', body: { name: 'Robert"); DROP', role: 'verifier' } });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { openCaseflow } from '../../app/compose';
 import { CLI } from '../support/processes';
 
 const run = promisify(execFile);
@@ -34,11 +35,18 @@ describe('caseflow audit on a data file', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('passes on an untouched file, fails after one row is edited, and a checkpoint catches a cut-off tail', async () => {
+    // eight commands, each a process of its own
     const airedAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000).toISOString();
-    const created = await caseflow('--json', 'create', 'rectification', '--as', 'li.wei:supervisor', '--input', JSON.stringify({ unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt }));
-    expect(created.code).toBe(0);
-    const caseId = (JSON.parse(created.stdout) as { id: string }).id;
-    expect((await caseflow('send', caseId, 'NOTIFY_UNIT', 'liaisonId=zhou.min', '--as', 'li.wei:supervisor')).code).toBe(0);
+    // the case written by the engine on the file, as `caseflow serve` would
+    const cf = await openCaseflow({ dbFile: db });
+    let caseId: string;
+    try {
+      const supervisor = { id: 'li.wei', role: 'supervisor' } as const;
+      caseId = (await cf.engine.createCase({ type: 'rectification', input: { unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt }, actor: supervisor })).id;
+      await cf.engine.applyEvent(caseId, { type: 'NOTIFY_UNIT', liaisonId: 'zhou.min' }, supervisor);
+    } finally {
+      await cf.close();
+    }
 
     const all = await caseflow('audit', 'verify', '--all');
     expect(all).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: 1 case\(s\), 2 log entries checked/) });
@@ -76,7 +84,7 @@ describe('caseflow audit on a data file', () => {
     const against = await caseflow('audit', 'verify', '--all', '--checkpoint', checkpointFile);
     expect(against.code).toBe(1);
     expect(against.stderr).toContain('its tail was cut off');
-  });
+  }, 120_000);
 
   it('refuses a case id together with --all, and neither', async () => {
     expect((await caseflow('audit', 'verify')).stderr).toContain('INVALID_PAYLOAD');

@@ -8,7 +8,7 @@ import { TokenNotFoundError } from '../../auth/errors';
 import { ACCOUNT_ADMINS, authorizeTokenOwner, seesToken } from '../../engine/policy';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
-import { addUserBody, apiUser, createTokenBody, issuedToken, tokenIdParams, tokenInfo, userList } from '../schemas';
+import { addUserBody, apiUser, createTokenBody, issuedToken, tokenIdParams, tokenInfo, tokenSignInBody, userList } from '../schemas';
 
 const TOKEN_NOTICE = 'Keep this token secret: it is shown only this once. Send it as "Authorization: Bearer <token>".';
 
@@ -57,6 +57,24 @@ export function registerAuthRoutes(api: Api): void {
       authorizeTokenOwner(actorOf(me), owner, 'create');
       return { ...(await api.accounts.createToken(owner, body.label)), notice: TOKEN_NOTICE };
     },
+  );
+
+  api.route(
+    {
+      method: 'POST',
+      url: '/auth/token-sign-in',
+      tag: 'auth',
+      summary: 'Sign in with a user name and web password, for a new API token (shown once)',
+      description:
+        'What `caseflow login` does when asked for a password. A wrong name, a wrong password and a user without a password get the same 401 answer; attempts are rate-limited per client address.',
+      access: 'public',
+      body: tokenSignInBody,
+      status: 201,
+      errors: [401, 429],
+      rateLimit: { max: api.limits.signInMax, timeWindow: api.limits.windowMs },
+      response: { description: 'The token: store it now, it is never shown again', schema: issuedToken },
+    },
+    async ({ body }) => ({ ...(await api.accounts.signInForToken(body.name, body.password, body.label)), notice: TOKEN_NOTICE }),
   );
 
   api.route(

@@ -4,10 +4,20 @@
  * over the engine's deadline commands, which decide access inside their transaction.
  */
 import { actorOf } from '../../auth/accounts';
-import { ACCOUNT_ADMINS, DEADLINE_APPROVER_ROLES } from '../../engine/policy';
+import { ACCOUNT_ADMINS, DEADLINE_APPROVER_ROLES, URGERS } from '../../engine/policy';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
-import { calendarImportAnswer, calendarYearBody, deadlineIdParams, extendDeadlineBody, extensionAnswer, extensionRequestParams } from '../schemas';
+import {
+  calendarImportAnswer,
+  calendarYearBody,
+  deadlineAnswer,
+  deadlineIdParams,
+  extendDeadlineBody,
+  extensionAnswer,
+  extensionRequestParams,
+  suspendDeadlineBody,
+  urgeDeadlineBody,
+} from '../schemas';
 
 /** Registers the deadline routes, and the admins' calendar import that re-schedules provisional deadlines. */
 export function registerDeadlineRoutes(api: Api): void {
@@ -42,7 +52,10 @@ export function registerDeadlineRoutes(api: Api): void {
       errors: [409, 422],
       response: { description: 'The deadline, and the request waiting for a second approver if there is one', schema: extensionAnswer },
     },
-    ({ params, body, user }) => api.engine.deadlines.extend(params.id, { until: body.until, reason: body.reason }, actorOf(requireUser(user))),
+    ({ params, body, user }) => {
+      const to = body.until !== undefined ? { until: body.until } : { byMs: (body.byMinutes ?? 0) * 60_000 };
+      return api.engine.deadlines.extend(params.id, { ...to, reason: body.reason }, actorOf(requireUser(user)));
+    },
   );
 
   api.route(
@@ -58,5 +71,49 @@ export function registerDeadlineRoutes(api: Api): void {
       response: { description: 'The extended deadline', schema: extensionAnswer },
     },
     ({ params, user }) => api.engine.deadlines.approveExtension(params.id, params.requestId, actorOf(requireUser(user))),
+  );
+
+  api.route(
+    {
+      method: 'POST',
+      url: '/deadlines/:id/suspension',
+      tag: 'cases',
+      summary: 'Stop a running deadline’s clock while the case waits on someone outside the office',
+      access: DEADLINE_APPROVER_ROLES,
+      params: deadlineIdParams,
+      body: suspendDeadlineBody,
+      errors: [409],
+      response: { description: 'The deadline, its clock stopped', schema: deadlineAnswer },
+    },
+    ({ params, body, user }) => api.engine.deadlines.suspend(params.id, { reason: body.reason }, actorOf(requireUser(user))),
+  );
+
+  api.route(
+    {
+      method: 'POST',
+      url: '/deadlines/:id/resumption',
+      tag: 'cases',
+      summary: 'Start a stopped deadline’s clock again; its due time moves by the time it stood still',
+      access: DEADLINE_APPROVER_ROLES,
+      params: deadlineIdParams,
+      errors: [409],
+      response: { description: 'The deadline, running again', schema: deadlineAnswer },
+    },
+    ({ params, user }) => api.engine.deadlines.resume(params.id, actorOf(requireUser(user))),
+  );
+
+  api.route(
+    {
+      method: 'POST',
+      url: '/deadlines/:id/urgings',
+      tag: 'cases',
+      summary: 'Urge the unit on a running deadline (催办): an URGED entry in the case log and a notice to the assignee',
+      access: URGERS,
+      params: deadlineIdParams,
+      body: urgeDeadlineBody,
+      errors: [409],
+      response: { description: 'The deadline urged on', schema: deadlineAnswer },
+    },
+    ({ params, body, user }) => api.engine.deadlines.urge(params.id, body.note === undefined ? {} : { note: body.note }, actorOf(requireUser(user))),
   );
 }
