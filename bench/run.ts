@@ -4,7 +4,7 @@
  * bare baseline measured in the same run and written to bench/results/<mode>.json and
  * bench/results/<mode>.md.
  *
- * Options: --quick, --only=transitions,intake,scheduling,lateness,queries,memory,postgres (and
+ * Options: --quick, --only=transitions,intake,scheduling,lateness,queries,memory,startup,postgres (and
  * `prototypes`, the prototypes of proposed fixes, run only when named).
  * Environment: REDIS_URL (default redis://127.0.0.1:6379); BENCH_DATABASE_URL, the PostgreSQL
  * server's admin database for the `postgres` rows (default postgres://postgres@127.0.0.1:5432/test;
@@ -22,6 +22,7 @@ import { benchPostgres } from './postgres';
 import { benchPrototypes } from './prototypes';
 import { benchQueries } from './queries';
 import { benchScheduling } from './scheduling';
+import { benchStartup } from './startup';
 import { benchTransitions } from './transitions';
 import { environment, makeTempDir, progress, ratioOf, REDIS_URL, removeKeys, renderMarkdown, targetMet, type BenchContext, type Figure } from './lib';
 
@@ -32,6 +33,8 @@ const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]
   lateness: benchLateness,
   queries: benchQueries,
   memory: benchMemory,
+  /** CLI start-up through the package bin (the compiled dist/). */
+  startup: benchStartup,
   /** PostgreSQL: transitions, API processes and deadline workers (skipped when no server answers). */
   postgres: benchPostgres,
   /** Prototypes of proposed fixes: only with --only=prototypes. */
