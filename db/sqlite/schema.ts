@@ -119,8 +119,8 @@ export const deadlines = sqliteTable(
     index('deadlines_next_fire')
       .on(t.nextFireAt)
       .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL`),
-    // covers the on-time rate: closed deadlines of a period, by unit and outcome, without touching the table
-    index('deadlines_closed').on(t.closedAt, t.unit, t.status).where(sql`${t.running} = 0`),
+    // covers the scan of closed deadlines (a partial day of an on-time rate): by unit, outcome and owner, without touching the table
+    index('deadlines_closed').on(t.closedAt, t.unit, t.status, t.owner).where(sql`${t.running} = 0`),
     index('deadlines_outbox')
       .on(t.id)
       .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL AND ${t.dispatchedRev} IS NOT ${t.scheduleRev}`),

@@ -7,8 +7,11 @@ CREATE TABLE "on_time_days" (
 	CONSTRAINT "on_time_days_day_start_owner_unit_pk" PRIMARY KEY("day_start","owner","unit")
 );
 --> statement-breakpoint
+DROP INDEX "deadlines_closed";--> statement-breakpoint
 ALTER TABLE "deadlines" ADD COLUMN "owner" text DEFAULT 'unit' NOT NULL;--> statement-breakpoint
 CREATE INDEX "on_time_days_unit" ON "on_time_days" USING btree ("unit","day_start");--> statement-breakpoint
+CREATE INDEX "deadlines_closed" ON "deadlines" USING btree ("closed_at","unit","status","owner") WHERE "deadlines"."running" = false;
+--> statement-breakpoint
 -- Fair rates: every limit but those the unit answers for (machines: DeadlineSpec.owner) is the office's own.
 UPDATE "deadlines" SET "owner" = 'office' WHERE "kind" NOT IN ('rectificationPlanDue', 'revisedPlanDue', 'rectificationCompletionDue', 'selfRecommendationForwardingDue');--> statement-breakpoint
 -- The rollup of the deadlines closed so far, per office day (Asia/Shanghai: UTC+8, no daylight saving), owner and unit.
