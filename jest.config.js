@@ -7,6 +7,10 @@ const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
 };
 
+// The CLI processes tests start run the TypeScript (bin/caseflow.js through tsx), never a dist/ built
+// from older sources; .ci/run checks the compiled CLI that `npm ci` builds.
+process.env.CASEFLOW_FROM_SOURCE = process.env.CASEFLOW_FROM_SOURCE ?? '1';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 30000,

@@ -8,14 +8,12 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../db/port';
-import { openPostgresStore } from '../db/postgres';
 import { openSqliteStore } from '../db/sqlite';
 import { caseDefinitions } from '../machines';
 import type { CaseDefinition, CaseType } from '../machines/types';
 import type { ServerLimits } from '../src/api/context';
-import { runReadinessChecks, type Probe } from '../src/api/health';
+import type { Probe } from '../src/api/health';
 import type { ApiLogger } from '../src/api/logging';
-import { buildServer } from '../src/api/server';
 import { Accounts } from '../src/auth/accounts';
 import { ReporterReceipts } from '../src/auth/receipts';
 import { WebSessions } from '../src/auth/sessions';
@@ -30,10 +28,8 @@ import type { OfficePolicy } from '../src/officePolicy';
 import type { CaseflowMetrics } from '../src/metrics';
 import { CHINA_MAINLAND_DEFINITION, LiveCalendar, type WorkingDayCalendar } from '../src/time';
 import type { WebDeps } from '../src/web/context';
-import { registerWebApp } from '../src/web/plugin';
 import type { NotificationSender } from '../workers/notifier';
-import { DEFAULT_QUEUE_PREFIX, startWorkers, type WorkerSettings, type Workers } from '../workers/runner';
-import { closeRedis, failFastRedis, outboxBacklog, processMetrics, redisProbe, storeProbes } from './observability';
+import type { WorkerSettings, Workers } from '../workers/runner';
 
 /** Where the data lives unless `CASEFLOW_DB` or a `--db` flag says otherwise. */
 export const DEFAULT_DB_FILE = path.join('data', 'caseflow.sqlite');
@@ -56,6 +52,8 @@ export async function openStore(choice: StoreChoice = {}, env: NodeJS.ProcessEnv
   const url = choice.databaseUrl ?? (choice.dbFile === undefined ? env.DATABASE_URL : undefined);
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`the database URL must start with postgres:// (got "${url.replace(/\/\/[^@]*@/, '//***@')}")`);
+    // loaded only when asked for: the SQLite commands never pay for the PostgreSQL driver
+    const { openPostgresStore } = require('../db/postgres') as typeof import('../db/postgres');
     return openPostgresStore(url);
   }
   return openSqliteStore(resolveDbFile(choice.dbFile, env));
@@ -153,6 +151,12 @@ export interface ApiOptions {
 
 /** Builds the HTTP API on an opened caseflow; closing the server closes the Redis client it opened. */
 export async function composeApi(cf: ComposedCaseflow, options: ApiOptions): Promise<FastifyInstance> {
+  // the HTTP stack is loaded when a server is built, so that the other commands start fast
+  const { runReadinessChecks } = require('../src/api/health') as typeof import('../src/api/health');
+  const { buildServer } = require('../src/api/server') as typeof import('../src/api/server');
+  const { registerWebApp } = require('../src/web/plugin') as typeof import('../src/web/plugin');
+  const { DEFAULT_QUEUE_PREFIX } = require('../workers/runner') as typeof import('../workers/runner');
+  const { closeRedis, failFastRedis, outboxBacklog, processMetrics, redisProbe, storeProbes } = require('./observability') as typeof import('./observability');
   const { logger } = options;
   const metrics = options.metrics ?? processMetrics();
   metrics.readOutboxBacklogOnScrape(outboxBacklog(cf.store));
@@ -197,11 +201,13 @@ export function webDepsOf(cf: ComposedCaseflow): WebDeps {
 }
 
 /** Starts the deadline workers (wake-ups, dispatcher, reconciler, notifier) on an opened caseflow. */
-export function composeWorker(
+export async function composeWorker(
   cf: ComposedCaseflow,
   settings: WorkerSettings,
   options: { logger: Logger; sender?: NotificationSender; consume?: boolean; metrics?: CaseflowMetrics },
 ): Promise<Workers> {
+  // BullMQ and ioredis are loaded when workers start, so that the other commands start fast
+  const { startWorkers } = require('../workers/runner') as typeof import('../workers/runner');
   return startWorkers(settings, {
     ...(options.metrics ? { metrics: options.metrics } : {}),
     store: cf.store,

@@ -99,9 +99,9 @@ export function generateSupervisionData(client: Database.Database, n: number, no
      VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 'Asia/Shanghai', ?, ?, ?, ?)`,
   );
   const insertDeadline = client.prepare(
-    `INSERT INTO deadlines (id, case_id, case_type, unit, kind, state_id, basis, time_zone, spec, period, base_at, original_due_at, due_at, status, running, warning,
+    `INSERT INTO deadlines (id, case_id, case_type, unit, kind, owner, state_id, basis, time_zone, spec, period, base_at, original_due_at, due_at, status, running, warning,
        escalation_level, next_step, next_fire_at, schedule_rev, dispatched_rev, suspended_at, closed_at, lateness_ms, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'Asia/Shanghai', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Asia/Shanghai', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
   );
   const insertCard = client.prepare('INSERT INTO warning_cards (deadline_id, case_id, unit, warning, step, issued_at) VALUES (?, ?, ?, ?, ?, ?)');
   const counts: SupervisionCounts = { cases: 0, openCases: 0, deadlines: 0, runningDeadlines: 0, overdueRunning: 0, closedDeadlines: 0, warningCards: 0 };
@@ -145,7 +145,7 @@ export function generateSupervisionData(client: Database.Database, n: number, no
       const steps = late ? (random() < 0.4 ? 3 : 2) : random() < 0.5 ? 1 : 0;
       const warning = ['none', 'blue', 'yellow', 'red'][steps]!;
       rows.push(() => {
-        insertDeadline.run(deadlineId, id, type, unit, place.spec.kind, place.stateId, place.spec.basis, jsonOf(place.spec), place.spec.period ? 1 : 0, start, dueAt, dueAt,
+        insertDeadline.run(deadlineId, id, type, unit, place.spec.kind, place.spec.owner, place.stateId, place.spec.basis, jsonOf(place.spec), place.spec.period ? 1 : 0, start, dueAt, dueAt,
           late ? 'overdue' : 'met', 0, warning, steps === 3 ? 1 : 0, steps, null, steps + 1, steps + 1, closedAt, closedAt - dueAt, start, closedAt);
         if (steps >= 1) card(deadlineId, 'blue', 'remind', Math.max(start, dueAt - DAY));
         if (steps >= 2) card(deadlineId, 'yellow', 'overdue', dueAt);
@@ -172,7 +172,7 @@ export function generateSupervisionData(client: Database.Database, n: number, no
       const warning = ['none', 'blue', 'yellow', 'red'][nextStep]!;
       const deadlineId = `${id}~${place.spec.kind}~${version + closedCount + 1}`;
       rows.push(() => {
-        insertDeadline.run(deadlineId, id, type, unit, place.spec.kind, place.stateId, place.spec.basis, jsonOf(place.spec), place.spec.period ? 1 : 0, start, dueAt, dueAt,
+        insertDeadline.run(deadlineId, id, type, unit, place.spec.kind, place.spec.owner, place.stateId, place.spec.basis, jsonOf(place.spec), place.spec.period ? 1 : 0, start, dueAt, dueAt,
           overdue ? 'overdue' : 'pending', 1, warning, escalated ? 1 : 0, nextStep, nextFireAt, nextStep + 1, nextStep + 1, null, null, start, now);
         if (nextStep >= 1) card(deadlineId, 'blue', 'remind', remindAt);
         if (nextStep >= 2) card(deadlineId, 'yellow', 'overdue', dueAt);

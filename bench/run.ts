@@ -4,7 +4,7 @@
  * bare baseline measured in the same run and written to bench/results/<mode>.json and
  * bench/results/<mode>.md.
  *
- * Options: --quick, --only=transitions,intake,scheduling,firing,lateness,queries,memory,web,postgres (and
+ * Options: --quick, --only=transitions,intake,scheduling,firing,lateness,queries,memory,web,startup,postgres (and
  * `prototypes`, the prototypes of proposed fixes, run only when named).
  * Environment: REDIS_URL (default redis://127.0.0.1:6379); BENCH_DATABASE_URL, the PostgreSQL
  * server's admin database for the `postgres` rows (default postgres://postgres@127.0.0.1:5432/test;
@@ -23,6 +23,7 @@ import { benchPostgres } from './postgres';
 import { benchPrototypes } from './prototypes';
 import { benchQueries } from './queries';
 import { benchScheduling } from './scheduling';
+import { benchStartup } from './startup';
 import { benchTransitions } from './transitions';
 import { benchWebPages } from './webPages';
 import { environment, makeTempDir, progress, ratioOf, REDIS_URL, removeKeys, renderMarkdown, targetMet, type BenchContext, type Figure } from './lib';
@@ -37,6 +38,8 @@ const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]
   memory: benchMemory,
   /** The web app's pages at 100k cases, through Fastify, against the SQL they send. */
   web: benchWebPages,
+  /** CLI start-up through the package bin (the compiled dist/). */
+  startup: benchStartup,
   /** PostgreSQL: transitions, API processes and deadline workers (skipped when no server answers). */
   postgres: benchPostgres,
   /** Prototypes of proposed fixes: only with --only=prototypes. */

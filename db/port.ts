@@ -19,6 +19,8 @@ import type {
   NewNotification,
   NewWarningCard,
   NotificationRecord,
+  OnTimeDayRecord,
+  LimitOwnerRecord,
   ReporterIdentityRecord,
   ReporterMessageRecord,
   SealedCaseEvent,
@@ -243,14 +245,38 @@ export interface EscalationRecord {
   issuedAt: number;
 }
 
+/** Closed deadlines counted for one owner: a unit (by name; null for cases without one) or the office (unit null). */
+export interface OnTimeCountRecord {
+  owner: LimitOwnerRecord;
+  unit: string | null;
+  met: number;
+  late: number;
+}
+
+/** The on-time rollup (one row per office day, owner and unit); the writer keeps it in the transaction that closes deadlines. */
+export interface OnTimeRollupRepository {
+  /** Adds the met and late counts of each row to the stored row of its day, owner and unit (creating it). */
+  add(rows: readonly OnTimeDayRecord[]): Promise<void>;
+  /** Per owner and unit, met and late over the days starting in [since, until) (rows with neither left out), units in order, the office last. */
+  counts(days: PeriodQuery, filter: { unit?: string }): Promise<OnTimeCountRecord[]>;
+  /**
+   * Recomputes the rollup from every closed deadline, the local day taken at a fixed UTC offset
+   * (`utcOffsetMs`, e.g. +8 h for Asia/Shanghai, which keeps no daylight saving); returns how many rows it wrote.
+   */
+  rebuild(utcOffsetMs: number): Promise<number>;
+}
+
 /** What supervisors read: queries over indexes, never writes. */
 export interface SupervisionReadModel {
   /** Running, unsuspended, non-period deadlines past due at `now`, or lapsed and extended since (status overdue), most overdue first. */
   overdue(now: number, filter: OverdueFilter): Promise<OverdueRecord[]>;
   /** Red cards issued in the period, newest first. */
   escalations(period: PeriodQuery, filter: { unit?: string; notAbout?: string; limit: number }): Promise<EscalationRecord[]>;
-  /** Per unit: deadlines closed in the period as met and as late (units with neither left out). */
-  closedDeadlineCounts(period: PeriodQuery, filter: { unit?: string }): Promise<{ unit: string | null; met: number; late: number }[]>;
+  /**
+   * Per owner and unit, scanning the closed deadlines: those closed in the period as met and as late
+   * (rows with neither left out), in the rollup's order. The rollup reads whole days; this counts the rest.
+   */
+  closedDeadlineCounts(period: PeriodQuery, filter: { unit?: string }): Promise<OnTimeCountRecord[]>;
   /** Per unit: cards issued in the period by colour. */
   warningCardCounts(period: PeriodQuery, filter: { unit?: string }): Promise<{ unit: string | null; blue: number; yellow: number; red: number }[]>;
   /** Open cases per type and state. */
@@ -268,6 +294,7 @@ export interface Tx {
   readonly reporters: ReporterRepository;
   readonly supervision: SupervisionReadModel;
   readonly calendarYears: CalendarYearRepository;
+  readonly onTime: OnTimeRollupRepository;
 }
 
 /** A caseflow database. */

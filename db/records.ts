@@ -99,6 +99,8 @@ export interface DeadlineRecord {
   caseType: string;
   unit: string | null;
   kind: string;
+  /** Whose on-time rate the deadline counts in: the case's unit, or the office. */
+  owner: LimitOwnerRecord;
   stateId: string;
   basis: string;
   timeZone: string;
@@ -139,6 +141,23 @@ export interface DeadlineClosing {
   status: 'met' | 'overdue' | 'cancelled';
   closedAt: number;
   latenessMs: number;
+}
+
+/** Whose on-time rate a limit counts in (machines/types.ts LimitOwner). */
+export type LimitOwnerRecord = 'unit' | 'office';
+
+/**
+ * One row of the on-time rollup: the deadlines of one owner (and unit) that closed on one local day
+ * of the office, met and late. The writer adds to a row (met and late summed) as it closes deadlines.
+ */
+export interface OnTimeDayRecord {
+  /** The start of the office's local day (epoch ms). */
+  dayStart: number;
+  owner: LimitOwnerRecord;
+  /** The unit of a unit-owned limit; '' for the office's own limits and for cases without a unit. */
+  unit: string;
+  met: number;
+  late: number;
 }
 
 /** A wake-up waiting in the outbox, or one already handed to the queue. */

@@ -355,6 +355,7 @@ const machine = setup({
           'clueRegistrationDue',
           'Every clue gets a number and a ledger entry, and a clue for another body is forwarded, within 5 working days',
           5,
+          'office',
         ),
       } satisfies StateMeta,
       on: {
@@ -375,7 +376,7 @@ const machine = setup({
         acceptance: {
           meta: {
             description: 'The office decides whether the clue is within its remit',
-            deadlines: workingDaysLimit('clueAcceptanceDue', 'A clue is accepted or re-routed within 5 working days of registration', 5),
+            deadlines: workingDaysLimit('clueAcceptanceDue', 'A clue is accepted or re-routed within 5 working days of registration', 5, 'office'),
           } satisfies StateMeta,
           on: {
             ACCEPT: { target: 'collectiveReview', guard: 'notSubjectOfCase', actions: 'recordAcceptance' },
@@ -393,6 +394,7 @@ const machine = setup({
               'clueDisposalDue',
               'The collective review and sign-off of a disposal route take 1–3 working days per approval level; 3 in all',
               3,
+              'office',
             ),
           } satisfies StateMeta,
           on: {
@@ -425,6 +427,7 @@ const machine = setup({
           'clueVerificationDue',
           'A talk or written inquiry, or a preliminary verification, is completed in about 15 working days',
           15,
+          'office',
         ),
       } satisfies StateMeta,
       on: {
@@ -451,6 +454,7 @@ const machine = setup({
         deadlines: [
           {
             kind: 'clueConferenceDue',
+            owner: 'office',
             basis: 'The joint work conference decides on verified findings within 10 working days',
             limit: { kind: 'workingDays', days: 10 },
             ladder: standardLadder({
@@ -479,6 +483,7 @@ const machine = setup({
           'clueClosureDue',
           'A decided clue is carried out, filed and closed within 5 working days of the decision (local practice)',
           5,
+          'office',
         ),
       } satisfies StateMeta,
       on: { CLOSE: { target: 'closed', guard: 'notSubjectOfCase', actions: 'recordClosure' } },

@@ -80,12 +80,13 @@ export function conferenceDecision<O extends string>(
 
 /**
  * The two view limits of a joint conference, `days` working days each from the conference's start:
- * met when the department records its view, reminded, marked overdue, and escalated to the department.
+ * owned by the office (the departments are part of it), met when the department records its view, reminded, marked overdue, and escalated to the department.
  */
 export function departmentViewLimits(prefix: string, days: number, what: string): DeadlineSpec[] {
   return DEPARTMENTS.map((department) => ({
     kind: `${prefix}${department[0]!.toUpperCase()}${department.slice(1)}ViewDue`,
     basis: `The ${DEPARTMENT_NAMES[department]} gives its view to the joint conference on ${what} within ${days} working days (caseflow default)`,
+    owner: 'office',
     limit: { kind: 'workingDays', days },
     metBy: [VIEW_EVENT[department]],
     ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 }, escalateTo: [department] }),

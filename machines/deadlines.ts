@@ -4,7 +4,7 @@
  * at the due time (overdue, the unit's supervisor is told), a red card after a grace period
  * (escalated to the next level).
  */
-import type { DeadlineSpec, EscalationStep, Recipient, StepTiming } from './types';
+import type { DeadlineSpec, EscalationStep, LimitOwner, Recipient, StepTiming } from './types';
 
 /** Options of the standard ladder; every field has a domain default. */
 export interface StandardLadderOptions {
@@ -69,9 +69,9 @@ export function periodLadder(options: PeriodLadderOptions = {}): EscalationStep[
   return steps;
 }
 
-/** One time limit of `days` working days on the standard ladder, escalated a working day after it. */
-export function workingDaysLimit(kind: string, basis: string, days: number): DeadlineSpec[] {
-  return [{ kind, basis, limit: { kind: 'workingDays', days }, ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 } }) }];
+/** One time limit of `days` working days, owned by `owner`, on the standard ladder, escalated a working day after it. */
+export function workingDaysLimit(kind: string, basis: string, days: number, owner: LimitOwner): DeadlineSpec[] {
+  return [{ kind, basis, owner, limit: { kind: 'workingDays', days }, ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 } }) }];
 }
 
 /** An ISO time `minutes` later (calendar time), for due moments a machine computes from its input. */

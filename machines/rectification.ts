@@ -110,6 +110,7 @@ const planDue: StateMeta = {
   deadlines: [
     {
       kind: 'rectificationPlanDue',
+      owner: 'unit',
       basis: 'A unit criticized on air submits its rectification plan within the hour (aired 20:00, plan due 21:00)',
       from: { contextField: 'airedAt' },
       limit: { kind: 'until', contextField: 'planDueAt' },
@@ -219,6 +220,7 @@ const machine = setup({
         deadlines: [
           {
             kind: 'unitNotificationDue',
+            owner: 'office',
             basis: 'The criticized unit is notified in time to answer: before its rectification plan falls due',
             from: { contextField: 'airedAt' },
             limit: { kind: 'until', contextField: 'planDueAt' },
@@ -242,6 +244,7 @@ const machine = setup({
         deadlines: [
           {
             kind: 'planReviewDue',
+            owner: 'office',
             basis: 'A submitted plan is reviewed within one working day',
             limit: { kind: 'workingDays', days: 1 },
             ladder: standardLadder({ escalateTo: ['unitSupervisor'] }),
@@ -259,6 +262,7 @@ const machine = setup({
         deadlines: [
           {
             kind: 'revisedPlanDue',
+            owner: 'unit',
             basis: 'A plan sent back is resubmitted within one working day',
             limit: { kind: 'workingDays', days: 1 },
             ladder: standardLadder({ missedEvent: DEADLINE_MISSED }),
@@ -277,6 +281,7 @@ const machine = setup({
         deadlines: [
           {
             kind: 'rectificationCompletionDue',
+            owner: 'unit',
             basis: 'The plan is carried out by the completion date it sets',
             limit: { kind: 'until', contextField: 'completionDueAt' },
             ladder: standardLadder({ missedEvent: DEADLINE_MISSED, grace: { kind: 'afterDueWorkingDays', days: 1 } }),
@@ -296,6 +301,7 @@ const machine = setup({
         deadlines: [
           {
             kind: 'assessmentDue',
+            owner: 'office',
             basis: 'A completed rectification is assessed within five working days',
             limit: { kind: 'workingDays', days: 5 },
             ladder: standardLadder({ escalateTo: ['unitSupervisor'] }),

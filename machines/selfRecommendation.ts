@@ -443,6 +443,7 @@ const machine = setup({
         deadlines: [
           {
             kind: 'selfRecommendationForwardingDue',
+            owner: 'unit',
             basis:
               'The channel that receives a self-recommendation must pass it on, not hold it back: within 5 working days ' +
               '(caseflow default, after the 5-working-day forwarding limit for clues)',
@@ -463,6 +464,7 @@ const machine = setup({
           'eligibilityCheckDue',
           'The Organization Department checks a self-recommendation’s eligibility within 10 working days (caseflow default)',
           10,
+          'office',
         ),
       } satisfies StateMeta,
       on: {
@@ -489,6 +491,7 @@ const machine = setup({
           'The organizational inspection, or the check of an objection, is completed within 15 working days ' +
             '(caseflow default, after the 15-working-day verification practice)',
           15,
+          'office',
         ),
       } satisfies StateMeta,
       on: {
@@ -504,7 +507,7 @@ const machine = setup({
         description:
           'Joint conference of the Organization Department and the Discipline Inspection Commission: both record their view, the chair decides',
         deadlines: [
-          ...workingDaysLimit('jointConferenceDue', 'The joint conference sits and decides within 10 working days of the inspection (caseflow default)', 10),
+          ...workingDaysLimit('jointConferenceDue', 'The joint conference sits and decides within 10 working days of the inspection (caseflow default)', 10, 'office'),
           ...departmentViewLimits('selfRecommendation', 5, 'a self-recommendation'),
         ],
       } satisfies StateMeta,
@@ -557,6 +560,7 @@ const machine = setup({
         deadlines: [
           {
             kind: PUBLIC_NOTICE_DEADLINE,
+            owner: 'office',
             basis: 'Before appointment the decision is publicly noticed for at least 5 working days; its end is reported to the case',
             from: { contextField: 'noticeStartedAt' },
             limit: { kind: 'workingDays', days: 5 },
@@ -585,6 +589,7 @@ const machine = setup({
         deadlines: [
           {
             kind: 'probationPeriod',
+            owner: 'office',
             basis:
               'An official appointed on self-recommendation serves a one-year probation with performance assessment before confirmation',
             from: { contextField: 'probationStartedAt' },

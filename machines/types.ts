@@ -93,12 +93,23 @@ export interface EscalationStep {
   sendsEvent?: string;
 }
 
+/**
+ * Who answers for keeping a limit, and so whose on-time rate it counts in: the unit the case is
+ * about (it submits, revises and carries out its rectification plan; its channel forwards a
+ * self-recommendation), or the supervising office itself (registering, notifying the unit,
+ * reviewing, conferring, deciding).
+ */
+export const LIMIT_OWNERS = ['unit', 'office'] as const;
+export type LimitOwner = (typeof LIMIT_OWNERS)[number];
+
 /** A time limit a state declares in its `meta`. */
 export interface DeadlineSpec {
   /** Domain name, e.g. `rectificationPlanDue`. */
   kind: string;
   /** The rule this limit comes from, for caseworkers. */
   basis: string;
+  /** Whose on-time rate the limit counts in: the case's unit, or the office. */
+  owner: LimitOwner;
   /** The base moment: a context field holding an ISO time, or the moment the state was entered. */
   from?: { contextField: string };
   /** How long it runs, or `until` a due moment the case itself holds (e.g. the plan's completion date). */

@@ -69,19 +69,22 @@ export function postgresSupervision(db: PostgresDb): SupervisionReadModel {
 
     closedDeadlineCounts: async (period, filter) => {
       const where: SQL[] = [sql`${deadlines.running} = false`, gte(deadlines.closedAt, period.since), lt(deadlines.closedAt, period.until)];
-      if (filter.unit) where.push(eq(deadlines.unit, filter.unit));
+      if (filter.unit) where.push(eq(deadlines.unit, filter.unit), eq(deadlines.owner, 'unit'));
+      // the office's own limits form one row of their own, whichever unit the case is about
+      const party = sql<string>`case when ${deadlines.owner} = 'office' then '' else coalesce(${deadlines.unit}, '') end`;
       const rows = await db
         .select({
-          unit: deadlines.unit,
+          owner: deadlines.owner,
+          unit: party,
           met: countWhere(sql`${deadlines.status} = 'met'`),
           late: countWhere(sql`${deadlines.status} = 'overdue'`),
         })
         .from(deadlines)
         .where(and(...where))
-        .groupBy(deadlines.unit)
-        .orderBy(byUnit(deadlines.unit));
+        .groupBy(deadlines.owner, party)
+        .orderBy(desc(deadlines.owner), sql`${party} collate "C" asc`);
       // cancelled deadlines count as neither met nor late, so a unit may have none of either
-      return rows.filter((r) => r.met + r.late > 0);
+      return rows.filter((r) => r.met + r.late > 0).map((r) => ({ ...r, unit: r.unit === '' ? null : r.unit }));
     },
 
     warningCardCounts: async (period, filter) => {

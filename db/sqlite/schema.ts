@@ -82,6 +82,8 @@ export const deadlines = sqliteTable(
     caseType: text('case_type').notNull(),
     unit: text('unit'),
     kind: text('kind').notNull(),
+    /** Whose on-time rate the deadline counts in: the case's unit, or the office (DeadlineSpec.owner). */
+    owner: text('owner', { enum: ['unit', 'office'] }).notNull().default('unit'),
     stateId: text('state_id').notNull(),
     basis: text('basis').notNull(),
     timeZone: text('time_zone').notNull(),
@@ -119,8 +121,8 @@ export const deadlines = sqliteTable(
     index('deadlines_next_fire')
       .on(t.nextFireAt)
       .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL`),
-    // covers the on-time rate: closed deadlines of a period, by unit and outcome, without touching the table
-    index('deadlines_closed').on(t.closedAt, t.unit, t.status).where(sql`${t.running} = 0`),
+    // covers the scan of closed deadlines (a partial day of an on-time rate): by unit, outcome and owner, without touching the table
+    index('deadlines_closed').on(t.closedAt, t.unit, t.status, t.owner).where(sql`${t.running} = 0`),
     index('deadlines_outbox')
       .on(t.id)
       .where(sql`${t.running} = 1 AND ${t.nextFireAt} IS NOT NULL AND ${t.dispatchedRev} IS NOT ${t.scheduleRev}`),
@@ -283,6 +285,25 @@ export const calendarYears = sqliteTable(
   (t) => [primaryKey({ columns: [t.calendar, t.year] })],
 );
 
+/**
+ * The on-time rollup: per local day (in the office's time zone), per owner and unit, how many
+ * deadlines closed met and how many late. The writer adds to it in the transaction that closes them,
+ * so a supervisor's rate reads a few rows a day instead of every closed deadline.
+ */
+export const onTimeDays = sqliteTable(
+  'on_time_days',
+  {
+    /** The start of the local day (epoch ms) the deadlines closed on. */
+    dayStart: integer('day_start').notNull(),
+    owner: text('owner', { enum: ['unit', 'office'] }).notNull(),
+    /** The unit of a unit-owned limit; '' for the office's own limits and for cases without a unit. */
+    unit: text('unit').notNull(),
+    met: integer('met').notNull(),
+    late: integer('late').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dayStart, t.owner, t.unit] }), index('on_time_days_unit').on(t.unit, t.dayStart)],
+);
+
 /** True when A and B are the same type (both ways assignable, no extra or missing fields). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <T extends true>(): T | undefined => undefined;
@@ -300,3 +321,4 @@ sameShape<Same<typeof apiTokens.$inferSelect, records.ApiTokenRecord>>();
 sameShape<Same<typeof userPasswords.$inferSelect, records.UserPasswordRecord>>();
 sameShape<Same<typeof webSessions.$inferSelect, records.WebSessionRecord>>();
 sameShape<Same<typeof calendarYears.$inferSelect, records.CalendarYearRecord>>();
+sameShape<Same<typeof onTimeDays.$inferSelect, records.OnTimeDayRecord>>();

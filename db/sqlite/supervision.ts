@@ -69,21 +69,25 @@ export function sqliteSupervision(db: SqliteDb): SupervisionReadModel {
 
     closedDeadlineCounts: async (period, filter) => {
       const where: SQL[] = [sql`${deadlines.running} = 0`, gte(deadlines.closedAt, period.since), lt(deadlines.closedAt, period.until)];
-      if (filter.unit) where.push(eq(deadlines.unit, filter.unit));
+      if (filter.unit) where.push(eq(deadlines.unit, filter.unit), eq(deadlines.owner, 'unit'));
+      // the office's own limits form one row of their own, whichever unit the case is about
+      const party = sql<string>`case when ${deadlines.owner} = 'office' then '' else coalesce(${deadlines.unit}, '') end`;
       return (
         db
           .select({
-            unit: deadlines.unit,
+            owner: deadlines.owner,
+            unit: party,
             met: sql<number>`sum(case when ${deadlines.status} = 'met' then 1 else 0 end)`,
             late: sql<number>`sum(case when ${deadlines.status} = 'overdue' then 1 else 0 end)`,
           })
           .from(deadlines)
           .where(and(...where))
-          .groupBy(deadlines.unit)
-          .orderBy(asc(deadlines.unit))
+          .groupBy(deadlines.owner, party)
+          .orderBy(desc(deadlines.owner), asc(party))
           .all()
           // cancelled deadlines count as neither met nor late, so a unit may have none of either
           .filter((r) => r.met + r.late > 0)
+          .map((r) => ({ ...r, unit: r.unit === '' ? null : r.unit }))
       );
     },
 

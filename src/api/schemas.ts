@@ -283,6 +283,7 @@ const escalation = z.object({
 }) satisfies z.ZodType<Escalation>;
 export const escalationList = z.object({ period, escalations: z.array(escalation) });
 const onTimeRate = z.object({
+  owner: z.enum(['unit', 'office']).describe('`unit`: the limits the unit owns; `office`: the office’s own limits (one row, unit null)'),
   unit: z.string().nullable(),
   met: z.number(),
   late: z.number(),

@@ -45,6 +45,7 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
         caseType: at.definition.type,
         unit: at.unit,
         kind: spec.kind,
+        owner: spec.owner,
         stateId,
         basis: spec.basis,
         timeZone: at.timeZone,

@@ -11,6 +11,7 @@ import type { WorkingDayCalendar } from '../time';
 import { closedDeadlines, openedDeadlines } from './deadlinePlans';
 import { acceptedEvents, activeStateIds, persist, refusingGuards, restore, startCase, stateString, step } from './machineRuntime';
 import { emptyPlan, mergePlans, type WritePlan } from './plan';
+import { onTimeTallies } from './onTime';
 import { parsePayload } from './validate';
 
 /** What a decision may consult besides the case: the moment, the calendar, new ids and other case types. */
@@ -156,7 +157,9 @@ export function decideEvent(ctx: DecideContext, current: CaseState, event: Casew
     toState,
   });
   const isActive = activeStateIds(next.snapshot);
-  plan.closeDeadlines.push(...closedDeadlines(current.running, isActive, now, event.type));
+  const closings = closedDeadlines(current.running, isActive, now, event.type);
+  plan.closeDeadlines.push(...closings);
+  plan.onTime.push(...onTimeTallies(current.running, closings));
   plan.openDeadlines.push(
     ...openedDeadlines(
       { calendar: ctx.calendar, definition, caseId: row.id, unit: index.unit, timeZone: index.timeZone, version, now, limits: ctx.policy?.limits },

@@ -11,6 +11,7 @@ import type {
   NewCaseEvent,
   NewNotification,
   NewWarningCard,
+  OnTimeDayRecord,
   ReporterIdentityRecord,
 } from '../../db/records';
 
@@ -25,6 +26,8 @@ export interface WritePlan {
   reschedule: { id: string; expectedRev: number; change: DeadlineScheduleChange }[];
   /** Running deadlines closed (their state was left). */
   closeDeadlines: DeadlineClosing[];
+  /** What those closings add to the on-time rollup (onTime.ts), written with them. */
+  onTime: OnTimeDayRecord[];
   /** Deadlines opened (their state was entered). */
   openDeadlines: DeadlineRecord[];
   /** Entries appended to case logs, in order. */
@@ -42,6 +45,7 @@ export const emptyPlan = (): WritePlan => ({
   updateLinkedCases: [],
   reschedule: [],
   closeDeadlines: [],
+  onTime: [],
   openDeadlines: [],
   log: [],
   cards: [],
@@ -67,6 +71,7 @@ export function mergePlans(plan: WritePlan, more: WritePlan): WritePlan {
   plan.updateLinkedCases.push(...more.updateLinkedCases);
   plan.reschedule.push(...more.reschedule);
   plan.closeDeadlines.push(...more.closeDeadlines);
+  plan.onTime.push(...more.onTime);
   plan.openDeadlines.push(...more.openDeadlines);
   plan.log.push(...more.log);
   plan.cards.push(...more.cards);

@@ -7,6 +7,7 @@ import type { EscalationRecord, OverdueFilter, OverdueRecord, PeriodQuery, Store
 import { canonicalOfficialId } from '../../machines/officials';
 import type { DeadlineSpec } from '../../machines/types';
 import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../time';
+import { splitAtOfficeDays, sumCounts } from './onTime';
 
 /** A reporting period: [since, until) in epoch ms. */
 export type Period = PeriodQuery;
@@ -30,6 +31,9 @@ export type OverdueCase = Omit<OverdueRecord, 'dueAt' | 'originalDueAt' | 'spec'
 export type Escalation = Omit<EscalationRecord, 'issuedAt'> & { issuedAt: string };
 
 export interface OnTimeRate {
+  /** `unit`: the limits that unit owns; `office`: the office's own limits (registering, notifying the unit, reviewing…), one row. */
+  owner: 'unit' | 'office';
+  /** The unit (null for cases without one); null on the office's row. */
   unit: string | null;
   met: number;
   late: number;
@@ -80,9 +84,20 @@ export class SupervisionReports {
     return rows.map((r) => ({ ...r, issuedAt: new Date(r.issuedAt).toISOString() }));
   }
 
-  /** Per unit: of the deadlines closed in the period, how many were met on time (按时办结率). */
+  /**
+   * Of the deadlines closed in the period, how many were met on time (按时办结率): per unit, of the
+   * limits it owns, and in a row of its own, the office's (units first, the office last; with a
+   * `unit`, that unit's row only). Whole office days come from the on-time rollup; a partial day at
+   * either end of the period is counted from the closed deadlines.
+   */
   async onTimeRates(period: Period, filter: { unit?: string } = {}): Promise<OnTimeRate[]> {
-    const rows = await this.store.read((tx) => tx.supervision.closedDeadlineCounts(period, filter));
+    const { days, partialDays } = splitAtOfficeDays(period);
+    const rows = await this.store.read(async (tx) => {
+      const parts = [];
+      if (days) parts.push(await tx.onTime.counts(days, filter));
+      for (const part of partialDays) parts.push(await tx.supervision.closedDeadlineCounts(part, filter));
+      return parts.length === 1 ? parts[0]! : sumCounts(parts);
+    });
     return rows.map((r) => ({ ...r, rate: r.met / (r.met + r.late) }));
   }
 

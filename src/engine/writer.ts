@@ -30,6 +30,7 @@ export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
   for (const closing of plan.closeDeadlines) {
     if (!(await tx.deadlines.close(closing))) throw new StaleDeadlineError(closing.id, null);
   }
+  if (plan.onTime.length) await tx.onTime.add(plan.onTime);
   for (const row of plan.openDeadlines) await tx.deadlines.insert(row);
   const ids = await appendChained(tx, plan.log);
   for (const card of plan.cards) await tx.deadlines.issueCard(card);

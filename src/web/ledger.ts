@@ -1,6 +1,7 @@
 /**
- * The unit ledger's view model: per unit over a period, the on-time rate (met ÷ (met + late)) and the
- * blue/yellow/red cards issued, and the weekly met-vs-late counts for its chart — all read through
+ * The unit ledger's view model: per unit over a period, the on-time rate (met ÷ (met + late)) of the
+ * limits the unit owns and the blue/yellow/red cards issued, with the office's own limits in a row of
+ * their own, and the weekly met-vs-late counts for its chart — all read through
  * the supervision reports. Periods are whole local days in the office's zone (Asia/Shanghai), weeks
  * start on Monday.
  */
@@ -14,8 +15,14 @@ const DEFAULT_WEEKS = 8;
 /** The longest period the ledger reads, in weeks (one query per week for the chart). */
 const MAX_WEEKS = 53;
 
-/** One unit's line of the ledger. */
+/** What the ledger calls the row of the office's own limits. */
+export const OFFICE_ROW = 'The office (its own limits)';
+
+/** One unit's line of the ledger, or the office's. */
 export interface LedgerRow {
+  /** `unit`: the unit's own limits and its cards; `office`: the office's own limits. */
+  owner: 'unit' | 'office';
+  /** The unit's name ('—' for cases without one), or OFFICE_ROW. */
   unit: string;
   met: number;
   late: number;
@@ -68,14 +75,21 @@ export async function readLedger(supervision: SupervisionReports, from: DateTime
   const filter = unit ? { unit } : {};
   const [rates, cards] = await Promise.all([supervision.onTimeRates(period, filter), supervision.warningCardCounts(period, filter)]);
   const byUnit = new Map<string, LedgerRow>();
+  let office: LedgerRow | null = null;
   const row = (name: string | null): LedgerRow => {
     const key = name ?? '—';
     let found = byUnit.get(key);
-    if (!found) byUnit.set(key, (found = { unit: key, met: 0, late: 0, rate: null, blue: 0, yellow: 0, red: 0 }));
+    if (!found) byUnit.set(key, (found = { owner: 'unit', unit: key, met: 0, late: 0, rate: null, blue: 0, yellow: 0, red: 0 }));
     return found;
   };
-  for (const r of rates) Object.assign(row(r.unit), { met: r.met, late: r.late, rate: r.rate });
+  for (const r of rates) {
+    const counts = { met: r.met, late: r.late, rate: r.rate };
+    if (r.owner === 'office') office = { owner: 'office', unit: OFFICE_ROW, ...counts, blue: 0, yellow: 0, red: 0 };
+    else Object.assign(row(r.unit), counts);
+  }
   for (const c of cards) Object.assign(row(c.unit), { blue: c.blue, yellow: c.yellow, red: c.red });
+  const rows = [...byUnit.values()].sort((a, b) => a.unit.localeCompare(b.unit));
+  if (office) rows.push(office);
   const weeks: LedgerWeek[] = [];
   for (let start = from.startOf('week'); start <= to; start = start.plus({ weeks: 1 })) {
     const since = Math.max(start.toMillis(), period.since);
@@ -83,7 +97,7 @@ export async function readLedger(supervision: SupervisionReports, from: DateTime
     const counts = await supervision.onTimeRates({ since, until }, filter);
     weeks.push({ week: start.toFormat(DAY_FORMAT), met: counts.reduce((n, c) => n + c.met, 0), late: counts.reduce((n, c) => n + c.late, 0) });
   }
-  return { since: from.toFormat(DAY_FORMAT), until: to.toFormat(DAY_FORMAT), unit, rows: [...byUnit.values()].sort((a, b) => a.unit.localeCompare(b.unit)), weeks };
+  return { since: from.toFormat(DAY_FORMAT), until: to.toFormat(DAY_FORMAT), unit, rows, weeks };
 }
 
 /** One CSV field: quoted when needed, and a leading =, +, - or @ defused so that a spreadsheet shows it as text. */
@@ -93,9 +107,9 @@ function csvField(value: string | number | null): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The ledger's table as CSV (RFC 4180, CRLF line ends), one line per unit. */
+/** The ledger's table as CSV (RFC 4180, CRLF line ends), one line per unit, and the office's line (owner `office`, no unit). */
 export function ledgerCsv(ledger: Ledger): string {
-  const lines = [['unit', 'met', 'late', 'on_time_rate', 'blue_cards', 'yellow_cards', 'red_cards', 'since', 'until']];
-  for (const r of ledger.rows) lines.push([r.unit, String(r.met), String(r.late), r.rate === null ? '' : r.rate.toFixed(4), String(r.blue), String(r.yellow), String(r.red), ledger.since, ledger.until]);
+  const lines = [['owner', 'unit', 'met', 'late', 'on_time_rate', 'blue_cards', 'yellow_cards', 'red_cards', 'since', 'until']];
+  for (const r of ledger.rows) lines.push([r.owner, r.owner === 'office' ? '' : r.unit, String(r.met), String(r.late), r.rate === null ? '' : r.rate.toFixed(4), String(r.blue), String(r.yellow), String(r.red), ledger.since, ledger.until]);
   return lines.map((line) => line.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -70,12 +70,13 @@ describe('supervision endpoints', () => {
 
     const rates = await get(`/supervision/on-time-rates?${period}`);
     expect(onTimeRateList.strict().parse(rates)).toEqual(rates);
-    // each unit was notified in time (met), then Housing missed 21:00 (late) and Water made it (met)
+    // Housing missed 21:00 (late) and Water made it (met); the office notified each unit in time (met twice, its own row)
     expect(rates.units).toEqual([
-      { unit: 'Municipal Housing Bureau', met: 1, late: 1, rate: 0.5 },
-      { unit: 'Water Bureau', met: 2, late: 0, rate: 1 },
+      { owner: 'unit', unit: 'Municipal Housing Bureau', met: 0, late: 1, rate: 0 },
+      { owner: 'unit', unit: 'Water Bureau', met: 1, late: 0, rate: 1 },
+      { owner: 'office', unit: null, met: 2, late: 0, rate: 1 },
     ]);
-    expect((await get(`/supervision/on-time-rates?${period}&unit=Water%20Bureau`)).units).toEqual([{ unit: 'Water Bureau', met: 2, late: 0, rate: 1 }]);
+    expect((await get(`/supervision/on-time-rates?${period}&unit=Water%20Bureau`)).units).toEqual([{ owner: 'unit', unit: 'Water Bureau', met: 1, late: 0, rate: 1 }]);
 
     // A period that ends before anything happened counts nothing; the default period (30 days to now) counts it all.
     const before = `since=2026-01-01T00:00:00Z&until=${new Date(start).toISOString()}`;

@@ -20,6 +20,23 @@ import type {
   Tx,
 } from '../../db/port';
 import { EMPTY_HEAD, GENESIS, nextLink } from '../../db/chain';
+import { closedDeadlines } from '../../src/engine/deadlinePlans';
+import { officeDayStart, officeUtcOffsetMs, onTimeTallies } from '../../src/engine/onTime';
+import { emptyPlan } from '../../src/engine/plan';
+import { SupervisionReports } from '../../src/engine/supervision';
+import { writePlan } from '../../src/engine/writer';
+
+/** A seeded generator of numbers in [0, 1) (mulberry32), so a failing mix can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 export interface StoreUnderTest {
   store: Store;
@@ -75,6 +92,7 @@ export function aDeadline(owner: CaseRecord, overrides: Partial<DeadlineRecord> 
     caseType: owner.type,
     unit: owner.unit,
     kind,
+    owner: 'unit',
     stateId: owner.state,
     basis: 'Rectification rules art. 12: a plan within 10 working days',
     timeZone: owner.timeZone,
@@ -1139,10 +1157,10 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
 
         const counts = await store.read((tx) => tx.supervision.closedDeadlineCounts(period, {}));
         expect(byUnit(counts)).toEqual([
-          { unit: 'Audit Office', met: 0, late: 1 },
-          { unit: 'Water Bureau', met: 2, late: 1 },
+          { owner: 'unit', unit: 'Audit Office', met: 0, late: 1 },
+          { owner: 'unit', unit: 'Water Bureau', met: 2, late: 1 },
         ]);
-        expect(await store.read((tx) => tx.supervision.closedDeadlineCounts(period, { unit: 'Water Bureau' }))).toEqual([{ unit: 'Water Bureau', met: 2, late: 1 }]);
+        expect(await store.read((tx) => tx.supervision.closedDeadlineCounts(period, { unit: 'Water Bureau' }))).toEqual([{ owner: 'unit', unit: 'Water Bureau', met: 2, late: 1 }]);
       });
 
       test('warningCardCounts counts cards per unit and colour within the period; escalations lists red ones newest first', async () => {
@@ -1238,6 +1256,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           ['a reporter identity', (tx) => tx.reporters.insertIdentity({ caseId: owner.id, name: 'Zhang San', contact: null, createdAt: T0 })],
           ['a receipt', (tx) => tx.reporters.insertReceipt({ codeHash: 'receipt-1', caseId: owner.id, createdAt: T0 })],
           ['a reporter message', (tx) => tx.reporters.addMessage({ caseId: owner.id, body: 'more', receivedAt: T0 })],
+          ['an on-time day', (tx) => tx.onTime.add([{ dayStart: T0, owner: 'unit', unit: 'Water Bureau', met: 1, late: 0 }])],
           [
             'a calendar year',
             (tx) =>
@@ -1259,6 +1278,73 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         const dump = await store.dumpAll();
         const caseTable = Object.values(dump).find((rows) => rows.length === 3);
         expect(caseTable?.map((row) => (row as { id?: unknown }).id)).toEqual(['c-3', 'c-1', 'c-2']);
+      });
+    });
+
+    describe('the on-time rollup', () => {
+      test('add sums the counts of the same office day, owner and unit', async () => {
+        const day = officeDayStart(T0);
+        await given((tx) => tx.onTime.add([{ dayStart: day, owner: 'unit', unit: 'Water Bureau', met: 2, late: 1 }]));
+        await given((tx) =>
+          tx.onTime.add([
+            { dayStart: day, owner: 'unit', unit: 'Water Bureau', met: 1, late: 0 },
+            { dayStart: day, owner: 'office', unit: '', met: 0, late: 3 },
+          ]),
+        );
+        expect(await store.read((tx) => tx.onTime.counts({ since: day, until: day + DAY }, {}))).toEqual([
+          { owner: 'unit', unit: 'Water Bureau', met: 3, late: 1 },
+          { owner: 'office', unit: null, met: 0, late: 3 },
+        ]);
+        expect(await store.read((tx) => tx.onTime.counts({ since: day + DAY, until: day + 2 * DAY }, {}))).toEqual([]);
+      });
+
+      test('after a random mix of met, late and extended deadlines, the rollup equals the scan of closed deadlines it replaces', async () => {
+        for (const seed of [1, 2, 3]) {
+          const random = seeded(seed);
+          const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+          const units = ['Water Bureau', 'Audit Office', 'Housing Bureau', null];
+          const rows: DeadlineRecord[] = [];
+          for (let i = 0; i < 40; i++) {
+            const owner = await givenCase({ id: `c-${seed}-${i}`, unit: pick(units) });
+            const dueAt = T0 + Math.floor(random() * 20 * DAY);
+            // an extended one lapsed first (overdue) and is due again later: it closes late however early
+            const extended = random() < 0.25;
+            rows.push(
+              await givenDeadline(owner, {
+                owner: random() < 0.4 ? 'office' : 'unit',
+                originalDueAt: dueAt,
+                dueAt: extended ? dueAt + 30 * DAY : dueAt,
+                status: extended ? 'overdue' : 'pending',
+              }),
+            );
+          }
+          // closed in batches, each at one moment, through the decide step and the one writer
+          for (let start = 0; start < rows.length; ) {
+            const batch = rows.slice(start, (start += 1 + Math.floor(random() * 5)));
+            const at = T0 + Math.floor(random() * 25 * DAY);
+            const closings = closedDeadlines(batch, new Set(), at);
+            await given((tx) => writePlan(tx, { ...emptyPlan(), closeDeadlines: closings, onTime: onTimeTallies(batch, closings) }));
+          }
+          const reports = new SupervisionReports(store);
+          for (let k = 0; k < 12; k++) {
+            const since = officeDayStart(T0 - 2 * DAY + Math.floor(random() * 26 * DAY));
+            const days = { since, until: officeDayStart(since + (1 + Math.floor(random() * 20)) * DAY + HOUR) };
+            const filter = k % 3 === 0 ? { unit: pick(units.slice(0, 3)) as string } : {};
+            const scanned = await store.read((tx) => tx.supervision.closedDeadlineCounts(days, filter));
+            expect({ seed, days, filter, counts: await store.read((tx) => tx.onTime.counts(days, filter)) }).toEqual({ seed, days, filter, counts: scanned });
+            // a period cut mid-day: whole days from the rollup, the partial ones from the scan, the same answer
+            const cut = { since: days.since + Math.floor(random() * DAY), until: days.until + Math.floor(random() * DAY) };
+            const rates = (await reports.onTimeRates(cut, filter)).map(({ rate: _rate, ...counts }) => counts);
+            expect({ seed, cut, rates }).toEqual({ seed, cut, rates: await store.read((tx) => tx.supervision.closedDeadlineCounts(cut, filter)) });
+          }
+          // the rebuild from closed deadlines (the backfill) writes exactly the rows the writer kept
+          const kept = await store.read((tx) => tx.onTime.counts({ since: 0, until: T0 + 100 * DAY }, {}));
+          const dayRows = async () => ((await store.dumpAll()).on_time_days ?? []).map((row) => JSON.stringify(row)).sort();
+          const before = await dayRows();
+          await given((tx) => tx.onTime.rebuild(officeUtcOffsetMs(T0)));
+          expect(await dayRows()).toEqual(before);
+          expect(await store.read((tx) => tx.onTime.counts({ since: 0, until: T0 + 100 * DAY }, {}))).toEqual(kept);
+        }
       });
     });
   });

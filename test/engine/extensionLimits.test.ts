@@ -106,8 +106,11 @@ describe('extensions cannot launder lateness', () => {
     await fx.engine.applyEvent(caseId, { type: 'SUBMIT_PLAN', plan: 'Stamp desk open daily', measures: ['second clerk'], completionDueAt: '2026-12-10T00:00:00Z' }, liaison);
     expect(await planDue()).toMatchObject({ status: 'overdue', running: false, originalDueAt: utc('21:00') });
     const rates = await fx.cf.supervision.onTimeRates({ since: 0, until: fx.clock.now() + 1 });
-    // met: notifying the unit (in time); late: the plan
-    expect(rates).toEqual([{ unit: 'Municipal Housing Bureau', met: 1, late: 1, rate: 0.5 }]);
+    // late: the plan, the unit's; met: notifying the unit in time, the office's own
+    expect(rates).toEqual([
+      { owner: 'unit', unit: 'Municipal Housing Bureau', met: 0, late: 1, rate: 0 },
+      { owner: 'office', unit: null, met: 1, late: 0, rate: 1 },
+    ]);
   });
 
   it('an extension granted before the due moment is met when the plan arrives by the new time', async () => {
@@ -117,6 +120,9 @@ describe('extensions cannot launder lateness', () => {
     expect(await fx.cf.supervision.overdue(fx.clock.now())).toEqual([]);
     await fx.engine.applyEvent(caseId, { type: 'SUBMIT_PLAN', plan: 'Stamp desk open daily', measures: ['second clerk'], completionDueAt: '2026-12-10T00:00:00Z' }, liaison);
     expect(await planDue()).toMatchObject({ status: 'met', originalDueAt: utc('21:00'), dueAt: utc('21:50') });
-    expect(await fx.cf.supervision.onTimeRates({ since: 0, until: fx.clock.now() + 1 })).toEqual([{ unit: 'Municipal Housing Bureau', met: 2, late: 0, rate: 1 }]);
+    expect(await fx.cf.supervision.onTimeRates({ since: 0, until: fx.clock.now() + 1 })).toEqual([
+      { owner: 'unit', unit: 'Municipal Housing Bureau', met: 1, late: 0, rate: 1 },
+      { owner: 'office', unit: null, met: 1, late: 0, rate: 1 },
+    ]);
   });
 });

@@ -35,10 +35,11 @@ describe('the unit ledger', () => {
     const li = await signedInAs(api, 'supervisor');
     const page = await li.get(`/ledger?${PERIOD}`);
     expect(page.status).toBe(200);
-    const cells = (unit: string) => [...new RegExp(`<tr data-unit="${unit}">([\\s\\S]*?)</tr>`).exec(page.html)![1]!.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((m) => m[1]);
-    // each unit was notified in time (met); then Housing missed 21:00 (late), Water made it (met)
-    expect(cells('Municipal Housing Bureau')).toEqual(['Municipal Housing Bureau', '1', '1', '50.0 %', '1', '1', '1']);
-    expect(cells('Water Bureau')).toEqual(['Water Bureau', '2', '0', '100.0 %', '0', '0', '0']);
+    const cells = (unit: string) => [...new RegExp(`<tr data-unit="${unit}"[^>]*>([\\s\\S]*?)</tr>`).exec(page.html)![1]!.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((m) => m[1]);
+    // Housing missed 21:00 (late), Water made it (met); notifying each unit in time is the office's limit, met twice
+    expect(cells('Municipal Housing Bureau')).toEqual(['Municipal Housing Bureau', '0', '1', '0.0 %', '1', '1', '1']);
+    expect(cells('Water Bureau')).toEqual(['Water Bureau', '1', '0', '100.0 %', '0', '0', '0']);
+    expect(cells('The office \\(its own limits\\)')).toEqual(['The office (its own limits)', '2', '0', '100.0 %', '0', '0', '0']);
     expect(page.html).toContain('data-weeks="[{&quot;week&quot;:&quot;2026-11-23&quot;,&quot;met&quot;:3,&quot;late&quot;:1}]"');
     expect(page.html).toContain('href="/ledger.csv?since=2026-11-23&amp;until=2026-11-29"');
     const earlier = await li.get('/ledger?since=2026-11-09&until=2026-11-22');
@@ -52,11 +53,12 @@ describe('the unit ledger', () => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="unit-ledger-2026-11-23-2026-11-29.csv"');
     expect(csv.html).toBe(
-      'unit,met,late,on_time_rate,blue_cards,yellow_cards,red_cards,since,until\r\n' +
-        'Municipal Housing Bureau,1,1,0.5000,1,1,1,2026-11-23,2026-11-29\r\n' +
-        'Water Bureau,2,0,1.0000,0,0,0,2026-11-23,2026-11-29\r\n',
+      'owner,unit,met,late,on_time_rate,blue_cards,yellow_cards,red_cards,since,until\r\n' +
+        'unit,Municipal Housing Bureau,0,1,0.0000,1,1,1,2026-11-23,2026-11-29\r\n' +
+        'unit,Water Bureau,1,0,1.0000,0,0,0,2026-11-23,2026-11-29\r\n' +
+        'office,,2,0,1.0000,0,0,0,2026-11-23,2026-11-29\r\n',
     );
-    expect((await li.get(`/ledger.csv?${PERIOD}&unit=Water%20Bureau`)).html.split('\r\n').slice(1, -1)).toEqual(['Water Bureau,2,0,1.0000,0,0,0,2026-11-23,2026-11-29']);
+    expect((await li.get(`/ledger.csv?${PERIOD}&unit=Water%20Bureau`)).html.split('\r\n').slice(1, -1)).toEqual(['unit,Water Bureau,1,0,1.0000,0,0,0,2026-11-23,2026-11-29']);
   });
 
   test('a bad date is refused naming the field; the ledger is for supervisors', async () => {
