@@ -1,13 +1,15 @@
 /**
  * `caseflow --help` and `caseflow show` start fast because they load only what they use: neither
- * loads the web app, the HTTP server, BullMQ, Redis, the PostgreSQL driver or argon2. The compiled
- * CLI (dist/, what the package bin runs after `npm ci`) answers like the TypeScript one.
+ * loads the web app, the HTTP server, BullMQ, Redis, the PostgreSQL driver or argon2, and `show`
+ * (a caseworker command, through the HTTP API) does not even open a database.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { openSqliteStore } from '../../db/sqlite/store';
+import { runCli, seedUsers, startServer, type LiveServer } from '../support/liveServer';
 import { CLI } from '../support/processes';
 
 const run = promisify(execFile);
@@ -38,12 +40,24 @@ describe('the CLI loads only what a command uses', () => {
     for (const heavy of [...HEAVY, 'better-sqlite3', 'xstate']) expect(loaded).not.toContain(heavy);
   });
 
-  it('caseflow show loads SQLite and the machines, but not the web app, BullMQ, pg or argon2', async () => {
-    const input = JSON.stringify({ unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: '2026-11-25T20:00:00+08:00' });
-    const { stdout } = await run(process.execPath, [CLI, '--json', 'create', 'rectification', '--as', 'li.wei:supervisor', '--input', input], { env });
-    const { id } = JSON.parse(stdout) as { id: string };
-    const loaded = await packagesLoadedBy(['show', id, '--as', 'li.wei:supervisor'], env);
-    expect(loaded).toEqual(expect.arrayContaining(['better-sqlite3', 'xstate', 'drizzle-orm']));
-    for (const heavy of HEAVY) expect(loaded).not.toContain(heavy);
+  it('caseflow show asks the server: it loads neither SQLite nor the web app, BullMQ, pg or argon2', async () => {
+    const file = path.join(dir, 'served.sqlite');
+    const store = openSqliteStore(file);
+    const tokens = await seedUsers(store, { 'li.wei': 'supervisor' });
+    await store.close();
+    let server: LiveServer | null = null;
+    try {
+      server = await startServer(['--db', file], { cwd: dir, env });
+      const withToken = { ...env, XDG_CONFIG_HOME: dir, CASEFLOW_URL: server.url, CASEFLOW_TOKEN: tokens['li.wei']! };
+      const input = JSON.stringify({ unit: 'Housing Bureau', report: 'Seeing: stamps take weeks', airedAt: '2026-11-25T20:00:00+08:00' });
+      const created = await runCli(['--json', 'create', 'rectification', '--input', input], { cwd: dir, env: withToken });
+      expect(created.code).toBe(0);
+      const { id } = JSON.parse(created.stdout) as { id: string };
+      const loaded = await packagesLoadedBy(['show', id], withToken);
+      expect(loaded).toContain('commander');
+      for (const heavy of [...HEAVY, 'better-sqlite3', 'drizzle-orm']) expect(loaded).not.toContain(heavy);
+    } finally {
+      await server?.stop();
+    }
   });
 });
