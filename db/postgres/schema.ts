@@ -305,6 +305,26 @@ export const calendarYears = pgTable(
   (t) => [primaryKey({ columns: [t.calendar, t.year] })],
 );
 
+/** Card consequences: the supervision actions a unit's cards triggered, each carried out as a case. */
+export const cardConsequences = pgTable(
+  'card_consequences',
+  {
+    caseId: text('case_id')
+      .primaryKey()
+      .references(() => cases.id),
+    unit: text('unit').notNull(),
+    kind: text('kind', { enum: ['formalLetter', 'unitHeadTalk', 'topOfficialTalk'] }).notNull(),
+    period: text('period').notNull(),
+    triggeredBy: text('triggered_by').notNull(),
+    action: text('action').notNull(),
+    pointsOff: integer('points_off').notNull(),
+    basis: text('basis').notNull(),
+    dueAt: ms('due_at').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('card_consequences_unit_created').on(t.unit, t.createdAt), index('card_consequences_created').on(t.createdAt)],
+);
+
 /** True when A and B are the same type (both ways assignable, no extra or missing fields). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <T extends true>(): T | undefined => undefined;
@@ -322,3 +342,4 @@ sameShape<Same<typeof apiTokens.$inferSelect, records.ApiTokenRecord>>();
 sameShape<Same<typeof userPasswords.$inferSelect, records.UserPasswordRecord>>();
 sameShape<Same<typeof webSessions.$inferSelect, records.WebSessionRecord>>();
 sameShape<Same<typeof calendarYears.$inferSelect, records.CalendarYearRecord>>();
+sameShape<Same<typeof cardConsequences.$inferSelect, records.CardConsequenceRecord>>();

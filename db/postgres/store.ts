@@ -20,6 +20,7 @@ import { postgresAccounts, postgresReporters } from './people';
 import { statementRunner, type RunStatement } from './statements';
 import { postgresSupervision } from './supervision';
 import { postgresCalendarYears } from './calendarYears';
+import { postgresConsequences } from './consequences';
 
 /** The repositories on one transaction: small objects of closures, built per transaction. */
 function repositoriesOn(db: PostgresDb, run: RunStatement, forWrite: boolean): Tx {
@@ -33,6 +34,7 @@ function repositoriesOn(db: PostgresDb, run: RunStatement, forWrite: boolean): T
     reporters: postgresReporters(db),
     supervision: postgresSupervision(db),
     calendarYears: postgresCalendarYears(db),
+    consequences: postgresConsequences(db),
   };
 }
 

@@ -15,6 +15,7 @@ import { sqliteNotifications } from './notifications';
 import { sqliteAccounts, sqliteReporters } from './people';
 import { sqliteSupervision } from './supervision';
 import { sqliteCalendarYears } from './calendarYears';
+import { sqliteConsequences } from './consequences';
 
 /** Hands out one turn at a time, in arrival order. */
 class TurnLock {
@@ -63,6 +64,7 @@ function repositories(db: SqliteDb): Tx {
     reporters: sqliteReporters(db),
     supervision: sqliteSupervision(db),
     calendarYears: sqliteCalendarYears(db),
+    consequences: sqliteConsequences(db),
   };
 }
 

@@ -34,6 +34,7 @@ describe('the OpenAPI document', () => {
         'POST /admin/calendar-years',
         'POST /deadlines/{id}/extension-requests/{requestId}/approval',
         'GET /supervision/overdue',
+        'GET /supervision/card-consequences',
         'GET /supervision/escalations',
         'GET /supervision/on-time-rates',
         'GET /supervision/warning-cards',
