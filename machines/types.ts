@@ -86,7 +86,12 @@ export interface EscalationStep {
   marksOverdue?: boolean;
   /** An event the worker sends into the machine, so the machine decides what overdue means there. */
   sendsEvent?: string;
+  /** The step is also a rung of the urging (催办) ladder: recorded as an urging in the case log, with an urging notice. */
+  urging?: UrgingRung;
 }
+
+/** The rungs of the urging ladder: a reminder before the limit, a formal urging notice after it, a public-criticism flag. */
+export type UrgingRung = 'reminder' | 'formalNotice' | 'publicCriticism';
 
 /** A time limit a state declares in its `meta`. */
 export interface DeadlineSpec {
