@@ -116,10 +116,10 @@ describe('per-event roles over HTTP', () => {
   test('events only the deadline worker sends are refused to every person', async () => {
     const id = await open(api, 'supervisor', 'rectification', rectificationInput());
     expect((await sendEvent(api, 'supervisor', id, 'NOTIFY_UNIT', { liaisonId: 'zhou.min' })).status).toBe(200);
-    expect((await api.engine.getCase(id)).allowedEvents).toContain('DEADLINE_MISSED');
-    for (const person of Object.keys(PEOPLE) as Person[]) {
-      const refused = await sendEvent(api, person, id, 'DEADLINE_MISSED', { deadlineKind: 'rectificationPlanDue' });
-      probed.add('rectification:DEADLINE_MISSED');
+    expect((await api.engine.getCase(id)).allowedEvents).toEqual(expect.arrayContaining(['DEADLINE_MISSED', 'DEADLINE_ESCALATED']));
+    for (const [person, type] of (Object.keys(PEOPLE) as Person[]).flatMap((p) => [[p, 'DEADLINE_MISSED'], [p, 'DEADLINE_ESCALATED']] as const)) {
+      const refused = await sendEvent(api, person, id, type, { deadlineKind: 'rectificationPlanDue' });
+      probed.add(`rectification:${type}`);
       // An official reads no casework: the case is hidden from them, answered as an unknown id, before any role rule.
       if (person === 'official') {
         expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 404, code: 'CASE_NOT_FOUND' });
