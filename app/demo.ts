@@ -12,7 +12,8 @@ import { workerSettingsFromEnv } from '../workers/runner';
 import { createApiLogger } from '../src/api/logging';
 import { composeApi, composeCaseflow, composeWorker } from './compose';
 import { findRedis } from './redisProbe';
-import { clueScript, people, rectificationScript, selfRecommendationScript, type CaseScript } from './demoScripts';
+import { CaseflowError } from '../src/errors';
+import { clueScript, holdingClueScript, people, rectificationScript, selfRecommendationScript, type CaseScript } from './demoScripts';
 
 export interface DemoOptions {
   dbFile: string;
@@ -36,13 +37,17 @@ function freshCaseflow(file: string, clock: Clock) {
   return composeCaseflow({ dbFile: file, clock });
 }
 
-/** Plays one script on the engine, printing each step; returns the case id. */
-async function play(engine: CaseEngine, clock: ManualClock, script: CaseScript, log: (line: string) => void): Promise<string> {
+/**
+ * Plays one script on the engine, printing each step; returns the case id. `beforeLast` runs before
+ * the last step (the demo's linked-case hold happens there).
+ */
+async function play(engine: CaseEngine, clock: ManualClock, script: CaseScript, log: (line: string) => void, beforeLast?: (caseId: string) => Promise<void>): Promise<string> {
   log(`\n▸ ${script.title}`);
   clock.set(script.startsAt);
   const opened = await engine.createCase({ type: script.type, input: script.input, actor: script.opener });
   log(`  ${shanghai(clock.now())}  opened ${opened.id} by ${script.opener.id} (${script.opener.role}) → ${opened.state}`);
-  for (const step of script.steps) {
+  for (const [i, step] of script.steps.entries()) {
+    if (beforeLast && i === script.steps.length - 1) await beforeLast(opened.id);
     clock.advance(step.afterMinutes * 60_000);
     const { case: after, event } = await engine.applyEvent(opened.id, step.event, step.actor);
     log(`  ${shanghai(clock.now())}  ${event.type.padEnd(20)} by ${step.actor.id.padEnd(9)} ${event.fromState} → ${event.toState}`);
@@ -55,6 +60,29 @@ async function play(engine: CaseEngine, clock: ManualClock, script: CaseScript, 
   return opened.id;
 }
 
+/**
+ * The linked-case hold: a clue about the candidate, filed before the decision, holds up her
+ * self-recommendation (DECIDE refused, CASE_ON_HOLD) until the clue is closed; its outcome is noted there.
+ */
+async function holdUp(engine: CaseEngine, clock: ManualClock, recommendationId: string, log: (line: string) => void): Promise<void> {
+  const clue = await engine.createCase({ type: 'clue', input: holdingClueScript.input, actor: holdingClueScript.opener });
+  log(`\n  ▸ ${holdingClueScript.title}: ${clue.id} opened by ${holdingClueScript.opener.id}`);
+  try {
+    await engine.applyEvent(recommendationId, { type: 'DECIDE', outcome: 'appointed', reason: 'Both views clear; proven results' }, people.chair);
+  } catch (error) {
+    if (!(error instanceof CaseflowError)) throw error;
+    log(`  ${shanghai(clock.now())}  DECIDE refused: ${error.code}: ${error.message}`);
+  }
+  for (const step of holdingClueScript.steps) {
+    clock.advance(step.afterMinutes * 60_000);
+    const { event } = await engine.applyEvent(clue.id, step.event, step.actor);
+    log(`  ${shanghai(clock.now())}  ${clue.id} ${event.type} by ${step.actor.id} → ${event.toState}`);
+  }
+  const noted = (await engine.history(recommendationId)).find((e) => e.type === 'CLUE_OUTCOME_RECORDED');
+  if (noted) log(`  → the clue's outcome is noted on ${recommendationId} (CLUE_OUTCOME_RECORDED) and the hold lifts`);
+  log('');
+}
+
 /** Part one: three cases walked to decisions on the embedded SQLite database. */
 export async function walkThreeCases(dbFile: string, log: (line: string) => void): Promise<void> {
   const clock = new ManualClock(Date.parse(selfRecommendationScript.startsAt));
@@ -62,7 +90,7 @@ export async function walkThreeCases(dbFile: string, log: (line: string) => void
   const { engine } = cf;
   try {
     log('Part 1 — three cases walked to their decisions (SQLite: ' + dbFile + ')');
-    const recommendationId = await play(engine, clock, selfRecommendationScript, log);
+    const recommendationId = await play(engine, clock, selfRecommendationScript, log, (id) => holdUp(engine, clock, id, log));
     const notice = (await engine.getCase(recommendationId)).deadlines.find((d) => d.running);
     if (notice) log(`  → public notice runs until ${shanghai(Date.parse(notice.dueAt))} (5 working days)`);
     const clueId = await play(engine, clock, clueScript, log);
@@ -138,6 +166,9 @@ export async function enforceDeadlines(options: DemoOptions): Promise<{ file: st
     }
     for (const c of await cf.supervision.warningCardCounts({ since: origin - 1, until: clock.now() + 1 })) {
       log(`  cards: ${c.unit} — blue ${c.blue}, yellow ${c.yellow}, red ${c.red}`);
+    }
+    for (const c of await cf.supervision.cardConsequences({ since: origin - 1, until: clock.now() + 1 })) {
+      log(`  consequence: ${c.action} — a supervision action (${c.caseId}), due ${shanghai(Date.parse(c.dueAt))}, ${c.status}`);
     }
     const met = (await engine.getCase(housing)).deadlines.find((d) => d.kind === 'rectificationPlanDue');
     if (met) log(`  met: Municipal Housing Bureau — plan in ${Math.round(-(met.latenessMs ?? 0) / 60_000)} min early`);

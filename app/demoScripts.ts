@@ -154,3 +154,30 @@ export const rectificationScript: CaseScript = {
     { afterMinutes: 2 * DAY, actor: people.supervisor, event: { type: 'ASSESS_PASSED', reason: 'Spot checks confirm the answers; the loop is closed' } },
   ],
 };
+
+/**
+ * A clue about the self-recommending section chief, filed while the joint conference sits: it holds up
+ * her self-recommendation until the collective review closes it with no case to answer.
+ */
+export const holdingClueScript: CaseScript = {
+  title: 'Clue about the candidate: "takes credit for the reform team’s work"',
+  startsAt: '2026-11-01T10:00:00+08:00',
+  type: 'clue',
+  opener: people.clerk,
+  input: {
+    aspect: 'performingForShow',
+    summary: 'The one-window reform results were the team’s; she presents them as her own.',
+    channel: 'hotline',
+    anonymous: true,
+    subject: { officialId: people.candidate.id, name: 'Lin Qing', post: 'Section Chief', unit: 'Municipal Data Bureau' },
+  },
+  steps: [
+    { afterMinutes: 30, actor: people.clerk, event: { type: 'REGISTER', clueNumber: 'XS-2026-0043', handlerId: people.clerk.id } },
+    { afterMinutes: 60, actor: people.clerk, event: { type: 'ACCEPT' } },
+    {
+      afterMinutes: 60,
+      actor: people.chair,
+      event: { type: 'CHOOSE_DISPOSAL', route: 'closedNoCase', reason: 'The reform report names her as its lead; nothing to answer' },
+    },
+  ],
+};

@@ -8,6 +8,8 @@
  */
 import type {
   ApiTokenRecord,
+  CardConsequenceRecord,
+  CardConsequenceRow,
   CaseAccessFacts,
   CaseEventRecord,
   CalendarYearRecord,
@@ -21,6 +23,7 @@ import type {
   NotificationRecord,
   OnTimeDayRecord,
   LimitOwnerRecord,
+  WarningCardRecord,
   ReporterIdentityRecord,
   ReporterMessageRecord,
   SealedCaseEvent,
@@ -283,6 +286,25 @@ export interface SupervisionReadModel {
   stateCounts(filter: { type?: string }): Promise<{ type: string; state: string; count: number }[]>;
 }
 
+/** Card consequences: the supervision actions a unit's cards triggered (office policy `cardConsequences`). */
+export interface ConsequenceRepository {
+  /**
+   * Holds the unit's card consequences for this transaction: another transaction deciding the same
+   * unit's consequences waits until this one ends (PostgreSQL: a transaction advisory lock; SQLite
+   * transactions already take turns). Call it before counting the unit's cards.
+   */
+  holdUnit(unit: string): Promise<void>;
+  /** The unit's cards issued in [since, until), oldest first. */
+  cardsOfUnit(unit: string, since: number, until: number): Promise<WarningCardRecord[]>;
+  /** When a deadline of the unit was last closed as met, or null. */
+  lastMetAt(unit: string): Promise<number | null>;
+  insert(row: CardConsequenceRecord): Promise<void>;
+  /** The unit's consequences, oldest first, with how their supervision actions stand. */
+  ofUnit(unit: string): Promise<CardConsequenceRow[]>;
+  /** Consequences created in [since, until), newest first, optionally for one unit. */
+  list(period: PeriodQuery, filter: { unit?: string; limit: number }): Promise<CardConsequenceRow[]>;
+}
+
 /** The repositories, bound to one transaction. */
 export interface Tx {
   readonly cases: CaseRepository;
@@ -295,6 +317,7 @@ export interface Tx {
   readonly supervision: SupervisionReadModel;
   readonly calendarYears: CalendarYearRepository;
   readonly onTime: OnTimeRollupRepository;
+  readonly consequences: ConsequenceRepository;
 }
 
 /** A caseflow database. */

@@ -267,3 +267,37 @@ export interface ApiTokenRecord {
   createdAt: number;
   revokedAt: number | null;
 }
+
+/** What a unit's cards lead to (office policy `cardConsequences`). */
+export type ConsequenceKind = 'formalLetter' | 'unitHeadTalk' | 'topOfficialTalk';
+
+/**
+ * A card consequence: a supervision action the cards of a unit triggered (a formal letter, a talk
+ * with the unit head or with the top official), decided in the transaction that issued the card.
+ * It is carried out as a `supervisionAction` case (`caseId`), whose deadline is reminded and
+ * escalated like any other; marked done there (`MARK_DONE`).
+ */
+export interface CardConsequenceRecord {
+  /** The supervision action case that carries it out. */
+  caseId: string;
+  unit: string;
+  kind: ConsequenceKind;
+  /** The reporting period the cards were counted in, e.g. `2026-11` (a month) or `2026-Q4`. */
+  period: string;
+  /** The cards that triggered it (JSON array of `{ cardDeadlineId, caseId, warning, step, issuedAt }`). */
+  triggeredBy: string;
+  /** What is to be done, as the supervisors read it. */
+  action: string;
+  /** Points taken off the unit's assessment (a formal letter), else 0. */
+  pointsOff: number;
+  basis: string;
+  dueAt: number;
+  createdAt: number;
+}
+
+/** A card consequence with how its supervision action stands. */
+export interface CardConsequenceRow extends CardConsequenceRecord {
+  /** The supervision action case's status: closed once marked done. */
+  status: 'open' | 'closed';
+  closedAt: number | null;
+}

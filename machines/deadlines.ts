@@ -16,6 +16,8 @@ export interface StandardLadderOptions {
   escalateTo?: readonly Recipient[];
   /** Machine event sent at the due time, so the machine records what overdue means there. */
   missedEvent?: string;
+  /** Machine event sent with the red card, so the machine moves the case as escalation means there. */
+  escalatedEvent?: string;
 }
 
 /** The remind → overdue → escalate ladder, with blue, yellow and red cards. */
@@ -37,12 +39,16 @@ export function standardLadder(options: StandardLadderOptions = {}): EscalationS
       timing: options.grace ?? { kind: 'afterDue', minutes: 60 },
       warning: 'red',
       notify: options.escalateTo ?? ['disciplineCommission'],
+      ...(options.escalatedEvent ? { sendsEvent: options.escalatedEvent } : {}),
     },
   ];
 }
 
 /** The event a worker sends into a machine when a deadline with a `missedEvent` passes. */
 export const DEADLINE_MISSED = 'DEADLINE_MISSED';
+
+/** The event a worker sends into a machine with the red card of a deadline with an `escalatedEvent`. */
+export const DEADLINE_ESCALATED = 'DEADLINE_ESCALATED';
 
 /** Options of a period's ladder. */
 export interface PeriodLadderOptions {

@@ -4,10 +4,11 @@
 import { clue } from './clue';
 import { rectification } from './rectification';
 import { selfRecommendation } from './selfRecommendation';
+import { supervisionAction } from './supervisionAction';
 import type { CaseDefinition } from './types';
 
-export { clue, rectification, selfRecommendation };
+export { clue, rectification, selfRecommendation, supervisionAction };
 export * from './types';
 
 /** Every built-in case type, in the order the CLI lists them. */
-export const caseDefinitions: readonly CaseDefinition[] = [clue, selfRecommendation, rectification];
+export const caseDefinitions: readonly CaseDefinition[] = [clue, selfRecommendation, rectification, supervisionAction];

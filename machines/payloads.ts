@@ -52,3 +52,10 @@ export const deadlineMissedEvent = {
   roles: ['system'],
   payload: z.strictObject({ deadlineKind: text('the deadline kind') }),
 } as const;
+
+/** The event the deadline worker sends into a machine with a deadline's red card (its escalation). */
+export const deadlineEscalatedEvent = {
+  summary: 'A deadline was escalated with a red card (sent by the deadline worker)',
+  roles: ['system'],
+  payload: z.strictObject({ deadlineKind: text('the deadline kind') }),
+} as const;

@@ -4,9 +4,9 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { addMinutes, DEADLINE_MISSED, standardLadder } from './deadlines';
+import { addMinutes, DEADLINE_ESCALATED, DEADLINE_MISSED, standardLadder } from './deadlines';
 import { canonicalOfficialId, officialId, sameOfficial } from './officials';
-import { deadlineMissedEvent, hasReason, isoDateTime, reason, reasonOf, text, timeZone } from './payloads';
+import { deadlineEscalatedEvent, deadlineMissedEvent, hasReason, isoDateTime, reason, reasonOf, text, timeZone } from './payloads';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
 
 /** Escalation level at which a failed assessment ends in escalation instead of another round. */
@@ -79,6 +79,7 @@ export const rectificationEvents = {
     payload: z.strictObject({ reason }),
   },
   [DEADLINE_MISSED]: deadlineMissedEvent,
+  [DEADLINE_ESCALATED]: deadlineEscalatedEvent,
 } as const;
 
 export type RectificationEvent = EventsOf<typeof rectificationEvents>;
@@ -101,6 +102,8 @@ export interface RectificationContext {
   progress: { at: string; by: string; note: string }[];
   escalationLevel: number;
   missedDeadlines: { kind: string; at: string }[];
+  /** The red cards of the unit's limits, as the ladder escalated them (absent on cases opened before it was recorded). */
+  escalations?: { kind: string; at: string; level: number }[];
   outcome: { decision: 'passed' | 'escalated'; reason: string; by: string; at: string } | null;
   lastReason: string | null;
 }
@@ -114,7 +117,7 @@ const planDue: StateMeta = {
       basis: 'A unit criticized on air submits its rectification plan within the hour (aired 20:00, plan due 21:00)',
       from: { contextField: 'airedAt' },
       limit: { kind: 'until', contextField: 'planDueAt' },
-      ladder: standardLadder({ missedEvent: DEADLINE_MISSED, grace: { kind: 'afterDue', minutes: 30 } }),
+      ladder: standardLadder({ missedEvent: DEADLINE_MISSED, escalatedEvent: DEADLINE_ESCALATED, grace: { kind: 'afterDue', minutes: 30 } }),
     },
   ],
 };
@@ -152,6 +155,7 @@ const machine = setup({
     completionAfterAiring: ({ context, event }) => completionOf(event) > Date.parse(context.airedAt),
     completionInFuture: ({ event }) => completionOf(event) > Date.parse(event.at),
     escalationLimitReached: ({ context }) => context.escalationLevel + 1 >= MAX_ESCALATION_LEVEL,
+    escalationLevelReached: ({ context }) => context.escalationLevel >= MAX_ESCALATION_LEVEL,
   },
   actions: {
     recordLiaison: assign({ liaisonId: ({ event }) => (event.type === 'NOTIFY_UNIT' ? event.liaisonId : null) }),
@@ -176,6 +180,20 @@ const machine = setup({
         { kind: event.type === DEADLINE_MISSED ? event.deadlineKind : 'unknown', at: event.at },
       ],
       escalationLevel: ({ context }) => context.escalationLevel + 1,
+    }),
+    recordEscalation: assign({
+      escalations: ({ context, event }) => [
+        ...(context.escalations ?? []),
+        { kind: event.type === DEADLINE_ESCALATED ? event.deadlineKind : 'unknown', at: event.at, level: context.escalationLevel },
+      ],
+    }),
+    recordLadderEscalation: assign({
+      outcome: ({ context, event }) => ({
+        decision: 'escalated' as const,
+        reason: `Escalated by the deadline ladder: a red card on ${event.type === DEADLINE_ESCALATED ? event.deadlineKind : 'a limit'} at escalation level ${context.escalationLevel}`,
+        by: event.actor.id,
+        at: event.at,
+      }),
     }),
     raiseEscalation: assign({
       escalationLevel: ({ context }) => context.escalationLevel + 1,
@@ -235,6 +253,10 @@ const machine = setup({
       on: {
         SUBMIT_PLAN: { target: 'planReview', guard: and(['isNamedLiaison', 'completionAfterAiring', 'completionInFuture']), actions: 'recordPlan' },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
+        [DEADLINE_ESCALATED]: [
+          { target: 'escalated', guard: 'escalationLevelReached', actions: ['recordEscalation', 'recordLadderEscalation'] },
+          { actions: 'recordEscalation' },
+        ],
         ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
       },
     },
@@ -265,13 +287,17 @@ const machine = setup({
             owner: 'unit',
             basis: 'A plan sent back is resubmitted within one working day',
             limit: { kind: 'workingDays', days: 1 },
-            ladder: standardLadder({ missedEvent: DEADLINE_MISSED }),
+            ladder: standardLadder({ missedEvent: DEADLINE_MISSED, escalatedEvent: DEADLINE_ESCALATED }),
           },
         ],
       } satisfies StateMeta,
       on: {
         SUBMIT_PLAN: { target: 'planReview', guard: and(['isNamedLiaison', 'completionAfterAiring', 'completionInFuture']), actions: 'recordPlan' },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
+        [DEADLINE_ESCALATED]: [
+          { target: 'escalated', guard: 'escalationLevelReached', actions: ['recordEscalation', 'recordLadderEscalation'] },
+          { actions: 'recordEscalation' },
+        ],
         ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
       },
     },
@@ -284,7 +310,7 @@ const machine = setup({
             owner: 'unit',
             basis: 'The plan is carried out by the completion date it sets',
             limit: { kind: 'until', contextField: 'completionDueAt' },
-            ladder: standardLadder({ missedEvent: DEADLINE_MISSED, grace: { kind: 'afterDueWorkingDays', days: 1 } }),
+            ladder: standardLadder({ missedEvent: DEADLINE_MISSED, escalatedEvent: DEADLINE_ESCALATED, grace: { kind: 'afterDueWorkingDays', days: 1 } }),
           },
         ],
       } satisfies StateMeta,
@@ -292,6 +318,10 @@ const machine = setup({
         REPORT_PROGRESS: { guard: 'isNamedLiaison', actions: 'recordProgress' },
         REPORT_COMPLETION: { target: 'assessment', guard: 'isNamedLiaison', actions: 'recordProgress' },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
+        [DEADLINE_ESCALATED]: [
+          { target: 'escalated', guard: 'escalationLevelReached', actions: ['recordEscalation', 'recordLadderEscalation'] },
+          { actions: 'recordEscalation' },
+        ],
         ESCALATE: { target: 'escalated', guard: 'hasReason', actions: 'recordOutcome' },
       },
     },
@@ -348,6 +378,7 @@ export const rectification: CaseDefinition<typeof machine, typeof rectificationE
     completionAfterAiring: 'The completion date must be after the criticism was aired',
     completionInFuture: 'The completion date must be later than the moment it is set',
     escalationLimitReached: `A failed assessment escalates the case once the escalation level reaches ${MAX_ESCALATION_LEVEL}`,
+    escalationLevelReached: `A red card escalates the case to the Discipline Inspection Commission once the unit has missed ${MAX_ESCALATION_LEVEL} limits`,
   },
   index: (context: unknown): CaseIndexFields => {
     const c = context as RectificationContext;

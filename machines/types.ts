@@ -33,7 +33,7 @@ export interface Actor {
   role: Role;
 }
 
-export const CASE_TYPES = ['clue', 'selfRecommendation', 'rectification'] as const;
+export const CASE_TYPES = ['clue', 'selfRecommendation', 'rectification', 'supervisionAction'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
 /** What the engine adds to every event before the machine sees it: who sent it and when (ISO 8601). */
@@ -91,6 +91,8 @@ export interface EscalationStep {
   marksOverdue?: boolean;
   /** An event the worker sends into the machine, so the machine decides what overdue means there. */
   sendsEvent?: string;
+  /** The step is also a rung of the urging (催办) ladder: recorded as an urging in the case log, with an urging notice. */
+  urging?: UrgingRung;
 }
 
 /**
@@ -101,6 +103,8 @@ export interface EscalationStep {
  */
 export const LIMIT_OWNERS = ['unit', 'office'] as const;
 export type LimitOwner = (typeof LIMIT_OWNERS)[number];
+/** The rungs of the urging ladder: a reminder before the limit, a formal urging notice after it, a public-criticism flag. */
+export type UrgingRung = 'reminder' | 'formalNotice' | 'publicCriticism';
 
 /** A time limit a state declares in its `meta`. */
 export interface DeadlineSpec {

@@ -69,9 +69,75 @@ export const DEFAULT_BASES = {
   rectificationHoldsClueClosure: 'A clue that ordered a rectification closes only after the rectification is closed',
   extensions:
     'Hotline-style supervision: a limit is extended only on an approved request, by at most 10 working days past its original due moment; an extension of more than 5 working days needs a second approver (four eyes)',
+  formalLetter:
+    'Local card schemes: two yellow cards for a unit in a period bring a formal letter (提醒函) and points off the unit’s assessment; the letter is sent within 5 working days',
+  unitHeadTalk: 'Local card schemes: a red card brings a talk with the unit head, held within 5 working days',
+  topOfficialTalk: 'Local card schemes: three red cards in a row bring a talk with the unit’s top official, held within 5 working days',
+  urging:
+    'Hotline-style supervision (12345): urging (催办) before the limit, a formal urging notice the working day after it, public criticism if still late',
   adjustmentNeedsEarlierStep:
     'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, or an admonishment',
 } as const;
+
+/** How long a supervision action (a card consequence) has: working days or minutes. */
+const actionDue = extensionSpan;
+
+/** What every card consequence says: whether it applies, how long its supervision action has, and the rule. */
+const consequenceShape = (defaultBasis: string) => ({
+  enabled: z.boolean({ error: 'enabled must be true or false' }).default(true),
+  due: actionDue.default({ kind: 'workingDays', days: 5 }),
+  basis: basis.default(defaultBasis),
+});
+
+/** What a unit's cards lead to. */
+const cardConsequencesSetting = z
+  .strictObject({
+    /** The period yellow cards are counted in, in the office's time zone. */
+    period: z.enum(['month', 'quarter', 'year'], { error: 'the period is one of: month, quarter, year' }).default('month'),
+    /** Every `yellowCards` yellow cards of a unit in a period: a formal letter and `pointsOff` off its assessment. */
+    formalLetter: z
+      .strictObject({
+        ...consequenceShape(DEFAULT_BASES.formalLetter),
+        yellowCards: z.number().int('yellowCards must be a whole number').min(1).max(100).default(2),
+        pointsOff: z.number().int('pointsOff must be a whole number').min(0).max(100).default(2),
+      })
+      .prefault({}),
+    /** Every red card: a talk with the unit head (unless it is the one that brings the top official's talk). */
+    unitHeadTalk: z.strictObject(consequenceShape(DEFAULT_BASES.unitHeadTalk)).prefault({}),
+    /** `redCardsInARow` red cards with no deadline of the unit met on time between them: a talk with the top official. */
+    topOfficialTalk: z
+      .strictObject({
+        ...consequenceShape(DEFAULT_BASES.topOfficialTalk),
+        redCardsInARow: z.number().int('redCardsInARow must be a whole number').min(1).max(100).default(3),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+export type CardConsequencesPolicy = z.output<typeof cardConsequencesSetting>;
+
+/** When a rung of the urging ladder fires after the due moment: working days (or minutes) later. */
+const afterDue = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('workingDays'), days: z.number().int('days must be a whole number').min(0).max(365) }),
+    z.strictObject({ kind: z.literal('duration'), minutes: z.number().int('minutes must be a whole number').min(0).max(366 * 24 * 60) }),
+  ],
+  { error: 'a moment after the due time is { kind: workingDays, days } or { kind: duration, minutes }' },
+);
+
+/** The urging (催办) ladder folded into every deadline's ladder. */
+const urgingSetting = z
+  .strictObject({
+    /** Off by default: an office switches the urging ladder on. */
+    enabled: z.boolean({ error: 'enabled must be true or false' }).default(false),
+    /** The reminder before the limit is the ladder's blue `remind` rung, recorded as an urging. */
+    reminder: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+    formalNotice: z.strictObject({ enabled: z.boolean().default(true), after: afterDue.default({ kind: 'workingDays', days: 1 }) }).prefault({}),
+    publicCriticism: z.strictObject({ enabled: z.boolean().default(true), after: afterDue.default({ kind: 'workingDays', days: 3 }) }).prefault({}),
+    basis: basis.default(DEFAULT_BASES.urging),
+  })
+  .prefault({});
+export type UrgingPolicy = z.output<typeof urgingSetting>;
 
 export const officePolicySchema = z.strictObject({
   /** The office this policy is for, for people reading the file. */
@@ -97,6 +163,10 @@ export const officePolicySchema = z.strictObject({
       byKind: z.record(z.string(), extensionRule).default({}),
     })
     .prefault({}),
+  /** What a unit's cards lead to: formal letters and talks, each a supervision action with its own deadline. */
+  cardConsequences: cardConsequencesSetting,
+  /** The urging (催办) ladder: reminder, formal urging notice, public-criticism flag. */
+  urging: urgingSetting,
   /** Rules linking cases about the same official. */
   linkedCases: z
     .strictObject({

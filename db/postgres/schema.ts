@@ -328,6 +328,26 @@ export const onTimeDays = pgTable(
   (t) => [primaryKey({ columns: [t.dayStart, t.owner, t.unit] }), index('on_time_days_unit').on(t.unit, t.dayStart)],
 );
 
+/** Card consequences: the supervision actions a unit's cards triggered, each carried out as a case. */
+export const cardConsequences = pgTable(
+  'card_consequences',
+  {
+    caseId: text('case_id')
+      .primaryKey()
+      .references(() => cases.id),
+    unit: text('unit').notNull(),
+    kind: text('kind', { enum: ['formalLetter', 'unitHeadTalk', 'topOfficialTalk'] }).notNull(),
+    period: text('period').notNull(),
+    triggeredBy: text('triggered_by').notNull(),
+    action: text('action').notNull(),
+    pointsOff: integer('points_off').notNull(),
+    basis: text('basis').notNull(),
+    dueAt: ms('due_at').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('card_consequences_unit_created').on(t.unit, t.createdAt), index('card_consequences_created').on(t.createdAt)],
+);
+
 /** True when A and B are the same type (both ways assignable, no extra or missing fields). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <T extends true>(): T | undefined => undefined;
@@ -346,3 +366,4 @@ sameShape<Same<typeof userPasswords.$inferSelect, records.UserPasswordRecord>>()
 sameShape<Same<typeof webSessions.$inferSelect, records.WebSessionRecord>>();
 sameShape<Same<typeof calendarYears.$inferSelect, records.CalendarYearRecord>>();
 sameShape<Same<typeof onTimeDays.$inferSelect, records.OnTimeDayRecord>>();
+sameShape<Same<typeof cardConsequences.$inferSelect, records.CardConsequenceRecord>>();

@@ -21,6 +21,7 @@ import { statementRunner, type RunStatement } from './statements';
 import { postgresSupervision } from './supervision';
 import { postgresCalendarYears } from './calendarYears';
 import { postgresOnTime } from './onTime';
+import { postgresConsequences } from './consequences';
 
 /** The repositories on one transaction: small objects of closures, built per transaction. */
 function repositoriesOn(db: PostgresDb, run: RunStatement, forWrite: boolean): Tx {
@@ -35,6 +36,7 @@ function repositoriesOn(db: PostgresDb, run: RunStatement, forWrite: boolean): T
     supervision: postgresSupervision(db),
     calendarYears: postgresCalendarYears(db),
     onTime: postgresOnTime(db),
+    consequences: postgresConsequences(db),
   };
 }
 

@@ -16,6 +16,7 @@ import { sqliteAccounts, sqliteReporters } from './people';
 import { sqliteSupervision } from './supervision';
 import { sqliteCalendarYears } from './calendarYears';
 import { sqliteOnTime } from './onTime';
+import { sqliteConsequences } from './consequences';
 
 /** Hands out one turn at a time, in arrival order. */
 class TurnLock {
@@ -65,6 +66,7 @@ function repositories(db: SqliteDb): Tx {
     supervision: sqliteSupervision(db),
     calendarYears: sqliteCalendarYears(db),
     onTime: sqliteOnTime(db),
+    consequences: sqliteConsequences(db),
   };
 }
 

@@ -14,7 +14,7 @@ import type { CalendarImportResult } from '../engine/calendarImport';
 import type { CasePage, CaseSummary } from '../engine/queries';
 import type { ErrorCode } from '../errors';
 import { STATUS_OF } from './errors';
-import type { Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../engine/supervision';
+import type { CardConsequence, Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../engine/supervision';
 
 /** Every code an API error can carry: caseflow's codes (STATUS_OF lists them all) and INTERNAL_ERROR. */
 export const API_ERROR_CODES: [string, ...string[]] = ['INTERNAL_ERROR', ...(Object.keys(STATUS_OF) as ErrorCode[])];
@@ -297,6 +297,21 @@ const warningCardCount = z.object({
   red: z.number(),
 }) satisfies z.ZodType<WarningCardCount>;
 export const warningCardList = z.object({ period, units: z.array(warningCardCount) });
+const cardConsequence = z.object({
+  caseId: z.string(),
+  unit: z.string(),
+  kind: z.enum(['formalLetter', 'unitHeadTalk', 'topOfficialTalk']),
+  period: z.string(),
+  cards: z.array(z.object({ cardDeadlineId: z.string(), caseId: z.string(), warning: z.string(), step: z.string(), issuedAt: z.string() })),
+  action: z.string(),
+  pointsOff: z.number(),
+  basis: z.string(),
+  dueAt: z.string(),
+  createdAt: z.string(),
+  status: z.enum(['open', 'done']),
+  doneAt: z.string().nullable(),
+}) satisfies z.ZodType<CardConsequence>;
+export const cardConsequenceList = z.object({ period, consequences: z.array(cardConsequence) });
 const stateCount = z.object({ type: z.string(), state: z.string(), count: z.number() }) satisfies z.ZodType<StateCount>;
 export const stateCountList = z.object({ counts: z.array(stateCount) });
 

@@ -13,7 +13,8 @@ import { DEFAULT_POLICY, type OfficePolicy } from '../officePolicy';
 import type { WorkingDayCalendar } from '../time';
 import type { DecideContext } from './decide';
 import { randomCaseId } from './ids';
-import { movesDeadlines, type WritePlan } from './plan';
+import { planCardConsequences } from './consequences';
+import { mergePlans, movesDeadlines, type WritePlan } from './plan';
 import { writePlan } from './writer';
 
 /** Everything the engine depends on, passed in by the composition root (or a test). */
@@ -79,9 +80,22 @@ export class EngineCore {
     return { now, calendar: this.calendar, newCaseId: this.newCaseId, definitionOf: (type) => this.definition(type), policy: this.policy };
   }
 
-  /** Applies a plan inside `tx` through the one writer; returns the ids of its log entries. */
-  write(tx: Tx, plan: WritePlan): Promise<number[]> {
-    return writePlan(tx, plan);
+  /**
+   * Applies a plan inside `tx` through the one writer; returns the ids of its log entries. The
+   * consequences of the cards it issued (src/engine/consequences.ts) are decided and written in the
+   * same transaction, and appended to `plan` so that they are announced with it.
+   */
+  async write(tx: Tx, plan: WritePlan): Promise<number[]> {
+    const ids = await writePlan(tx, plan);
+    if (plan.cards.length > 0) {
+      const now = Math.max(...plan.cards.map((c) => c.issuedAt));
+      const more = await planCardConsequences(tx, plan.cards, this.decideContext(now), this.policy.cardConsequences, this.calendar);
+      if (more.log.length > 0) {
+        await writePlan(tx, more);
+        mergePlans(plan, more);
+      }
+    }
+    return ids;
   }
 
   /** Announces a committed change that is not a plan's (a calendar year imported). */

@@ -6,8 +6,9 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { CaseRecord, DeadlineClosing, DeadlineRecord, DeadlineScheduleChange } from '../../db/records';
-import type { Actor, CaseDefinition, DeadlineSpec, EscalationStep, WarningLevel } from '../../machines/types';
+import type { Actor, CaseDefinition, DeadlineSpec, EscalationStep, UrgingRung, WarningLevel } from '../../machines/types';
 import { contextMoment, dueMoment, stepMoment, stepMoments } from '../deadlines/ladder';
+import { withUrging } from '../deadlines/urging';
 import { specUnderPolicy, type OfficePolicy } from '../officePolicy';
 import type { WorkingDayCalendar } from '../time';
 import { activeStateIds, deadlinesOfState } from './machineRuntime';
@@ -28,6 +29,8 @@ export interface DeadlineOpening {
   now: number;
   /** The office's own limits by deadline kind (office policy), replacing the machine's. @defaultValue none */
   limits?: OfficePolicy['limits'];
+  /** The office's urging ladder, folded into each deadline's ladder. @defaultValue none (off) */
+  urging?: OfficePolicy['urging'];
 }
 
 /** A deadline row for each deadline declared by a state active in `after` but not in `wasActive`. */
@@ -36,9 +39,10 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
   for (const stateId of activeStateIds(after)) {
     if (wasActive.has(stateId)) continue;
     for (const declared of deadlinesOfState(at.definition, stateId)) {
-      const spec = specUnderPolicy(declared, at.limits ?? {});
-      const baseAt = spec.from ? contextMoment(after.context, spec.from.contextField) : at.now;
-      const dueAt = dueMoment(spec, baseAt, at.timeZone, at.calendar, after.context);
+      const own = specUnderPolicy(declared, at.limits ?? {});
+      const baseAt = own.from ? contextMoment(after.context, own.from.contextField) : at.now;
+      const dueAt = dueMoment(own, baseAt, at.timeZone, at.calendar, after.context);
+      const spec = at.urging ? withUrging(own, at.urging, { baseAt, dueAt, timeZone: at.timeZone }, at.calendar) : own;
       opened.push({
         id: `${at.caseId}~${spec.kind}~${at.version}`,
         caseId: at.caseId,
@@ -152,6 +156,7 @@ export function planLadderStep(row: DeadlineRecord, caseRow: CaseRecord, now: nu
     fromState: null,
     toState: null,
   });
+  if (step.urging) plan.log.push(urgingEntry(row, caseRow, step, now));
   if (step.warning) plan.cards.push({ deadlineId: row.id, caseId: row.caseId, unit: row.unit, warning: step.warning, step: step.name, issuedAt: now });
   const due = new Date(row.dueAt).toISOString();
   for (const recipient of step.notify) {
@@ -161,12 +166,55 @@ export function planLadderStep(row: DeadlineRecord, caseRow: CaseRecord, now: nu
       step: step.name,
       recipient,
       warning: step.warning ?? null,
-      subject: `[${step.warning ?? 'notice'}] ${row.kind} of case ${row.caseId}: ${step.name}`,
+      subject: `[${step.warning ?? (step.urging ? 'urge' : 'notice')}] ${row.kind} of case ${row.caseId}: ${step.urging && step.urging !== 'reminder' ? URGING_WORDS[step.urging] : step.name}`,
+      body: `${row.basis}. Due ${due}${row.unit ? `, unit ${row.unit}` : ''}.`,
+      createdAt: now,
+    });
+  }
+  if (step.urging === 'reminder') {
+    plan.notifications.push({
+      caseId: row.caseId,
+      deadlineId: row.id,
+      step: 'urgingReminder',
+      recipient: 'assignee',
+      warning: null,
+      subject: `[urge] ${row.kind} of case ${row.caseId}: ${URGING_WORDS.reminder}`,
       body: `${row.basis}. Due ${due}${row.unit ? `, unit ${row.unit}` : ''}.`,
       createdAt: now,
     });
   }
   return { step, after: { ...row, ...change }, plan };
+}
+
+/** What each rung of the urging ladder says, in notices. */
+const URGING_WORDS: Record<UrgingRung, string> = {
+  reminder: 'urging reminder: the limit is near',
+  formalNotice: 'formal urging notice: the limit has passed',
+  publicCriticism: 'flagged for public criticism: still late',
+};
+
+/** The log type of each rung of the urging ladder (kind `urged`, like a supervisor's URGED). */
+const URGING_TYPES: Record<UrgingRung, string> = {
+  reminder: 'URGING_REMINDER',
+  formalNotice: 'FORMAL_URGING_NOTICE',
+  publicCriticism: 'PUBLIC_CRITICISM_FLAGGED',
+};
+
+/** The case log entry of an urging rung, recorded as the deadline worker's urging. */
+function urgingEntry(row: DeadlineRecord, caseRow: CaseRecord, step: EscalationStep, now: number): WritePlan['log'][number] {
+  const urging = step.urging!;
+  return {
+    caseId: row.caseId,
+    version: caseRow.version,
+    kind: 'urged',
+    type: URGING_TYPES[urging],
+    actorId: DEADLINE_WORKER.id,
+    actorRole: DEADLINE_WORKER.role,
+    at: now,
+    payload: JSON.stringify({ deadlineId: row.id, deadlineKind: row.kind, urging, dueAt: new Date(row.dueAt).toISOString(), lateByMs: Math.max(0, now - row.dueAt), notified: step.notify }),
+    fromState: null,
+    toState: null,
+  };
 }
 
 /**

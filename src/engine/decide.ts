@@ -76,7 +76,7 @@ export function decideOpen(ctx: DecideContext, definition: CaseDefinition, input
     toState: state,
   });
   const deadlines = openedDeadlines(
-    { calendar: ctx.calendar, definition, caseId: id, unit: fields.unit, timeZone: fields.timeZone, version: 1, now, limits: ctx.policy?.limits },
+    { calendar: ctx.calendar, definition, caseId: id, unit: fields.unit, timeZone: fields.timeZone, version: 1, now, limits: ctx.policy?.limits, urging: ctx.policy?.urging },
     new Set(),
     started.snapshot,
   );
@@ -162,7 +162,7 @@ export function decideEvent(ctx: DecideContext, current: CaseState, event: Casew
   plan.onTime.push(...onTimeTallies(current.running, closings));
   plan.openDeadlines.push(
     ...openedDeadlines(
-      { calendar: ctx.calendar, definition, caseId: row.id, unit: index.unit, timeZone: index.timeZone, version, now, limits: ctx.policy?.limits },
+      { calendar: ctx.calendar, definition, caseId: row.id, unit: index.unit, timeZone: index.timeZone, version, now, limits: ctx.policy?.limits, urging: ctx.policy?.urging },
       activeStateIds(snapshot),
       next.snapshot,
     ),

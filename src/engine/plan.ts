@@ -4,6 +4,7 @@
  * on, the transaction is abandoned and nothing of the plan stays.
  */
 import type {
+  CardConsequenceRecord,
   CaseRecord,
   DeadlineClosing,
   DeadlineRecord,
@@ -33,6 +34,8 @@ export interface WritePlan {
   /** Entries appended to case logs, in order. */
   log: NewCaseEvent[];
   cards: NewWarningCard[];
+  /** Card consequences the plan's cards triggered (src/engine/consequences.ts), written after the cases they open. */
+  consequences: CardConsequenceRecord[];
   notifications: NewNotification[];
   reporters: ReporterIdentityRecord[];
   receipts: { codeHash: string; caseId: string; createdAt: number }[];
@@ -49,6 +52,7 @@ export const emptyPlan = (): WritePlan => ({
   openDeadlines: [],
   log: [],
   cards: [],
+  consequences: [],
   notifications: [],
   reporters: [],
   receipts: [],
@@ -75,6 +79,7 @@ export function mergePlans(plan: WritePlan, more: WritePlan): WritePlan {
   plan.openDeadlines.push(...more.openDeadlines);
   plan.log.push(...more.log);
   plan.cards.push(...more.cards);
+  plan.consequences.push(...more.consequences);
   plan.notifications.push(...more.notifications);
   plan.reporters.push(...more.reporters);
   plan.receipts.push(...more.receipts);

@@ -3,7 +3,7 @@
  * rate and warning cards over a period, and open cases per state. Reads through the store's
  * supervision read model; the lists that name cases leave out cases about the reader.
  */
-import type { EscalationRecord, OverdueFilter, OverdueRecord, PeriodQuery, Store, SupervisionReadModel } from '../../db/port';
+import type { CardConsequenceRow, EscalationRecord, OverdueFilter, OverdueRecord, PeriodQuery, Store, SupervisionReadModel } from '../../db/port';
 import { canonicalOfficialId } from '../../machines/officials';
 import type { DeadlineSpec } from '../../machines/types';
 import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../time';
@@ -39,6 +39,43 @@ export interface OnTimeRate {
   late: number;
   /** met / (met + late), or null when nothing closed in the period. */
   rate: number | null;
+}
+
+/** A card consequence, as supervisors read it: the unit, the cards that triggered it, what is to be done and by when. */
+export interface CardConsequence {
+  /** The supervision action case that carries it out (`MARK_DONE` on it marks it done). */
+  caseId: string;
+  unit: string;
+  kind: CardConsequenceRow['kind'];
+  period: string;
+  cards: { cardDeadlineId: string; caseId: string; warning: string; step: string; issuedAt: string }[];
+  action: string;
+  pointsOff: number;
+  basis: string;
+  dueAt: string;
+  createdAt: string;
+  /** `open` until a supervisor marks it done, then `done` (at `doneAt`). */
+  status: 'open' | 'done';
+  doneAt: string | null;
+}
+
+/** A stored card consequence as supervisors read it. */
+export function toCardConsequence(row: CardConsequenceRow): CardConsequence {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    caseId: row.caseId,
+    unit: row.unit,
+    kind: row.kind,
+    period: row.period,
+    cards: JSON.parse(row.triggeredBy) as CardConsequence['cards'],
+    action: row.action,
+    pointsOff: row.pointsOff,
+    basis: row.basis,
+    dueAt: iso(row.dueAt),
+    createdAt: iso(row.createdAt),
+    status: row.status === 'closed' ? 'done' : 'open',
+    doneAt: row.closedAt === null ? null : iso(row.closedAt),
+  };
 }
 
 export type WarningCardCount = Awaited<ReturnType<SupervisionReadModel['warningCardCounts']>>[number];
@@ -104,6 +141,12 @@ export class SupervisionReports {
   /** Per unit: blue, yellow and red cards issued in the period. */
   warningCardCounts(period: Period, filter: { unit?: string } = {}): Promise<WarningCardCount[]> {
     return this.store.read((tx) => tx.supervision.warningCardCounts(period, filter));
+  }
+
+  /** Card consequences decided in a period (letters, talks), newest first, optionally for one unit. */
+  async cardConsequences(period: Period, filter: { unit?: string; limit?: number } = {}): Promise<CardConsequence[]> {
+    const rows = await this.store.read((tx) => tx.consequences.list(period, { ...(filter.unit ? { unit: filter.unit } : {}), limit: bounded(filter.limit, 100) }));
+    return rows.map(toCardConsequence);
   }
 
   /** How many open cases stand in each state, by case type. */

@@ -34,6 +34,7 @@ export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
   for (const row of plan.openDeadlines) await tx.deadlines.insert(row);
   const ids = await appendChained(tx, plan.log);
   for (const card of plan.cards) await tx.deadlines.issueCard(card);
+  for (const consequence of plan.consequences) await tx.consequences.insert(consequence);
   for (const notice of plan.notifications) await tx.notifications.insert(notice);
   for (const identity of plan.reporters) await tx.reporters.insertIdentity(identity);
   for (const receipt of plan.receipts) await tx.reporters.insertReceipt(receipt);

@@ -26,3 +26,4 @@ export {
 export { localDateOf, type LocalDate } from './localDate';
 export { CHINA_MAINLAND_DEFINITION } from './calendar';
 export { calendarYearProblems, definitionWithYears, LiveCalendar, type CalendarYear } from './importedYears';
+export { reportingPeriodOf, type PeriodLength, type ReportingPeriod } from './periods';

@@ -1,13 +1,13 @@
 /**
  * The unit ledger's view model: per unit over a period, the on-time rate (met ÷ (met + late)) of the
  * limits the unit owns and the blue/yellow/red cards issued, with the office's own limits in a row of
- * their own, and the weekly met-vs-late counts for its chart — all read through
+ * their own, the card consequences decided (letters, talks), and the weekly met-vs-late counts for its chart — all read through
  * the supervision reports. Periods are whole local days in the office's zone (Asia/Shanghai), weeks
  * start on Monday.
  */
 import { DateTime } from 'luxon';
 import { DEFAULT_TIME_ZONE } from '../../machines/types';
-import type { SupervisionReports } from '../engine/supervision';
+import type { CardConsequence, SupervisionReports } from '../engine/supervision';
 import { InvalidPayloadError } from '../errors';
 
 /** Weeks shown when the period is not given. */
@@ -48,6 +48,8 @@ export interface Ledger {
   unit: string | null;
   rows: LedgerRow[];
   weeks: LedgerWeek[];
+  /** The card consequences decided in the period (letters, talks), newest first, with their deadlines and status. */
+  consequences: CardConsequence[];
 }
 
 const DAY_FORMAT = 'yyyy-MM-dd';
@@ -73,7 +75,11 @@ export function ledgerPeriod(query: { since?: string; until?: string }, now: num
 export async function readLedger(supervision: SupervisionReports, from: DateTime, to: DateTime, unit: string | null): Promise<Ledger> {
   const period = { since: from.toMillis(), until: to.plus({ days: 1 }).toMillis() };
   const filter = unit ? { unit } : {};
-  const [rates, cards] = await Promise.all([supervision.onTimeRates(period, filter), supervision.warningCardCounts(period, filter)]);
+  const [rates, cards, consequences] = await Promise.all([
+    supervision.onTimeRates(period, filter),
+    supervision.warningCardCounts(period, filter),
+    supervision.cardConsequences(period, { ...filter, limit: 1000 }),
+  ]);
   const byUnit = new Map<string, LedgerRow>();
   let office: LedgerRow | null = null;
   const row = (name: string | null): LedgerRow => {
@@ -97,7 +103,7 @@ export async function readLedger(supervision: SupervisionReports, from: DateTime
     const counts = await supervision.onTimeRates({ since, until }, filter);
     weeks.push({ week: start.toFormat(DAY_FORMAT), met: counts.reduce((n, c) => n + c.met, 0), late: counts.reduce((n, c) => n + c.late, 0) });
   }
-  return { since: from.toFormat(DAY_FORMAT), until: to.toFormat(DAY_FORMAT), unit, rows, weeks };
+  return { since: from.toFormat(DAY_FORMAT), until: to.toFormat(DAY_FORMAT), unit, rows, weeks, consequences };
 }
 
 /** One CSV field: quoted when needed, and a leading =, +, - or @ defused so that a spreadsheet shows it as text. */

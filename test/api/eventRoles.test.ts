@@ -5,7 +5,7 @@
  * not see a case that is not a rectification assigned to them, gets 404 CASE_NOT_FOUND there instead.
  */
 import { caseDefinitions } from '../../machines';
-import { PEOPLE, currentVersion, rectificationInput, selfRecommendationInput, sendEvent, startApi, clueInput, type ApiFixture, type Person } from './support/server';
+import { PEOPLE, currentVersion, fireDueSteps, rectificationInput, selfRecommendationInput, sendEvent, startApi, clueInput, type ApiFixture, type Person } from './support/server';
 
 type Step = [type: string, person: Person, payload?: Record<string, unknown>];
 
@@ -116,10 +116,10 @@ describe('per-event roles over HTTP', () => {
   test('events only the deadline worker sends are refused to every person', async () => {
     const id = await open(api, 'supervisor', 'rectification', rectificationInput());
     expect((await sendEvent(api, 'supervisor', id, 'NOTIFY_UNIT', { liaisonId: 'zhou.min' })).status).toBe(200);
-    expect((await api.engine.getCase(id)).allowedEvents).toContain('DEADLINE_MISSED');
-    for (const person of Object.keys(PEOPLE) as Person[]) {
-      const refused = await sendEvent(api, person, id, 'DEADLINE_MISSED', { deadlineKind: 'rectificationPlanDue' });
-      probed.add('rectification:DEADLINE_MISSED');
+    expect((await api.engine.getCase(id)).allowedEvents).toEqual(expect.arrayContaining(['DEADLINE_MISSED', 'DEADLINE_ESCALATED']));
+    for (const [person, type] of (Object.keys(PEOPLE) as Person[]).flatMap((p) => [[p, 'DEADLINE_MISSED'], [p, 'DEADLINE_ESCALATED']] as const)) {
+      const refused = await sendEvent(api, person, id, type, { deadlineKind: 'rectificationPlanDue' });
+      probed.add(`rectification:${type}`);
       // An official reads no casework: the case is hidden from them, answered as an unknown id, before any role rule.
       if (person === 'official') {
         expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 404, code: 'CASE_NOT_FOUND' });
@@ -170,8 +170,30 @@ describe('per-event roles over HTTP', () => {
     ]);
   });
 
+  test('a supervision action a red card opened, marked done', async () => {
+    const id = await open(api, 'supervisor', 'rectification', rectificationInput());
+    await sendEvent(api, 'supervisor', id, 'NOTIFY_UNIT', { liaisonId: PEOPLE.liaison.name });
+    api.clock.advance(2 * 3600_000);
+    expect(await fireDueSteps(api, id)).toEqual(['remind', 'overdue', 'escalate']);
+    const [talk] = await api.engine.listCases({ type: 'supervisionAction' }).then((page) => page.cases);
+    await walk(api, talk!.id, 'supervisionAction', [['MARK_DONE', 'supervisor', { note: 'Talk held with the unit head' }]]);
+  });
+
   test('opening a case: roles outside the type’s create roles get 403', async () => {
-    const inputs: Record<string, unknown> = { clue: clueInput(), rectification: rectificationInput(), selfRecommendation: selfRecommendationInput() };
+    const inputs: Record<string, unknown> = {
+      clue: clueInput(),
+      rectification: rectificationInput(),
+      selfRecommendation: selfRecommendationInput(),
+      supervisionAction: {
+        unit: 'Water Bureau',
+        consequence: 'unitHeadTalk',
+        action: 'Hold a talk',
+        basis: 'Local card schemes',
+        dueAt: '2026-12-02T23:59:59+08:00',
+        period: '2026-11',
+        cards: [{ cardDeadlineId: 'd', caseId: 'c', warning: 'red', step: 'escalate', issuedAt: '2026-11-25T21:30:00+08:00' }],
+      },
+    };
     for (const d of caseDefinitions) {
       for (const [person, { role }] of Object.entries(PEOPLE) as [Person, (typeof PEOPLE)[Person]][]) {
         if ((d.createRoles as readonly string[]).includes(role)) continue;

@@ -37,6 +37,7 @@ describe('the OpenAPI document', () => {
         'POST /deadlines/{id}/resumption',
         'POST /deadlines/{id}/urgings',
         'GET /supervision/overdue',
+        'GET /supervision/card-consequences',
         'GET /supervision/escalations',
         'GET /supervision/on-time-rates',
         'GET /supervision/warning-cards',

@@ -3,7 +3,7 @@
  * overdue first), escalations and warning cards issued by the deadline ladder, on-time completion
  * rates per unit over a period, and open cases per state.
  */
-import { escalationList, onTimeRateList, overdueList, stateCountList, warningCardList } from '../../src/api/schemas';
+import { cardConsequenceList, escalationList, onTimeRateList, overdueList, stateCountList, warningCardList } from '../../src/api/schemas';
 import { clueInput, fireDueSteps, rectificationInput, sendEvent, startApi, type ApiFixture, type Json } from './support/server';
 
 const HOUR = 3600_000;
@@ -108,6 +108,31 @@ describe('supervision endpoints', () => {
     expect(caseIds((await as('supervisor', `/supervision/escalations?${period}`)).escalations)).toEqual([other]);
     expect(caseIds((await as('admin', '/supervision/overdue')).cases)).toEqual([aboutHim, aboutHimToo, other].sort());
     expect(caseIds((await as('admin', `/supervision/escalations?${period}`)).escalations)).toEqual([aboutHim, aboutHimToo, other].sort());
+  });
+
+  test('card consequences: a red card opens a talk with the unit head, listed with its deadline until a supervisor marks it done', async () => {
+    const housing = await rectification('Municipal Housing Bureau');
+    api.clock.advance(2 * HOUR);
+    expect(await fireDueSteps(api, housing)).toEqual(['remind', 'overdue', 'escalate']);
+    const listed = await get('/supervision/card-consequences');
+    expect(cardConsequenceList.strict().parse(listed)).toEqual(listed);
+    expect(listed.consequences).toEqual([
+      expect.objectContaining({
+        unit: 'Municipal Housing Bureau',
+        kind: 'unitHeadTalk',
+        status: 'open',
+        doneAt: null,
+        cards: [expect.objectContaining({ caseId: housing, warning: 'red', step: 'escalate' })],
+      }),
+    ]);
+    const talk = listed.consequences[0].caseId as string;
+    expect((await get(`/cases/${talk}`)).deadlines).toEqual([expect.objectContaining({ kind: 'supervisionActionDue', dueAt: listed.consequences[0].dueAt })]);
+    expect((await sendEvent(api, 'clerk', talk, 'MARK_DONE', { note: 'Talk held' })).status).toBe(403);
+    expect((await sendEvent(api, 'supervisor', talk, 'MARK_DONE', { note: 'Talk held with the bureau head' })).status).toBe(200);
+    expect((await get('/supervision/card-consequences?unit=Municipal%20Housing%20Bureau')).consequences).toEqual([
+      expect.objectContaining({ caseId: talk, status: 'done', doneAt: new Date(api.clock.now()).toISOString() }),
+    ]);
+    expect((await get('/supervision/card-consequences?unit=Water%20Bureau')).consequences).toEqual([]);
   });
 
   test('state counts: open cases per type and state', async () => {

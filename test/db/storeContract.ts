@@ -7,6 +7,7 @@
  * writes the few rows it reads.
  */
 import type {
+  CardConsequenceRecord,
   CaseEventRecord,
   CaseRecord,
   CalendarYearRecord,
@@ -1065,6 +1066,65 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await given((tx) => tx.deadlines.issueCard(aCard(d, { step: 'escalated', warning: 'red', issuedAt: T0 + HOUR })))).toBe(true);
         const counts = await store.read((tx) => tx.supervision.warningCardCounts({ since: T0, until: T0 + DAY }, {}));
         expect(counts).toEqual([{ unit: 'Water Bureau', blue: 0, yellow: 1, red: 1 }]);
+      });
+    });
+
+    describe('card consequences', () => {
+      const aConsequence = (caseId: string, overrides: Partial<CardConsequenceRecord> = {}): CardConsequenceRecord => ({
+        caseId,
+        unit: 'Water Bureau',
+        kind: 'unitHeadTalk',
+        period: '2026-11',
+        triggeredBy: JSON.stringify([{ cardDeadlineId: 'd', caseId: 'case-1', warning: 'red', step: 'escalate', issuedAt: new Date(T0).toISOString() }]),
+        action: 'Hold a talk with the head of Water Bureau',
+        pointsOff: 0,
+        basis: 'Local card schemes',
+        dueAt: T0 + 7 * DAY,
+        createdAt: T0 + HOUR,
+        ...overrides,
+      });
+
+      test('cardsOfUnit reads one unit’s cards in [since, until), oldest first; lastMetAt is its latest deadline met', async () => {
+        const water = await givenCase();
+        const other = await givenCase({ id: 'c-other', unit: 'Audit Office' });
+        const d1 = await givenDeadline(water, { kind: 'a' });
+        const d2 = await givenDeadline(water, { kind: 'b' });
+        const d3 = await givenDeadline(other, { kind: 'c' });
+        await given(async (tx) => {
+          await tx.deadlines.issueCard(aCard(d2, { step: 'overdue', warning: 'yellow', issuedAt: T0 + 2 * HOUR }));
+          await tx.deadlines.issueCard(aCard(d1, { step: 'overdue', warning: 'yellow', issuedAt: T0 + HOUR }));
+          await tx.deadlines.issueCard(aCard(d1, { step: 'escalate', warning: 'red', issuedAt: T0 + DAY }));
+          await tx.deadlines.issueCard({ ...aCard(d3, { step: 'overdue', warning: 'yellow', issuedAt: T0 + HOUR }), unit: 'Audit Office' });
+        });
+        const cards = await store.read((tx) => tx.consequences.cardsOfUnit('Water Bureau', T0, T0 + DAY));
+        expect(cards.map((c) => `${c.deadlineId}:${c.step}`)).toEqual([`${d1.id}:overdue`, `${d2.id}:overdue`]);
+        expect(await store.read((tx) => tx.consequences.lastMetAt('Water Bureau'))).toBeNull();
+        await given(async (tx) => {
+          await tx.deadlines.close({ id: d2.id, status: 'met', closedAt: T0 + 3 * HOUR, latenessMs: -HOUR });
+          await tx.deadlines.close({ id: d3.id, status: 'met', closedAt: T0 + 5 * HOUR, latenessMs: -HOUR });
+        });
+        expect(await store.read((tx) => tx.consequences.lastMetAt('Water Bureau'))).toBe(T0 + 3 * HOUR);
+      });
+
+      test('a consequence is stored with its case’s status; ofUnit oldest first, list by period newest first', async () => {
+        const first = await givenCase({ id: 'SA-1', type: 'supervisionAction', unit: null, state: 'due' });
+        const second = await givenCase({ id: 'SA-2', type: 'supervisionAction', unit: null, state: 'due' });
+        await given(async (tx) => {
+          await tx.consequences.holdUnit('Water Bureau');
+          await tx.consequences.insert(aConsequence(first.id));
+          await tx.consequences.insert(aConsequence(second.id, { kind: 'formalLetter', pointsOff: 2, createdAt: T0 + 2 * HOUR }));
+        });
+        await given((tx) => tx.cases.update({ ...first, status: 'closed', state: 'done', version: 2, closedAt: T0 + DAY }, 1));
+        const rows = await store.read((tx) => tx.consequences.ofUnit('Water Bureau'));
+        expect(rows).toEqual([
+          { ...aConsequence(first.id), status: 'closed', closedAt: T0 + DAY },
+          { ...aConsequence(second.id, { kind: 'formalLetter', pointsOff: 2, createdAt: T0 + 2 * HOUR }), status: 'open', closedAt: null },
+        ]);
+        const listed = await store.read((tx) => tx.consequences.list({ since: T0, until: T0 + DAY }, { limit: 10 }));
+        expect(listed.map((r) => r.caseId)).toEqual(['SA-2', 'SA-1']);
+        expect(await store.read((tx) => tx.consequences.list({ since: T0 + 2 * HOUR, until: T0 + DAY }, { limit: 10 }))).toHaveLength(1);
+        expect(await store.read((tx) => tx.consequences.list({ since: T0, until: T0 + DAY }, { unit: 'Audit Office', limit: 10 }))).toEqual([]);
+        expect(await store.read((tx) => tx.consequences.ofUnit('Audit Office'))).toEqual([]);
       });
     });
 

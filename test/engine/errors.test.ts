@@ -39,7 +39,7 @@ describe('every bad request gets a typed error and leaves the stored case exactl
       fx.engine.applyEvent(caseId, { type: 'ASSESS_PASSED', reason: 'fine' }, supervisor),
     );
     expect(error.message).toContain('"planDue"');
-    expect(error.details).toMatchObject({ state: 'planDue', allowed: ['DEADLINE_MISSED', 'ESCALATE', 'SUBMIT_PLAN'] });
+    expect(error.details).toMatchObject({ state: 'planDue', allowed: ['DEADLINE_ESCALATED', 'DEADLINE_MISSED', 'ESCALATE', 'SUBMIT_PLAN'] });
   });
 
   it('an event no case type knows is EVENT_NOT_ALLOWED too', async () => {

@@ -63,7 +63,7 @@ describe('a rectification case moves through the engine and survives a restart',
     await fx.engine.applyEvent(opened.id, { type: 'NOTIFY_UNIT', liaisonId: liaison.id }, supervisor);
     expect((await fx.engine.getCase(opened.id, liaison)).allowedEvents).toEqual(['SUBMIT_PLAN']);
     expect((await fx.engine.getCase(opened.id, supervisor)).allowedEvents).toEqual(['ESCALATE']);
-    expect((await fx.engine.getCase(opened.id)).allowedEvents).toEqual(['DEADLINE_MISSED', 'ESCALATE', 'SUBMIT_PLAN']);
+    expect((await fx.engine.getCase(opened.id)).allowedEvents).toEqual(['DEADLINE_ESCALATED', 'DEADLINE_MISSED', 'ESCALATE', 'SUBMIT_PLAN']);
   });
 
   it('lists cases by type, state and unit, a page at a time', async () => {

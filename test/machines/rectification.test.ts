@@ -94,6 +94,7 @@ const validPayload: { [K in EventType]: PayloadOf<K> } = {
   ASSESS_FAILED: { reason: 'Follow-up visit: the lane is closed on Fridays', completionDueAt: NEW_COMPLETION_DUE },
   ESCALATE: { reason: 'The unit ignored the notice' },
   [DEADLINE_MISSED]: { deadlineKind: 'rectificationPlanDue' },
+  DEADLINE_ESCALATED: { deadlineKind: 'rectificationPlanDue' },
 };
 
 /** The default actor and time of each event. */
@@ -108,6 +109,7 @@ const defaults: { [K in EventType]: { actor: Actor; at: string } } = {
   ASSESS_FAILED: { actor: supervisor, at: T.assessed },
   ESCALATE: { actor: supervisor, at: T.escalated },
   [DEADLINE_MISSED]: { actor: worker, at: T.planMissed },
+  DEADLINE_ESCALATED: { actor: worker, at: T.planMissed },
 };
 
 /** An event as the engine hands it to the machine: the payload plus actor and time. */
@@ -185,15 +187,18 @@ describe('the rectification definition', () => {
       'criticismAired NOTIFY_UNIT',
       'planDue SUBMIT_PLAN',
       'planDue DEADLINE_MISSED',
+      'planDue DEADLINE_ESCALATED',
       'planDue ESCALATE',
       'planReview ACCEPT_PLAN',
       'planReview SEND_BACK_PLAN',
       'planRevision SUBMIT_PLAN',
       'planRevision DEADLINE_MISSED',
+      'planRevision DEADLINE_ESCALATED',
       'planRevision ESCALATE',
       'inProgress REPORT_PROGRESS',
       'inProgress REPORT_COMPLETION',
       'inProgress DEADLINE_MISSED',
+      'inProgress DEADLINE_ESCALATED',
       'inProgress ESCALATE',
       'assessment ASSESS_PASSED',
       'assessment ASSESS_FAILED',
@@ -242,16 +247,18 @@ const graphEvents: Ev[] = [
   ev('ESCALATE'),
   withoutReason('ESCALATE'),
   ev(DEADLINE_MISSED),
+  ev('DEADLINE_ESCALATED'),
 ];
 
 /**
  * A vertex is the state value plus the escalation level (capped where the guards stop telling
- * levels apart) and whether progress was reported. The whole context would make the graph
+ * levels apart), whether progress was reported and whether a red card was recorded. The whole context would make the graph
  * infinite: progress notes and missed deadlines grow on self-transitions.
  */
 const serializeState = valueAnd<Machine>((c: RectificationContext) => ({
   level: Math.min(c.escalationLevel, MAX_ESCALATION_LEVEL),
   reported: c.progress.length > 0,
+  redCard: (c.escalations ?? []).length > 0,
 }));
 
 describe('paths generated from the machine graph', () => {
@@ -397,6 +404,17 @@ const guardCases: GuardCase[] = [
   { guard: 'escalationLimitReached', title: 'a first failed assessment', from: inState.assessment, event: ev('ASSESS_FAILED'), holds: false, then: 'inProgress' },
   { guard: 'escalationLimitReached', title: 'a second failed assessment', from: () => assessmentAfterFailures(1), event: ev('ASSESS_FAILED'), holds: false, then: 'inProgress' },
   { guard: 'escalationLimitReached', title: 'a third failed assessment', from: () => assessmentAfterFailures(2), event: ev('ASSESS_FAILED'), holds: true, then: 'escalated' },
+
+  // escalationLevelReached: a red card records the escalation; once the unit missed three limits, it escalates the case
+  { guard: 'escalationLevelReached', title: 'a red card on the first missed plan', from: () => run(inState.planDue(), ev(DEADLINE_MISSED)), event: ev('DEADLINE_ESCALATED'), holds: false, then: 'planDue' },
+  {
+    guard: 'escalationLevelReached',
+    title: 'a red card after the third missed limit',
+    from: () => run(inState.planDue(), ev(DEADLINE_MISSED), ev(DEADLINE_MISSED), ev(DEADLINE_MISSED)),
+    event: ev('DEADLINE_ESCALATED'),
+    holds: true,
+    then: 'escalated',
+  },
 ];
 
 type GuardFn = (args: { context: RectificationContext; event: Ev }) => boolean;

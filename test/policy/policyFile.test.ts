@@ -102,6 +102,11 @@ describe('the office policy file', () => {
       ...Object.keys(DEFAULT_POLICY.linkedCases).map((k) => `linkedCases.${k}`),
       ...Object.keys(DEFAULT_POLICY.extensions.default).map((k) => `extensions.default.${k}`),
       'extensions.byKind.<deadline>',
+      'cardConsequences.period',
+      ...['yellowCards', 'pointsOff', 'due'].map((k) => `cardConsequences.formalLetter.${k}`),
+      'cardConsequences.unitHeadTalk.due',
+      ...['redCardsInARow', 'due'].map((k) => `cardConsequences.topOfficialTalk.${k}`),
+      ...Object.keys(DEFAULT_POLICY.urging).map((k) => `urging.${k}`),
     ];
     for (const setting of settings) expect({ setting, listed: readme.includes(`| \`${setting}\` |`) }).toEqual({ setting, listed: true });
     for (const [kind] of declaredLimits(caseDefinitions)) expect({ kind, listed: readme.includes(`| \`${kind}\` |`) }).toEqual({ kind, listed: true });

@@ -42,8 +42,11 @@ describe('the unit ledger', () => {
     expect(cells('The office \\(its own limits\\)')).toEqual(['The office (its own limits)', '2', '0', '100.0 %', '0', '0', '0']);
     expect(page.html).toContain('data-weeks="[{&quot;week&quot;:&quot;2026-11-23&quot;,&quot;met&quot;:3,&quot;late&quot;:1}]"');
     expect(page.html).toContain('href="/ledger.csv?since=2026-11-23&amp;until=2026-11-29"');
+    // Housing's red card brought a talk with its head, due in 5 working days
+    expect(page.html).toMatch(/<tr data-consequence="SA-[^"]+"><th scope="row">Municipal Housing Bureau<\/th><td>Talk with the unit head<\/td><td><a href="\/case\/SA-[^"]+">Hold a talk with the head of Municipal Housing Bureau about its red card on case RC-[^<]+<\/a><\/td><td>red \(RC-[^)]+\)<\/td><td>0<\/td><td>2026-12-02T15:59:59.999Z<\/td><td>open<\/td><\/tr>/);
     const earlier = await li.get('/ledger?since=2026-11-09&until=2026-11-22');
     expect(earlier.html).toContain('Nothing closed and no card issued in this period.');
+    expect(earlier.html).toContain('No card brought a consequence in this period.');
   });
 
   test('the CSV download holds the same table', async () => {

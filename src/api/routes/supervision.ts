@@ -9,7 +9,7 @@ import { InvalidPayloadError } from '../../errors';
 import type { Period } from '../../engine/supervision';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
-import { escalationList, onTimeRateList, overdueList, overdueQuery, periodQuery, stateCountList, stateCountsQuery, warningCardList } from '../schemas';
+import { cardConsequenceList, escalationList, onTimeRateList, overdueList, overdueQuery, periodQuery, stateCountList, stateCountsQuery, warningCardList } from '../schemas';
 
 /** The default reporting period: the 30 days before `until`. */
 const DEFAULT_PERIOD_MS = 30 * 24 * 60 * 60 * 1000;
@@ -93,6 +93,23 @@ export function registerSupervisionRoutes(api: Api): void {
     async ({ query }) => {
       const period = periodOf(query, api.clock.now());
       return { period: isoPeriod(period), units: await api.supervision.warningCardCounts(period, query) };
+    },
+  );
+
+  api.route(
+    {
+      method: 'GET',
+      url: '/supervision/card-consequences',
+      tag: 'supervision',
+      summary: 'Card consequences decided in a period: formal letters and talks, each with its deadline and status',
+      description: `${periodText} Each is a supervisionAction case (caseId): its deadline is reminded and escalated like any other, and a supervisor marks it done by sending MARK_DONE with a note to /cases/{id}/events.`,
+      access: SUPERVISORS,
+      query: periodQuery,
+      response: { description: 'Newest first', schema: cardConsequenceList },
+    },
+    async ({ query }) => {
+      const period = periodOf(query, api.clock.now());
+      return { period: isoPeriod(period), consequences: await api.supervision.cardConsequences(period, query) };
     },
   );
 
