@@ -57,6 +57,8 @@ const due: StateMeta = {
       kind: 'supervisionActionDue',
       basis: 'A card consequence is carried out by the moment the office policy sets (cardConsequences.*.due)',
       limit: { kind: 'until', contextField: 'dueAt' },
+      // the supervisors carry the action out: a late one counts against the office, never the unit
+      owner: 'office',
       ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 }, escalateTo: ['disciplineCommission'] }),
     },
   ],

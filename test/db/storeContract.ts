@@ -1318,6 +1318,11 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           ['a reporter message', (tx) => tx.reporters.addMessage({ caseId: owner.id, body: 'more', receivedAt: T0 })],
           ['an on-time day', (tx) => tx.onTime.add([{ dayStart: T0, owner: 'unit', unit: 'Water Bureau', met: 1, late: 0 }])],
           [
+            'a card consequence',
+            (tx) =>
+              tx.consequences.insert({ caseId: owner.id, unit: 'Water Bureau', kind: 'formalLetter', period: '2026-11', triggeredBy: '[]', action: 'A formal letter', pointsOff: 2, basis: 'b', dueAt: T0, createdAt: T0 }),
+          ],
+          [
             'a calendar year',
             (tx) =>
               tx.calendarYears.put({ calendar: 'cn-mainland', year: 2027, holidays: '[]', makeupWorkdays: '[]', source: 's', importedBy: 'root.admin', importedAt: T0 }),

@@ -119,7 +119,7 @@ describe('the office policy file', () => {
       [['--policy', file], {}],
       [[], { CASEFLOW_POLICY: file }],
     ] as const) {
-      const failed = await run(process.execPath, [CLI, '--db', db, ...args, 'list'], { cwd: dir, env: { ...process.env, ...env } }).then(
+      const failed = await run(process.execPath, [CLI, '--db', db, ...args, 'audit', 'verify', '--all'], { cwd: dir, env: { ...process.env, ...env } }).then(
         () => null,
         (error: { code: number; stderr: string }) => error,
       );
