@@ -6,7 +6,7 @@
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 
-/** Every role caseflow knows. `system` is the deadline worker; `reporter` is the public. */
+/** Every role caseflow knows. `custodian` keeps reporters' identities; `system` is the deadline worker; `reporter` is the public. */
 export const ROLES = [
   'intakeClerk',
   'verifier',
@@ -17,6 +17,7 @@ export const ROLES = [
   'unitLiaison',
   'official',
   'admin',
+  'custodian',
   'system',
   'reporter',
 ] as const;
