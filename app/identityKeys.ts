@@ -10,6 +10,7 @@
  * Neither of the first two set: no seal, and named intake is refused (IDENTITY_KEY_MISSING).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { IdentityKeyError, IdentitySeal, makeKeyring, newKeyLine, parseKeyEncryptionKey, parseKeyLines, type KeyEncryptionKey } from '../src/privacy/identitySeal';
 
 export const IDENTITY_KEY_ENV = 'CASEFLOW_IDENTITY_KEY';
@@ -55,6 +56,9 @@ export function revealTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number |
  */
 export function demoIdentitySeal(dbFile: string): IdentitySeal {
   const keyFile = `${dbFile}.identity-key`;
-  if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, `${newKeyLine('demo-1')}\n`, { mode: 0o600 });
+  if (!fs.existsSync(keyFile)) {
+    fs.mkdirSync(path.dirname(keyFile), { recursive: true });
+    fs.writeFileSync(keyFile, `${newKeyLine('demo-1')}\n`, { mode: 0o600 });
+  }
   return identitySealFromEnv({ [IDENTITY_KEY_FILE_ENV]: keyFile })!;
 }
