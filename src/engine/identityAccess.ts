@@ -64,6 +64,21 @@ export function openIdentityRecord(seal: IdentitySeal, row: ReporterIdentityReco
   return seal.open(row.caseId, { keyId: row.keyId, wrappedKey: row.wrappedKey, sealedFields: JSON.parse(row.sealedFields) as Record<string, string> });
 }
 
+/** A request as it stands when filed: pending. */
+export const newIdentityRequest = (caseId: string, requestId: number, reason: string, requestedBy: Actor, requestedAt: number): IdentityAccessRequest => ({
+  requestId,
+  caseId,
+  reason,
+  requestedBy,
+  requestedAt,
+  status: 'pending',
+  decidedBy: null,
+  decidedAt: null,
+  note: null,
+  expiresAt: null,
+  expiryLogged: false,
+});
+
 /** Every identity-access request of a case, oldest first, as it stands at `now`. */
 export function identityRequestsOf(caseId: string, log: readonly CaseEventRecord[], now: number): IdentityAccessRequest[] {
   const requests = new Map<number, IdentityAccessRequest>();
@@ -72,19 +87,7 @@ export function identityRequestsOf(caseId: string, log: readonly CaseEventRecord
     if (!step) continue;
     const payload = JSON.parse(entry.payload) as StepPayload;
     if (step === 'requested') {
-      requests.set(entry.id, {
-        requestId: entry.id,
-        caseId,
-        reason: payload.reason ?? '',
-        requestedBy: { id: entry.actorId, role: entry.actorRole as Actor['role'] },
-        requestedAt: entry.at,
-        status: 'pending',
-        decidedBy: null,
-        decidedAt: null,
-        note: null,
-        expiresAt: null,
-        expiryLogged: false,
-      });
+      requests.set(entry.id, newIdentityRequest(caseId, entry.id, payload.reason ?? '', { id: entry.actorId, role: entry.actorRole as Actor['role'] }, entry.at));
       continue;
     }
     const request = requests.get(payload.requestId ?? -1);

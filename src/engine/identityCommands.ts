@@ -16,6 +16,7 @@ import {
   checkReveal,
   findIdentityRequest,
   identityRequestsOf,
+  newIdentityRequest,
   openIdentityRecord,
   planIdentityStep,
   requireIdentityOnFile,
@@ -97,7 +98,7 @@ export class IdentityCommands {
       requireIdentityOnFile(caseId, await tx.reporters.identityOf(caseId));
       const now = this.core.clock.now();
       const plan = planIdentityStep(row, 'requested', requester, now, { reason });
-      return { plan, answer: (requestId) => toIdentityRequestView(pendingOf(caseId, requestId, reason, requester, now)) };
+      return { plan, answer: (requestId) => toIdentityRequestView(newIdentityRequest(caseId, requestId, reason, requester, now)) };
     });
   }
 
@@ -223,16 +224,3 @@ export class IdentityCommands {
   }
 }
 
-const pendingOf = (caseId: string, requestId: number, reason: string, requestedBy: Actor, at: number): IdentityAccessRequest => ({
-  requestId,
-  caseId,
-  reason,
-  requestedBy,
-  requestedAt: at,
-  status: 'pending',
-  decidedBy: null,
-  decidedAt: null,
-  note: null,
-  expiresAt: null,
-  expiryLogged: false,
-});
