@@ -38,9 +38,13 @@ async function openForCli(options: { db?: string; databaseUrl?: string; policy?:
   return { ...cf, close: () => bus.close().finally(() => cf.close()) };
 }
 
-/** caseflow with the calendar years imported into its store (caseflow calendar import) laid over the shipped calendar. */
+/**
+ * caseflow with the calendar years imported into its store (caseflow calendar import) laid over the
+ * shipped calendar, and any identity an older caseflow stored in plain text sealed (given a key).
+ */
 async function withImportedYears(cf: ComposedCaseflow): Promise<ComposedCaseflow> {
   await cf.engine.calendars.load();
+  await cf.engine.identities.sealPlain();
   return cf;
 }
 

@@ -25,11 +25,13 @@ import { SupervisionReports } from '../src/engine/supervision';
 import { CaseLogAudit } from '../src/engine/audit';
 import type { Logger } from '../src/logger';
 import type { OfficePolicy } from '../src/officePolicy';
+import type { IdentitySeal } from '../src/privacy/identitySeal';
 import type { CaseflowMetrics } from '../src/metrics';
 import { CHINA_MAINLAND_DEFINITION, LiveCalendar, type WorkingDayCalendar } from '../src/time';
 import type { WebDeps } from '../src/web/context';
 import type { NotificationSender } from '../workers/notifier';
 import type { WorkerSettings, Workers } from '../workers/runner';
+import { identitySealFromEnv, revealTtlFromEnv } from './identityKeys';
 
 /** Where the data lives unless `CASEFLOW_DB` or a `--db` flag says otherwise. */
 export const DEFAULT_DB_FILE = path.join('data', 'caseflow.sqlite');
@@ -66,6 +68,8 @@ export async function openCaseflow(options: Omit<CaseflowOptions, 'store' | 'dbF
   const cf = composeCaseflow({ ...rest, store });
   // the calendar years imported so far, so that this process counts working days as every other does
   await cf.engine.calendars.load();
+  // identities an older caseflow stored in plain text are sealed on the first start with a key
+  await cf.engine.identities.sealPlain();
   return cf;
 }
 
@@ -85,6 +89,10 @@ export interface CaseflowOptions {
   /** The office policy (loadOfficePolicy reads a file). @defaultValue DEFAULT_POLICY */
   policy?: OfficePolicy;
   newCaseId?: (type: CaseType, now: number) => string;
+  /** Seals named reporters' identities; null refuses named intake. @defaultValue the keys the environment names (app/identityKeys.ts), else null */
+  identitySeal?: IdentitySeal | null;
+  /** How long an approved identity reveal stays open, in ms. @defaultValue `CASEFLOW_IDENTITY_REVEAL_MINUTES`, else 15 minutes */
+  revealTtlMs?: number;
 }
 
 /** caseflow opened on a store, with everything its commands and services need. */
@@ -104,6 +112,7 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
   // the official calendar, live: a year imported later (caseflow calendar import) is laid over it
   const calendar = options.calendar ?? new LiveCalendar(CHINA_MAINLAND_DEFINITION);
   const bus = options.bus ?? new LocalEventBus();
+  const revealTtlMs = options.revealTtlMs ?? revealTtlFromEnv();
   const engine = new CaseEngine({
     store,
     clock,
@@ -112,6 +121,8 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
     definitions: options.definitions ?? caseDefinitions,
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.newCaseId ? { newCaseId: options.newCaseId } : {}),
+    identitySeal: options.identitySeal === undefined ? identitySealFromEnv() : options.identitySeal,
+    ...(revealTtlMs !== undefined ? { revealTtlMs } : {}),
   });
   // a year imported by another process reaches this one through the bus (and at the next start in any case)
   bus.subscribe((signal) => {

@@ -11,6 +11,7 @@ import { silentLogger } from '../src/logger';
 import { workerSettingsFromEnv } from '../workers/runner';
 import { createApiLogger } from '../src/api/logging';
 import { composeApi, composeCaseflow, composeWorker } from './compose';
+import { demoIdentitySeal } from './identityKeys';
 import { findRedis } from './redisProbe';
 import { CaseflowError } from '../src/errors';
 import { clueScript, holdingClueScript, people, rectificationScript, selfRecommendationScript, type CaseScript } from './demoScripts';
@@ -34,7 +35,7 @@ const shanghai = (ms: number): string =>
 
 function freshCaseflow(file: string, clock: Clock) {
   for (const suffix of ['', '-wal', '-shm', '-migrate.lock']) fs.rmSync(`${file}${suffix}`, { force: true });
-  return composeCaseflow({ dbFile: file, clock });
+  return composeCaseflow({ dbFile: file, clock, identitySeal: demoIdentitySeal(file) });
 }
 
 /**
@@ -187,7 +188,7 @@ export async function enforceDeadlines(options: DemoOptions): Promise<{ file: st
  * a sign-in for each demo person. Runs until SIGINT or SIGTERM.
  */
 export async function serveDemo(dbFile: string, startAt: number, serve: NonNullable<DemoOptions['serve']>, log: (line: string) => void): Promise<void> {
-  const cf = composeCaseflow({ dbFile, clock: new ScaledClock(startAt, 1) });
+  const cf = composeCaseflow({ dbFile, clock: new ScaledClock(startAt, 1), identitySeal: demoIdentitySeal(dbFile) });
   let server: Awaited<ReturnType<typeof composeApi>> | null = null;
   try {
     for (const person of Object.values(people)) {

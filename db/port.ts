@@ -24,6 +24,7 @@ import type {
   OnTimeDayRecord,
   LimitOwnerRecord,
   WarningCardRecord,
+  IdentityWrapping,
   ReporterIdentityRecord,
   ReporterMessageRecord,
   SealedCaseEvent,
@@ -197,6 +198,14 @@ export interface AccountRepository {
 export interface ReporterRepository {
   insertIdentity(identity: ReporterIdentityRecord): Promise<void>;
   identityOf(caseId: string): Promise<ReporterIdentityRecord | undefined>;
+  /** Identities still in plain text (written before sealing), in case-id order after `afterCaseId`, at most `limit`. */
+  plainIdentities(afterCaseId: string, limit: number): Promise<ReporterIdentityRecord[]>;
+  /** Replaces a plain identity by its sealed form (plain columns emptied), only while it is still plain; false when it was not. */
+  sealPlainIdentity(caseId: string, sealed: Pick<ReporterIdentityRecord, 'keyId' | 'wrappedKey' | 'sealedFields'>): Promise<boolean>;
+  /** Sealed identities wrapped by a key other than `keyId`, in case-id order after `afterCaseId`, at most `limit`. */
+  wrappedWithOtherKey(keyId: string, afterCaseId: string, limit: number): Promise<IdentityWrapping[]>;
+  /** Re-wraps one identity's data key, only where its wrapping is still `from`; false when it was not. */
+  rewrapIdentity(from: IdentityWrapping, to: Omit<IdentityWrapping, 'caseId'>): Promise<boolean>;
   insertReceipt(receipt: { codeHash: string; caseId: string; createdAt: number }): Promise<void>;
   /** The clue a receipt hash belongs to. */
   caseForReceipt(codeHash: string): Promise<string | undefined>;

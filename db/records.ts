@@ -42,6 +42,12 @@ export const CASE_EVENT_KINDS = [
   /** A note a linked case left: a clue's outcome on a self-recommendation it held, a set-aside clue woken. */
   'linkedCaseNote',
   'urged',
+  /** Identity access (src/engine/identityAccess.ts): a request, a custodian's decision, a reveal shown once, a reveal expired. */
+  'identityAccessRequested',
+  'identityAccessApproved',
+  'identityAccessRefused',
+  'identityRevealed',
+  'identityRevealExpired',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
@@ -217,12 +223,27 @@ export interface NotificationRecord {
 }
 export type NewNotification = Pick<NotificationRecord, 'caseId' | 'deadlineId' | 'step' | 'recipient' | 'warning' | 'subject' | 'body' | 'createdAt'>;
 
-/** A named reporter's identity, kept apart from the case body. */
+/**
+ * A named reporter's identity as stored, kept apart from the case body: sealed (the wrapping key's
+ * id, the wrapped data key, the sealed fields as JSON), or, on a row an older caseflow wrote and not
+ * yet sealed, `name` and `contact` in plain text with the sealed columns null.
+ */
 export interface ReporterIdentityRecord {
   caseId: string;
-  name: string;
+  name: string | null;
   contact: string | null;
+  keyId: string | null;
+  wrappedKey: string | null;
+  /** JSON: field name → sealed value (base64). */
+  sealedFields: string | null;
   createdAt: number;
+}
+
+/** A sealed identity's key columns, as a rotation reads and re-writes them. */
+export interface IdentityWrapping {
+  caseId: string;
+  keyId: string;
+  wrappedKey: string;
 }
 
 /** Information a reporter added later with their receipt. */

@@ -7,9 +7,10 @@ import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 
 /**
- * Every role caseflow knows. `system` is the deadline worker and the linked-case rules; `reporter` is
- * the public; `operator` is a person at the data file itself (init, calendar import, …): these three
- * are caseflow's own, and no account, token or sign-in can hold them (src/auth/roles.ts).
+ * Every role caseflow knows. `custodian` keeps reporters' identities. `system` is the deadline worker
+ * and the linked-case rules; `reporter` is the public; `operator` is a person at the data file itself
+ * (init, calendar import, …): these three are caseflow's own, and no account, token or sign-in can
+ * hold them (src/auth/roles.ts).
  */
 export const ROLES = [
   'intakeClerk',
@@ -21,6 +22,7 @@ export const ROLES = [
   'unitLiaison',
   'official',
   'admin',
+  'custodian',
   'system',
   'reporter',
   'operator',

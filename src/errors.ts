@@ -34,7 +34,15 @@ export type ErrorCode =
   | 'ROLE_NOT_HELD'
   | 'ACTOR_NOT_CLAIMABLE'
   | 'NOT_SIGNED_IN'
-  | 'SERVER_UNREACHABLE';
+  | 'SERVER_UNREACHABLE'
+  | 'IDENTITY_KEY_MISSING'
+  | 'IDENTITY_KEY_INVALID'
+  | 'IDENTITY_SEAL_BROKEN'
+  | 'NO_REPORTER_IDENTITY'
+  | 'IDENTITY_REQUEST_NOT_FOUND'
+  | 'IDENTITY_REQUEST_NOT_PENDING'
+  | 'SELF_APPROVAL_REFUSED'
+  | 'IDENTITY_REVEAL_UNAVAILABLE';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {
@@ -244,5 +252,57 @@ export class SecondApproverRequiredError extends CaseflowError {
       `Extension request ${requestId} on deadline "${deadlineId}" was made by ${requestedBy}; it must be approved by a different person with one of the roles ${roles.join(', ')}.`,
       { deadlineId, requestId, requestedBy, roles },
     );
+  }
+}
+
+/** Named intake without an identity key: caseflow refuses to store a reporter's identity in plain text. */
+export class IdentityKeyMissingError extends CaseflowError {
+  constructor() {
+    super(
+      'IDENTITY_KEY_MISSING',
+      'This server has no identity key, so it cannot seal a named reporter’s identity and stores nothing. File the clue anonymously, or ask the operator to set CASEFLOW_IDENTITY_KEY (kid:base64 of 32 bytes) or CASEFLOW_IDENTITY_KEY_FILE and restart.',
+      { env: ['CASEFLOW_IDENTITY_KEY', 'CASEFLOW_IDENTITY_KEY_FILE'] },
+    );
+  }
+}
+
+/** An identity-access request on a case that has no named reporter. */
+export class NoReporterIdentityError extends CaseflowError {
+  constructor(caseId: string) {
+    super('NO_REPORTER_IDENTITY', `Case ${caseId} has no named reporter on file (the clue is anonymous, or it is not a clue): there is no identity to ask for.`, { caseId });
+  }
+}
+
+/** The identity-access request named is not one this caller may see on this case. */
+export class IdentityRequestNotFoundError extends CaseflowError {
+  constructor(caseId: string, requestId: number) {
+    super('IDENTITY_REQUEST_NOT_FOUND', `There is no identity-access request ${requestId} of yours on case ${caseId}. Check the request number.`, { caseId, requestId });
+  }
+}
+
+/** The identity-access request was already approved or refused. */
+export class IdentityRequestNotPendingError extends CaseflowError {
+  constructor(caseId: string, requestId: number, status: string) {
+    super('IDENTITY_REQUEST_NOT_PENDING', `Identity-access request ${requestId} on case ${caseId} is already ${status}; a request is decided once. Nothing was recorded.`, { caseId, requestId, status });
+  }
+}
+
+/** Four eyes: a custodian cannot approve their own identity-access request. */
+export class SelfApprovalRefusedError extends CaseflowError {
+  constructor(caseId: string, requestId: number, requestedBy: string) {
+    super('SELF_APPROVAL_REFUSED', `Identity-access request ${requestId} on case ${caseId} was made by ${requestedBy}; another custodian must decide it.`, { caseId, requestId, requestedBy });
+  }
+}
+
+/** An identity reveal that can no longer be shown: refused, still pending, already shown once, or expired. */
+export class IdentityRevealUnavailableError extends CaseflowError {
+  constructor(caseId: string, requestId: number, why: 'pending' | 'refused' | 'revealed' | 'expired') {
+    const words = {
+      pending: 'it waits for a custodian’s decision',
+      refused: 'a custodian refused it',
+      revealed: 'it was already shown once',
+      expired: 'its time ran out before it was shown',
+    }[why];
+    super('IDENTITY_REVEAL_UNAVAILABLE', `The identity of case ${caseId} cannot be shown for request ${requestId}: ${words}. File a new request if you still need it.`, { caseId, requestId, why });
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Accounts, tokens and reporters on PostgreSQL.
  */
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { AccountRepository, ReporterRepository } from '../port';
+import { and, asc, eq, gt, isNotNull, isNull, ne } from 'drizzle-orm';
+import type { AccountRepository, IdentityWrapping, ReporterRepository } from '../port';
 import type { PostgresDb } from './connection';
 import { apiTokens, reporterIdentities, reporterMessages, reporterReceipts, userPasswords, users, webSessions } from './schema';
 
@@ -69,6 +69,25 @@ export function postgresReporters(db: PostgresDb): ReporterRepository {
       await db.insert(reporterIdentities).values(identity);
     },
     identityOf: async (caseId) => (await db.select().from(reporterIdentities).where(eq(reporterIdentities.caseId, caseId)))[0],
+    plainIdentities: async (afterCaseId, limit) =>
+      db.select().from(reporterIdentities).where(and(isNull(reporterIdentities.sealedFields), gt(reporterIdentities.caseId, afterCaseId))).orderBy(asc(reporterIdentities.caseId)).limit(limit),
+    sealPlainIdentity: async (caseId, sealed) =>
+      (await db
+        .update(reporterIdentities)
+        .set({ ...sealed, name: null, contact: null })
+        .where(and(eq(reporterIdentities.caseId, caseId), isNull(reporterIdentities.sealedFields)))).rowCount === 1,
+    wrappedWithOtherKey: async (keyId, afterCaseId, limit) =>
+      (await db
+        .select({ caseId: reporterIdentities.caseId, keyId: reporterIdentities.keyId, wrappedKey: reporterIdentities.wrappedKey })
+        .from(reporterIdentities)
+        .where(and(isNotNull(reporterIdentities.sealedFields), ne(reporterIdentities.keyId, keyId), gt(reporterIdentities.caseId, afterCaseId)))
+        .orderBy(asc(reporterIdentities.caseId))
+        .limit(limit)) as IdentityWrapping[],
+    rewrapIdentity: async (from, to) =>
+      (await db
+        .update(reporterIdentities)
+        .set(to)
+        .where(and(eq(reporterIdentities.caseId, from.caseId), eq(reporterIdentities.keyId, from.keyId), eq(reporterIdentities.wrappedKey, from.wrappedKey)))).rowCount === 1,
     insertReceipt: async (receipt) => {
       await db.insert(reporterReceipts).values(receipt);
     },

@@ -32,6 +32,8 @@ function migrated(sqlite: Database.Database, options: SqliteOptions): SqliteDb {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // freed pages are zeroed: an identity sealed in place (or a session deleted) leaves no old bytes behind
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });

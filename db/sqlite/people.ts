@@ -1,8 +1,8 @@
 /**
  * Accounts, tokens and reporters on SQLite.
  */
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { AccountRepository, ReporterRepository } from '../port';
+import { and, asc, eq, gt, isNotNull, isNull, ne } from 'drizzle-orm';
+import type { AccountRepository, IdentityWrapping, ReporterRepository } from '../port';
 import type { SqliteDb } from './connection';
 import { apiTokens, reporterIdentities, reporterMessages, reporterReceipts, userPasswords, users, webSessions } from './schema';
 
@@ -58,6 +58,28 @@ export function sqliteReporters(db: SqliteDb): ReporterRepository {
       db.insert(reporterIdentities).values(identity).run();
     },
     identityOf: async (caseId) => db.select().from(reporterIdentities).where(eq(reporterIdentities.caseId, caseId)).get(),
+    plainIdentities: async (afterCaseId, limit) =>
+      db.select().from(reporterIdentities).where(and(isNull(reporterIdentities.sealedFields), gt(reporterIdentities.caseId, afterCaseId))).orderBy(asc(reporterIdentities.caseId)).limit(limit).all(),
+    sealPlainIdentity: async (caseId, sealed) =>
+      db
+        .update(reporterIdentities)
+        .set({ ...sealed, name: null, contact: null })
+        .where(and(eq(reporterIdentities.caseId, caseId), isNull(reporterIdentities.sealedFields)))
+        .run().changes === 1,
+    wrappedWithOtherKey: async (keyId, afterCaseId, limit) =>
+      db
+        .select({ caseId: reporterIdentities.caseId, keyId: reporterIdentities.keyId, wrappedKey: reporterIdentities.wrappedKey })
+        .from(reporterIdentities)
+        .where(and(isNotNull(reporterIdentities.sealedFields), ne(reporterIdentities.keyId, keyId), gt(reporterIdentities.caseId, afterCaseId)))
+        .orderBy(asc(reporterIdentities.caseId))
+        .limit(limit)
+        .all() as IdentityWrapping[],
+    rewrapIdentity: async (from, to) =>
+      db
+        .update(reporterIdentities)
+        .set(to)
+        .where(and(eq(reporterIdentities.caseId, from.caseId), eq(reporterIdentities.keyId, from.keyId), eq(reporterIdentities.wrappedKey, from.wrappedKey)))
+        .run().changes === 1,
     insertReceipt: async (receipt) => {
       db.insert(reporterReceipts).values(receipt).run();
     },

@@ -152,13 +152,22 @@ export const warningCards = sqliteTable(
   ],
 );
 
-/** A named reporter's identity, kept apart from the case body so it never travels with the case. */
+/**
+ * A named reporter's identity, kept apart from the case body so it never travels with the case, and
+ * sealed (src/privacy/identitySeal.ts): `sealed_fields` holds each field encrypted under the
+ * identity's data key, `wrapped_key` that data key wrapped by the key `key_id` names. `name` and
+ * `contact` are only ever filled on rows written by a caseflow before sealing; the first start with
+ * a key (or `caseflow keys rotate`) seals them and empties both.
+ */
 export const reporterIdentities = sqliteTable('reporter_identities', {
   caseId: text('case_id')
     .primaryKey()
     .references(() => cases.id),
-  name: text('name').notNull(),
+  name: text('name'),
   contact: text('contact'),
+  keyId: text('key_id'),
+  wrappedKey: text('wrapped_key'),
+  sealedFields: text('sealed_fields'),
   createdAt: integer('created_at').notNull(),
 });
 

@@ -43,6 +43,15 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   ACTOR_NOT_CLAIMABLE: 400,
   NOT_SIGNED_IN: 401,
   SERVER_UNREACHABLE: 503,
+  // sealed identities: a server without its key refuses named intake (its operator's to fix, so 503)
+  IDENTITY_KEY_MISSING: 503,
+  IDENTITY_KEY_INVALID: 500,
+  IDENTITY_SEAL_BROKEN: 500,
+  NO_REPORTER_IDENTITY: 409,
+  IDENTITY_REQUEST_NOT_FOUND: 404,
+  IDENTITY_REQUEST_NOT_PENDING: 409,
+  SELF_APPROVAL_REFUSED: 403,
+  IDENTITY_REVEAL_UNAVAILABLE: 410,
   // the office policy file is not valid: a start-up error, never a caller's
   INVALID_POLICY: 500,
   RATE_LIMITED: 429,

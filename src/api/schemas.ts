@@ -11,6 +11,7 @@ import { CASE_TYPES } from '../../machines/types';
 import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
 import type { ExtensionAnswer, PendingExtension } from '../engine/deadlineCommands';
 import type { CalendarImportResult } from '../engine/calendarImport';
+import type { IdentityRequestView, IdentityReveal } from '../engine/identityCommands';
 import type { CasePage, CaseSummary } from '../engine/queries';
 import type { ErrorCode } from '../errors';
 import { STATUS_OF } from './errors';
@@ -343,3 +344,33 @@ export const tokenInfo = z.object({
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
 });
+
+export const identityRequestParams = caseIdParams.extend({
+  requestId: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1'),
+});
+export const identityRequestBody = z.strictObject({ reason: text('the reason for seeing the reporter’s identity') });
+export const identityDecisionBody = z.strictObject({
+  decision: z.enum(['approve', 'refuse'], { error: 'must be "approve" or "refuse"' }),
+  note: z.string().max(1000, 'at most 1,000 characters').optional(),
+});
+/** An identity-access request: never the identity itself. */
+export const identityRequestView = z.object({
+  requestId: z.number(),
+  caseId: z.string(),
+  reason: z.string(),
+  requestedBy: z.object({ id: z.string(), role: roleName }),
+  requestedAt: z.string(),
+  status: z.enum(['pending', 'approved', 'refused', 'revealed', 'expired']),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  note: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+}) satisfies z.ZodType<Omit<IdentityRequestView, 'requestedBy'> & { requestedBy: { id: string; role: string } }>;
+export const identityRequestList = z.object({ caseId: z.string(), requests: z.array(identityRequestView) });
+/** The one answer that carries a reporter's identity: shown once, to the person whose request a custodian approved. */
+export const identityRevealView = z.object({
+  caseId: z.string(),
+  requestId: z.number(),
+  reporter: z.object({ name: z.string(), contact: z.string().nullable() }),
+  revealedAt: z.string(),
+}) satisfies z.ZodType<IdentityReveal>;

@@ -14,6 +14,7 @@ import type { Caseflow, CliContext, CliServices } from './context';
 import { DEFAULT_PORT, parsePort, registerServerCommands } from './serverCommands';
 import { registerWorkerCommands } from './workerCommands';
 import { registerCalendarCommands } from './calendarCommands';
+import { registerKeyCommands } from './keyCommands';
 
 /** Builds the `caseflow` program on `services`. */
 export function buildProgram<C extends Caseflow>(services: CliServices<C>): Command {
@@ -67,6 +68,7 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
   registerCalendarCommands(program, ctx);
   registerServerCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerKeyCommands(program, ctx);
   return program;
 }
 

@@ -10,6 +10,7 @@ import type { CaseflowSignal, EventBus } from '../bus';
 import type { Clock } from '../clock';
 import { MachineVersionUnknownError, UnknownCaseTypeError } from '../errors';
 import { DEFAULT_POLICY, type OfficePolicy } from '../officePolicy';
+import type { IdentitySeal } from '../privacy/identitySeal';
 import type { WorkingDayCalendar } from '../time';
 import type { DecideContext } from './decide';
 import { randomCaseId } from './ids';
@@ -31,7 +32,14 @@ export interface EngineDeps {
   policy?: OfficePolicy;
   /** Makes a new case id. @defaultValue a prefixed random id such as `RC-20261125-7KQ2M9XH4D3A` */
   newCaseId?: (type: CaseType, now: number) => string;
+  /** Seals named reporters' identities. @defaultValue none: named intake is refused (IDENTITY_KEY_MISSING) */
+  identitySeal?: IdentitySeal | null;
+  /** How long an approved identity reveal stays open, in milliseconds. @defaultValue 900000 (15 minutes) */
+  revealTtlMs?: number;
 }
+
+/** How long an approved identity reveal stays open unless configured: 15 minutes. */
+export const DEFAULT_REVEAL_TTL_MS = 15 * 60 * 1000;
 
 /** The shared part of the engine's commands. */
 export class EngineCore {
@@ -42,8 +50,13 @@ export class EngineCore {
   private readonly bus: EventBus;
   private readonly definitions: Map<string, CaseDefinition>;
   private readonly newCaseId: (type: CaseType, now: number) => string;
+  /** Seals and opens reporters' identities; null when this process has no identity key. */
+  readonly identitySeal: IdentitySeal | null;
+  readonly revealTtlMs: number;
 
   constructor(deps: EngineDeps) {
+    this.identitySeal = deps.identitySeal ?? null;
+    this.revealTtlMs = deps.revealTtlMs ?? DEFAULT_REVEAL_TTL_MS;
     this.store = deps.store;
     this.clock = deps.clock;
     this.calendar = deps.calendar;

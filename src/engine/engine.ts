@@ -7,12 +7,14 @@ import type { Tx } from '../../db/port';
 import type { CaseRecord } from '../../db/records';
 import type { Actor, CaseDefinition, DeadlineSpec, WarningLevel } from '../../machines/types';
 import { stepMoments } from '../deadlines/ladder';
-import { CaseNotFoundError, InvalidPayloadError, VersionConflictError } from '../errors';
+import { CaseNotFoundError, IdentityKeyMissingError, InvalidPayloadError, VersionConflictError } from '../errors';
 import { canonicalActor, EngineCore, type EngineDeps } from './core';
 import { CaseWork, catchUpDueSteps } from './catchUp';
 import { decideEvent, decideOpen, restoreCase, type CaseworkerEvent } from './decide';
 import { CalendarImports } from './calendarImport';
 import { DeadlineCommands } from './deadlineCommands';
+import { sealedIdentityRecord } from './identityAccess';
+import { IdentityCommands } from './identityCommands';
 import { acceptedEvents } from './machineRuntime';
 import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
 import { withOfficeRules } from './officeRules';
@@ -67,11 +69,14 @@ export class CaseEngine {
   readonly deadlines: DeadlineCommands;
   /** Importing a year of holidays and make-up days, and reading the imported years at start. */
   readonly calendars: CalendarImports;
+  /** Identity-access requests, custodians' decisions and reveals; sealing and key rotation. */
+  readonly identities: IdentityCommands;
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps);
     this.deadlines = new DeadlineCommands(this.core);
     this.calendars = new CalendarImports(this.core);
+    this.identities = new IdentityCommands(this.core);
   }
 
   /** The case type definition for `type`, or UNKNOWN_CASE_TYPE. */
@@ -87,10 +92,13 @@ export class CaseEngine {
     const input = withOfficeRules(definition, request.input, parsePayload(definition.input, request.input, `${definition.type} case`), this.core.policy);
     authorizeOpen(definition, actor, input);
     checkReporter(input, request.reporter);
+    // never a named reporter in plain text: without a key, named intake is refused before anything is written
+    const seal = this.core.identitySeal;
+    if (request.reporter && !seal) throw new IdentityKeyMissingError();
     const now = this.core.clock.now();
     const opening = decideOpen(this.core.decideContext(now), definition, input, actor);
     const { plan, row } = opening;
-    if (request.reporter) plan.reporters.push({ caseId: row.id, name: request.reporter.name, contact: request.reporter.contact ?? null, createdAt: now });
+    if (request.reporter) plan.reporters.push(sealedIdentityRecord(seal!, row.id, { name: request.reporter.name, contact: request.reporter.contact ?? null }, now));
     if (request.receiptCodeHash) plan.receipts.push({ codeHash: request.receiptCodeHash, caseId: row.id, createdAt: now });
     const links = await this.core.store.withTransaction(async (tx) => {
       // a new clue wakes the set-aside clues about the same official, in the same transaction

@@ -131,6 +131,27 @@ export function authorizeDeadlineChange(actor: Actor, facts: CaseAccessFacts | u
   if (visibility === 'aboutThem') throw new SubjectOfCaseError(facts.id, actor.id, `${verb} a deadline of`);
 }
 
+/** Roles that decide identity-access requests: the custodians of reporters' identities. */
+export const CUSTODIANS: readonly Role[] = ['custodian'];
+
+/** Roles that may ask to see a named reporter's identity: those who handle clues, and custodians (another custodian decides). */
+export const IDENTITY_REQUESTERS: readonly Role[] = ['intakeClerk', 'verifier', 'conferenceChair', 'disciplineCommission', 'custodian'];
+
+/**
+ * Throws unless `actor` may act on the identity of this case in one of `roles`: FORBIDDEN_ROLE for
+ * other roles, CASE_NOT_FOUND when the case is hidden from them, FORBIDDEN_ROLE (subjectOfCase)
+ * when it is about them. A custodian reads no casework, but may act on any case's identity requests.
+ */
+export function authorizeIdentityAccess(actor: Actor, facts: CaseAccessFacts | undefined, caseId: string, roles: readonly Role[], what: string): void {
+  if (!roles.includes(actor.role)) throw new ForbiddenRoleError(what, actor.role, roles);
+  if (!CUSTODIANS.includes(actor.role)) {
+    authorizeCase(actor, facts, caseId, what);
+    return;
+  }
+  if (!facts) throw new CaseNotFoundError(caseId);
+  if (sameOfficial(facts.subjectId, actor.id)) throw new SubjectOfCaseError(facts.id, actor.id, what);
+}
+
 /** Who may urge a unit on a running deadline (催办). */
 export const URGERS: readonly Role[] = SUPERVISORS;
 

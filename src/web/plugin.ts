@@ -16,6 +16,7 @@ import { reportError } from '../api/errors';
 import type { Web, WebDeps } from './context';
 import { registerBoardPages } from './routes/board';
 import { registerCasePages } from './routes/casePage';
+import { registerIdentityPages } from './routes/identityPage';
 import { registerInboxPages } from './routes/inbox';
 import { registerLedgerPages } from './routes/ledger';
 import { registerLivePages } from './routes/live';
@@ -101,6 +102,7 @@ export async function registerWebApp(app: FastifyInstance, deps: WebDeps): Promi
     registerSignInPages(web);
     registerBoardPages(web);
     registerCasePages(web);
+    registerIdentityPages(web);
     registerInboxPages(web);
     registerLivePages(web);
     registerLedgerPages(web);

@@ -60,6 +60,17 @@ const DAY = 24 * HOUR;
 /** 2026-11-25 20:00 in Shanghai: the evening a criticism report is aired. */
 const T0 = Date.parse('2026-11-25T20:00:00+08:00');
 
+/** A sealed identity row as a store keeps it (opaque values: a store never opens them). */
+const sealedRow = (caseId: string, keyId: string) => ({
+  caseId,
+  name: null,
+  contact: null,
+  keyId,
+  wrappedKey: `wrapped-${caseId}-${keyId}`,
+  sealedFields: '{"name":"c2VhbGVk"}',
+  createdAt: T0,
+});
+
 /** A valid open rectification case; override what the test is about. */
 export function aCase(overrides: Partial<CaseRecord> = {}): CaseRecord {
   const state = overrides.state ?? 'planDue';
@@ -1025,16 +1036,39 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
     });
 
     describe('reporters', () => {
+
+      test('plain identities (stored before sealing) are found and sealed once; other keys\' wrappings are found and re-wrapped, guarded', async () => {
+        const [a, b, c] = [await givenCase({ id: 'clue-a', type: 'clue', state: 'received' }), await givenCase({ id: 'clue-b', type: 'clue', state: 'received' }), await givenCase({ id: 'clue-c', type: 'clue', state: 'received' })];
+        await given(async (tx) => {
+          await tx.reporters.insertIdentity({ caseId: a.id, name: 'Zhang San', contact: '138', keyId: null, wrappedKey: null, sealedFields: null, createdAt: T0 });
+          await tx.reporters.insertIdentity(sealedRow(b.id, 'old'));
+          await tx.reporters.insertIdentity(sealedRow(c.id, 'new'));
+        });
+        expect((await store.read((tx) => tx.reporters.plainIdentities('', 10))).map((r) => r.caseId)).toEqual([a.id]);
+        expect(await store.read((tx) => tx.reporters.plainIdentities(a.id, 10))).toEqual([]);
+        const sealing = { keyId: 'new', wrappedKey: 'w', sealedFields: '{"name":"x"}' };
+        expect(await given((tx) => tx.reporters.sealPlainIdentity(a.id, sealing))).toBe(true);
+        expect(await given((tx) => tx.reporters.sealPlainIdentity(a.id, sealing))).toBe(false);
+        expect(await store.read((tx) => tx.reporters.identityOf(a.id))).toEqual({ caseId: a.id, name: null, contact: null, ...sealing, createdAt: T0 });
+
+        expect(await store.read((tx) => tx.reporters.wrappedWithOtherKey('new', '', 10))).toEqual([{ caseId: b.id, keyId: 'old', wrappedKey: `wrapped-${b.id}-old` }]);
+        const from = { caseId: b.id, keyId: 'old', wrappedKey: `wrapped-${b.id}-old` };
+        expect(await given((tx) => tx.reporters.rewrapIdentity(from, { keyId: 'new', wrappedKey: 'rewrapped' }))).toBe(true);
+        expect(await given((tx) => tx.reporters.rewrapIdentity(from, { keyId: 'new', wrappedKey: 'again' }))).toBe(false);
+        expect(await store.read((tx) => tx.reporters.identityOf(b.id))).toMatchObject({ keyId: 'new', wrappedKey: 'rewrapped', sealedFields: sealedRow(b.id, 'old').sealedFields });
+        expect(await store.read((tx) => tx.reporters.wrappedWithOtherKey('new', '', 10))).toEqual([]);
+      });
+
       test('a receipt leads to its clue; messages come back in order; the identity is kept apart', async () => {
         const clue = await givenCase({ id: 'clue-1', type: 'clue', state: 'received' });
         const other = await givenCase({ id: 'clue-2', type: 'clue', state: 'received' });
         await given(async (tx) => {
           await tx.reporters.insertReceipt({ codeHash: 'receipt-hash-1', caseId: clue.id, createdAt: T0 });
-          await tx.reporters.insertIdentity({ caseId: clue.id, name: 'Zhang San', contact: '138 0000 0000', createdAt: T0 });
+          await tx.reporters.insertIdentity(sealedRow(clue.id, 'k1'));
         });
         expect(await store.read((tx) => tx.reporters.caseForReceipt('receipt-hash-1'))).toBe(clue.id);
         expect(await store.read((tx) => tx.reporters.caseForReceipt('unknown-hash'))).toBeUndefined();
-        expect(await store.read((tx) => tx.reporters.identityOf(clue.id))).toEqual({ caseId: clue.id, name: 'Zhang San', contact: '138 0000 0000', createdAt: T0 });
+        expect(await store.read((tx) => tx.reporters.identityOf(clue.id))).toEqual(sealedRow(clue.id, 'k1'));
         expect(await store.read((tx) => tx.reporters.identityOf(other.id))).toBeUndefined();
 
         const first = await given((tx) => tx.reporters.addMessage({ caseId: clue.id, body: 'He took the money on Monday.', receivedAt: T0 + DAY }));
@@ -1313,7 +1347,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           ['a token', (tx) => tx.accounts.insertToken({ id: 'tok-1', userId, tokenHash: 'hash-1', label: null, createdAt: T0 })],
           ['a password', (tx) => tx.accounts.setPasswordHash(userId, '$argon2id$hash', T0)],
           ['a web session', (tx) => tx.accounts.insertSession({ idHash: 'session-1', userId, csrfToken: 'csrf-1', createdAt: T0, lastSeenAt: T0 })],
-          ['a reporter identity', (tx) => tx.reporters.insertIdentity({ caseId: owner.id, name: 'Zhang San', contact: null, createdAt: T0 })],
+          ['a reporter identity', (tx) => tx.reporters.insertIdentity(sealedRow(owner.id, 'k1'))],
           ['a receipt', (tx) => tx.reporters.insertReceipt({ codeHash: 'receipt-1', caseId: owner.id, createdAt: T0 })],
           ['a reporter message', (tx) => tx.reporters.addMessage({ caseId: owner.id, body: 'more', receivedAt: T0 })],
           ['an on-time day', (tx) => tx.onTime.add([{ dayStart: T0, owner: 'unit', unit: 'Water Bureau', met: 1, late: 0 }])],

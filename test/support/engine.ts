@@ -7,6 +7,7 @@ import { composeCaseflow, type CaseflowOptions, type ComposedCaseflow } from '..
 import type { Store } from '../../db/port';
 import type { Actor } from '../../machines/types';
 import { ManualClock } from '../../src/clock';
+import { IdentitySeal, makeKeyring, newKeyLine, parseKeyEncryptionKey, type KeyEncryptionKey } from '../../src/privacy/identitySeal';
 import type { CaseEngine } from '../../src/engine/engine';
 import { createTestDatabase, type TestBackend, type TestDatabase } from './backend';
 
@@ -31,6 +32,11 @@ interface EngineFixtureBase {
 export type EngineFixture = EngineFixtureBase &
   ({ backend: 'sqlite'; file: string; url?: undefined } | { backend: 'postgres'; url: string; file?: undefined });
 
+/** A seal with a fresh random key (`kid` names it), as each test office gets. */
+export function testIdentitySeal(kid = 'test-1', older: readonly KeyEncryptionKey[] = []): IdentitySeal {
+  return new IdentitySeal(makeKeyring(parseKeyEncryptionKey(newKeyLine(kid), 'the test key'), older));
+}
+
 /** 2026-11-25 20:00 in Shanghai: the evening a criticism report is aired. */
 export const AIRED_AT = '2026-11-25T20:00:00+08:00';
 
@@ -38,9 +44,11 @@ export const AIRED_AT = '2026-11-25T20:00:00+08:00';
 export async function engineFixture(options: Partial<CaseflowOptions> = {}, start: string = AIRED_AT): Promise<EngineFixture> {
   const database: TestDatabase = await createTestDatabase();
   const clock = new ManualClock(Date.parse(start));
+  const identitySeal = testIdentitySeal();
   const opened: ComposedCaseflow[] = [];
   const build = async (extra: Partial<CaseflowOptions>) => {
-    const cf = composeCaseflow({ clock, ...options, ...extra, store: await database.openStore() });
+    // every test database has its own identity key, as an office would (a test may pass null: no key)
+    const cf = composeCaseflow({ clock, identitySeal, ...options, ...extra, store: await database.openStore() });
     opened.push(cf);
     return cf;
   };

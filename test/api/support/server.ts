@@ -3,7 +3,7 @@
  * users with tokens for each role, and a small fetch wrapper.
  */
 import type { FastifyInstance } from 'fastify';
-import { composeApi } from '../../../app/compose';
+import { composeApi, type CaseflowOptions } from '../../../app/compose';
 import type { Store } from '../../../db/port';
 import type { ManualClock } from '../../../src/clock';
 import type { CaseEngine } from '../../../src/engine/engine';
@@ -51,6 +51,8 @@ export interface ApiFixture {
   store: Store;
   clock: ManualClock;
   accounts: Accounts;
+  /** The SQLite data file, on the SQLite backend. */
+  file: string | undefined;
   /** Tokens of PEOPLE, by person. */
   tokens: Record<Person, string>;
   /** Everything logged so far, one JSON line per entry. */
@@ -61,9 +63,9 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-/** Starts a server on port 0 with its own database; call `close()` afterwards. */
-export async function startApi(limits: Partial<ServerLimits> = {}): Promise<ApiFixture> {
-  const fixture = await engineFixture();
+/** Starts a server on port 0 with its own database (caseflow built with `options`); call `close()` afterwards. */
+export async function startApi(limits: Partial<ServerLimits> = {}, options: Partial<CaseflowOptions> = {}): Promise<ApiFixture> {
+  const fixture = await engineFixture(options);
   const lines: string[] = [];
   const logger = createApiLogger({ stream: { write: (line: string) => void lines.push(line) }, level: 'debug' });
   const server = await composeApi(fixture.cf, { logger, limits });
@@ -99,6 +101,7 @@ export async function startApi(limits: Partial<ServerLimits> = {}): Promise<ApiF
     store: fixture.store,
     clock: fixture.clock,
     accounts,
+    file: fixture.file,
     tokens,
     log: () => lines.join(''),
     request,
