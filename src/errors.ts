@@ -29,7 +29,9 @@ export type ErrorCode =
   | 'CSRF_REJECTED'
   | 'EXTENSION_BEYOND_LIMIT'
   | 'EXTENSION_REQUEST_NOT_PENDING'
-  | 'SECOND_APPROVER_REQUIRED';
+  | 'SECOND_APPROVER_REQUIRED'
+  | 'MIGRATION_TARGET_UNKNOWN'
+  | 'MIGRATION_PLAN_STALE';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {

@@ -36,6 +36,13 @@ const rescheduleDeadline = named(
       "escalation_level" = $9, "schedule_rev" = $10, "updated_at" = $11, "dispatch_lease_until" = NULL
     WHERE "id" = $1 AND "running" = true AND "schedule_rev" = $2`,
 );
+const respecDeadline = named(
+  'deadline_respec',
+  `UPDATE ${tableName(deadlines)} SET "due_at" = $3, "suspended_at" = $4, "next_step" = $5, "next_fire_at" = $6, "status" = $7, "warning" = $8,
+      "escalation_level" = $9, "schedule_rev" = $10, "updated_at" = $11, "spec" = $12, "basis" = $13, "base_at" = $14, "original_due_at" = $15,
+      "state_id" = $16, "dispatch_lease_until" = NULL
+    WHERE "id" = $1 AND "running" = true AND "schedule_rev" = $2`,
+);
 
 /** Literal (not bound) conditions, so that they match the partial indexes deadlines_outbox and deadlines_next_fire. */
 const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = true AND ${deadlines.nextFireAt} IS NOT NULL`;
@@ -65,6 +72,27 @@ export function postgresDeadlines(db: PostgresDb, run: RunStatement): DeadlineRe
           change.escalationLevel,
           change.scheduleRev,
           change.updatedAt,
+        ])
+      ).rowCount === 1,
+    respec: async (id, expectedRev, change) =>
+      (
+        await run(respecDeadline, [
+          id,
+          expectedRev,
+          change.dueAt,
+          change.suspendedAt,
+          change.nextStep,
+          change.nextFireAt,
+          change.status,
+          change.warning,
+          change.escalationLevel,
+          change.scheduleRev,
+          change.updatedAt,
+          change.spec,
+          change.basis,
+          change.baseAt,
+          change.originalDueAt,
+          change.stateId,
         ])
       ).rowCount === 1,
     // literal conditions of the partial index deadlines_next_fire, walked in next_fire_at order

@@ -70,7 +70,8 @@ export function decideOpen(ctx: DecideContext, definition: CaseDefinition, input
     actorId: actor.id,
     actorRole: actor.role,
     at: now,
-    payload: JSON.stringify(sourceCaseId ? { sourceCaseId } : {}),
+    // the opening input is logged, so the case can be replayed under another machine version (migrate plan)
+    payload: JSON.stringify(sourceCaseId ? { sourceCaseId, input } : { input }),
     fromState: null,
     toState: state,
   });

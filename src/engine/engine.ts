@@ -13,6 +13,7 @@ import { CaseWork, catchUpDueSteps } from './catchUp';
 import { decideEvent, decideOpen, restoreCase, type CaseworkerEvent } from './decide';
 import { CalendarImports } from './calendarImport';
 import { DeadlineCommands } from './deadlineCommands';
+import { Migrations } from './migration/commands';
 import { acceptedEvents } from './machineRuntime';
 import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
 import { withOfficeRules } from './officeRules';
@@ -66,11 +67,14 @@ export class CaseEngine {
   readonly deadlines: DeadlineCommands;
   /** Importing a year of holidays and make-up days, and reading the imported years at start. */
   readonly calendars: CalendarImports;
+  /** Planning and applying the move of open cases to another machine version or office policy. */
+  readonly migrations: Migrations;
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps);
     this.deadlines = new DeadlineCommands(this.core);
     this.calendars = new CalendarImports(this.core);
+    this.migrations = new Migrations(this.core, deps.definitions);
   }
 
   /** The case type definition for `type`, or UNKNOWN_CASE_TYPE. */
