@@ -11,6 +11,7 @@ import { printCase, printHistory, printList } from './print';
 import { DEFAULT_PORT, parsePort, registerServerCommands } from './serverCommands';
 import { registerWorkerCommands } from './workerCommands';
 import { registerCalendarCommands } from './calendarCommands';
+import { registerMigrateCommands } from './migrateCommands';
 
 /** Builds the `caseflow` program on `services`. */
 export function buildProgram<C extends Caseflow>(services: CliServices<C>): Command {
@@ -132,6 +133,7 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
   registerCalendarCommands(program, ctx);
   registerServerCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerMigrateCommands(program, ctx);
   return program;
 }
 

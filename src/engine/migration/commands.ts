@@ -6,7 +6,7 @@
 import type { Tx } from '../../../db/port';
 import type { Actor, CaseDefinition } from '../../../machines/types';
 import { ForbiddenRoleError, InvalidPayloadError } from '../../errors';
-import type { OfficePolicy } from '../../officePolicy';
+import { parseOfficePolicy, type OfficePolicy } from '../../officePolicy';
 import { canonicalActor, type EngineCore } from '../core';
 import { ACCOUNT_ADMINS } from '../policy';
 import { decideMigration } from './apply';
@@ -57,9 +57,14 @@ export class Migrations {
 
   constructor(
     private readonly core: EngineCore,
-    definitions: readonly CaseDefinition[],
+    private readonly definitions: readonly CaseDefinition[],
   ) {
     this.versions = new MachineVersions(definitions);
+  }
+
+  /** An office policy given as JSON (an HTTP body, say), validated as a policy file is: INVALID_POLICY naming each field. */
+  policyFrom(raw: unknown, source = 'given with the migration'): OfficePolicy {
+    return parseOfficePolicy(raw, [...this.definitions, ...this.definitions.flatMap((d) => d.previousVersions ?? [])], source);
   }
 
   /** The plan for every open case of the request's type (an admin, or an operator with no actor), written nowhere. */
