@@ -151,6 +151,7 @@ export function buildOpenApiDocument(registry: RouteRegistry, version: string): 
       { name: 'public', description: 'Public clue intake and receipts: no token' },
       { name: 'auth', description: 'Users and API tokens' },
       { name: 'audit', description: 'Verifying the hash-chained case log (admins)' },
+      { name: 'admin', description: 'Changing the rules: plan and apply migrations of open cases to a new machine version or office policy (admins)' },
       { name: 'docs', description: 'This document' },
       { name: 'operations', description: 'Liveness, readiness and metrics, for load balancers, orchestrators and Prometheus' },
     ],

@@ -27,6 +27,7 @@ import { registerDocsRoutes } from './routes/docs';
 import { registerPublicIntakeRoutes } from './routes/publicIntake';
 import { registerSupervisionRoutes } from './routes/supervision';
 import { registerDeadlineRoutes } from './routes/deadlines';
+import { registerMigrationRoutes } from './routes/migrations';
 
 /** What the server is built from. */
 export interface ServerDeps {
@@ -127,6 +128,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerCaseRoutes(api);
   registerSupervisionRoutes(api);
   registerDeadlineRoutes(api);
+  registerMigrationRoutes(api);
   registerPublicIntakeRoutes(api);
   registerAuthRoutes(api);
   registerAuditRoutes(api);

@@ -32,6 +32,8 @@ describe('the OpenAPI document', () => {
         'GET /cases/{id}/reporter-messages',
         'POST /deadlines/{id}/extensions',
         'POST /admin/calendar-years',
+        'POST /admin/migrations/plan',
+        'POST /admin/migrations/apply',
         'POST /deadlines/{id}/extension-requests/{requestId}/approval',
         'GET /supervision/overdue',
         'GET /supervision/escalations',

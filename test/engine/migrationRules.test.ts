@@ -94,7 +94,8 @@ describe('migrating rectifications', () => {
     expect((await engine.migrations.apply({ plan }, admin)).applied.length).toBe(plan.summary.safe);
     const second = await engine.migrations.apply({ plan }, admin);
     expect(second.applied).toEqual([]);
-    expect(second.skipped.every((s) => s.why === 'already up to date' || plan.cases.find((c) => c.caseId === s.caseId)!.decide.length > 0)).toBe(true);
+    expect(second.skipped.filter((s) => s.why === 'already applied by this plan')).toHaveLength(plan.summary.safe);
+    expect(second.skipped.every((s) => s.why === 'already applied by this plan' || plan.cases.find((c) => c.caseId === s.caseId)!.decide.length > 0)).toBe(true);
     await expect(engine.migrations.apply({ plan: { ...plan, toVersion: 1 } }, admin)).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     await expect(engine.migrations.plan({ type: 'rectification', toVersion: 2 }, { id: 'li.wei', role: 'supervisor' })).rejects.toMatchObject({ code: 'FORBIDDEN_ROLE' });
     await expect(engine.migrations.plan({ type: 'rectification', toVersion: 3 }, admin)).rejects.toMatchObject({ code: 'MIGRATION_TARGET_UNKNOWN', details: { known: [1, 2] } });

@@ -101,23 +101,25 @@ export class Migrations {
     const now = new Map(fresh.cases.map((c) => [c.caseId, c]));
     const listed = request.cases ? new Set(request.cases) : null;
     const skipped: MigrationApplyResult['skipped'] = [];
+    const stale: { caseId: string; why: string }[] = [];
     const chosen: CasePlan[] = [];
+    const applied = await this.appliedBy(plan);
     for (const planned of plan.cases) {
       if (listed && !listed.has(planned.caseId)) continue;
       const current = now.get(planned.caseId);
-      if (current?.action === 'none') skipped.push({ caseId: planned.caseId, why: 'already up to date' });
-      else if (listed ? !planned.applicableWhenListed : !planned.safe) skipped.push({ caseId: planned.caseId, why: planned.decide.join(' ') || 'nothing to do' });
+      const moved = !current || current.head.seq !== planned.head.seq || current.head.hash !== planned.head.hash;
+      if (applied.has(planned.caseId)) skipped.push({ caseId: planned.caseId, why: 'already applied by this plan' });
+      else if (listed ? !planned.applicableWhenListed : !planned.safe) skipped.push({ caseId: planned.caseId, why: planned.decide.join(' ') || 'already up to date' });
+      else if (moved) stale.push({ caseId: planned.caseId, why: current ? 'its log moved on' : 'it is no longer open' });
+      else if (current.action === 'none') skipped.push({ caseId: planned.caseId, why: 'already up to date' });
       else chosen.push(planned);
     }
     for (const id of listed ?? []) if (!plan.cases.some((c) => c.caseId === id)) skipped.push({ caseId: id, why: `not an open ${target.type} case in this plan` });
-    const stale = chosen
-      .filter((c) => { const current = now.get(c.caseId); return !current || current.head.seq !== c.head.seq || current.head.hash !== c.head.hash; })
-      .map((c) => ({ caseId: c.caseId, why: now.has(c.caseId) ? 'its log moved on' : 'it is no longer open' }));
     if (stale.length) throw new MigrationPlanStaleError(stale, plan.digest);
 
     const setting = this.setting(target);
     const stamp = { planDigest: plan.digest, policyDigest: policyDigestOf(target.policy), actor: approver };
-    const applied: AppliedMigration[] = [];
+    const moves: AppliedMigration[] = [];
     for (const planned of chosen) {
       const at = this.core.clock.now();
       const written = await this.core.store.withTransaction(async (tx) => {
@@ -132,7 +134,7 @@ export class Migrations {
       });
       this.core.announce(written.writePlan);
       const entry = written.writePlan.log[0]!;
-      applied.push({
+      moves.push({
         caseId: planned.caseId,
         event: entry.type,
         fromVersion: planned.fromVersion,
@@ -142,7 +144,20 @@ export class Migrations {
         deadlinesChanged: written.migration.pairs.filter((p) => p.change !== 'unchanged').length,
       });
     }
-    return { planDigest: plan.digest, applied, skipped };
+    return { planDigest: plan.digest, applied: moves, skipped };
+  }
+
+  /** The cases of `plan` whose log already has its migration entry (written after the head it planned on). */
+  private appliedBy(plan: MigrationPlan): Promise<Set<string>> {
+    return this.core.store.read(async (tx) => {
+      const done = new Set<string>();
+      const heads = new Map(plan.cases.map((c) => [c.caseId, c.head.seq]));
+      for (const entry of await tx.events.ofCases([...heads.keys()])) {
+        if ((entry.kind !== 'machineMigrated' && entry.kind !== 'policyChanged') || (entry.seq ?? 0) <= heads.get(entry.caseId)!) continue;
+        if ((JSON.parse(entry.payload) as { planDigest?: string }).planDigest === plan.digest) done.add(entry.caseId);
+      }
+      return done;
+    });
   }
 
   private target(request: MigrationRequest): MigrationTarget {
