@@ -18,6 +18,7 @@ import { Redis } from 'ioredis';
 import { benchIntake } from './intake';
 import { benchLateness } from './lateness';
 import { benchMemory } from './memory';
+import { benchMigratePlan } from './migratePlan';
 import { benchPostgres } from './postgres';
 import { benchPrototypes } from './prototypes';
 import { benchQueries } from './queries';
@@ -32,6 +33,8 @@ const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]
   lateness: benchLateness,
   queries: benchQueries,
   memory: benchMemory,
+  /** `migrate plan` replaying open cases, against a bare replay. */
+  migrate: benchMigratePlan,
   /** PostgreSQL: transitions, API processes and deadline workers (skipped when no server answers). */
   postgres: benchPostgres,
   /** Prototypes of proposed fixes: only with --only=prototypes. */
