@@ -66,7 +66,7 @@ export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonl
     newCaseId: () => (ids++ === 0 ? row.id : `${row.id}~replayed-link~${ids}`),
   });
   const opening = decideOpen(ctx(opened.at), definition, input, { id: opened.actorId, role: opened.actorRole as Role }, sourceCaseId);
-  let state: CaseState = { definition, row: opening.row, snapshot: opening.snapshot, running: opening.deadlines };
+  let state: CaseState = { definition, row: opening.row, snapshot: opening.snapshot, running: opening.deadlines, persisted: opening.row.snapshot };
   const refusals: Refusal[] = [];
   for (const entry of log) {
     if (entry.kind !== 'transition') continue;
@@ -78,6 +78,7 @@ export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonl
         definition,
         row: next.row,
         snapshot: next.snapshot,
+        persisted: next.row.snapshot,
         running: [...state.running.filter((d) => !closed.has(d.id)), ...next.plan.openDeadlines.filter((d) => d.caseId === row.id)],
       };
     } catch (error) {
