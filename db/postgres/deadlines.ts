@@ -5,7 +5,7 @@
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
-import type { DeadlineRecord, WakeUp } from '../records';
+import type { DeadlineRecord, DeadlineScheduleChange, WakeUp } from '../records';
 import { byDeadlineId } from '../wakeUps';
 import type { PostgresDb } from './connection';
 import { deadlines, warningCards } from './schema';
@@ -44,6 +44,21 @@ const respecDeadline = named(
     WHERE "id" = $1 AND "running" = true AND "schedule_rev" = $2`,
 );
 
+/** The parameters $1–$11 of a guarded schedule change: the row, its expected revision, and the new schedule. */
+const scheduleParams = (id: string, expectedRev: number, change: DeadlineScheduleChange): unknown[] => [
+  id,
+  expectedRev,
+  change.dueAt,
+  change.suspendedAt,
+  change.nextStep,
+  change.nextFireAt,
+  change.status,
+  change.warning,
+  change.escalationLevel,
+  change.scheduleRev,
+  change.updatedAt,
+];
+
 /** Literal (not bound) conditions, so that they match the partial indexes deadlines_outbox and deadlines_next_fire. */
 const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = true AND ${deadlines.nextFireAt} IS NOT NULL`;
 
@@ -58,43 +73,9 @@ export function postgresDeadlines(db: PostgresDb, run: RunStatement): DeadlineRe
       await run(insertDeadline, DEADLINE_COLUMNS.map(([field]) => row[field as keyof DeadlineRecord]));
     },
     close: async (closing) => (await run(closeDeadline, [closing.id, closing.status, closing.closedAt, closing.latenessMs])).rowCount === 1,
-    reschedule: async (id, expectedRev, change) =>
-      (
-        await run(rescheduleDeadline, [
-          id,
-          expectedRev,
-          change.dueAt,
-          change.suspendedAt,
-          change.nextStep,
-          change.nextFireAt,
-          change.status,
-          change.warning,
-          change.escalationLevel,
-          change.scheduleRev,
-          change.updatedAt,
-        ])
-      ).rowCount === 1,
+    reschedule: async (id, expectedRev, change) => (await run(rescheduleDeadline, scheduleParams(id, expectedRev, change))).rowCount === 1,
     respec: async (id, expectedRev, change) =>
-      (
-        await run(respecDeadline, [
-          id,
-          expectedRev,
-          change.dueAt,
-          change.suspendedAt,
-          change.nextStep,
-          change.nextFireAt,
-          change.status,
-          change.warning,
-          change.escalationLevel,
-          change.scheduleRev,
-          change.updatedAt,
-          change.spec,
-          change.basis,
-          change.baseAt,
-          change.originalDueAt,
-          change.stateId,
-        ])
-      ).rowCount === 1,
+      (await run(respecDeadline, [...scheduleParams(id, expectedRev, change), change.spec, change.basis, change.baseAt, change.originalDueAt, change.stateId])).rowCount === 1,
     // literal conditions of the partial index deadlines_next_fire, walked in next_fire_at order
     overdueWakeUps: async (before, limit) =>
       db
