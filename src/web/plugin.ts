@@ -19,6 +19,7 @@ import { registerCasePages } from './routes/casePage';
 import { registerInboxPages } from './routes/inbox';
 import { registerLedgerPages } from './routes/ledger';
 import { registerLivePages } from './routes/live';
+import { registerMigrationPages } from './routes/migrations';
 import { registerReporterPages } from './routes/reporter';
 import { registerSignInPages } from './routes/signIn';
 import { checkCsrf, csrfTokenFor, loadSession, signedIn } from './session';
@@ -77,6 +78,7 @@ export async function registerWebApp(app: FastifyInstance, deps: WebDeps): Promi
     registerInboxPages(web);
     registerLivePages(web);
     registerLedgerPages(web);
+    registerMigrationPages(web);
     registerReporterPages(web);
   });
 }
