@@ -19,6 +19,7 @@ import { benchFiring } from './firing';
 import { benchIntake } from './intake';
 import { benchLateness } from './lateness';
 import { benchMemory } from './memory';
+import { benchMigratePlan } from './migratePlan';
 import { benchPostgres } from './postgres';
 import { benchPrototypes } from './prototypes';
 import { benchQueries } from './queries';
@@ -40,6 +41,8 @@ const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]
   web: benchWebPages,
   /** CLI start-up through the package bin (the compiled dist/). */
   startup: benchStartup,
+  /** `migrate plan` replaying open cases, against a bare replay. */
+  migrate: benchMigratePlan,
   /** PostgreSQL: transitions, API processes and deadline workers (skipped when no server answers). */
   postgres: benchPostgres,
   /** Prototypes of proposed fixes: only with --only=prototypes. */

@@ -17,6 +17,7 @@ import type {
   CaseRecord,
   DeadlineClosing,
   DeadlineRecord,
+  DeadlineRespec,
   DeadlineScheduleChange,
   NewNotification,
   NewWarningCard,
@@ -107,6 +108,11 @@ export interface DeadlineRepository {
    * guard that makes a ladder step fire once however many workers wake for it. False when it was not.
    */
   reschedule(id: string, expectedRev: number, change: DeadlineScheduleChange): Promise<boolean>;
+  /**
+   * Re-plans a running deadline under a new machine version or policy: its schedule and definition,
+   * only where its revision is still `expectedRev` (a new revision: its wake-up goes to the outbox). False when it was not.
+   */
+  respec(id: string, expectedRev: number, change: DeadlineRespec): Promise<boolean>;
   /** Issues a warning card; false when this deadline's step already issued one. */
   issueCard(card: NewWarningCard): Promise<boolean>;
   /**

@@ -48,6 +48,10 @@ export const CASE_EVENT_KINDS = [
   'identityAccessRefused',
   'identityRevealed',
   'identityRevealExpired',
+  /** The case moved to another version of its machine (`caseflow migrate apply`), its deadlines re-planned. */
+  'machineMigrated',
+  /** The office's limits changed for the case's running deadlines (a policy-only `migrate apply`). */
+  'policyChanged',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
@@ -140,6 +144,12 @@ export type DeadlineScheduleChange = Pick<
   DeadlineRecord,
   'dueAt' | 'suspendedAt' | 'nextStep' | 'nextFireAt' | 'status' | 'warning' | 'escalationLevel' | 'scheduleRev' | 'updatedAt'
 >;
+
+/**
+ * A running deadline re-planned under a new machine version or office policy (`migrate apply`): its
+ * schedule, and the definition it runs by: spec, basis, base and original due moments, and its state.
+ */
+export type DeadlineRespec = DeadlineScheduleChange & Pick<DeadlineRecord, 'spec' | 'basis' | 'baseAt' | 'originalDueAt' | 'stateId'>;
 
 /** A deadline's closing: met or overdue, with its lateness. */
 export interface DeadlineClosing {

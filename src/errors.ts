@@ -42,7 +42,9 @@ export type ErrorCode =
   | 'IDENTITY_REQUEST_NOT_FOUND'
   | 'IDENTITY_REQUEST_NOT_PENDING'
   | 'SELF_APPROVAL_REFUSED'
-  | 'IDENTITY_REVEAL_UNAVAILABLE';
+  | 'IDENTITY_REVEAL_UNAVAILABLE'
+  | 'MIGRATION_TARGET_UNKNOWN'
+  | 'MIGRATION_PLAN_STALE';
 
 /** The base of every error caseflow reports to a user. */
 export class CaseflowError extends Error {

@@ -5,7 +5,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
-import type { DeadlineRecord, WakeUp } from '../records';
+import type { DeadlineRecord, DeadlineScheduleChange, WakeUp } from '../records';
 import { byDeadlineId } from '../wakeUps';
 import type { PostgresDb } from './connection';
 import { deadlines, warningCards } from './schema';
@@ -37,6 +37,28 @@ const rescheduleDeadline = named(
       "escalation_level" = $9, "schedule_rev" = $10, "updated_at" = $11, "dispatch_lease_until" = NULL
     WHERE "id" = $1 AND "running" = true AND "schedule_rev" = $2`,
 );
+const respecDeadline = named(
+  'deadline_respec',
+  `UPDATE ${tableName(deadlines)} SET "due_at" = $3, "suspended_at" = $4, "next_step" = $5, "next_fire_at" = $6, "status" = $7, "warning" = $8,
+      "escalation_level" = $9, "schedule_rev" = $10, "updated_at" = $11, "spec" = $12, "basis" = $13, "base_at" = $14, "original_due_at" = $15,
+      "state_id" = $16, "dispatch_lease_until" = NULL
+    WHERE "id" = $1 AND "running" = true AND "schedule_rev" = $2`,
+);
+
+/** The parameters $1–$11 of a guarded schedule change: the row, its expected revision, and the new schedule. */
+const scheduleParams = (id: string, expectedRev: number, change: DeadlineScheduleChange): unknown[] => [
+  id,
+  expectedRev,
+  change.dueAt,
+  change.suspendedAt,
+  change.nextStep,
+  change.nextFireAt,
+  change.status,
+  change.warning,
+  change.escalationLevel,
+  change.scheduleRev,
+  change.updatedAt,
+];
 
 /** Literal (not bound) conditions, so that they match the partial indexes deadlines_outbox and deadlines_next_fire. */
 const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = true AND ${deadlines.nextFireAt} IS NOT NULL`;
@@ -60,22 +82,9 @@ export function postgresDeadlines(db: PostgresDb, run: RunStatement): DeadlineRe
       await run(insertDeadline, DEADLINE_COLUMNS.map(([field]) => row[field as keyof DeadlineRecord]));
     },
     close: async (closing) => (await run(closeDeadline, [closing.id, closing.status, closing.closedAt, closing.latenessMs])).rowCount === 1,
-    reschedule: async (id, expectedRev, change) =>
-      (
-        await run(rescheduleDeadline, [
-          id,
-          expectedRev,
-          change.dueAt,
-          change.suspendedAt,
-          change.nextStep,
-          change.nextFireAt,
-          change.status,
-          change.warning,
-          change.escalationLevel,
-          change.scheduleRev,
-          change.updatedAt,
-        ])
-      ).rowCount === 1,
+    reschedule: async (id, expectedRev, change) => (await run(rescheduleDeadline, scheduleParams(id, expectedRev, change))).rowCount === 1,
+    respec: async (id, expectedRev, change) =>
+      (await run(respecDeadline, [...scheduleParams(id, expectedRev, change), change.spec, change.basis, change.baseAt, change.originalDueAt, change.stateId])).rowCount === 1,
     overdueWakeUps: async (before, limit) => (await run<WakeUp>(overdueWakeUps, [before, limit])).rows,
     runningDueFrom: async (from) => (await run<DeadlineRecord>(runningDueFrom, [from])).rows,
     issueCard: async (card) => (await run(issueCard, CARD_FIELDS.map((field) => card[field]))).rowCount === 1,

@@ -39,6 +39,7 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
   const update = db
     .update(cases)
     .set({
+      machineVersion: sql`${p('machineVersion')}`,
       state: sql`${p('state')}`,
       status: sql`${p('status')}`,
       snapshot: sql`${p('snapshot')}`,

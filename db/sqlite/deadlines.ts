@@ -41,22 +41,25 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     })
     .where(and(eq(deadlines.id, p('id')), RUNNING))
     .prepare();
-  const reschedule = db
+  // a new revision is a new wake-up: whoever claimed the old one no longer holds it
+  const schedule = {
+    dueAt: sql`${p('dueAt')}`,
+    suspendedAt: sql`${p('suspendedAt')}`,
+    nextStep: sql`${p('nextStep')}`,
+    nextFireAt: sql`${p('nextFireAt')}`,
+    status: sql`${p('status')}`,
+    warning: sql`${p('warning')}`,
+    escalationLevel: sql`${p('escalationLevel')}`,
+    scheduleRev: sql`${p('scheduleRev')}`,
+    dispatchLeaseUntil: null,
+    updatedAt: sql`${p('updatedAt')}`,
+  };
+  const atExpectedRev = and(eq(deadlines.id, p('id')), RUNNING, eq(deadlines.scheduleRev, p('expectedRev')));
+  const reschedule = db.update(deadlines).set(schedule).where(atExpectedRev).prepare();
+  const respec = db
     .update(deadlines)
-    .set({
-      dueAt: sql`${p('dueAt')}`,
-      suspendedAt: sql`${p('suspendedAt')}`,
-      nextStep: sql`${p('nextStep')}`,
-      nextFireAt: sql`${p('nextFireAt')}`,
-      status: sql`${p('status')}`,
-      warning: sql`${p('warning')}`,
-      escalationLevel: sql`${p('escalationLevel')}`,
-      scheduleRev: sql`${p('scheduleRev')}`,
-      // a new revision is a new wake-up: whoever claimed the old one no longer holds it
-      dispatchLeaseUntil: null,
-      updatedAt: sql`${p('updatedAt')}`,
-    })
-    .where(and(eq(deadlines.id, p('id')), RUNNING, eq(deadlines.scheduleRev, p('expectedRev'))))
+    .set({ ...schedule, spec: sql`${p('spec')}`, basis: sql`${p('basis')}`, baseAt: sql`${p('baseAt')}`, originalDueAt: sql`${p('originalDueAt')}`, stateId: sql`${p('stateId')}` })
+    .where(atExpectedRev)
     .prepare();
   // literal conditions of the partial index deadlines_next_fire, walked in next_fire_at order
   const overdueWakeUps = db
@@ -81,6 +84,7 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     },
     close: async (closing) => close.run({ ...closing }).changes === 1,
     reschedule: async (id, expectedRev, change) => reschedule.run({ ...change, id, expectedRev }).changes === 1,
+    respec: async (id, expectedRev, change) => respec.run({ ...change, id, expectedRev }).changes === 1,
     issueCard: async (card) => issueCard.run(card).changes === 1,
     overdueWakeUps: async (before, limit) => overdueWakeUps.all({ before, limit }),
     runningDueFrom: async (from) => db.select().from(deadlines).where(and(RUNNING, gte(deadlines.dueAt, from))).orderBy(asc(deadlines.dueAt), asc(deadlines.id)).all(),

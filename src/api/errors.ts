@@ -61,6 +61,10 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   NOT_READY: 503,
   // The server lacks the machine version a stored case runs on: the server's fault, not the caller's.
   MACHINE_VERSION_UNKNOWN: 500,
+  // a migration to a machine version this server does not have: the request names it, fix it
+  MIGRATION_TARGET_UNKNOWN: 400,
+  // a case's log moved on since the migration plan was made: plan again
+  MIGRATION_PLAN_STALE: 409,
 };
 
 /** The body of every error response. */

@@ -152,6 +152,7 @@ export function buildOpenApiDocument(registry: RouteRegistry, version: string): 
       { name: 'auth', description: 'Users and API tokens' },
       { name: 'audit', description: 'Verifying the hash-chained case log (admins)' },
       { name: 'identities', description: 'Sealed reporter identities: a request with a reason, a custodian’s decision, a reveal shown once' },
+      { name: 'admin', description: 'Changing the rules: plan and apply migrations of open cases to a new machine version or office policy (admins)' },
       { name: 'docs', description: 'This document' },
       { name: 'operations', description: 'Liveness, readiness and metrics, for load balancers, orchestrators and Prometheus' },
     ],

@@ -28,6 +28,7 @@ import { registerPublicIntakeRoutes } from './routes/publicIntake';
 import { registerSupervisionRoutes } from './routes/supervision';
 import { registerDeadlineRoutes } from './routes/deadlines';
 import { registerIdentityRoutes } from './routes/identities';
+import { registerMigrationRoutes } from './routes/migrations';
 
 /** What the server is built from. */
 export interface ServerDeps {
@@ -129,6 +130,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerSupervisionRoutes(api);
   registerDeadlineRoutes(api);
   registerIdentityRoutes(api);
+  registerMigrationRoutes(api);
   registerPublicIntakeRoutes(api);
   registerAuthRoutes(api);
   registerAuditRoutes(api);

@@ -15,6 +15,7 @@ import { DEFAULT_PORT, parsePort, registerServerCommands } from './serverCommand
 import { registerWorkerCommands } from './workerCommands';
 import { registerCalendarCommands } from './calendarCommands';
 import { registerKeyCommands } from './keyCommands';
+import { registerMigrateCommands } from './migrateCommands';
 
 /** Builds the `caseflow` program on `services`. */
 export function buildProgram<C extends Caseflow>(services: CliServices<C>): Command {
@@ -69,6 +70,7 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
   registerServerCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerKeyCommands(program, ctx);
+  registerMigrateCommands(program, ctx);
   return program;
 }
 

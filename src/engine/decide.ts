@@ -71,7 +71,8 @@ export function decideOpen(ctx: DecideContext, definition: CaseDefinition, input
     actorId: actor.id,
     actorRole: actor.role,
     at: now,
-    payload: JSON.stringify(sourceCaseId ? { sourceCaseId } : {}),
+    // the opening input is logged, so the case can be replayed under another machine version (migrate plan)
+    payload: JSON.stringify(sourceCaseId ? { sourceCaseId, input } : { input }),
     fromState: null,
     toState: state,
   });
@@ -91,6 +92,8 @@ export interface CaseState {
   row: CaseRecord;
   snapshot: AnyMachineSnapshot;
   running: readonly DeadlineRecord[];
+  /** The snapshot as `persist` writes it, when the caller already has it (a replay does): saves persisting it again. */
+  persisted?: string;
 }
 
 /** A decided transition: the case after it, and the plan that writes it (its entry is `plan.log[0]`). */
@@ -119,7 +122,7 @@ export function decideEvent(ctx: DecideContext, current: CaseState, event: Casew
   const nextJson = persist(definition, next.snapshot);
   // compared with the current snapshot persisted the same way, not with the stored text: a store may
   // keep JSON in its own normal form (PostgreSQL's jsonb reorders keys)
-  if (next.snapshot === snapshot || nextJson === persist(definition, snapshot)) {
+  if (next.snapshot === snapshot || nextJson === (current.persisted ?? persist(definition, snapshot))) {
     const refused = refusingGuards(definition, snapshot, machineEvent);
     if (refused.length) {
       throw new GuardRejectedError(row.id, type, row.state, refused.map((guard) => ({ guard, rule: definition.guardRules[guard] ?? guard })));

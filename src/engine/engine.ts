@@ -15,6 +15,7 @@ import { CalendarImports } from './calendarImport';
 import { DeadlineCommands } from './deadlineCommands';
 import { sealedIdentityRecord } from './identityAccess';
 import { IdentityCommands } from './identityCommands';
+import { Migrations } from './migration/commands';
 import { acceptedEvents } from './machineRuntime';
 import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
 import { withOfficeRules } from './officeRules';
@@ -71,12 +72,15 @@ export class CaseEngine {
   readonly calendars: CalendarImports;
   /** Identity-access requests, custodians' decisions and reveals; sealing and key rotation. */
   readonly identities: IdentityCommands;
+  /** Planning and applying the move of open cases to another machine version or office policy. */
+  readonly migrations: Migrations;
 
   constructor(deps: EngineDeps) {
     this.core = new EngineCore(deps);
     this.deadlines = new DeadlineCommands(this.core);
     this.calendars = new CalendarImports(this.core);
     this.identities = new IdentityCommands(this.core);
+    this.migrations = new Migrations(this.core, deps.definitions);
   }
 
   /** The case type definition for `type`, or UNKNOWN_CASE_TYPE. */

@@ -8,6 +8,7 @@ import type {
   CaseRecord,
   DeadlineClosing,
   DeadlineRecord,
+  DeadlineRespec,
   DeadlineScheduleChange,
   NewCaseEvent,
   NewNotification,
@@ -25,6 +26,8 @@ export interface WritePlan {
   updateLinkedCases: { row: CaseRecord; expectedVersion: number }[];
   /** Deadline schedules moved, each only where its revision is still `expectedRev`. */
   reschedule: { id: string; expectedRev: number; change: DeadlineScheduleChange }[];
+  /** Deadlines re-planned under a new machine version or policy (`migrate apply`), each only where its revision is still `expectedRev`. */
+  respecify: { id: string; expectedRev: number; change: DeadlineRespec }[];
   /** Running deadlines closed (their state was left). */
   closeDeadlines: DeadlineClosing[];
   /** What those closings add to the on-time rollup (onTime.ts), written with them. */
@@ -47,6 +50,7 @@ export const emptyPlan = (): WritePlan => ({
   updateCase: null,
   updateLinkedCases: [],
   reschedule: [],
+  respecify: [],
   closeDeadlines: [],
   onTime: [],
   openDeadlines: [],
@@ -74,6 +78,7 @@ export function mergePlans(plan: WritePlan, more: WritePlan): WritePlan {
   plan.openCases.push(...more.openCases);
   plan.updateLinkedCases.push(...more.updateLinkedCases);
   plan.reschedule.push(...more.reschedule);
+  plan.respecify.push(...more.respecify);
   plan.closeDeadlines.push(...more.closeDeadlines);
   plan.onTime.push(...more.onTime);
   plan.openDeadlines.push(...more.openDeadlines);
@@ -98,7 +103,7 @@ export function mergeLinkedPlan(plan: WritePlan, linked: WritePlan): WritePlan {
 
 /** True when the plan moves a deadline schedule, so the wake-up outbox has work. */
 export const movesDeadlines = (plan: WritePlan): boolean =>
-  plan.openDeadlines.length + plan.closeDeadlines.length + plan.reschedule.length > 0;
+  plan.openDeadlines.length + plan.closeDeadlines.length + plan.reschedule.length + plan.respecify.length > 0;
 
 /**
  * A case's deadline rows as they stand once `plan` is written, from the rows read before it: the
@@ -107,7 +112,7 @@ export const movesDeadlines = (plan: WritePlan): boolean =>
  */
 export function deadlinesAfter(caseId: string, before: readonly DeadlineRecord[], plan: WritePlan): DeadlineRecord[] {
   const closings = new Map(plan.closeDeadlines.map((c) => [c.id, c]));
-  const changes = new Map(plan.reschedule.map((r) => [r.id, r.change]));
+  const changes = new Map<string, Partial<DeadlineRecord>>([...plan.reschedule, ...plan.respecify].map((r) => [r.id, r.change]));
   const rows = before.map((row) => {
     const change = changes.get(row.id);
     const moved: DeadlineRecord = change ? { ...row, ...change, dispatchLeaseUntil: null } : row;

@@ -26,6 +26,9 @@ export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
   for (const { id, expectedRev, change } of plan.reschedule) {
     if (!(await tx.deadlines.reschedule(id, expectedRev, change))) throw new StaleDeadlineError(id, expectedRev);
   }
+  for (const { id, expectedRev, change } of plan.respecify) {
+    if (!(await tx.deadlines.respec(id, expectedRev, change))) throw new StaleDeadlineError(id, expectedRev);
+  }
   for (const row of plan.openCases) await tx.cases.insert(row);
   for (const closing of plan.closeDeadlines) {
     if (!(await tx.deadlines.close(closing))) throw new StaleDeadlineError(closing.id, null);

@@ -20,6 +20,7 @@ import { registerIdentityPages } from './routes/identityPage';
 import { registerInboxPages } from './routes/inbox';
 import { registerLedgerPages } from './routes/ledger';
 import { registerLivePages } from './routes/live';
+import { registerMigrationPages } from './routes/migrations';
 import { registerReporterPages } from './routes/reporter';
 import { registerSignInPages } from './routes/signIn';
 import { chooseLocale, DEFAULT_LOCALE, LOCALE_COOKIE, localeOf, translator, type Locale, type Translate } from './i18n';
@@ -106,6 +107,7 @@ export async function registerWebApp(app: FastifyInstance, deps: WebDeps): Promi
     registerInboxPages(web);
     registerLivePages(web);
     registerLedgerPages(web);
+    registerMigrationPages(web);
     registerReporterPages(web);
   });
 }

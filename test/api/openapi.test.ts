@@ -36,6 +36,8 @@ describe('the OpenAPI document', () => {
         'POST /cases/{id}/identity-requests/{requestId}/reveal',
         'POST /deadlines/{id}/extensions',
         'POST /admin/calendar-years',
+        'POST /admin/migrations/plan',
+        'POST /admin/migrations/apply',
         'POST /deadlines/{id}/extension-requests/{requestId}/approval',
         'POST /deadlines/{id}/suspension',
         'POST /deadlines/{id}/resumption',

@@ -418,6 +418,31 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await deadlineNow(d.id)).toMatchObject({ scheduleRev: 3, nextStep: 2 });
       });
 
+      test('respec re-plans a deadline once from the expected revision: schedule, spec, basis, base, original due and state', async () => {
+        const d = await givenDeadline(await givenCase());
+        const respec = {
+          ...stepFired(d),
+          dueAt: d.dueAt + 2 * HOUR,
+          originalDueAt: d.originalDueAt + 2 * HOUR,
+          baseAt: d.baseAt + MINUTE,
+          spec: JSON.stringify({ kind: d.kind, basis: 'new rule', limit: { kind: 'duration', minutes: 180 }, ladder: [] }),
+          basis: 'new rule',
+          stateId: 'rectification.planScrutiny',
+        };
+        expect(await given((tx) => tx.deadlines.respec(d.id, 1, respec))).toBe(true);
+        expect(await given((tx) => tx.deadlines.respec(d.id, 1, respec))).toBe(false);
+        const after = (await deadlineNow(d.id))!;
+        expect({ ...after, spec: JSON.parse(after.spec) as unknown }).toEqual({ ...d, ...respec, spec: JSON.parse(respec.spec) as unknown });
+        expect(await store.read((tx) => tx.outbox.pending('', 10))).toEqual([expect.objectContaining({ deadlineId: d.id, scheduleRev: respec.scheduleRev })]);
+      });
+
+      test('a case update may move the case to another machine version', async () => {
+        const v1 = await givenCase();
+        const migrated = { ...v1, machineVersion: 2, state: 'planScrutiny', version: 2, updatedAt: T0 + MINUTE };
+        expect(await given((tx) => tx.cases.update(migrated, 1))).toBe(true);
+        expect(await caseNow(v1.id)).toEqual(migrated);
+      });
+
       test('close answers true once, and a closed deadline is not rescheduled', async () => {
         const d = await givenDeadline(await givenCase());
         const closing = { id: d.id, status: 'overdue' as const, closedAt: d.dueAt + HOUR, latenessMs: HOUR };

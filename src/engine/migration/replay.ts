@@ -1,0 +1,90 @@
+/**
+ * Replaying a case's log under another machine version or office policy, purely: the case is opened
+ * again from the input its CASE_OPENED entry logged, and every logged transition is decided again
+ * with `decideEvent`, at the moment and by the person it was made — so an event the new machine
+ * refuses is refused in the same words the API would use. Nothing is read or written here.
+ */
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import type { CaseEventRecord, CaseRecord, DeadlineRecord } from '../../../db/records';
+import type { CaseDefinition, Role } from '../../../machines/types';
+import { CaseflowError, type ErrorCode } from '../../errors';
+import type { OfficePolicy } from '../../officePolicy';
+import type { WorkingDayCalendar } from '../../time';
+import { decideEvent, decideOpen, type CaseState, type DecideContext } from '../decide';
+import { stateString } from '../machineRuntime';
+
+/** A logged event the new machine would refuse, with the API's error for it. */
+export interface Refusal {
+  /** The entry's place in the case log. */
+  seq: number | null;
+  event: string;
+  at: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/** The case as the new machine and policy would have it after its whole log. */
+export interface Replayed {
+  /** The case row as replayed (its id, version and index fields from the new machine's context). */
+  row: CaseRecord;
+  snapshot: AnyMachineSnapshot;
+  state: string;
+  /** The deadlines the replay leaves running, due under the new machine's and policy's limits. */
+  running: DeadlineRecord[];
+  refusals: Refusal[];
+}
+
+/** What a replay needs besides the case: the target machine and policy, the calendar, and the definitions linked cases open on. */
+export interface ReplaySetting {
+  definition: CaseDefinition;
+  policy: OfficePolicy;
+  calendar: WorkingDayCalendar;
+  definitionOf: (type: string) => CaseDefinition;
+}
+
+const OPENING_INPUT_MISSING = 'opened before caseflow logged the opening input';
+
+/** Why a case cannot be replayed at all (its log does not start with a logged opening), or null. */
+export function unreplayable(log: readonly CaseEventRecord[]): string | null {
+  const opened = log[0];
+  if (!opened || opened.kind !== 'created') return 'its log does not start with CASE_OPENED';
+  return 'input' in (JSON.parse(opened.payload) as object) ? null : OPENING_INPUT_MISSING;
+}
+
+/** Replays `log` (the case's, oldest first; `unreplayable` must have said null) under `setting`. */
+export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonly CaseEventRecord[]): Replayed {
+  const { definition } = setting;
+  const opened = log[0]!;
+  const { input, sourceCaseId } = JSON.parse(opened.payload) as { input: unknown; sourceCaseId?: string };
+  let ids = 0;
+  const ctx = (now: number): DecideContext => ({
+    now,
+    calendar: setting.calendar,
+    policy: setting.policy,
+    definitionOf: setting.definitionOf,
+    // the case keeps its id; linked cases the replay would open are only named, never written
+    newCaseId: () => (ids++ === 0 ? row.id : `${row.id}~replayed-link~${ids}`),
+  });
+  const opening = decideOpen(ctx(opened.at), definition, input, { id: opened.actorId, role: opened.actorRole as Role }, sourceCaseId);
+  let state: CaseState = { definition, row: opening.row, snapshot: opening.snapshot, running: opening.deadlines, persisted: opening.row.snapshot };
+  const refusals: Refusal[] = [];
+  for (const entry of log) {
+    if (entry.kind !== 'transition') continue;
+    const event = { ...(JSON.parse(entry.payload) as Record<string, unknown>), type: entry.type };
+    try {
+      const next = decideEvent(ctx(entry.at), state, event, { id: entry.actorId, role: entry.actorRole as Role });
+      const closed = new Set(next.plan.closeDeadlines.map((c) => c.id));
+      state = {
+        definition,
+        row: next.row,
+        snapshot: next.snapshot,
+        persisted: next.row.snapshot,
+        running: [...state.running.filter((d) => !closed.has(d.id)), ...next.plan.openDeadlines.filter((d) => d.caseId === row.id)],
+      };
+    } catch (error) {
+      if (!(error instanceof CaseflowError)) throw error;
+      refusals.push({ seq: entry.seq, event: entry.type, at: new Date(entry.at).toISOString(), code: error.code, message: error.message });
+    }
+  }
+  return { row: state.row, snapshot: state.snapshot, state: stateString(state.snapshot.value as StateValue), running: [...state.running], refusals };
+}
