@@ -4,7 +4,7 @@
  * bare baseline measured in the same run and written to bench/results/<mode>.json and
  * bench/results/<mode>.md.
  *
- * Options: --quick, --only=transitions,intake,scheduling,firing,lateness,queries,memory,web,startup,postgres (and
+ * Options: --quick, --only=transitions,intake,scheduling,firing,lateness,queries,memory,web,startup,migrate,postgres (and
  * `prototypes`, the prototypes of proposed fixes, run only when named).
  * Environment: REDIS_URL (default redis://127.0.0.1:6379); BENCH_DATABASE_URL, the PostgreSQL
  * server's admin database for the `postgres` rows (default postgres://postgres@127.0.0.1:5432/test;

@@ -23,7 +23,7 @@ async function renderIdentity(web: Web, request: FastifyRequest, reply: FastifyR
   const custodian = CUSTODIANS.includes(actor.role);
   if (revealed) void reply.header('cache-control', 'no-store');
   return web.page(request, reply, 'identity', {
-    title: `Reporter identity, case ${caseId}`,
+    title: web.t(request)('identity.pageTitle', { caseId }),
     caseId,
     revealed,
     requests: requests.map((r) => ({
