@@ -167,6 +167,19 @@ export const officePolicySchema = z.strictObject({
   cardConsequences: cardConsequencesSetting,
   /** The urging (催办) ladder: reminder, formal urging notice, public-criticism flag. */
   urging: urgingSetting,
+  /** Where notices go: a webhook (POSTed as JSON, retried with backoff); without one, the worker's log. */
+  notifications: z
+    .strictObject({
+      webhook: z
+        .strictObject({
+          url: z.url({ protocol: /^https?$/, error: 'the webhook is an http:// or https:// address' }),
+          attempts: z.number().int('attempts must be a whole number').min(1).max(20).optional(),
+          backoffMs: z.number().int('backoffMs must be a whole number').min(0).max(600_000).optional(),
+          timeoutMs: z.number().int('timeoutMs must be a whole number').min(100).max(600_000).optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
   /** Rules linking cases about the same official. */
   linkedCases: z
     .strictObject({
