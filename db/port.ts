@@ -89,6 +89,8 @@ export interface EventLogRepository {
   ofCase(caseId: string): Promise<CaseEventRecord[]>;
   /** Every entry of these cases, oldest first (entries of different cases in any order). */
   ofCases(caseIds: readonly string[]): Promise<CaseEventRecord[]>;
+  /** The identity-access entries of every case with an id above `afterId`, in log order, at most `limit` (the custodians' queue). */
+  identityStepsAfter(afterId: number, limit: number): Promise<CaseEventRecord[]>;
   /** The id of the newest entry, 0 when the log is empty. */
   lastId(): Promise<number>;
 }

@@ -3,7 +3,7 @@
  */
 import { and, asc, desc, eq, exists, getTableColumns, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
-import type { CaseAccessFacts, CaseEventRecord, CaseRecord, ChainHead, SealedCaseEvent } from '../records';
+import { IDENTITY_STEPS_CONDITION, type CaseAccessFacts, type CaseEventRecord, type CaseRecord, type ChainHead, type SealedCaseEvent } from '../records';
 import type { SqliteDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
@@ -185,7 +185,15 @@ export function sqliteEventLog(db: SqliteDb): EventLogRepository {
        FROM json_each(?) AS j CROSS JOIN case_events AS e ON e.case_id = j.value ORDER BY e.case_id, e.id`,
   );
   const lastId = db.select({ id: sql<number | null>`max(${caseEvents.id})` }).from(caseEvents).prepare();
+  const identityStepsAfter = db
+    .select()
+    .from(caseEvents)
+    .where(and(sql.raw(IDENTITY_STEPS_CONDITION), gt(caseEvents.id, p('afterId'))))
+    .orderBy(asc(caseEvents.id))
+    .limit(p('limit'))
+    .prepare();
   return {
+    identityStepsAfter: async (afterId, limit): Promise<CaseEventRecord[]> => identityStepsAfter.all({ afterId, limit }),
     lastId: async () => lastId.get()?.id ?? 0,
     append: async (entry: SealedCaseEvent) => Number(append.run({ ...entry }).lastInsertRowid),
     ofCase: async (caseId): Promise<CaseEventRecord[]> => ofCase.all({ caseId }),

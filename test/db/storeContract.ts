@@ -964,6 +964,27 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(await store.read((tx) => tx.events.ofCases([]))).toEqual([]);
         expect(await store.read((tx) => tx.events.lastId())).toBe(ids[2]);
       });
+
+      test('identityStepsAfter reads the identity-access entries of every case, in log order, after an id, a page at a time', async () => {
+        const one = await givenCase({ id: 'CL-1' });
+        const two = await givenCase({ id: 'CL-2' });
+        const ids = await given(async (tx) => [
+          await tx.events.append(anEvent(one, { kind: 'identityAccessRequested', type: 'IDENTITY_ACCESS_REQUESTED' })),
+          await tx.events.append(anEvent(two)),
+          await tx.events.append(anEvent(two, { kind: 'identityAccessRequested', type: 'IDENTITY_ACCESS_REQUESTED' })),
+          await tx.events.append(anEvent(one, { kind: 'identityAccessApproved', type: 'IDENTITY_ACCESS_APPROVED' })),
+          await tx.events.append(anEvent(one, { kind: 'identityRevealed', type: 'IDENTITY_REVEALED' })),
+        ]);
+        const all = await store.read((tx) => tx.events.identityStepsAfter(0, 10));
+        expect(all.map((e) => [e.id, e.caseId, e.kind])).toEqual([
+          [ids[0], 'CL-1', 'identityAccessRequested'],
+          [ids[2], 'CL-2', 'identityAccessRequested'],
+          [ids[3], 'CL-1', 'identityAccessApproved'],
+          [ids[4], 'CL-1', 'identityRevealed'],
+        ]);
+        expect((await store.read((tx) => tx.events.identityStepsAfter(ids[0]!, 2))).map((e) => e.id)).toEqual([ids[2], ids[3]]);
+        expect(await store.read((tx) => tx.events.identityStepsAfter(ids[4]!, 10))).toEqual([]);
+      });
     });
 
     describe('accounts', () => {
