@@ -77,6 +77,8 @@ export interface CaseRepository {
   chainHead(caseId: string): Promise<ChainHead | undefined>;
   /** Moves the case's chain head to `to`, only where it is still `from`; false when it was not. */
   moveChainHead(caseId: string, from: ChainHead, to: ChainHead): Promise<boolean>;
+  /** These cases' rows, each with its chain head, in any order (ids not found left out): a page read at once. */
+  withChainHeads(ids: readonly string[]): Promise<(CaseRecord & { head: ChainHead })[]>;
   /** Chain heads of the cases whose ids come after `afterCaseId` in byte order, at most `limit`, in that order. */
   chainHeads(afterCaseId: string, limit: number): Promise<(ChainHead & { caseId: string })[]>;
 }
@@ -102,6 +104,8 @@ export interface DeadlineRepository {
   ofCase(caseId: string): Promise<DeadlineRecord[]>;
   /** The running deadlines of a case. */
   runningOfCase(caseId: string): Promise<DeadlineRecord[]>;
+  /** The running deadlines of these cases, in any order: a page read at once. */
+  runningOfCases(caseIds: readonly string[]): Promise<DeadlineRecord[]>;
   insert(row: DeadlineRecord): Promise<void>;
   /** Closes a deadline that is still running; false when it was not. */
   close(closing: DeadlineClosing): Promise<boolean>;

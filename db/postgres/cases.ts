@@ -85,6 +85,13 @@ export function postgresCases(db: PostgresDb, run: RunStatement, { forWrite = fa
       else heads.delete(id);
       return moved;
     },
+    withChainHeads: async (ids) =>
+      ids.length === 0
+        ? []
+        : (await db.select({ ...caseColumns, chainSeq: cases.chainSeq, chainHead: cases.chainHead }).from(cases).where(inArray(cases.id, [...ids]))).map(({ chainSeq, chainHead, ...row }) => ({
+            ...row,
+            head: { seq: chainSeq, hash: chainHead },
+          })),
     chainHeads: (after, limit) =>
       db
         .select({ caseId: cases.id, seq: cases.chainSeq, hash: cases.chainHead })

@@ -91,6 +91,13 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     allAbout: async (subjectId) => db.select(caseColumns).from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)).all(),
     chainHead: async (id): Promise<ChainHead | undefined> => chainHead.get({ id }),
     moveChainHead: async (id, from, to) => moveChainHead.run({ id, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1,
+    withChainHeads: async (ids) =>
+      ids.length === 0
+        ? []
+        : (db.select({ ...caseColumns, chainSeq: cases.chainSeq, chainHead: cases.chainHead }).from(cases).where(inArray(cases.id, [...ids])).all()).map(({ chainSeq, chainHead, ...row }) => ({
+            ...row,
+            head: { seq: chainSeq, hash: chainHead },
+          })),
     chainHeads: async (after, limit) => chainHeads.all({ after, limit }),
   };
 }
