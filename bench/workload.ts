@@ -9,13 +9,15 @@ import type Database from 'better-sqlite3';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
 import { composeCaseflow, type ComposedCaseflow } from '../app/compose';
 import type { Store } from '../db/port';
-import { canonicalPayload } from '../db/chain';
+import { EMPTY_HEAD, sealEntry } from '../db/chain';
+import type { SealedCaseEvent } from '../db/records';
 import { openSqliteStore, SqliteStore } from '../db/sqlite';
 import { rectification } from '../machines';
 import type { Actor, DeadlineSpec, StateMeta } from '../machines/types';
 import { ManualClock } from '../src/clock';
 import type { CaseEngine } from '../src/engine/engine';
 import { stateString } from '../src/engine/machineRuntime';
+import { officeDayStart } from '../src/engine/onTime';
 import { contextMoment, dueMoment, stepMoment } from '../src/deadlines/ladder';
 import { defaultCalendar, type WorkingDayCalendar } from '../src/time';
 
@@ -102,12 +104,15 @@ export function bareDatabase(dir: string, name: string): { client: Database.Data
   return { client, start: START, close: () => client.close() };
 }
 
-type CaseRowLite = { id: string; snapshot: string; version: number; state: string };
-type RunningRow = { id: string; state_id: string; period: number; status: string; due_at: number };
+type CaseRowLite = { id: string; snapshot: string; version: number; state: string; chain_seq: number; chain_head: string };
+type RunningRow = { id: string; state_id: string; period: number; status: string; due_at: number; spec: string; owner: 'unit' | 'office'; unit: string | null };
 
 /**
  * The write path by hand: XState's pure functions and better-sqlite3 statements prepared once,
- * one immediate transaction per transition or per new case.
+ * one immediate transaction per transition or per new case. It writes exactly the rows the engine
+ * writes: the case with its chain head, the log entry sealed into the case's hash chain (the same
+ * pure `sealEntry`, RFC 8785 payloads), deadlines closed (met by leaving their state or by an event
+ * of their `metBy`) and opened with their owner, and the on-time rollup of what closed.
  */
 export class BareWriter {
   private readonly machine: AnyStateMachine = rectification.machine;
@@ -118,26 +123,32 @@ export class BareWriter {
 
   constructor(private readonly client: Database.Database) {
     this.s = {
-      caseById: client.prepare<[string], CaseRowLite>('SELECT id, snapshot, version, state FROM cases WHERE id = ?'),
+      caseById: client.prepare<[string], CaseRowLite>('SELECT id, snapshot, version, state, chain_seq, chain_head FROM cases WHERE id = ?'),
       insertCase: client.prepare(
-        `INSERT INTO cases (id, type, machine_version, state, status, snapshot, version, unit, assignee, subject_id, time_zone, created_by, created_at, updated_at, closed_at)
-         VALUES (?, 'rectification', 1, ?, ?, ?, 1, ?, ?, NULL, ?, ?, ?, ?, ?)`,
+        `INSERT INTO cases (id, type, machine_version, state, status, snapshot, version, unit, assignee, subject_id, time_zone, created_by, created_at, updated_at, closed_at, chain_seq, chain_head)
+         VALUES (?, 'rectification', 1, ?, ?, ?, 1, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // the case and its chain head in one statement, guarded by both
       updateCase: client.prepare(
-        `UPDATE cases SET state = ?, status = ?, snapshot = ?, version = ?, unit = ?, assignee = ?, subject_id = NULL, updated_at = ?, closed_at = ?
-         WHERE id = ? AND version = ?`,
+        `UPDATE cases SET state = ?, status = ?, snapshot = ?, version = ?, unit = ?, assignee = ?, subject_id = NULL, updated_at = ?, closed_at = ?, chain_seq = ?, chain_head = ?
+         WHERE id = ? AND version = ? AND chain_seq = ? AND chain_head = ?`,
       ),
       insertEvent: client.prepare(
-        `INSERT INTO case_events (case_id, version, kind, type, actor_id, actor_role, at, payload, from_state, to_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO case_events (case_id, version, kind, type, actor_id, actor_role, at, payload, from_state, to_state, seq, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      running: client.prepare<[string], RunningRow>('SELECT id, state_id, period, status, due_at FROM deadlines WHERE case_id = ? AND running = 1'),
+      running: client.prepare<[string], RunningRow>('SELECT id, state_id, period, status, due_at, spec, owner, unit FROM deadlines WHERE case_id = ? AND running = 1'),
       closeDeadline: client.prepare(
-        'UPDATE deadlines SET running = 0, status = ?, closed_at = ?, lateness_ms = ?, next_fire_at = NULL, updated_at = ? WHERE id = ?',
+        'UPDATE deadlines SET running = 0, status = ?, closed_at = ?, lateness_ms = ?, next_fire_at = NULL, updated_at = ? WHERE id = ? AND running = 1',
       ),
       insertDeadline: client.prepare(
-        `INSERT INTO deadlines (id, case_id, case_type, unit, kind, state_id, basis, time_zone, spec, period, base_at, original_due_at, due_at, status, running, warning,
-           escalation_level, next_step, next_fire_at, schedule_rev, dispatched_rev, suspended_at, closed_at, lateness_ms, created_at, updated_at)
-         VALUES (?, ?, 'rectification', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, 'none', 0, 0, ?, 1, NULL, NULL, NULL, NULL, ?, ?)`,
+        `INSERT INTO deadlines (id, case_id, case_type, unit, kind, owner, state_id, basis, time_zone, spec, period, base_at, original_due_at, due_at, status, running, warning,
+           escalation_level, next_step, next_fire_at, schedule_rev, dispatched_rev, dispatch_lease_until, suspended_at, closed_at, lateness_ms, created_at, updated_at)
+         VALUES (?, ?, 'rectification', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, 'none', 0, 0, ?, 1, NULL, NULL, NULL, NULL, NULL, ?, ?)`,
+      ),
+      addOnTime: client.prepare(
+        `INSERT INTO on_time_days (day_start, owner, unit, met, late) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (day_start, owner, unit) DO UPDATE SET met = met + excluded.met, late = late + excluded.late`,
       ),
     };
     this.applyTx = client.transaction((caseId: string, type: string, payload: Record<string, unknown>, actor: Actor, now: number) =>
@@ -154,9 +165,21 @@ export class BareWriter {
     const state = stateString(snapshot.value);
     const json = JSON.stringify(this.machine.getPersistedSnapshot(snapshot));
     const closed = snapshot.status !== 'active';
-    this.s.insertCase.run(caseId, state, closed ? 'closed' : 'open', json, ctx.unit, ctx.liaisonId, ctx.timeZone, actor.id, now, now, closed ? now : null);
-    this.s.insertEvent.run(caseId, 1, 'created', 'CASE_OPENED', actor.id, actor.role, now, '{}', null, state);
+    const entry = sealEntry(EMPTY_HEAD, {
+      caseId,
+      version: 1,
+      kind: 'created',
+      type: 'CASE_OPENED',
+      actorId: actor.id,
+      actorRole: actor.role,
+      at: now,
+      payload: JSON.stringify({ input }),
+      fromState: null,
+      toState: state,
+    });
+    this.s.insertCase.run(caseId, state, closed ? 'closed' : 'open', json, ctx.unit, ctx.liaisonId, ctx.timeZone, actor.id, now, now, closed ? now : null, entry.seq, entry.hash);
     this.openDeadlines(caseId, ctx, new Set(), snapshot, 1, now);
+    this.insertEntry(entry);
   }
 
   private apply(caseId: string, type: string, payload: Record<string, unknown>, actor: Actor, now: number): void {
@@ -171,16 +194,41 @@ export class BareWriter {
     const state = stateString(after.value);
     const closed = after.status !== 'active';
     const version = row.version + 1;
-    const changed = this.s.updateCase.run(state, closed ? 'closed' : 'open', json, version, ctx.unit, ctx.liaisonId, now, closed ? now : null, caseId, row.version);
+    const entry = sealEntry(
+      { seq: row.chain_seq, hash: row.chain_head },
+      { caseId, version, kind: 'transition', type, actorId: actor.id, actorRole: actor.role, at: now, payload: JSON.stringify(payload), fromState: row.state, toState: state },
+    );
+    const changed = this.s.updateCase.run(
+      state,
+      closed ? 'closed' : 'open',
+      json,
+      version,
+      ctx.unit,
+      ctx.liaisonId,
+      now,
+      closed ? now : null,
+      entry.seq,
+      entry.hash,
+      caseId,
+      row.version,
+      row.chain_seq,
+      row.chain_head,
+    );
     if (changed.changes !== 1) throw new Error(`version conflict on ${caseId}`);
-    this.s.insertEvent.run(caseId, version, 'transition', type, actor.id, actor.role, now, JSON.stringify(payload), row.state, state);
     const active = nodeIds(after);
     for (const d of this.s.running.all(caseId)) {
-      if (active.has(d.state_id)) continue;
+      const metBy = (JSON.parse(d.spec) as DeadlineSpec).metBy ?? [];
+      if (active.has(d.state_id) && !metBy.includes(type)) continue;
       const late = !d.period && (d.status === 'overdue' || now > d.due_at);
-      this.s.closeDeadline.run(late ? 'overdue' : 'met', now, now - d.due_at, now, d.id);
+      if (this.s.closeDeadline.run(late ? 'overdue' : 'met', now, now - d.due_at, now, d.id).changes !== 1) throw new Error(`deadline ${d.id} moved on`);
+      this.s.addOnTime.run(officeDayStart(now), d.owner, d.owner === 'office' ? '' : (d.unit ?? ''), late ? 0 : 1, late ? 1 : 0);
     }
     this.openDeadlines(caseId, ctx, nodeIds(before), after, version, now);
+    this.insertEntry(entry);
+  }
+
+  private insertEntry(e: SealedCaseEvent): void {
+    this.s.insertEvent.run(e.caseId, e.version, e.kind, e.type, e.actorId, e.actorRole, e.at, e.payload, e.fromState, e.toState, e.seq, e.prevHash, e.hash);
   }
 
   private openDeadlines(caseId: string, ctx: { unit: string; timeZone: string }, was: Set<string>, after: AnyMachineSnapshot, version: number, now: number): void {
@@ -196,6 +244,7 @@ export class BareWriter {
           caseId,
           ctx.unit,
           spec.kind,
+          spec.owner,
           node.id,
           spec.basis,
           ctx.timeZone,
@@ -216,20 +265,18 @@ export class BareWriter {
 const nodeIds = (snapshot: AnyMachineSnapshot): Set<string> => new Set(snapshot._nodes.map((n) => n.id));
 
 /**
- * A digest of every case, deadline and event row: equal digests mean both sides wrote the same rows.
- * The case log's hash chain (which the bare side does not keep) is left out, and payloads are
- * compared as JSON values (caseflow stores them in RFC 8785 form).
+ * A digest of every row both sides write: cases (their chain heads included), deadlines, the case
+ * log (its hash chain included) and the on-time rollup. Equal digests mean both wrote the same rows.
  */
 export function digest(client: Database.Database): string {
   const hash = createHash('sha256');
   for (const sql of [
-    'SELECT id, type, machine_version, state, status, snapshot, version, unit, assignee, subject_id, time_zone, created_by, created_at, updated_at, closed_at FROM cases ORDER BY id',
+    'SELECT * FROM cases ORDER BY id',
     'SELECT * FROM deadlines ORDER BY id',
+    'SELECT case_id, version, kind, type, actor_id, actor_role, at, payload, from_state, to_state, seq, prev_hash, hash FROM case_events ORDER BY case_id, seq',
+    'SELECT * FROM on_time_days ORDER BY day_start, owner, unit',
   ]) {
     for (const row of client.prepare(sql).raw().iterate()) hash.update(JSON.stringify(row));
   }
-  const events = client.prepare<[], { payload: string }>('SELECT case_id, version, kind, type, actor_id, actor_role, at, payload, from_state, to_state FROM case_events ORDER BY id');
-  for (const row of events.iterate()) hash.update(JSON.stringify({ ...row, payload: canonicalPayload(row.payload) }));
   return hash.digest('hex');
 }
-

@@ -14,6 +14,7 @@ import type {
   CaseEventRecord,
   CalendarYearRecord,
   ChainHead,
+  ChainMove,
   CaseRecord,
   DeadlineClosing,
   DeadlineRecord,
@@ -65,8 +66,12 @@ export interface CaseRepository {
   /** The access facts of each id that names a case (unknown ids are left out). */
   accessFacts(ids: readonly string[]): Promise<CaseAccessFacts[]>;
   insert(row: CaseRecord): Promise<void>;
-  /** Writes `row` only where the stored version is still `expectedVersion`; false when it was not. */
-  update(row: CaseRecord, expectedVersion: number): Promise<boolean>;
+  /**
+   * Writes `row` only where the stored version is still `expectedVersion`, and with `chain`, only
+   * where the chain head is still `chain.from`, moving it to `chain.to` in the same statement; false
+   * when either had moved on (nothing is written then).
+   */
+  update(row: CaseRecord, expectedVersion: number, chain?: ChainMove): Promise<boolean>;
   /** One page of cases, newest first. */
   list(query: CaseListQuery): Promise<CaseSummaryRecord[]>;
   /** The open cases about an official (their canonical id), oldest first; in a write transaction they are held for it. */

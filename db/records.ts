@@ -90,6 +90,12 @@ export interface ChainHead {
   hash: string;
 }
 
+/** A case's chain head moving along as new entries are appended: from the head they were sealed after, to the last one's. */
+export interface ChainMove {
+  from: ChainHead;
+  to: ChainHead;
+}
+
 /** A log entry as the writer appends it: sealed with its chain link. */
 export type SealedCaseEvent = NewCaseEvent & ChainLink;
 

@@ -21,6 +21,12 @@ const updateCase = named(
   'case_update',
   `UPDATE ${tableName(cases)} SET ${UPDATED.map(([, column], i) => `"${column}" = $${i + 1}`).join(', ')} WHERE "id" = $${UPDATED.length + 1} AND "version" = $${UPDATED.length + 2}`,
 );
+/** The case write and its chain head moved along, guarded by version and head. */
+const updateCaseWithChain = named(
+  'case_update_with_chain',
+  `UPDATE ${tableName(cases)} SET ${UPDATED.map(([, column], i) => `"${column}" = $${i + 1}`).join(', ')}, "chain_seq" = $${UPDATED.length + 5}, "chain_head" = $${UPDATED.length + 6} ` +
+    `WHERE "id" = $${UPDATED.length + 1} AND "version" = $${UPDATED.length + 2} AND "chain_seq" = $${UPDATED.length + 3} AND "chain_head" = $${UPDATED.length + 4}`,
+);
 const chainHeadOf = named('case_chain_head', `SELECT "chain_seq" AS "seq", "chain_head" AS "hash" FROM ${tableName(cases)} WHERE "id" = $1`);
 const chainHeadForUpdate = named('case_chain_head_for_update', `${chainHeadOf.text} FOR UPDATE`);
 const moveChainHead = named(
@@ -64,8 +70,15 @@ export function postgresCases(db: PostgresDb, run: RunStatement, { forWrite = fa
     insert: async (row: CaseRecord) => {
       await run(insertCase, CASE_COLUMNS.map(([field]) => row[field as keyof CaseRecord]));
     },
-    update: async (row, expectedVersion) =>
-      (await run(updateCase, [...UPDATED.map(([field]) => row[field as keyof CaseRecord]), row.id, expectedVersion])).rowCount === 1,
+    update: async (row, expectedVersion, chain) => {
+      const values = UPDATED.map(([field]) => row[field as keyof CaseRecord]);
+      if (!chain) return (await run(updateCase, [...values, row.id, expectedVersion])).rowCount === 1;
+      const { from, to } = chain;
+      const moved = (await run(updateCaseWithChain, [...values, row.id, expectedVersion, from.seq, from.hash, to.seq, to.hash])).rowCount === 1;
+      if (moved) heads.set(row.id, to);
+      else heads.delete(row.id);
+      return moved;
+    },
     list: (query) => listCases(db, query),
     openAbout: async (subjectId) => {
       const query = db

@@ -52,6 +52,25 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     })
     .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion'))))
     .prepare();
+  // the case and its chain head in one statement, guarded by both
+  const updateWithChain = db
+    .update(cases)
+    .set({
+      machineVersion: sql`${p('machineVersion')}`,
+      state: sql`${p('state')}`,
+      status: sql`${p('status')}`,
+      snapshot: sql`${p('snapshot')}`,
+      version: sql`${p('version')}`,
+      unit: sql`${p('unit')}`,
+      assignee: sql`${p('assignee')}`,
+      subjectId: sql`${p('subjectId')}`,
+      updatedAt: sql`${p('updatedAt')}`,
+      closedAt: sql`${p('closedAt')}`,
+      chainSeq: sql`${p('seq')}`,
+      chainHead: sql`${p('hash')}`,
+    })
+    .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion')), eq(cases.chainSeq, p('fromSeq')), eq(cases.chainHead, p('fromHash'))))
+    .prepare();
   const chainHead = db.select({ seq: cases.chainSeq, hash: cases.chainHead }).from(cases).where(eq(cases.id, p('id'))).prepare();
   const moveChainHead = db
     .update(cases)
@@ -79,7 +98,11 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     insert: async (row: CaseRecord) => {
       insert.run({ ...row });
     },
-    update: async (row, expectedVersion) => update.run({ ...row, expectedVersion }).changes === 1,
+    update: async (row, expectedVersion, chain) =>
+      (chain
+        ? updateWithChain.run({ ...row, expectedVersion, fromSeq: chain.from.seq, fromHash: chain.from.hash, seq: chain.to.seq, hash: chain.to.hash })
+        : update.run({ ...row, expectedVersion })
+      ).changes === 1,
     list: async (query) => listCases(db, query),
     openAbout: async (subjectId) =>
       db

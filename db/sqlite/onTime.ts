@@ -7,6 +7,8 @@ import type { OnTimeRollupRepository } from '../port';
 import type { SqliteDb } from './connection';
 import { onTimeDays } from './schema';
 
+const p = sql.placeholder;
+
 /** The on-time rollup over one connection. */
 export function sqliteOnTime(db: SqliteDb): OnTimeRollupRepository {
   // the supervisors' read, prepared once per connection: building it on every call costs more than running it
@@ -25,17 +27,18 @@ export function sqliteOnTime(db: SqliteDb): OnTimeRollupRepository {
       .prepare();
   const ofAll = counted();
   const ofUnit = counted(eq(onTimeDays.unit, sql.placeholder('unit')), eq(onTimeDays.owner, 'unit'));
+  // the writer's upsert, prepared once per connection too: it runs for every closing of a deadline
+  const add = db
+    .insert(onTimeDays)
+    .values({ dayStart: p('dayStart'), owner: p('owner'), unit: p('unit'), met: p('met'), late: p('late') })
+    .onConflictDoUpdate({
+      target: [onTimeDays.dayStart, onTimeDays.owner, onTimeDays.unit],
+      set: { met: sql`${onTimeDays.met} + excluded.met`, late: sql`${onTimeDays.late} + excluded.late` },
+    })
+    .prepare();
   return {
     add: async (rows) => {
-      for (const row of rows) {
-        db.insert(onTimeDays)
-          .values(row)
-          .onConflictDoUpdate({
-            target: [onTimeDays.dayStart, onTimeDays.owner, onTimeDays.unit],
-            set: { met: sql`${onTimeDays.met} + excluded.met`, late: sql`${onTimeDays.late} + excluded.late` },
-          })
-          .run();
-      }
+      for (const row of rows) add.run({ ...row });
     },
 
     counts: async (days, filter) => {

@@ -3,8 +3,7 @@
  * next one, and read what a state allows, declares and refuses. No long-lived actors, no I/O.
  */
 import {
-  initialTransition,
-  transition,
+  createActor,
   type AnyMachineSnapshot,
   type AnyStateMachine,
   type AnyStateNode,
@@ -28,9 +27,62 @@ interface ActionLike {
 const linkedCasesOf = (actions: readonly ActionLike[]): LinkedCaseRequest[] =>
   actions.filter((a) => a.type === OPEN_LINKED_CASE).map((a) => a.params as LinkedCaseRequest);
 
+/**
+ * One inert actor scope per machine, reused by every pure step: what XState's `transition()` and
+ * `initialTransition()` build afresh on every call (an actor, whose constructor computes the
+ * machine's initial snapshot, and a system), built once. Its action executor runs nothing: it
+ * collects the actions of the step in progress, as theirs does. Steps are synchronous, so one
+ * collection at a time suffices. The case machines invoke and spawn no actors, so no child ever
+ * registers in the shared system.
+ */
+type MachineScope = Parameters<AnyStateMachine['transition']>[2];
+
+interface InertScope {
+  scope: MachineScope;
+  /** The actions the step in progress asked for. */
+  actions: ActionLike[];
+}
+
+const scopes = new WeakMap<AnyStateMachine, InertScope>();
+
+function inertScope(machine: AnyStateMachine): InertScope {
+  let found = scopes.get(machine);
+  if (found) return found;
+  const self = createActor(machine);
+  const inert: InertScope = { scope: undefined as unknown as MachineScope, actions: [] };
+  inert.scope = {
+    self,
+    id: '',
+    sessionId: '',
+    system: self.system,
+    logger: () => undefined,
+    defer: () => undefined,
+    emit: () => undefined,
+    stopChild: () => undefined,
+    actionExecutor: (action) => {
+      inert.actions.push(action);
+    },
+  };
+  scopes.set(machine, (found = inert));
+  return found;
+}
+
+/** Runs one pure step of `machine` in its inert scope; returns what it computed and the actions it asked for. */
+function collecting(machine: AnyStateMachine, run: (scope: MachineScope) => AnyMachineSnapshot): [AnyMachineSnapshot, ActionLike[]] {
+  const inert = inertScope(machine);
+  const actions: ActionLike[] = [];
+  inert.actions = actions;
+  try {
+    return [run(inert.scope), actions];
+  } finally {
+    inert.actions = [];
+  }
+}
+
 /** Starts a machine from its input without running anything. */
 export function startCase(definition: CaseDefinition, input: unknown): Step {
-  const [snapshot, actions] = initialTransition(definition.machine, input);
+  const { machine } = definition;
+  const [snapshot, actions] = collecting(machine, (scope) => machine.getInitialSnapshot(scope, input) as AnyMachineSnapshot);
   return { snapshot, linkedCases: linkedCasesOf(actions) };
 }
 
@@ -41,7 +93,8 @@ export function restore(definition: CaseDefinition, persisted: string): AnyMachi
 
 /** Computes the snapshot after one event. */
 export function step(definition: CaseDefinition, snapshot: AnyMachineSnapshot, event: EventObject): Step {
-  const [next, actions] = transition(definition.machine, snapshot, event);
+  const { machine } = definition;
+  const [next, actions] = collecting(machine, (scope) => machine.transition(snapshot, event, scope) as AnyMachineSnapshot);
   return { snapshot: next, linkedCases: linkedCasesOf(actions) };
 }
 

@@ -1,28 +1,21 @@
 /**
  * The one writer: applies a write plan inside the caller's transaction. It is the only code that
- * appends to the case log. Guarded updates run first and a row that moved on is a conflict, never
- * ignored; the caller's transaction then rolls back everything.
+ * appends to the case log. The log is sealed into each case's hash chain first; then the guarded
+ * updates run, a case's write moving its chain head in the same statement, and a row that moved on
+ * (its version, chain head or schedule revision) is a conflict, never ignored: the caller's
+ * transaction then rolls back everything.
  */
 import { EMPTY_HEAD, sealEntry } from '../../db/chain';
-import type { ChainHead, NewCaseEvent, Tx } from '../../db/port';
+import type { CaseRecord, ChainMove, NewCaseEvent, SealedCaseEvent, Tx } from '../../db/port';
 import { StaleDeadlineError, VersionConflictError } from '../errors';
 import type { WritePlan } from './plan';
 
 /** Applies `plan` in `tx`; returns the ids the log gave its entries, in plan order. */
 export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
-  if (plan.updateCase) {
-    const { row, expectedVersion } = plan.updateCase;
-    if (!(await tx.cases.update(row, expectedVersion))) {
-      const current = await tx.cases.byId(row.id);
-      throw new VersionConflictError(row.id, expectedVersion, current?.version ?? expectedVersion);
-    }
-  }
-  for (const { row, expectedVersion } of plan.updateLinkedCases) {
-    if (!(await tx.cases.update(row, expectedVersion))) {
-      const current = await tx.cases.byId(row.id);
-      throw new VersionConflictError(row.id, expectedVersion, current?.version ?? expectedVersion);
-    }
-  }
+  // the log is sealed first, so that a case's write moves its chain head in the same guarded update
+  const { sealed, moves } = await sealLog(tx, plan.log, plan.openCases);
+  if (plan.updateCase) await updateCase(tx, plan.updateCase.row, plan.updateCase.expectedVersion, moves);
+  for (const { row, expectedVersion } of plan.updateLinkedCases) await updateCase(tx, row, expectedVersion, moves);
   for (const { id, expectedRev, change } of plan.reschedule) {
     if (!(await tx.deadlines.reschedule(id, expectedRev, change))) throw new StaleDeadlineError(id, expectedRev);
   }
@@ -35,7 +28,12 @@ export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
   }
   if (plan.onTime.length) await tx.onTime.add(plan.onTime);
   for (const row of plan.openDeadlines) await tx.deadlines.insert(row);
-  const ids = await appendChained(tx, plan.log);
+  const ids: number[] = [];
+  for (const entry of sealed) ids.push(await tx.events.append(entry));
+  // the heads of cases whose entries came without a write of the case (new cases, log-only entries)
+  for (const [caseId, { from, to }] of moves) {
+    if (!(await tx.cases.moveChainHead(caseId, from, to))) await conflict(tx, caseId, null);
+  }
   for (const card of plan.cards) await tx.deadlines.issueCard(card);
   for (const consequence of plan.consequences) await tx.consequences.insert(consequence);
   for (const notice of plan.notifications) await tx.notifications.insert(notice);
@@ -45,28 +43,36 @@ export async function writePlan(tx: Tx, plan: WritePlan): Promise<number[]> {
 }
 
 /**
- * Appends `log` sealed into each case's hash chain (db/chain.ts), then moves each case's chain head,
- * guarded by the head it started from: a head that moved on is a conflict, as a version is.
+ * Seals `log` into each case's hash chain (db/chain.ts), after the head each case has now (a case
+ * the plan opens starts at the empty head): the sealed entries in plan order, and each case's move.
  */
-async function appendChained(tx: Tx, log: readonly NewCaseEvent[]): Promise<number[]> {
-  const heads = new Map<string, { from: ChainHead; to: ChainHead }>();
-  const ids: number[] = [];
+async function sealLog(tx: Tx, log: readonly NewCaseEvent[], opening: readonly CaseRecord[]): Promise<{ sealed: SealedCaseEvent[]; moves: Map<string, ChainMove> }> {
+  const moves = new Map<string, ChainMove>();
+  const sealed: SealedCaseEvent[] = [];
   for (const entry of log) {
-    let head = heads.get(entry.caseId);
-    if (!head) {
-      const from = (await tx.cases.chainHead(entry.caseId)) ?? EMPTY_HEAD;
-      head = { from, to: from };
-      heads.set(entry.caseId, head);
+    let move = moves.get(entry.caseId);
+    if (!move) {
+      const from = opening.some((row) => row.id === entry.caseId) ? EMPTY_HEAD : ((await tx.cases.chainHead(entry.caseId)) ?? EMPTY_HEAD);
+      move = { from, to: from };
+      moves.set(entry.caseId, move);
     }
-    const sealed = sealEntry(head.to, entry);
-    ids.push(await tx.events.append(sealed));
-    head.to = { seq: sealed.seq, hash: sealed.hash };
+    const next = sealEntry(move.to, entry);
+    sealed.push(next);
+    move.to = { seq: next.seq, hash: next.hash };
   }
-  for (const [caseId, { from, to }] of heads) {
-    if (!(await tx.cases.moveChainHead(caseId, from, to))) {
-      const current = await tx.cases.byId(caseId);
-      throw new VersionConflictError(caseId, current?.version ?? 0, current?.version ?? 0);
-    }
-  }
-  return ids;
+  return { sealed, moves };
+}
+
+/** Writes a case guarded by its version, moving its chain head along with it (the move is then done). */
+async function updateCase(tx: Tx, row: CaseRecord, expectedVersion: number, moves: Map<string, ChainMove>): Promise<void> {
+  const move = moves.get(row.id);
+  if (!(await tx.cases.update(row, expectedVersion, move))) await conflict(tx, row.id, expectedVersion);
+  moves.delete(row.id);
+}
+
+/** The case moved on under the plan (its version, or its chain head): a version conflict. */
+async function conflict(tx: Tx, caseId: string, expectedVersion: number | null): Promise<never> {
+  const current = await tx.cases.byId(caseId);
+  const actual = current?.version ?? expectedVersion ?? 0;
+  throw new VersionConflictError(caseId, expectedVersion ?? actual, actual);
 }

@@ -960,6 +960,33 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect((await store.read((tx) => tx.cases.byId('case-a')))?.version).toBe(a.version);
       });
 
+      test('update with a chain move writes the case and moves its chain head in one guarded write', async () => {
+        const v1 = await givenCase({ id: 'case-a' });
+        const first = anEvent(v1);
+        const head = { seq: first.seq, hash: first.hash };
+        const v2 = { ...v1, state: 'planReview', version: 2, updatedAt: T0 + HOUR };
+        expect(await given((tx) => tx.cases.update(v2, 1, { from: EMPTY_HEAD, to: head }))).toBe(true);
+        expect(await caseNow('case-a')).toEqual(v2);
+        expect(await store.read((tx) => tx.cases.chainHead('case-a'))).toEqual(head);
+        // the head read in a write transaction follows the write
+        expect(await given(async (tx) => (await tx.cases.byId('case-a')) && tx.cases.chainHead('case-a'))).toEqual(head);
+      });
+
+      test('update with a chain move from a stale head is refused, and nothing of the case is written', async () => {
+        const v1 = await givenCase({ id: 'case-a' });
+        const first = anEvent(v1);
+        const head = { seq: first.seq, hash: first.hash };
+        expect(await given((tx) => tx.cases.moveChainHead('case-a', EMPTY_HEAD, head))).toBe(true);
+        const before = await store.dumpAll();
+        const v2 = { ...v1, state: 'escalated', version: 2, updatedAt: T0 + HOUR };
+        // the version still matches, the head does not
+        expect(await given((tx) => tx.cases.update(v2, 1, { from: EMPTY_HEAD, to: { seq: 1, hash: 'f'.repeat(64) } }))).toBe(false);
+        expect(await store.dumpAll()).toEqual(before);
+        // and a stale version with the right head is refused too
+        expect(await given((tx) => tx.cases.update({ ...v2, version: 3 }, 2, { from: head, to: { seq: 2, hash: 'e'.repeat(64) } }))).toBe(false);
+        expect(await store.dumpAll()).toEqual(before);
+      });
+
       test('chainHeads pages the cases in byte order of their ids; ofCases reads the entries of several cases', async () => {
         const upper = await givenCase({ id: 'RC-B' });
         const lower = await givenCase({ id: 'rc-a' });
