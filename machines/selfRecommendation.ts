@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { appendView, conferenceDecision, departmentViewLimits, independentOfOtherView, type ConferenceDecisionRecord, type Department } from './conference';
 import { addMinutes, DEADLINE_ESCALATED, DEADLINE_MISSED, periodLadder, standardLadder, workingDaysLimit } from './deadlines';
 import { officialId, sameOfficial } from './officials';
-import { deadlineEscalatedEvent, deadlineMissedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
+import { deadlineEscalatedEvent, deadlineMissedEvent, hasReason, reason, reasonOf, supportingEvidence, text, timeZone } from './payloads';
 import { channel, channelHolderId, checkChannelHolder, holdsChannel, passedOn, type SelfRecommendationChannel } from './selfRecommendationChannels';
 export { SELF_RECOMMENDATION_CHANNELS, type SelfRecommendationChannel } from './selfRecommendationChannels';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
@@ -51,9 +51,10 @@ export const selfRecommendationInput = z
   channel,
   /** Who holds the channel (the Party organization's responsible person, a main leader): they pass it on. */
   channelHolderId,
-  /** The written self-recommendation, with evidence of results. */
+  /** The written self-recommendation. */
   statement: text('the self-recommendation statement'),
-  evidence: z.array(text('a piece of evidence')).max(50, 'at most 50 pieces of evidence').default([]),
+  /** The evidence of results that supports it: at least one piece. */
+  evidence: supportingEvidence,
   timeZone,
 })
   .superRefine(checkChannelHolder);

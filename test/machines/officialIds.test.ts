@@ -305,6 +305,7 @@ describe('a self-recommendation by he.ping', () => {
     targetPost: 'Head, Licensing Office',
     channel: 'organizationDepartment',
     statement: 'I cut licence waiting times from 20 working days to 3 and ask to be considered for the post.',
+    evidence: ['Licensing Office waiting-time report, 2025'],
   };
   const input = selfRecommendationInput.parse(rawInput);
   const { openerRule } = selfRecommendation;

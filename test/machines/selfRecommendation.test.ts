@@ -709,9 +709,18 @@ describe('the case definition', () => {
 });
 
 describe('the opening payload', () => {
-  it('fills in the defaults: no evidence, Asia/Shanghai', () => {
+  it('fills in the default time zone, Asia/Shanghai', () => {
+    expect(selfRecommendationInput.parse(rawInput)).toMatchObject({ evidence: rawInput.evidence, timeZone: 'Asia/Shanghai' });
+  });
+
+  it('carries at least one piece of supporting material, and says so when it carries none', () => {
     const { evidence: _evidence, ...withoutEvidence } = rawInput;
-    expect(selfRecommendationInput.parse(withoutEvidence)).toMatchObject({ evidence: [], timeZone: 'Asia/Shanghai' });
+    for (const bad of [withoutEvidence, { ...rawInput, evidence: [] }]) {
+      const result = selfRecommendationInput.safeParse(bad);
+      expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['evidence'] })]);
+    }
+    expect(selfRecommendationInput.safeParse({ ...rawInput, evidence: [] }).error?.issues[0]?.message).toMatch(/at least one piece of supporting material/);
+    expect(selfRecommendationInput.safeParse({ ...rawInput, evidence: ['  '] }).error?.issues[0]).toMatchObject({ path: ['evidence', 0] });
   });
 
   it.each([
