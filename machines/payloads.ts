@@ -25,6 +25,21 @@ export const reasonOf = (event: object): string =>
 /** True when the event carries a non-empty reason: the rule "a decision needs a reason". */
 export const hasReason = ({ event }: { event: object }): boolean => reasonOf(event).length > 0;
 
+/** The most pieces of supporting material one recommendation carries. */
+export const MAX_EVIDENCE = 50;
+
+/**
+ * The supporting material a self-recommendation carries: at least one piece (an annual review, a
+ * project report, an award…), each a line of text, at most 50. Missing or empty is refused with
+ * INVALID_PAYLOAD naming `evidence`.
+ */
+export const supportingEvidence = z
+  .array(text('a piece of supporting material'), {
+    error: 'the evidence must be a list of the supporting material, e.g. ["2025 annual review: excellent"]',
+  })
+  .min(1, 'a self-recommendation must carry at least one piece of supporting material: the evidence of results, such as an annual review or a project report')
+  .max(MAX_EVIDENCE, `at most ${MAX_EVIDENCE} pieces of supporting material`);
+
 const knownZones = new Set<string>();
 
 /** True for a time zone the runtime knows (an IANA name such as `Asia/Shanghai`); remembered once checked. */

@@ -20,6 +20,8 @@ export const ROLES = [
   'conferenceChair',
   'supervisor',
   'unitLiaison',
+  'partyOrganizationHead',
+  'mainLeader',
   'official',
   'admin',
   'custodian',

@@ -4,8 +4,21 @@
  * roles that may) and nothing is stored; then the right person sends it. The unit liaison, who may
  * not see a case that is not a rectification assigned to them, gets 404 CASE_NOT_FOUND there instead.
  */
-import { caseDefinitions } from '../../machines';
-import { PEOPLE, currentVersion, fireDueSteps, rectificationInput, selfRecommendationInput, sendEvent, startApi, clueInput, type ApiFixture, type Person } from './support/server';
+import { caseDefinitions, type CaseType } from '../../machines';
+import { ASSIGNED_CASES_ONLY } from '../../src/engine/policy';
+import {
+  PEOPLE,
+  currentVersion,
+  fireDueSteps,
+  rectificationInput,
+  selfRecommendationInput,
+  selfRecommendationThroughPartyHead,
+  sendEvent,
+  startApi,
+  clueInput,
+  type ApiFixture,
+  type Person,
+} from './support/server';
 
 type Step = [type: string, person: Person, payload?: Record<string, unknown>];
 
@@ -13,6 +26,12 @@ type Step = [type: string, person: Person, payload?: Record<string, unknown>];
 const probed = new Set<string>();
 
 const definition = (type: string) => caseDefinitions.find((d) => d.type === type)!;
+
+/** True when the case is hidden from `person`: a reader of assigned cases only (a unit liaison, a channel holder) who is not its assignee. */
+const hiddenFrom = (person: Person, current: { type: string; assignee: string | null }): boolean => {
+  const onlyTypes = ASSIGNED_CASES_ONLY[PEOPLE[person].role];
+  return onlyTypes !== undefined && !(onlyTypes.includes(current.type as CaseType) && current.assignee === PEOPLE[person].name);
+};
 
 /** Walks a case through `steps`, probing every other person's role first at each step. */
 async function walk(api: ApiFixture, caseId: string, caseType: string, steps: (Step | (() => void | Promise<void>))[]): Promise<void> {
@@ -29,7 +48,7 @@ async function walk(api: ApiFixture, caseId: string, caseType: string, steps: (S
       if ((allowed as readonly string[]).includes(role) || person === 'official') continue;
       const refused = await sendEvent(api, person, caseId, type, payload);
       const current = await api.engine.getCase(caseId);
-      if (person === 'liaison' && !(current.type === 'rectification' && current.assignee === PEOPLE.liaison.name)) {
+      if (hiddenFrom(person, current)) {
         expect({ type, person, status: refused.status, code: refused.body.code }).toEqual({ type, person, status: 404, code: 'CASE_NOT_FOUND' });
         continue;
       }
@@ -120,8 +139,8 @@ describe('per-event roles over HTTP', () => {
     for (const [person, type] of (Object.keys(PEOPLE) as Person[]).flatMap((p) => [[p, 'DEADLINE_MISSED'], [p, 'DEADLINE_ESCALATED']] as const)) {
       const refused = await sendEvent(api, person, id, type, { deadlineKind: 'rectificationPlanDue' });
       probed.add(`rectification:${type}`);
-      // An official reads no casework: the case is hidden from them, answered as an unknown id, before any role rule.
-      if (person === 'official') {
+      // An official reads no casework, and a channel holder only the recommendations given to them: the case is hidden from them, answered as an unknown id, before any role rule.
+      if (person === 'official' || person === 'partyHead') {
         expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 404, code: 'CASE_NOT_FOUND' });
         continue;
       }
@@ -135,7 +154,7 @@ describe('per-event roles over HTTP', () => {
     const view = { view: 'Recommended', fraudFound: false, concealmentFound: false, favouritismFound: false };
     const inspection = { annualReviews: [{ year: 2025, grade: 'excellent' }], surveyResults: '44 of 48 approve', rating: 'Good' };
     return [
-      ['FORWARD', 'clerk', { note: 'Passed on unopened' }],
+      ['FORWARD', 'partyHead', { note: 'Passed on unopened' }],
       ['RECORD_ELIGIBILITY', 'od', { eligible: true, checks: { qualifications: 'passed', record: 'passed', integrity: 'passed' }, reason: 'Qualified' }],
       ['RECORD_INSPECTION', 'od', inspection],
       ['RECORD_OD_VIEW', 'od', view],
@@ -157,12 +176,12 @@ describe('per-event roles over HTTP', () => {
   };
 
   test('a self-recommendation revoked in the probation', async () => {
-    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationInput());
+    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationThroughPartyHead());
     await walk(api, id, 'selfRecommendation', [...toProbation(id), ['REVOKE', 'chair', { reason: 'Targets missed in the probation' }]]);
   });
 
   test('a self-recommendation confirmed after the probation', async () => {
-    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationInput());
+    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationThroughPartyHead());
     await walk(api, id, 'selfRecommendation', [
       ...toProbation(id),
       () => api.clock.advance(366 * 24 * 3600_000),
@@ -204,8 +223,8 @@ describe('per-event roles over HTTP', () => {
     expect((await api.engine.listCases()).cases).toEqual([]);
   });
 
-  test('every event of every catalogue had its role rule probed above, except the worker-only one on self-recommendations', () => {
+  test('every event of every catalogue had its role rule probed above, except the worker-only ones on self-recommendations', () => {
     const all = caseDefinitions.flatMap((d) => Object.keys(d.events).map((e) => `${d.type}:${e}`));
-    expect(all.filter((e) => !probed.has(e))).toEqual(['selfRecommendation:DEADLINE_MISSED']);
+    expect(all.filter((e) => !probed.has(e))).toEqual(['selfRecommendation:DEADLINE_MISSED', 'selfRecommendation:DEADLINE_ESCALATED']);
   });
 });
