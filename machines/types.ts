@@ -37,7 +37,7 @@ export interface Actor {
   role: Role;
 }
 
-export const CASE_TYPES = ['clue', 'selfRecommendation', 'rectification', 'supervisionAction'] as const;
+export const CASE_TYPES = ['clue', 'selfRecommendation', 'rectification', 'supervisionAction', 'adjustmentReview'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
 /** What the engine adds to every event before the machine sees it: who sent it and when (ISO 8601). */

@@ -76,7 +76,7 @@ export const DEFAULT_BASES = {
   urging:
     'Hotline-style supervision (12345): urging (催办) before the limit, a formal urging notice the working day after it, public criticism if still late',
   adjustmentNeedsEarlierStep:
-    'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, or an admonishment',
+    'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, an admonishment, a rectification that failed after a red card, or a warning at an adjustment review',
 } as const;
 
 /** How long a supervision action (a card consequence) has: working days or minutes. */

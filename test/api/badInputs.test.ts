@@ -69,7 +69,7 @@ describe('bad inputs', () => {
 
   test('wrong types and values are named by their path', async () => {
     expect(await issuesOf('POST', '/cases', event({ type: 'complaint', input: {} }), 400, 'INVALID_PAYLOAD')).toEqual([
-      { path: 'type', message: 'the case type must be one of: clue, selfRecommendation, rectification, supervisionAction' },
+      { path: 'type', message: 'the case type must be one of: clue, selfRecommendation, rectification, supervisionAction, adjustmentReview' },
     ]);
     expect(await issuesOf('POST', '/cases', event({ type: 'clue', input: clueInput({ summary: 42 }) }), 400, 'INVALID_PAYLOAD')).toEqual([
       { path: 'input.summary', message: 'the summary of the clue must be text' },

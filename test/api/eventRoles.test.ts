@@ -25,6 +25,17 @@ type Step = [type: string, person: Person, payload?: Record<string, unknown>];
 /** `caseType:EVENT` of every event whose role rule was probed. */
 const probed = new Set<string>();
 
+/** An adjustment review of ma.lin, resting on two clues that admonished him. */
+const adjustmentReviewInput = {
+  subject: { officialId: 'ma.lin', name: 'Ma Lin', unit: 'Municipal Housing Bureau' },
+  summary: 'Admonished twice within 12 months',
+  basis: 'Adjusting unfit officials: adjustment follows only after a warning failed',
+  triggeredBy: [
+    { caseId: 'CL-20260302-AAAA', type: 'clue', finding: 'admonished on 2026-03-02' },
+    { caseId: 'CL-20261102-BBBB', type: 'clue', finding: 'admonished on 2026-11-02' },
+  ],
+};
+
 const definition = (type: string) => caseDefinitions.find((d) => d.type === type)!;
 
 /** True when the case is hidden from `person`: a reader of assigned cases only (a unit liaison, a channel holder) who is not its assignee. */
@@ -198,6 +209,16 @@ describe('per-event roles over HTTP', () => {
     await walk(api, talk!.id, 'supervisionAction', [['MARK_DONE', 'supervisor', { note: 'Talk held with the unit head' }]]);
   });
 
+  test('an adjustment review the Organization Department opened, its finding recorded twice, decided', async () => {
+    const id = await open(api, 'od', 'adjustmentReview', adjustmentReviewInput);
+    await walk(api, id, 'adjustmentReview', [
+      ['RECORD_FINDING', 'od', { finding: 'Two admonishments; no change at the window' }],
+      ['RECORD_FINDING', 'od', { finding: 'Two admonishments; the window now answers within a week' }],
+      ['DECIDE', 'od', { outcome: 'retainedWithWarning', reason: 'Improving; a formal warning' }],
+    ]);
+    expect((await api.engine.getCase(id)).state).toBe('retainedWithWarning');
+  });
+
   test('opening a case: roles outside the type’s create roles get 403', async () => {
     const inputs: Record<string, unknown> = {
       clue: clueInput(),
@@ -212,6 +233,7 @@ describe('per-event roles over HTTP', () => {
         period: '2026-11',
         cards: [{ cardDeadlineId: 'd', caseId: 'c', warning: 'red', step: 'escalate', issuedAt: '2026-11-25T21:30:00+08:00' }],
       },
+      adjustmentReview: adjustmentReviewInput,
     };
     for (const d of caseDefinitions) {
       for (const [person, { role }] of Object.entries(PEOPLE) as [Person, (typeof PEOPLE)[Person]][]) {
