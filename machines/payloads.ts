@@ -2,7 +2,7 @@
  * Payload building blocks shared by the case machines' event schemas, with messages a caseworker understands.
  */
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE } from './types';
+import { DEFAULT_TIME_ZONE, RECIPIENTS } from './types';
 
 /** A required, trimmed, non-empty piece of text (at most 4,000 characters). */
 export const text = (what: string) =>
@@ -72,5 +72,9 @@ export const deadlineMissedEvent = {
 export const deadlineEscalatedEvent = {
   summary: 'A deadline was escalated with a red card (sent by the deadline worker)',
   roles: ['system'],
-  payload: z.strictObject({ deadlineKind: text('the deadline kind') }),
+  payload: z.strictObject({
+    deadlineKind: text('the deadline kind'),
+    /** Whom the ladder's red rung escalates to (its `notify`), so the machine moves the case as declared. */
+    escalatedTo: z.array(z.enum(RECIPIENTS, { error: `each escalation target must be one of: ${RECIPIENTS.join(', ')}` })).optional(),
+  }),
 } as const;

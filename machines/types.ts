@@ -76,7 +76,8 @@ export type DeadlineLimit =
 export type WarningLevel = 'blue' | 'yellow' | 'red';
 
 /** Whom a ladder step notifies. */
-export type Recipient = 'assignee' | 'unitSupervisor' | 'disciplineCommission' | 'organizationDepartment';
+export const RECIPIENTS = ['assignee', 'unitSupervisor', 'disciplineCommission', 'organizationDepartment'] as const;
+export type Recipient = (typeof RECIPIENTS)[number];
 
 /** When a ladder step fires, relative to the deadline. */
 export type StepTiming =

@@ -158,6 +158,20 @@ describe('per-event roles over HTTP', () => {
       expect({ person, status: refused.status }).toEqual({ person, status: 403 });
       expect(refused.body.details.allowed).toEqual(['system']);
     }
+    // a clue's red card, too, is the deadline worker's alone
+    const clue = await open(api, 'clerk', 'clue', clueInput());
+    expect((await api.engine.getCase(clue)).allowedEvents).toContain('DEADLINE_ESCALATED');
+    for (const person of Object.keys(PEOPLE) as Person[]) {
+      const refused = await sendEvent(api, person, clue, 'DEADLINE_ESCALATED', { deadlineKind: 'clueRegistrationDue' });
+      probed.add('clue:DEADLINE_ESCALATED');
+      // the unit liaison sees no clue (answered as an unknown id); the official is the one the clue is about (refused as such)
+      if (person === 'liaison') {
+        expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 404, code: 'CASE_NOT_FOUND' });
+        continue;
+      }
+      expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 403, code: 'FORBIDDEN_ROLE' });
+      if (person !== 'official') expect(refused.body.details.allowed).toEqual(['system']);
+    }
   });
 
   /** From submission to probation: forwarding, checks, an objection in the public notice, and the notice's end. */

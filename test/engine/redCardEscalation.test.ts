@@ -35,9 +35,17 @@ describe('red cards move the case as the machine says', () => {
       if (step.sendsEvent) expect({ where, step: step.name, taken: takes.includes(step.sendsEvent) }).toEqual({ where, step: step.name, taken: true });
       if (step.warning === 'red') expect({ where, notified: step.notify.length > 0 }).toEqual({ where, notified: true });
     }
-    // the unit's own rectification limits send their red card into the machine
+    // every clue limit and the unit's own rectification limits send their red card into the machine
     const sent = rungs().filter((r) => r.step.warning === 'red' && r.step.sendsEvent).map((r) => r.where);
     expect(sent).toEqual([
+      'clue.received clueRegistrationDue',
+      'clue.screening.acceptance clueAcceptanceDue',
+      'clue.screening.collectiveReview clueDisposalDue',
+      'clue.verification clueVerificationDue',
+      'clue.jointConference clueConferenceDue',
+      'clue.jointConference clueOrganizationDepartmentViewDue',
+      'clue.jointConference clueDisciplineCommissionViewDue',
+      'clue.decision clueClosureDue',
       'selfRecommendation.submitted selfRecommendationForwardingDue',
       'rectification.planDue rectificationPlanDue',
       'rectification.planRevision revisedPlanDue',
