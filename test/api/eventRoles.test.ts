@@ -164,8 +164,8 @@ describe('per-event roles over HTTP', () => {
     for (const person of Object.keys(PEOPLE) as Person[]) {
       const refused = await sendEvent(api, person, clue, 'DEADLINE_ESCALATED', { deadlineKind: 'clueRegistrationDue' });
       probed.add('clue:DEADLINE_ESCALATED');
-      // the unit liaison sees no clue (answered as an unknown id); the official is the one the clue is about (refused as such)
-      if (person === 'liaison') {
+      // the unit liaison and a channel holder see no clue (answered as an unknown id); the official is the one the clue is about (refused as such)
+      if (person === 'liaison' || person === 'partyHead') {
         expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 404, code: 'CASE_NOT_FOUND' });
         continue;
       }
