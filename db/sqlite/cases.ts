@@ -36,39 +36,28 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
       closedAt: p('closedAt'),
     })
     .prepare();
+  // what a transition changes on the case row, bound by name
+  const changed = {
+    machineVersion: sql`${p('machineVersion')}`,
+    state: sql`${p('state')}`,
+    status: sql`${p('status')}`,
+    snapshot: sql`${p('snapshot')}`,
+    version: sql`${p('version')}`,
+    unit: sql`${p('unit')}`,
+    assignee: sql`${p('assignee')}`,
+    subjectId: sql`${p('subjectId')}`,
+    updatedAt: sql`${p('updatedAt')}`,
+    closedAt: sql`${p('closedAt')}`,
+  };
   const update = db
     .update(cases)
-    .set({
-      machineVersion: sql`${p('machineVersion')}`,
-      state: sql`${p('state')}`,
-      status: sql`${p('status')}`,
-      snapshot: sql`${p('snapshot')}`,
-      version: sql`${p('version')}`,
-      unit: sql`${p('unit')}`,
-      assignee: sql`${p('assignee')}`,
-      subjectId: sql`${p('subjectId')}`,
-      updatedAt: sql`${p('updatedAt')}`,
-      closedAt: sql`${p('closedAt')}`,
-    })
+    .set(changed)
     .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion'))))
     .prepare();
   // the case and its chain head in one statement, guarded by both
   const updateWithChain = db
     .update(cases)
-    .set({
-      machineVersion: sql`${p('machineVersion')}`,
-      state: sql`${p('state')}`,
-      status: sql`${p('status')}`,
-      snapshot: sql`${p('snapshot')}`,
-      version: sql`${p('version')}`,
-      unit: sql`${p('unit')}`,
-      assignee: sql`${p('assignee')}`,
-      subjectId: sql`${p('subjectId')}`,
-      updatedAt: sql`${p('updatedAt')}`,
-      closedAt: sql`${p('closedAt')}`,
-      chainSeq: sql`${p('seq')}`,
-      chainHead: sql`${p('hash')}`,
-    })
+    .set({ ...changed, chainSeq: sql`${p('seq')}`, chainHead: sql`${p('hash')}` })
     .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion')), eq(cases.chainSeq, p('fromSeq')), eq(cases.chainHead, p('fromHash'))))
     .prepare();
   const chainHead = db.select({ seq: cases.chainSeq, hash: cases.chainHead }).from(cases).where(eq(cases.id, p('id'))).prepare();
