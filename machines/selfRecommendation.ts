@@ -11,8 +11,10 @@ import { appendView, conferenceDecision, departmentViewLimits, independentOfOthe
 import { addMinutes, DEADLINE_ESCALATED, DEADLINE_MISSED, periodLadder, standardLadder, workingDaysLimit } from './deadlines';
 import { officialId, sameOfficial } from './officials';
 import { deadlineEscalatedEvent, deadlineMissedEvent, hasReason, reason, reasonOf, supportingEvidence, text, timeZone } from './payloads';
+import { checkMisconductNamed, misconductField, misconductOnRecord, misconductRecords, type MisconductRecord } from './selfRecommendationMisconduct';
 import { channel, channelHolderId, checkChannelHolder, holdsChannel, passedOn, type SelfRecommendationChannel } from './selfRecommendationChannels';
 export { SELF_RECOMMENDATION_CHANNELS, type SelfRecommendationChannel } from './selfRecommendationChannels';
+export { MISCONDUCT_FINDINGS, type MisconductFinding, type MisconductRecord } from './selfRecommendationMisconduct';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
 
 /** Grades of annual reviews and probation assessments (优秀, 称职, 基本称职, 不称职). */
@@ -22,8 +24,8 @@ export type AssessmentGrade = (typeof ASSESSMENT_GRADES)[number];
 /** Grades with which a probation assessment counts as passed. */
 export const PASSING_GRADES: readonly AssessmentGrade[] = ['excellent', 'competent'];
 
-/** What the joint conference can decide: appoint, reject, or keep the candidate in the talent pool. */
-export const CONFERENCE_OUTCOMES = ['appointed', 'rejected', 'reserved'] as const;
+/** What the joint conference can decide: appoint, reject, keep the candidate in the talent pool, or reject for misconduct found. */
+export const CONFERENCE_OUTCOMES = ['appointed', 'rejected', 'reserved', 'rejectedForMisconduct'] as const;
 export type ConferenceOutcome = (typeof CONFERENCE_OUTCOMES)[number];
 
 /** The probation after appointment: one year, in minutes. */
@@ -117,13 +119,15 @@ export const selfRecommendationEvents = {
     }),
   },
   DECIDE: {
-    summary: 'Decide: appoint (after a public notice), reject, or keep in the talent pool',
+    summary: 'Decide: appoint (after a public notice), reject, keep in the talent pool, or reject for the misconduct the conference found',
     roles: ['conferenceChair'],
     payload: z.strictObject({
       outcome: z.enum(CONFERENCE_OUTCOMES, { error: `the outcome must be one of: ${CONFERENCE_OUTCOMES.join(', ')}` }),
       reason,
+      /** With `rejectedForMisconduct`: which misconduct the conference found (fraud, concealment, favouritism). */
+      misconduct: misconductField,
       dissent: text('the dissent').optional(),
-    }),
+    }).superRefine(checkMisconductNamed),
   },
   OBJECTION_RECEIVED: {
     summary: 'Record an objection raised during the public notice: the case goes back to verification',
@@ -222,8 +226,10 @@ export interface SelfRecommendationContext {
   probationStartedAt: string | null;
   probationEndsAt: string | null;
   assessments: { period: string; rating: AssessmentGrade; notes: string | null; by: string; at: string }[];
+  /** What a `rejectedForMisconduct` decision found, each finding with the departments whose views found it; null otherwise. */
+  misconduct: MisconductRecord[] | null;
   outcome: {
-    result: 'rejected' | 'reserved' | 'confirmed' | 'revoked';
+    result: 'rejected' | 'reserved' | 'rejectedForMisconduct' | 'confirmed' | 'revoked';
     stage: 'eligibilityCheck' | 'jointConference' | 'probation';
     reason: string;
     by: string;
@@ -285,6 +291,7 @@ const machine = setup({
     objectionsAnswered: ({ context, event }) =>
       context.objections.every((o) => o.findings !== null) || (event.type === 'RECORD_INSPECTION' && event.objectionFindings !== undefined),
     independentViews: ({ context, event }) => independentOfOtherView(context.views, event.type, event.actor.id),
+    misconductOnRecord: ({ context, event }) => event.type === 'DECIDE' && misconductOnRecord(context.views, event.misconduct),
     bothViewsRecorded: ({ context }) => context.views.organizationDepartment !== null && context.views.disciplineCommission !== null,
     noIntegrityConcerns: ({ context }) => integrityConcerns(context).length === 0,
     outcomeIs: ({ event }, params: { outcome: ConferenceOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
@@ -369,9 +376,12 @@ const machine = setup({
           ? { ...conferenceDecision(context.views, { outcome: event.outcome, dissent: event.dissent, by: event.actor.id, at: event.at }), reason: reasonOf(event) }
           : null,
     }),
+    recordMisconduct: assign({
+      misconduct: ({ context, event }) => (event.type === 'DECIDE' ? misconductRecords(context.views, event.misconduct ?? []) : null),
+    }),
     recordConferenceOutcome: assign({
       outcome: ({ event }) => ({
-        result: event.type === 'DECIDE' && event.outcome === 'reserved' ? ('reserved' as const) : ('rejected' as const),
+        result: event.type === 'DECIDE' && event.outcome !== 'appointed' ? event.outcome : ('rejected' as const),
         stage: 'jointConference' as const,
         reason: reasonOf(event),
         by: event.actor.id,
@@ -452,6 +462,7 @@ const machine = setup({
     probationStartedAt: null,
     probationEndsAt: null,
     assessments: [],
+    misconduct: null,
     outcome: null,
   }),
   initial: 'submitted',
@@ -548,9 +559,15 @@ const machine = setup({
           guard: and(['independentViews', 'notOwnCase']),
           actions: ['recordDisciplineCommissionView', 'recordHandler'],
         },
-        // Candidates are exclusive (one outcome each). Those guarded by noIntegrityConcerns come first: when a
-        // decision is refused, the engine names the rules of the closest candidate, the first on a tie.
+        // Candidates are exclusive (one outcome each). The rejection for misconduct comes first (a decision without
+        // misconduct fails it twice), then those guarded by noIntegrityConcerns: when a decision is refused, the
+        // engine names the rules of the closest candidate, the first on a tie.
         DECIDE: [
+          {
+            target: 'rejectedForMisconduct',
+            guard: and([outcomeIs('rejectedForMisconduct'), 'hasReason', 'bothViewsRecorded', 'misconductOnRecord', 'notOwnCase']),
+            actions: ['recordDecision', 'recordMisconduct', 'recordConferenceOutcome', 'recordHandler'],
+          },
           {
             target: 'publicNotice',
             guard: and([
@@ -641,6 +658,13 @@ const machine = setup({
       type: 'final',
       meta: { description: 'Not appointed: found not eligible, or rejected by the joint conference' } satisfies StateMeta,
     },
+    rejectedForMisconduct: {
+      type: 'final',
+      meta: {
+        description:
+          'Rejected for misconduct the joint conference found (fraud, concealment of facts or favouritism): the findings are on record',
+      } satisfies StateMeta,
+    },
     reserved: {
       type: 'final',
       meta: { description: 'Not appointed now: kept in the talent pool by the joint conference' } satisfies StateMeta,
@@ -686,6 +710,8 @@ export const selfRecommendation: CaseDefinition<typeof machine, typeof selfRecom
     noIntegrityConcerns:
       'Nobody is appointed or kept in the talent pool when a view found fraud, concealment of facts or favouritism ("running for office")',
     outcomeIs: 'The case follows the outcome the conference decided',
+    misconductOnRecord:
+      'A rejection for misconduct names only misconduct (fraud, concealment, favouritism) that a department’s view found',
     endsNoticePeriod: 'Only the public-notice deadline ends the notice period',
     noticePeriodOver: 'The public notice is closed only after its 5 working days have run out',
     probationServed: 'An appointment is confirmed only after the one-year probation',

@@ -142,6 +142,17 @@ const payloads = {
   appoint: { outcome: 'appointed', reason: 'Strong results, both views clean, survey support above 90%' } satisfies Payload<'DECIDE'>,
   reject: { outcome: 'rejected', reason: 'Another candidate is better suited to the post' } satisfies Payload<'DECIDE'>,
   reserve: { outcome: 'reserved', reason: 'Suited to a similar post; kept in the talent pool' } satisfies Payload<'DECIDE'>,
+  fraudView: {
+    view: 'The acceptance report was backdated, and colleagues were asked to vote for him',
+    fraudFound: true,
+    concealmentFound: false,
+    favouritismFound: true,
+  } satisfies Payload<'RECORD_DIC_VIEW'>,
+  rejectForMisconduct: {
+    outcome: 'rejectedForMisconduct',
+    misconduct: ['fraud', 'favouritism'],
+    reason: 'The results were falsified and votes canvassed: rejected, and recorded',
+  } satisfies Payload<'DECIDE'>,
   objection: {
     objection: 'The project was finished late, not early; the acceptance report was backdated',
   } satisfies Payload<'OBJECTION_RECEIVED'>,
@@ -164,6 +175,8 @@ const events = {
   appoint: ev('DECIDE', people.chair, at.decided, payloads.appoint),
   reject: ev('DECIDE', people.chair, at.decided, payloads.reject),
   reserve: ev('DECIDE', people.chair, at.decided, payloads.reserve),
+  dicFraudView: ev('RECORD_DIC_VIEW', people.dic, at.dicView, payloads.fraudView),
+  rejectForMisconduct: ev('DECIDE', people.chair, at.decided, payloads.rejectForMisconduct),
   objection: ev('OBJECTION_RECEIVED', people.clerk, at.objection, payloads.objection),
   noticeOver: ev(DEADLINE_MISSED, people.worker, at.noticeEnds, { deadlineKind: PUBLIC_NOTICE_DEADLINE }),
   noticeEnded: ev('NOTICE_PERIOD_ENDED', people.od, at.noticeClosed, payloads.noticeEnded),
@@ -219,6 +232,7 @@ const atProbation = () => play(atNoticeEnd(), events.noticeEnded);
 const serializeState = valueAnd<typeof machine>((c) => ({
   heldBack: c.missedDeadlines.length > 0,
   views: [c.views.organizationDepartment !== null, c.views.disciplineCommission !== null],
+  concerns: integrityConcerns(c).length > 0,
   objected: c.objections.length > 0,
   objectionOpen: c.objections.some((o) => o.findings === null),
   noticeOver: c.noticeEndedAt !== null,
@@ -242,6 +256,7 @@ describe('the self-recommendation graph', () => {
       'selfRecommendation.publicNotice',
       'selfRecommendation.probation',
       'selfRecommendation.rejected',
+      'selfRecommendation.rejectedForMisconduct',
       'selfRecommendation.reserved',
       'selfRecommendation.confirmed',
       'selfRecommendation.revoked',
@@ -254,9 +269,9 @@ describe('the self-recommendation graph', () => {
     expect(simple.transitionsTaken.size).toBe(allTransitions(machine).length - 1);
   });
 
-  it('ends every path in one of the four outcomes or in a state still open', () => {
+  it('ends every path in one of the five outcomes or in a state still open', () => {
     const finals = simple.paths.filter((p) => p.state.status === 'done').map((p) => p.state.value as string);
-    expect(new Set(finals)).toEqual(new Set(['rejected', 'reserved', 'confirmed', 'revoked']));
+    expect(new Set(finals)).toEqual(new Set(['rejected', 'rejectedForMisconduct', 'reserved', 'confirmed', 'revoked']));
     for (const path of simple.paths.filter((p) => p.state.status === 'done')) {
       expect(path.state.context.outcome?.result).toBe(path.state.value);
     }
@@ -466,6 +481,44 @@ describe('joint conference', () => {
     });
   });
 
+  it('the chair rejects for the misconduct the views found, which is recorded with who found it, and the case closes', () => {
+    const s = play(atConference(), events.odView, events.dicFraudView, events.rejectForMisconduct);
+    expect(s.value).toBe('rejectedForMisconduct');
+    expect(s.status).toBe('done');
+    expect(s.context.misconduct).toEqual([
+      { finding: 'fraud', foundBy: ['disciplineCommission'] },
+      { finding: 'favouritism', foundBy: ['disciplineCommission'] },
+    ]);
+    expect(s.context.outcome).toEqual({
+      result: 'rejectedForMisconduct',
+      stage: 'jointConference',
+      reason: payloads.rejectForMisconduct.reason,
+      by: 'chair-zhao',
+      at: at.decided,
+    });
+  });
+
+  it('a rejection for misconduct names only misconduct a view found', () => {
+    const withFraud = play(atConference(), events.odView, events.dicFraudView);
+    expect(refused(withFraud, { ...events.rejectForMisconduct, misconduct: ['concealment'] })).toEqual(['misconductOnRecord']);
+    expect(refused(withBothViews(), events.rejectForMisconduct)).toEqual(['misconductOnRecord']);
+    expect(refused(withFraud, { ...events.rejectForMisconduct, reason: '' })).toEqual(['hasReason']);
+  });
+
+  it('names at least one misconduct, and misconduct goes with no other outcome (the payload says which field)', () => {
+    const decide = selfRecommendationEvents.DECIDE.payload;
+    for (const misconduct of [undefined, []]) {
+      expect(decide.safeParse({ ...payloads.rejectForMisconduct, misconduct }).error?.issues).toEqual([
+        expect.objectContaining({ path: ['misconduct'], message: expect.stringContaining('names what the conference found') }),
+      ]);
+    }
+    expect(decide.safeParse({ ...payloads.reject, misconduct: ['fraud'] }).error?.issues).toEqual([
+      expect.objectContaining({ path: ['misconduct'], message: 'misconduct is named only with the outcome rejectedForMisconduct, not rejected' }),
+    ]);
+    expect(decide.safeParse({ ...payloads.rejectForMisconduct, misconduct: ['fraud', 'fraud'] }).success).toBe(false);
+    expect(decide.safeParse({ ...payloads.rejectForMisconduct, misconduct: ['lobbying'] }).success).toBe(false);
+  });
+
   it('the chair rejects, with the reason on record', () => {
     const s = play(withBothViews(), events.reject);
     expect(s.value).toBe('rejected');
@@ -628,6 +681,7 @@ describe('nobody verifies or decides their own self-recommendation', () => {
     ['appointing themself', withBothViews, as(events.appoint, 'conferenceChair')],
     ['rejecting themself', withBothViews, as(events.reject, 'conferenceChair')],
     ['reserving themself', withBothViews, as(events.reserve, 'conferenceChair')],
+    ['rejecting themself for misconduct', () => play(atConference(), events.odView, events.dicFraudView), as(events.rejectForMisconduct, 'conferenceChair')],
     ['recording an objection', atPublicNotice, as(events.objection, 'intakeClerk')],
     ['closing their own notice', atNoticeEnd, as(events.noticeEnded, 'organizationDepartment')],
     ['assessing themself', atProbation, as(events.assessment, 'organizationDepartment')],
@@ -649,6 +703,7 @@ describe('a closed case', () => {
   const finals: [string, () => Snapshot][] = [
     ['rejected', () => play(atEligibilityCheck(), events.ineligible)],
     ['reserved', () => play(withBothViews(), events.reserve)],
+    ['rejectedForMisconduct', () => play(atConference(), events.odView, events.dicFraudView, events.rejectForMisconduct)],
     ['confirmed', () => play(atProbation(), events.assessment, events.confirm)],
     ['revoked', () => play(atProbation(), events.revoke)],
   ];
@@ -860,7 +915,7 @@ describe('deadlines', () => {
   });
 
   it('final states declare no deadline and describe the outcome', () => {
-    for (const state of ['rejected', 'reserved', 'confirmed', 'revoked']) {
+    for (const state of ['rejected', 'rejectedForMisconduct', 'reserved', 'confirmed', 'revoked']) {
       const meta = machine.getStateNodeById(`selfRecommendation.${state}`).meta as StateMeta;
       expect(meta.deadlines).toBeUndefined();
       expect(meta.description.length).toBeGreaterThan(10);

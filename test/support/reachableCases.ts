@@ -74,6 +74,8 @@ export function movesOf(type: string, t0: number): { opener: Actor; input: Recor
         { after: 9 * DAY, actor: DEADLINE_WORKER, event: { type: DEADLINE_MISSED, deadlineKind: PUBLIC_NOTICE_DEADLINE } },
         { after: 1, actor: orgDept, event: { type: 'NOTICE_PERIOD_ENDED', note: 'No objection' } },
         { after: 60, actor: orgDept, event: { type: 'RECORD_ASSESSMENT', period: 'First quarter', rating: 'excellent' } },
+        { after: 60, actor: commission, event: { type: 'RECORD_DIC_VIEW', view: 'Results falsified', ...clear, fraudFound: true } },
+        { after: 60, actor: chair, event: { type: 'DECIDE', outcome: 'rejectedForMisconduct', misconduct: ['fraud'], reason: 'Falsified results' } },
       ],
     };
   }
