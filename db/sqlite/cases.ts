@@ -19,11 +19,31 @@ const EVENT_INSERT = insertSql(caseEvents, ['id']);
 
 const p = sql.placeholder;
 
-/** The cases repository over one connection. */
-export function sqliteCases(db: SqliteDb): CaseRepository {
+/** The cases repository of one connection, and what it remembers for the turn (transaction) in progress. */
+export interface SqliteCases {
+  cases: CaseRepository;
+  /** Forgets the chain heads read or moved in the turn that ended: the next one reads them afresh. */
+  endTurn: () => void;
+}
+
+/**
+ * The cases repository over one connection. A case read also reads its chain head and keeps it for
+ * the rest of the turn, as the PostgreSQL adapter does, so the writer seals on it without reading
+ * it again; the connection's turns are its transactions, and `endTurn` forgets the heads after each.
+ */
+export function sqliteCases(db: SqliteDb): SqliteCases {
   const client = db.$client;
+  /** Chain heads of the cases this turn read or moved. */
+  const heads = new Map<string, ChainHead>();
+  const remember = (id: string, moved: boolean, to: ChainHead): boolean => {
+    if (moved) heads.set(id, to);
+    else heads.delete(id);
+    return moved;
+  };
   // the write path's statements, plain better-sqlite3 (db/sqlite/statements.ts)
-  const byId = client.prepare<[string], CaseRecord>(`SELECT ${selectList(CASE_COLUMNS)} FROM ${tableName(cases)} WHERE "id" = ?`);
+  const byId = client.prepare<[string], CaseRecord & { chainSeq: number; chainHead: string }>(
+    `SELECT ${selectList(CASE_COLUMNS)}, "chain_seq" AS "chainSeq", "chain_head" AS "chainHead" FROM ${tableName(cases)} WHERE "id" = ?`,
+  );
   const insert = client.prepare(insertSql(cases, ['chainSeq', 'chainHead']));
   const update = client.prepare(`UPDATE ${tableName(cases)} SET ${assignments(cases, UPDATED)} WHERE "id" = @id AND "version" = @expectedVersion`);
   // the case and its chain head in one statement, guarded by both
@@ -45,8 +65,14 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     .limit(p('limit'))
     .prepare();
 
-  return {
-    byId: async (id) => byId.get(id),
+  const repository: CaseRepository = {
+    byId: async (id) => {
+      const found = byId.get(id);
+      if (!found) return undefined;
+      const { chainSeq, chainHead, ...row } = found;
+      heads.set(id, { seq: chainSeq, hash: chainHead });
+      return row;
+    },
     accessFacts: async (ids): Promise<CaseAccessFacts[]> =>
       ids.length === 0
         ? []
@@ -58,11 +84,12 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     insert: async (row: CaseRecord) => {
       insert.run(row);
     },
-    update: async (row, expectedVersion, chain) =>
-      (chain
-        ? updateWithChain.run({ ...row, expectedVersion, fromSeq: chain.from.seq, fromHash: chain.from.hash, seq: chain.to.seq, hash: chain.to.hash })
-        : update.run({ ...row, expectedVersion })
-      ).changes === 1,
+    update: async (row, expectedVersion, chain) => {
+      if (!chain) return update.run({ ...row, expectedVersion }).changes === 1;
+      const { from, to } = chain;
+      const moved = updateWithChain.run({ ...row, expectedVersion, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1;
+      return remember(row.id, moved, to);
+    },
     list: async (query) => listCases(db, query),
     openAbout: async (subjectId) =>
       db
@@ -72,10 +99,11 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
         .orderBy(asc(cases.createdAt), asc(cases.id))
         .all(),
     allAbout: async (subjectId) => db.select(caseColumns).from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)).all(),
-    chainHead: async (id): Promise<ChainHead | undefined> => chainHead.get(id),
-    moveChainHead: async (id, from, to) => moveChainHead.run({ id, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1,
+    chainHead: async (id): Promise<ChainHead | undefined> => heads.get(id) ?? chainHead.get(id),
+    moveChainHead: async (id, from, to) => remember(id, moveChainHead.run({ id, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1, to),
     chainHeads: async (after, limit) => chainHeads.all({ after, limit }),
   };
+  return { cases: repository, endTurn: () => heads.clear() };
 }
 
 function listCases(db: SqliteDb, query: CaseListQuery): CaseSummaryRecord[] {
