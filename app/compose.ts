@@ -24,7 +24,7 @@ import { CaseEngine } from '../src/engine/engine';
 import { SupervisionReports } from '../src/engine/supervision';
 import { CaseLogAudit } from '../src/engine/audit';
 import type { Logger } from '../src/logger';
-import type { OfficePolicy } from '../src/officePolicy';
+import { DEFAULT_POLICY, type OfficePolicy } from '../src/officePolicy';
 import type { IdentitySeal } from '../src/privacy/identitySeal';
 import type { CaseflowMetrics } from '../src/metrics';
 import { CHINA_MAINLAND_DEFINITION, LiveCalendar, type WorkingDayCalendar } from '../src/time';
@@ -98,6 +98,8 @@ export interface CaseflowOptions {
 /** caseflow opened on a store, with everything its commands and services need. */
 export interface ComposedCaseflow extends Caseflow {
   store: Store;
+  /** The office policy the engine and workers work by. */
+  policy: OfficePolicy;
   bus: EventBus;
   calendar: WorkingDayCalendar;
   receipts: ReporterReceipts;
@@ -130,6 +132,7 @@ export function composeCaseflow(options: CaseflowOptions = {}): ComposedCaseflow
   });
   return {
     store,
+    policy: options.policy ?? DEFAULT_POLICY,
     bus,
     clock,
     calendar,
@@ -219,6 +222,10 @@ export async function composeWorker(
 ): Promise<Workers> {
   // BullMQ and ioredis are loaded when workers start, so that the other commands start fast
   const { startWorkers } = require('../workers/runner') as typeof import('../workers/runner');
+  const { WebhookSender } = require('../workers/notifier') as typeof import('../workers/notifier');
+  const webhook = settings.webhookUrl ? { url: settings.webhookUrl } : cf.policy.notifications.webhook;
+  const sender = options.sender ?? (webhook ? new WebhookSender(webhook) : undefined);
+  if (!options.sender && webhook) options.logger.info('notifications go to a webhook', { origin: new URL(webhook.url).origin });
   return startWorkers(settings, {
     ...(options.metrics ? { metrics: options.metrics } : {}),
     store: cf.store,
@@ -227,7 +234,7 @@ export async function composeWorker(
     clock: cf.clock,
     bus: cf.bus,
     logger: options.logger,
-    ...(options.sender ? { sender: options.sender } : {}),
+    ...(sender ? { sender } : {}),
     ...(options.consume !== undefined ? { consume: options.consume } : {}),
   });
 }

@@ -31,6 +31,7 @@ export const people = {
   housingLiaison: { id: 'zhou.min', role: 'unitLiaison' },
   transportLiaison: { id: 'he.ping', role: 'unitLiaison' },
   candidate: { id: 'lin.qing', role: 'official' },
+  partyHead: { id: 'xu.ming', role: 'partyOrganizationHead' },
 } satisfies Record<string, Actor>;
 
 const DAY = 24 * 60;
@@ -77,7 +78,7 @@ export const clueScript: CaseScript = {
   ],
 };
 
-/** A section chief recommends themself for a post through the Organization Department; appointed after the conference. */
+/** A section chief recommends themself for a post through their Party organization's head, who passes it on; appointed after the conference. */
 export const selfRecommendationScript: CaseScript = {
   title: 'Self-recommendation: a section chief asks for the digital services post',
   startsAt: '2026-10-12T09:00:00+08:00',
@@ -86,12 +87,13 @@ export const selfRecommendationScript: CaseScript = {
   input: {
     candidate: { officialId: people.candidate.id, name: 'Lin Qing', currentPost: 'Section Chief', unit: 'Municipal Data Bureau' },
     targetPost: 'Deputy Director, Digital Government Services',
-    channel: 'organizationDepartment',
+    channel: 'partyOrganization',
+    channelHolderId: people.partyHead.id,
     statement: 'Led the one-window reform: average approval time from 9 days to 2. I can do the same city-wide.',
     evidence: ['2025 annual review: excellent', 'Reform results report, March 2026'],
   },
   steps: [
-    { afterMinutes: 2 * DAY, actor: people.orgDept, event: { type: 'FORWARD', note: 'Received at the Organization Department' } },
+    { afterMinutes: 2 * DAY, actor: people.partyHead, event: { type: 'FORWARD', note: 'Passed on unopened by the Data Bureau’s Party branch secretary' } },
     {
       afterMinutes: 5 * DAY,
       actor: people.orgDept,

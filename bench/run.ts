@@ -4,7 +4,7 @@
  * bare baseline measured in the same run and written to bench/results/<mode>.json and
  * bench/results/<mode>.md.
  *
- * Options: --quick, --only=transitions,intake,scheduling,firing,lateness,queries,memory,web,startup,migrate,postgres (and
+ * Options: --quick, --only=transitions,profile,intake,scheduling,firing,lateness,queries,memory,web,startup,migrate,postgres (and
  * `prototypes`, the prototypes of proposed fixes, run only when named).
  * Environment: REDIS_URL (default redis://127.0.0.1:6379); BENCH_DATABASE_URL, the PostgreSQL
  * server's admin database for the `postgres` rows (default postgres://postgres@127.0.0.1:5432/test;
@@ -25,12 +25,15 @@ import { benchPrototypes } from './prototypes';
 import { benchQueries } from './queries';
 import { benchScheduling } from './scheduling';
 import { benchStartup } from './startup';
+import { benchTransitionProfile } from './transitionProfile';
 import { benchTransitions } from './transitions';
 import { benchWebPages } from './webPages';
 import { environment, makeTempDir, progress, ratioOf, REDIS_URL, removeKeys, renderMarkdown, targetMet, type BenchContext, type Figure } from './lib';
 
 const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]>> = {
   transitions: benchTransitions,
+  /** Where a persisted transition's time goes, by layer (a sampling profile of bench 1's life). */
+  profile: benchTransitionProfile,
   intake: benchIntake,
   scheduling: benchScheduling,
   firing: benchFiring,

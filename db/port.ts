@@ -82,6 +82,8 @@ export interface CaseRepository {
   chainHead(caseId: string): Promise<ChainHead | undefined>;
   /** Moves the case's chain head to `to`, only where it is still `from`; false when it was not. */
   moveChainHead(caseId: string, from: ChainHead, to: ChainHead): Promise<boolean>;
+  /** These cases' rows, each with its chain head, in any order (ids not found left out): a page read at once. */
+  withChainHeads(ids: readonly string[]): Promise<(CaseRecord & { head: ChainHead })[]>;
   /** Chain heads of the cases whose ids come after `afterCaseId` in byte order, at most `limit`, in that order. */
   chainHeads(afterCaseId: string, limit: number): Promise<(ChainHead & { caseId: string })[]>;
 }
@@ -94,6 +96,8 @@ export interface EventLogRepository {
   ofCase(caseId: string): Promise<CaseEventRecord[]>;
   /** Every entry of these cases, oldest first (entries of different cases in any order). */
   ofCases(caseIds: readonly string[]): Promise<CaseEventRecord[]>;
+  /** The identity-access entries of every case with an id above `afterId`, in log order, at most `limit` (the custodians' queue). */
+  identityStepsAfter(afterId: number, limit: number): Promise<CaseEventRecord[]>;
   /** The id of the newest entry, 0 when the log is empty. */
   lastId(): Promise<number>;
 }
@@ -105,6 +109,8 @@ export interface DeadlineRepository {
   ofCase(caseId: string): Promise<DeadlineRecord[]>;
   /** The running deadlines of a case. */
   runningOfCase(caseId: string): Promise<DeadlineRecord[]>;
+  /** The running deadlines of these cases, in any order: a page read at once. */
+  runningOfCases(caseIds: readonly string[]): Promise<DeadlineRecord[]>;
   insert(row: DeadlineRecord): Promise<void>;
   /** Closes a deadline that is still running; false when it was not. */
   close(closing: DeadlineClosing): Promise<boolean>;

@@ -55,6 +55,12 @@ export const CASE_EVENT_KINDS = [
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
+/** The identity-access entry kinds: the custodians' queue reads these across every case (a partial index holds just them). */
+export const IDENTITY_STEP_KINDS = ['identityAccessRequested', 'identityAccessApproved', 'identityAccessRefused', 'identityRevealed', 'identityRevealExpired'] as const satisfies readonly CaseEventKind[];
+
+/** The SQL condition that picks the identity-access entries: the same text in the partial index and in its query, so both databases use the index. */
+export const IDENTITY_STEPS_CONDITION = `kind IN (${IDENTITY_STEP_KINDS.map((kind) => `'${kind}'`).join(', ')})`;
+
 /** What one entry of the append-only case log says: the values its hash covers, with its place in the chain. */
 export interface NewCaseEvent {
   caseId: string;

@@ -8,11 +8,11 @@
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { appendView, conferenceDecision, departmentViewLimits, independentOfOtherView, type ConferenceDecisionRecord, type Department } from './conference';
-import { standardLadder, workingDaysLimit } from './deadlines';
+import { DEADLINE_ESCALATED, standardLadder, workingDaysLimit } from './deadlines';
 import { officialId, sameOfficial } from './officials';
-import { hasReason, reason, reasonOf, text, timeZone } from './payloads';
+import { deadlineEscalatedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
 import type { RectificationInput } from './rectification';
-import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, StateMeta } from './types';
+import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, Recipient, StateMeta } from './types';
 
 /** The ten published aspects of "lying flat" a clue can report. */
 export const CLUE_ASPECTS = [
@@ -167,9 +167,20 @@ export const clueEvents = {
     roles: ['intakeClerk', 'conferenceChair'],
     payload: z.strictObject({ note: text('the closing note').optional() }),
   },
+  [DEADLINE_ESCALATED]: deadlineEscalatedEvent,
 } as const;
 
 export type ClueEvent = EventsOf<typeof clueEvents>;
+
+/** A red card on one of the clue's limits, as the ladder escalated it. */
+export interface ClueEscalation {
+  kind: string;
+  at: string;
+  /** The how-manieth red card of the case. */
+  level: number;
+  /** The bodies the ladder's red rung escalated it to. */
+  to: Recipient[];
+}
 
 /** A department's view at the joint conference. */
 export interface ConferenceView {
@@ -210,9 +221,19 @@ export interface ClueContext {
   conferenceDecision: ConferenceDecisionRecord<DecisionOutcome> | null;
   outcome: { result: ClueResult; reason: string; by: string; at: string; forwardedTo: string | null } | null;
   closure: { note: string | null; by: string; at: string } | null;
+  /** The red cards of the clue's limits, oldest first (absent on cases opened before they were recorded). */
+  escalations?: ClueEscalation[];
+  /** Whose supervision the latest red card put the case under, or null before any (absent on older cases). */
+  supervision?: { by: Recipient[]; deadlineKind: string; since: string; level: number } | null;
 }
 
-/** A clue-handling limit counted in working days, with a one-working-day grace before escalation. */
+/** Every clue limit's red card is sent into the case (DEADLINE_ESCALATED): no silent red card. */
+const redCardIntoCase = { escalatedEvent: DEADLINE_ESCALATED } as const;
+
+/** Whom a red card escalates the clue to: the ladder's red rung says, else the Discipline Inspection Commission. */
+const escalatedTo = (event: ClueEvent): Recipient[] =>
+  event.type === DEADLINE_ESCALATED && event.escalatedTo?.length ? [...event.escalatedTo] : ['disciplineCommission'];
+
 /** The guard that selects a disposal branch by the route chosen. */
 const routeIs = (...routes: DisposalRoute[]) => ({ type: 'routeIs' as const, params: { routes } });
 
@@ -314,6 +335,16 @@ const machine = setup({
     recordClosure: assign({
       closure: ({ event }) => ({ note: event.type === 'CLOSE' ? (event.note ?? null) : null, by: event.actor.id, at: event.at }),
     }),
+    /** A red card on a limit: recorded in `escalations`, and the case comes under the supervision of whom the ladder escalates to. */
+    recordEscalation: assign(({ context, event }) => {
+      const kind = event.type === DEADLINE_ESCALATED ? event.deadlineKind : 'unknown';
+      const level = (context.escalations?.length ?? 0) + 1;
+      const to = escalatedTo(event);
+      return {
+        escalations: [...(context.escalations ?? []), { kind, at: event.at, level, to }],
+        supervision: { by: to, deadlineKind: kind, since: event.at, level },
+      };
+    }),
     openLinkedCase: (_, _params: LinkedCaseRequest) => {},
   },
 }).createMachine({
@@ -344,8 +375,12 @@ const machine = setup({
     conferenceDecision: null,
     outcome: null,
     closure: null,
+    escalations: [],
+    supervision: null,
   }),
   initial: 'received',
+  // a red card may come in any state with a limit; the case stays where it is, now under supervision
+  on: { [DEADLINE_ESCALATED]: { guard: 'notSubjectOfCase', actions: 'recordEscalation' } },
   states: {
     received: {
       meta: {
@@ -356,6 +391,7 @@ const machine = setup({
           'Every clue gets a number and a ledger entry, and a clue for another body is forwarded, within 5 working days',
           5,
           'office',
+          redCardIntoCase,
         ),
       } satisfies StateMeta,
       on: {
@@ -376,7 +412,7 @@ const machine = setup({
         acceptance: {
           meta: {
             description: 'The office decides whether the clue is within its remit',
-            deadlines: workingDaysLimit('clueAcceptanceDue', 'A clue is accepted or re-routed within 5 working days of registration', 5, 'office'),
+            deadlines: workingDaysLimit('clueAcceptanceDue', 'A clue is accepted or re-routed within 5 working days of registration', 5, 'office', redCardIntoCase),
           } satisfies StateMeta,
           on: {
             ACCEPT: { target: 'collectiveReview', guard: 'notSubjectOfCase', actions: 'recordAcceptance' },
@@ -395,6 +431,7 @@ const machine = setup({
               'The collective review and sign-off of a disposal route take 1–3 working days per approval level; 3 in all',
               3,
               'office',
+              redCardIntoCase,
             ),
           } satisfies StateMeta,
           on: {
@@ -428,6 +465,7 @@ const machine = setup({
           'A talk or written inquiry, or a preliminary verification, is completed in about 15 working days',
           15,
           'office',
+          redCardIntoCase,
         ),
       } satisfies StateMeta,
       on: {
@@ -460,9 +498,10 @@ const machine = setup({
             ladder: standardLadder({
               grace: { kind: 'afterDueWorkingDays', days: 1 },
               escalateTo: ['disciplineCommission', 'organizationDepartment'],
+              ...redCardIntoCase,
             }),
           },
-          ...departmentViewLimits('clue', 5, 'verified findings'),
+          ...departmentViewLimits('clue', 5, 'verified findings', redCardIntoCase),
         ],
       } satisfies StateMeta,
       on: {
@@ -484,6 +523,7 @@ const machine = setup({
           'A decided clue is carried out, filed and closed within 5 working days of the decision (local practice)',
           5,
           'office',
+          redCardIntoCase,
         ),
       } satisfies StateMeta,
       on: { CLOSE: { target: 'closed', guard: 'notSubjectOfCase', actions: 'recordClosure' } },

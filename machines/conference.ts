@@ -4,7 +4,7 @@
  * latest one counting), each within its own limit, reminded and escalated; the decision records
  * which departments' recommendations it followed and any dissent. Pure data and functions.
  */
-import { standardLadder } from './deadlines';
+import { standardLadder, type StandardLadderOptions } from './deadlines';
 import { sameOfficial } from './officials';
 import type { DeadlineSpec } from './types';
 
@@ -80,15 +80,16 @@ export function conferenceDecision<O extends string>(
 
 /**
  * The two view limits of a joint conference, `days` working days each from the conference's start:
- * owned by the office (the departments are part of it), met when the department records its view, reminded, marked overdue, and escalated to the department.
+ * owned by the office (the departments are part of it), met when the department records its view, reminded, marked overdue, and escalated to the department
+ * (with `ladder.escalatedEvent`, the red card is also sent into the case).
  */
-export function departmentViewLimits(prefix: string, days: number, what: string): DeadlineSpec[] {
+export function departmentViewLimits(prefix: string, days: number, what: string, ladder: Pick<StandardLadderOptions, 'escalatedEvent'> = {}): DeadlineSpec[] {
   return DEPARTMENTS.map((department) => ({
     kind: `${prefix}${department[0]!.toUpperCase()}${department.slice(1)}ViewDue`,
     basis: `The ${DEPARTMENT_NAMES[department]} gives its view to the joint conference on ${what} within ${days} working days (caseflow default)`,
     owner: 'office',
     limit: { kind: 'workingDays', days },
     metBy: [VIEW_EVENT[department]],
-    ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 }, escalateTo: [department] }),
+    ladder: standardLadder({ ...ladder, grace: { kind: 'afterDueWorkingDays', days: 1 }, escalateTo: [department] }),
   }));
 }

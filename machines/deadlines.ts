@@ -75,9 +75,12 @@ export function periodLadder(options: PeriodLadderOptions = {}): EscalationStep[
   return steps;
 }
 
-/** One time limit of `days` working days, owned by `owner`, on the standard ladder, escalated a working day after it. */
-export function workingDaysLimit(kind: string, basis: string, days: number, owner: LimitOwner): DeadlineSpec[] {
-  return [{ kind, basis, owner, limit: { kind: 'workingDays', days }, ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 } }) }];
+/**
+ * One time limit of `days` working days, owned by `owner`, on the standard ladder, escalated a working day after it;
+ * `ladder` adds the ladder's events and whom it escalates to.
+ */
+export function workingDaysLimit(kind: string, basis: string, days: number, owner: LimitOwner, ladder: Omit<StandardLadderOptions, 'grace'> = {}): DeadlineSpec[] {
+  return [{ kind, basis, owner, limit: { kind: 'workingDays', days }, ladder: standardLadder({ ...ladder, grace: { kind: 'afterDueWorkingDays', days: 1 } }) }];
 }
 
 /** An ISO time `minutes` later (calendar time), for due moments a machine computes from its input. */

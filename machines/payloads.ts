@@ -2,7 +2,7 @@
  * Payload building blocks shared by the case machines' event schemas, with messages a caseworker understands.
  */
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE } from './types';
+import { DEFAULT_TIME_ZONE, RECIPIENTS } from './types';
 
 /** A required, trimmed, non-empty piece of text (at most 4,000 characters). */
 export const text = (what: string) =>
@@ -24,6 +24,21 @@ export const reasonOf = (event: object): string =>
 
 /** True when the event carries a non-empty reason: the rule "a decision needs a reason". */
 export const hasReason = ({ event }: { event: object }): boolean => reasonOf(event).length > 0;
+
+/** The most pieces of supporting material one recommendation carries. */
+export const MAX_EVIDENCE = 50;
+
+/**
+ * The supporting material a self-recommendation carries: at least one piece (an annual review, a
+ * project report, an award…), each a line of text, at most 50. Missing or empty is refused with
+ * INVALID_PAYLOAD naming `evidence`.
+ */
+export const supportingEvidence = z
+  .array(text('a piece of supporting material'), {
+    error: 'the evidence must be a list of the supporting material, e.g. ["2025 annual review: excellent"]',
+  })
+  .min(1, 'a self-recommendation must carry at least one piece of supporting material: the evidence of results, such as an annual review or a project report')
+  .max(MAX_EVIDENCE, `at most ${MAX_EVIDENCE} pieces of supporting material`);
 
 const knownZones = new Set<string>();
 
@@ -57,5 +72,9 @@ export const deadlineMissedEvent = {
 export const deadlineEscalatedEvent = {
   summary: 'A deadline was escalated with a red card (sent by the deadline worker)',
   roles: ['system'],
-  payload: z.strictObject({ deadlineKind: text('the deadline kind') }),
+  payload: z.strictObject({
+    deadlineKind: text('the deadline kind'),
+    /** Whom the ladder's red rung escalates to (its `notify`), so the machine moves the case as declared. */
+    escalatedTo: z.array(z.enum(RECIPIENTS, { error: `each escalation target must be one of: ${RECIPIENTS.join(', ')}` })).optional(),
+  }),
 } as const;

@@ -8,14 +8,12 @@
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { appendView, conferenceDecision, departmentViewLimits, independentOfOtherView, type ConferenceDecisionRecord, type Department } from './conference';
-import { addMinutes, DEADLINE_MISSED, periodLadder, standardLadder, workingDaysLimit } from './deadlines';
+import { addMinutes, DEADLINE_ESCALATED, DEADLINE_MISSED, periodLadder, standardLadder, workingDaysLimit } from './deadlines';
 import { officialId, sameOfficial } from './officials';
-import { deadlineMissedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
+import { deadlineEscalatedEvent, deadlineMissedEvent, hasReason, reason, reasonOf, supportingEvidence, text, timeZone } from './payloads';
+import { channel, channelHolderId, checkChannelHolder, holdsChannel, passedOn, type SelfRecommendationChannel } from './selfRecommendationChannels';
+export { SELF_RECOMMENDATION_CHANNELS, type SelfRecommendationChannel } from './selfRecommendationChannels';
 import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, StateMeta } from './types';
-
-/** The three channels: the responsible person of one's Party organization, the Organization Department, the main leaders. */
-export const SELF_RECOMMENDATION_CHANNELS = ['partyOrganization', 'organizationDepartment', 'mainLeaders'] as const;
-export type SelfRecommendationChannel = (typeof SELF_RECOMMENDATION_CHANNELS)[number];
 
 /** Grades of annual reviews and probation assessments (优秀, 称职, 基本称职, 不称职). */
 export const ASSESSMENT_GRADES = ['excellent', 'competent', 'basicallyCompetent', 'incompetent'] as const;
@@ -31,17 +29,18 @@ export type ConferenceOutcome = (typeof CONFERENCE_OUTCOMES)[number];
 /** The probation after appointment: one year, in minutes. */
 export const PROBATION_MINUTES = 365 * 24 * 60;
 
+/** The limit on the channel holder to pass the recommendation on; its red card hands the case to the Organization Department. */
+export const FORWARDING_DEADLINE = 'selfRecommendationForwardingDue';
+
 /** The deadline kind whose due time ends the public notice period (the deadline worker reports it). */
 export const PUBLIC_NOTICE_DEADLINE = 'publicNoticePeriod';
 
-const channel = z.enum(SELF_RECOMMENDATION_CHANNELS, {
-  error: `the channel must be one of: ${SELF_RECOMMENDATION_CHANNELS.join(', ')}`,
-});
 const grade = (what: string) => z.enum(ASSESSMENT_GRADES, { error: `${what} must be one of: ${ASSESSMENT_GRADES.join(', ')}` });
 const checkResult = (what: string) => z.enum(['passed', 'failed'], { error: `${what} must be passed or failed` });
 const found = (what: string) => z.boolean({ error: `whether ${what} was found must be true or false` });
 
-export const selfRecommendationInput = z.strictObject({
+export const selfRecommendationInput = z
+  .strictObject({
   candidate: z.strictObject({
     officialId: officialId('the official’s id'),
     name: text('the official’s name'),
@@ -50,17 +49,21 @@ export const selfRecommendationInput = z.strictObject({
   }),
   targetPost: text('the post recommended for'),
   channel,
-  /** The written self-recommendation, with evidence of results. */
+  /** Who holds the channel (the Party organization's responsible person, a main leader): they pass it on. */
+  channelHolderId,
+  /** The written self-recommendation. */
   statement: text('the self-recommendation statement'),
-  evidence: z.array(text('a piece of evidence')).max(50, 'at most 50 pieces of evidence').default([]),
+  /** The evidence of results that supports it: at least one piece. */
+  evidence: supportingEvidence,
   timeZone,
-});
+})
+  .superRefine(checkChannelHolder);
 export type SelfRecommendationInput = z.infer<typeof selfRecommendationInput>;
 
 export const selfRecommendationEvents = {
   FORWARD: {
-    summary: 'Pass the self-recommendation on to the Organization Department (the channel may not hold it back)',
-    roles: ['intakeClerk', 'organizationDepartment', 'supervisor'],
+    summary: 'Pass the self-recommendation on to the Organization Department (only the holder of the channel it came through; they may not hold it back)',
+    roles: ['partyOrganizationHead', 'mainLeader', 'organizationDepartment'],
     payload: z.strictObject({ note: text('the forwarding note').optional() }),
   },
   RECORD_ELIGIBILITY: {
@@ -152,6 +155,7 @@ export const selfRecommendationEvents = {
     payload: z.strictObject({ reason }),
   },
   [DEADLINE_MISSED]: deadlineMissedEvent,
+  [DEADLINE_ESCALATED]: deadlineEscalatedEvent,
 } as const;
 
 export type SelfRecommendationEvent = EventsOf<typeof selfRecommendationEvents>;
@@ -178,11 +182,14 @@ export interface SelfRecommendationContext {
   candidate: { officialId: string; name: string; currentPost: string; unit: string };
   targetPost: string;
   channel: SelfRecommendationChannel;
+  /** The person who holds the channel and must pass the recommendation on; null for the Organization Department's own channel. */
+  channelHolderId: string | null;
   statement: string;
   evidence: string[];
   /** The last caseworker who handled the case. */
   lastHandler: string | null;
-  forwarding: { by: string; at: string; note: string | null } | null;
+  /** How the recommendation reached the eligibility check: passed on by the channel, or taken over by the Organization Department on a red card. */
+  forwarding: { by: string; at: string; note: string | null; escalated: boolean } | null;
   missedDeadlines: { kind: string; at: string }[];
   eligibility: {
     eligible: boolean;
@@ -268,6 +275,9 @@ const machine = setup({
   guards: {
     hasReason,
     notOwnCase: ({ context, event }) => !sameOfficial(event.actor.id, context.candidate.officialId),
+    cameThroughOrganizationDepartment: ({ context }) => !passedOn(context.channel),
+    holdsChannel: ({ context, event }) => holdsChannel(context, event.actor),
+    escalatesForwarding: ({ event }) => event.type === DEADLINE_ESCALATED && event.deadlineKind === FORWARDING_DEADLINE,
     eligibilityFindingIs: ({ event }, params: { eligible: boolean }) =>
       event.type === 'RECORD_ELIGIBILITY' && event.eligible === params.eligible,
     allChecksPassed: ({ event }) =>
@@ -291,7 +301,15 @@ const machine = setup({
   actions: {
     recordHandler: assign({ lastHandler: ({ event }) => event.actor.id }),
     recordForwarding: assign({
-      forwarding: ({ event }) => ({ by: event.actor.id, at: event.at, note: event.type === 'FORWARD' ? (event.note ?? null) : null }),
+      forwarding: ({ event }) => ({ by: event.actor.id, at: event.at, note: event.type === 'FORWARD' ? (event.note ?? null) : null, escalated: false }),
+    }),
+    recordEscalatedForwarding: assign({
+      forwarding: ({ context, event }) => ({
+        by: event.actor.id,
+        at: event.at,
+        note: `Not passed on by the channel holder (${context.channelHolderId ?? context.channel}) in time: red card, taken over by the Organization Department`,
+        escalated: true,
+      }),
     }),
     recordMissedDeadline: assign({
       missedDeadlines: ({ context, event }) => [
@@ -417,6 +435,7 @@ const machine = setup({
     },
     targetPost: input.targetPost,
     channel: input.channel,
+    channelHolderId: input.channelHolderId ?? null,
     statement: input.statement,
     evidence: [...input.evidence],
     lastHandler: null,
@@ -439,22 +458,31 @@ const machine = setup({
   states: {
     submitted: {
       meta: {
-        description: 'Self-recommendation submitted; the receiving channel passes it on to the Organization Department',
+        description: 'Self-recommendation submitted; the holder of the channel passes it on to the Organization Department',
         deadlines: [
           {
-            kind: 'selfRecommendationForwardingDue',
+            kind: FORWARDING_DEADLINE,
             owner: 'unit',
             basis:
               'The channel that receives a self-recommendation must pass it on, not hold it back: within 5 working days ' +
               '(caseflow default, after the 5-working-day forwarding limit for clues)',
             limit: { kind: 'workingDays', days: 5 },
-            ladder: standardLadder({ missedEvent: DEADLINE_MISSED, grace: { kind: 'afterDueWorkingDays', days: 1 } }),
+            ladder: standardLadder({
+              missedEvent: DEADLINE_MISSED,
+              escalatedEvent: DEADLINE_ESCALATED,
+              escalateTo: ['organizationDepartment'],
+              grace: { kind: 'afterDueWorkingDays', days: 1 },
+            }),
           },
         ],
       } satisfies StateMeta,
+      // A recommendation made to the Organization Department itself has nobody to pass it on.
+      always: { target: 'eligibilityCheck', guard: 'cameThroughOrganizationDepartment' },
       on: {
-        FORWARD: { target: 'eligibilityCheck', guard: 'notOwnCase', actions: ['recordForwarding', 'recordHandler'] },
+        FORWARD: { target: 'eligibilityCheck', guard: and(['holdsChannel', 'notOwnCase']), actions: ['recordForwarding', 'recordHandler'] },
         [DEADLINE_MISSED]: { actions: 'recordMissedDeadline' },
+        // The red card: the Organization Department takes the recommendation over from the channel that held it back.
+        [DEADLINE_ESCALATED]: { target: 'eligibilityCheck', guard: 'escalatesForwarding', actions: 'recordEscalatedForwarding' },
       },
     },
     eligibilityCheck: {
@@ -644,6 +672,10 @@ export const selfRecommendation: CaseDefinition<typeof machine, typeof selfRecom
   guardRules: {
     hasReason: 'A decision needs a reason',
     notOwnCase: 'Nobody handles, verifies or decides their own self-recommendation',
+    cameThroughOrganizationDepartment: 'A self-recommendation made to the Organization Department goes straight to its eligibility check',
+    holdsChannel:
+      'Only the holder of the channel the self-recommendation came through passes it on: the responsible person of the Party organization, or the main leader it was given to',
+    escalatesForwarding: 'Only the red card of the forwarding limit hands the self-recommendation to the Organization Department',
     eligibilityFindingIs: 'The case follows the eligibility finding: eligible goes on to inspection, not eligible is rejected',
     allChecksPassed: 'A candidate is found eligible only when the qualifications, record and integrity checks all passed',
     objectionsAnswered: 'After an objection, the new inspection must record what checking the objection found',
@@ -661,6 +693,6 @@ export const selfRecommendation: CaseDefinition<typeof machine, typeof selfRecom
   },
   index: (context: unknown): CaseIndexFields => {
     const c = context as SelfRecommendationContext;
-    return { unit: c.candidate.unit, assignee: c.lastHandler, subjectId: c.candidate.officialId, timeZone: c.timeZone };
+    return { unit: c.candidate.unit, assignee: c.lastHandler ?? c.channelHolderId ?? null, subjectId: c.candidate.officialId, timeZone: c.timeZone };
   },
 };

@@ -20,6 +20,8 @@ export const ROLES = [
   'conferenceChair',
   'supervisor',
   'unitLiaison',
+  'partyOrganizationHead',
+  'mainLeader',
   'official',
   'admin',
   'custodian',
@@ -35,7 +37,7 @@ export interface Actor {
   role: Role;
 }
 
-export const CASE_TYPES = ['clue', 'selfRecommendation', 'rectification', 'supervisionAction'] as const;
+export const CASE_TYPES = ['clue', 'selfRecommendation', 'rectification', 'supervisionAction', 'adjustmentReview'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
 /** What the engine adds to every event before the machine sees it: who sent it and when (ISO 8601). */
@@ -74,7 +76,8 @@ export type DeadlineLimit =
 export type WarningLevel = 'blue' | 'yellow' | 'red';
 
 /** Whom a ladder step notifies. */
-export type Recipient = 'assignee' | 'unitSupervisor' | 'disciplineCommission' | 'organizationDepartment';
+export const RECIPIENTS = ['assignee', 'unitSupervisor', 'disciplineCommission', 'organizationDepartment'] as const;
+export type Recipient = (typeof RECIPIENTS)[number];
 
 /** When a ladder step fires, relative to the deadline. */
 export type StepTiming =

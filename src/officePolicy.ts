@@ -76,7 +76,7 @@ export const DEFAULT_BASES = {
   urging:
     'Hotline-style supervision (12345): urging (催办) before the limit, a formal urging notice the working day after it, public criticism if still late',
   adjustmentNeedsEarlierStep:
-    'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, or an admonishment',
+    'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, an admonishment, a rectification that failed after a red card, or a warning at an adjustment review',
 } as const;
 
 /** How long a supervision action (a card consequence) has: working days or minutes. */
@@ -167,6 +167,19 @@ export const officePolicySchema = z.strictObject({
   cardConsequences: cardConsequencesSetting,
   /** The urging (催办) ladder: reminder, formal urging notice, public-criticism flag. */
   urging: urgingSetting,
+  /** Where notices go: a webhook (POSTed as JSON, retried with backoff); without one, the worker's log. */
+  notifications: z
+    .strictObject({
+      webhook: z
+        .strictObject({
+          url: z.url({ protocol: /^https?$/, error: 'the webhook is an http:// or https:// address' }),
+          attempts: z.number().int('attempts must be a whole number').min(1).max(20).optional(),
+          backoffMs: z.number().int('backoffMs must be a whole number').min(0).max(600_000).optional(),
+          timeoutMs: z.number().int('timeoutMs must be a whole number').min(100).max(600_000).optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
   /** Rules linking cases about the same official. */
   linkedCases: z
     .strictObject({

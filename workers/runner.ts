@@ -70,6 +70,8 @@ export interface WorkerSettings {
   auditIntervalMs?: number;
   /** Who receives the alert when the case log fails verification. @defaultValue `CASEFLOW_AUDIT_ALERT_TO`, else `admin` */
   auditAlertTo?: string;
+  /** Where notices are POSTed; it takes precedence over the policy file's `notifications.webhook`. @defaultValue `CASEFLOW_WEBHOOK_URL`, else the policy's webhook, else the log */
+  webhookUrl?: string;
 }
 
 /** A whole number from the environment, or the default; a bad value is an error naming the variable. */
@@ -79,6 +81,14 @@ function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1)
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
   return value;
+}
+
+/** An http(s) address from the environment; anything else is an error naming the variable (never echoing its value, which may hold a token). */
+function envHttpUrl(env: NodeJS.ProcessEnv, name: string): string {
+  const raw = env[name] ?? '';
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`${name} must be an http:// or https:// address`);
+  return raw;
 }
 
 /** Reads settings from the environment (REDIS_URL, CASEFLOW_*), with defaults. */
@@ -98,6 +108,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, over
     leaderTtlMs: envInt(env, 'CASEFLOW_LEADER_TTL_MS', 10_000, 100),
     auditIntervalMs: envInt(env, 'CASEFLOW_AUDIT_INTERVAL_MS', 3_600_000, 0),
     auditAlertTo: env.CASEFLOW_AUDIT_ALERT_TO || 'admin',
+    ...(env.CASEFLOW_WEBHOOK_URL ? { webhookUrl: envHttpUrl(env, 'CASEFLOW_WEBHOOK_URL') } : {}),
     ...overrides,
   };
 }

@@ -1,9 +1,9 @@
 /**
  * Cases and the case log on PostgreSQL.
  */
-import { and, asc, desc, eq, exists, getTableColumns, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, getTableColumns, gt, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
-import type { CaseAccessFacts, CaseEventRecord, CaseRecord, ChainHead } from '../records';
+import { IDENTITY_STEPS_CONDITION, type CaseAccessFacts, type CaseEventRecord, type CaseRecord, type ChainHead } from '../records';
 import type { PostgresDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
@@ -98,6 +98,13 @@ export function postgresCases(db: PostgresDb, run: RunStatement, { forWrite = fa
       else heads.delete(id);
       return moved;
     },
+    withChainHeads: async (ids) =>
+      ids.length === 0
+        ? []
+        : (await db.select({ ...caseColumns, chainSeq: cases.chainSeq, chainHead: cases.chainHead }).from(cases).where(inArray(cases.id, [...ids]))).map(({ chainSeq, chainHead, ...row }) => ({
+            ...row,
+            head: { seq: chainSeq, hash: chainHead },
+          })),
     chainHeads: (after, limit) =>
       db
         .select({ caseId: cases.id, seq: cases.chainSeq, hash: cases.chainHead })
@@ -193,6 +200,8 @@ export function postgresEventLog(db: PostgresDb, run: RunStatement): EventLogRep
       return Number(appended.rows[0]!.id);
     },
     ofCase: async (caseId): Promise<CaseEventRecord[]> => db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id)),
+    identityStepsAfter: async (afterId, limit): Promise<CaseEventRecord[]> =>
+      db.select().from(caseEvents).where(and(sql.raw(IDENTITY_STEPS_CONDITION), gt(caseEvents.id, afterId))).orderBy(asc(caseEvents.id)).limit(limit),
     ofCases: async (caseIds): Promise<CaseEventRecord[]> =>
       caseIds.length === 0 ? [] : db.select().from(caseEvents).where(inArray(caseEvents.caseId, [...caseIds])).orderBy(asc(caseEvents.caseId), asc(caseEvents.id)),
   };

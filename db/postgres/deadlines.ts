@@ -20,6 +20,7 @@ const deadlineById = named('deadline_by_id', `${SELECT_DEADLINES} WHERE "id" = $
 const deadlinesOfCase = named('deadlines_of_case', `${SELECT_DEADLINES} WHERE "case_id" = $1 ORDER BY "created_at", "seq"`);
 const runningDueFrom = named('deadlines_running_due_from', `${SELECT_DEADLINES} WHERE "running" = true AND "due_at" >= $1 ORDER BY "due_at", "id"`);
 const runningOfCase = named('deadlines_running_of_case', `${SELECT_DEADLINES} WHERE "case_id" = $1 AND "running" = true`);
+const runningOfCases = named('deadlines_running_of_cases', `${SELECT_DEADLINES} WHERE "case_id" = ANY($1::text[]) AND "running" = true`);
 const insertDeadline = insertStatement(
   'deadline_insert',
   deadlines,
@@ -78,6 +79,8 @@ export function postgresDeadlines(db: PostgresDb, run: RunStatement): DeadlineRe
     byId: async (id) => (await run<DeadlineRecord>(deadlineById, [id])).rows[0],
     ofCase: async (caseId) => (await run<DeadlineRecord>(deadlinesOfCase, [caseId])).rows,
     runningOfCase: async (caseId) => (await run<DeadlineRecord>(runningOfCase, [caseId])).rows,
+    runningOfCases: async (caseIds) =>
+      caseIds.length === 0 ? [] : (await run<DeadlineRecord>(runningOfCases, [[...caseIds]])).rows,
     insert: async (row) => {
       await run(insertDeadline, DEADLINE_COLUMNS.map(([field]) => row[field as keyof DeadlineRecord]));
     },

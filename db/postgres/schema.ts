@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type * as records from '../records';
-import { CASE_EVENT_KINDS } from '../records';
+import { CASE_EVENT_KINDS, IDENTITY_STEPS_CONDITION } from '../records';
 import { GENESIS } from '../chain';
 
 /**
@@ -83,7 +83,7 @@ export const caseEvents = pgTable(
     prevHash: text('prev_hash'),
     hash: text('hash'),
   },
-  (t) => [index('case_events_case').on(t.caseId, t.id)],
+  (t) => [index('case_events_case').on(t.caseId, t.id), index('case_events_identity_steps').on(t.id).where(sql.raw(IDENTITY_STEPS_CONDITION))],
 );
 
 /**

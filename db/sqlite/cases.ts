@@ -3,7 +3,7 @@
  */
 import { and, asc, desc, eq, exists, getTableColumns, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { CaseListQuery, CaseRepository, CaseSummaryRecord, EventLogRepository } from '../port';
-import type { CaseAccessFacts, CaseEventRecord, CaseRecord, ChainHead, SealedCaseEvent } from '../records';
+import { IDENTITY_STEPS_CONDITION, type CaseAccessFacts, type CaseEventRecord, type CaseRecord, type ChainHead, type SealedCaseEvent } from '../records';
 import type { SqliteDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
@@ -101,6 +101,13 @@ export function sqliteCases(db: SqliteDb): SqliteCases {
     allAbout: async (subjectId) => db.select(caseColumns).from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)).all(),
     chainHead: async (id): Promise<ChainHead | undefined> => heads.get(id) ?? chainHead.get(id),
     moveChainHead: async (id, from, to) => remember(id, moveChainHead.run({ id, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1, to),
+    withChainHeads: async (ids) =>
+      ids.length === 0
+        ? []
+        : (db.select({ ...caseColumns, chainSeq: cases.chainSeq, chainHead: cases.chainHead }).from(cases).where(inArray(cases.id, [...ids])).all()).map(({ chainSeq, chainHead, ...row }) => ({
+            ...row,
+            head: { seq: chainSeq, hash: chainHead },
+          })),
     chainHeads: async (after, limit) => chainHeads.all({ after, limit }),
   };
   return { cases: repository, endTurn: () => heads.clear() };
@@ -179,7 +186,15 @@ export function sqliteEventLog(db: SqliteDb): EventLogRepository {
        FROM json_each(?) AS j CROSS JOIN case_events AS e ON e.case_id = j.value ORDER BY e.case_id, e.id`,
   );
   const lastId = db.select({ id: sql<number | null>`max(${caseEvents.id})` }).from(caseEvents).prepare();
+  const identityStepsAfter = db
+    .select()
+    .from(caseEvents)
+    .where(and(sql.raw(IDENTITY_STEPS_CONDITION), gt(caseEvents.id, p('afterId'))))
+    .orderBy(asc(caseEvents.id))
+    .limit(p('limit'))
+    .prepare();
   return {
+    identityStepsAfter: async (afterId, limit): Promise<CaseEventRecord[]> => identityStepsAfter.all({ afterId, limit }),
     lastId: async () => lastId.get()?.id ?? 0,
     append: async (entry: SealedCaseEvent) => Number(append.run(entry).lastInsertRowid),
     ofCase: async (caseId): Promise<CaseEventRecord[]> => ofCase.all({ caseId }),

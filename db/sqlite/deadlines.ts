@@ -2,7 +2,7 @@
  * Deadline rows, warning cards and the wake-up outbox on SQLite. The outbox conditions are written
  * literally (`running = 1`, `IS NOT`) so that SQLite can use its partial indexes.
  */
-import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { DeadlineRecord, WakeUp } from '../records';
 import { byDeadlineId } from '../wakeUps';
@@ -71,6 +71,7 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     byId: async (id) => byId.get({ id }),
     ofCase: async (caseId) => ofCase.all(caseId).map(fromSqliteRow),
     runningOfCase: async (caseId) => running.all({ caseId }),
+    runningOfCases: async (caseIds) => (caseIds.length === 0 ? [] : db.select().from(deadlines).where(and(inArray(deadlines.caseId, [...caseIds]), RUNNING)).all()),
     insert: async (row: DeadlineRecord) => {
       insert.run(toSqliteParams(row));
     },

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type * as records from '../records';
-import { CASE_EVENT_KINDS } from '../records';
+import { CASE_EVENT_KINDS, IDENTITY_STEPS_CONDITION } from '../records';
 import { GENESIS } from '../chain';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
@@ -64,7 +64,7 @@ export const caseEvents = sqliteTable(
     prevHash: text('prev_hash'),
     hash: text('hash'),
   },
-  (t) => [index('case_events_case').on(t.caseId, t.id)],
+  (t) => [index('case_events_case').on(t.caseId, t.id), index('case_events_identity_steps').on(t.id).where(sql.raw(IDENTITY_STEPS_CONDITION))],
 );
 
 /**

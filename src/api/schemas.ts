@@ -367,6 +367,11 @@ export const identityRequestView = z.object({
   expiresAt: z.string().nullable(),
 }) satisfies z.ZodType<Omit<IdentityRequestView, 'requestedBy'> & { requestedBy: { id: string; role: string } }>;
 export const identityRequestList = z.object({ caseId: z.string(), requests: z.array(identityRequestView) });
+/** The custodians' queue across cases: which status to list. */
+export const identityQueueQuery = z.strictObject({
+  status: z.enum(['pending', 'approved', 'refused', 'revealed', 'expired'], { error: 'status is one of: pending, approved, refused, revealed, expired' }).optional(),
+});
+export const identityQueue = z.object({ status: identityRequestView.shape.status, requests: z.array(identityRequestView) });
 /** The one answer that carries a reporter's identity: shown once, to the person whose request a custodian approved. */
 export const identityRevealView = z.object({
   caseId: z.string(),

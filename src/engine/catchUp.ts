@@ -6,6 +6,7 @@
  * `DEADLINE_MISSED`, and the deadline closes as overdue.
  */
 import type { DeadlineRecord } from '../../db/records';
+import { DEADLINE_ESCALATED } from '../../machines/deadlines';
 import { CaseflowError } from '../errors';
 import type { WorkingDayCalendar } from '../time';
 import { decideEvent, type CaseState, type DecideContext, type Transition } from './decide';
@@ -60,7 +61,9 @@ export function recordDueStep(ctx: DecideContext, calendar: WorkingDayCalendar, 
   work.moved(planned.after);
   if (planned.step.sendsEvent) {
     try {
-      work.take(decideEvent(ctx, work.state, { type: planned.step.sendsEvent, deadlineKind: row.kind }, DEADLINE_WORKER));
+      // the red card tells the machine whom the rung escalates to, so the case moves as the ladder declares
+      const escalatedTo = planned.step.sendsEvent === DEADLINE_ESCALATED ? { escalatedTo: [...planned.step.notify] } : {};
+      work.take(decideEvent(ctx, work.state, { type: planned.step.sendsEvent, deadlineKind: row.kind, ...escalatedTo }, DEADLINE_WORKER));
     } catch (error) {
       if (!(error instanceof CaseflowError)) throw error;
     }

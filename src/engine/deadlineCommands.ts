@@ -11,8 +11,9 @@ import { dueAfterSuspension } from '../time';
 import { canonicalActor, type EngineCore } from './core';
 import { CaseWork, recordDueStep } from './catchUp';
 import { restoreCase } from './decide';
-import { checkWakeUp, planClockChange, planUrge, type ClockChange, type WakeUpCheck } from './deadlinePlans';
-import type { WritePlan } from './plan';
+import { checkWakeUp, closedWithFinishedCase, planClockChange, planUrge, type ClockChange, type WakeUpCheck } from './deadlinePlans';
+import { onTimeTallies } from './onTime';
+import { emptyPlan, type WritePlan } from './plan';
 import { extensionBound, extensionChange, judgeExtension, pendingExtensionRequest, planExtensionRequest, sameRequester } from './extensions';
 import { authorizeDeadlineChange, authorizeDeadlineRole, DEADLINE_APPROVER_ROLES, authorizeUrge } from './policy';
 import { toDeadlineView, type DeadlineView } from './views';
@@ -169,6 +170,15 @@ export class DeadlineCommands {
       const checked = checkWakeUp(row, rev, now);
       if (checked.kind !== 'due') return { outcome: checked, plan: null };
       const caseRow = (await tx.cases.byId(row!.caseId))!;
+      if (caseRow.status === 'closed') {
+        // a finished case fires no reminder: a limit left running on it is closed instead
+        const stray = await tx.deadlines.runningOfCase(caseRow.id);
+        const plan = emptyPlan();
+        plan.closeDeadlines.push(...closedWithFinishedCase(stray, now));
+        plan.onTime.push(...onTimeTallies(stray, plan.closeDeadlines));
+        await this.core.write(tx, plan);
+        return { outcome: { kind: 'stale' }, plan };
+      }
       const definition = this.core.definitionOf(caseRow);
       const work = new CaseWork({ definition, row: caseRow, snapshot: restoreCase(definition, caseRow), running: await tx.deadlines.runningOfCase(caseRow.id) });
       const step = recordDueStep(this.core.decideContext(now), this.core.calendar, work, row!);

@@ -95,6 +95,15 @@ export function closedDeadlines(running: readonly DeadlineRecord[], stillActive:
     });
 }
 
+/**
+ * Closings for deadlines still running on a case that has already finished (rows an older caseflow
+ * left behind): cancelled, since the case ended around them, or overdue if they had lapsed, so
+ * lateness is never laundered. No step of theirs fires.
+ */
+export function closedWithFinishedCase(running: readonly DeadlineRecord[], now: number): DeadlineClosing[] {
+  return running.map((row) => ({ id: row.id, status: hasLapsed(row, now) ? 'overdue' : 'cancelled', closedAt: now, latenessMs: now - row.dueAt }));
+}
+
 /** Where a wake-up stands against its row: gone stale, early by `waitMs`, or due. */
 export type WakeUpCheck = { kind: 'stale' } | { kind: 'early'; waitMs: number; fireAt: number } | { kind: 'due' };
 

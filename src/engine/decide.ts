@@ -160,7 +160,8 @@ export function decideEvent(ctx: DecideContext, current: CaseState, event: Casew
     toState,
   });
   const isActive = activeStateIds(next.snapshot);
-  const closings = closedDeadlines(current.running, isActive, now, event.type);
+  // a finished case closes every running limit, whatever state declared it: no reminder fires on a closed case
+  const closings = closedDeadlines(current.running, closed ? new Set() : isActive, now, event.type);
   plan.closeDeadlines.push(...closings);
   plan.onTime.push(...onTimeTallies(current.running, closings));
   plan.openDeadlines.push(

@@ -5,9 +5,10 @@
  * Each step is one transaction through the one writer and an entry in the case's hash-chained log.
  */
 import type { Tx } from '../../db/port';
-import type { CaseRecord } from '../../db/records';
+import type { CaseEventRecord, CaseRecord } from '../../db/records';
+import { sameOfficial } from '../../machines/officials';
 import type { Actor } from '../../machines/types';
-import { IdentityKeyMissingError, IdentityRevealUnavailableError, InvalidPayloadError } from '../errors';
+import { ForbiddenRoleError, IdentityKeyMissingError, IdentityRevealUnavailableError, InvalidPayloadError } from '../errors';
 import type { IdentityFields } from '../privacy/identitySeal';
 import { canonicalActor, type EngineCore } from './core';
 import {
@@ -21,6 +22,7 @@ import {
   planIdentityStep,
   requireIdentityOnFile,
   type IdentityAccessRequest,
+  type IdentityRequestStatus,
 } from './identityAccess';
 import type { WritePlan } from './plan';
 import { authorizeIdentityAccess, CUSTODIANS, IDENTITY_REQUESTERS } from './policy';
@@ -57,6 +59,8 @@ export interface KeyRotationReport {
 }
 
 const BATCH = 200;
+/** Log entries, and cases, read per query when the custodians' queue is gathered. */
+const QUEUE_PAGE = 500;
 
 /** What one identity step decided: the plan to write, and its answer given the id of its log entry. */
 interface Decided<T> {
@@ -155,6 +159,39 @@ export class IdentityCommands {
       authorizeIdentityAccess(reader, row, caseId, IDENTITY_REQUESTERS, 'see identity-access requests on');
       const requests = identityRequestsOf(caseId, await tx.events.ofCase(caseId), this.core.clock.now());
       return requests.filter((r) => CUSTODIANS.includes(reader.role) || r.requestedBy.id === reader.id).map(toIdentityRequestView);
+    });
+  }
+
+  /**
+   * The custodians' queue: identity-access requests across every case, oldest first, in one status
+   * (pending unless asked otherwise). Cases about the custodian are left out: they may not decide them.
+   */
+  async queue(actor: Actor, filter: { status?: IdentityRequestStatus } = {}): Promise<IdentityRequestView[]> {
+    const reader = canonicalActor(actor);
+    if (!CUSTODIANS.includes(reader.role)) throw new ForbiddenRoleError('see the identity-access requests of every case', reader.role, CUSTODIANS);
+    const status = filter.status ?? 'pending';
+    return this.core.store.read(async (tx) => {
+      const stepsByCase = new Map<string, CaseEventRecord[]>();
+      for (let after = 0; ; ) {
+        const page = await tx.events.identityStepsAfter(after, QUEUE_PAGE);
+        for (const entry of page) {
+          const steps = stepsByCase.get(entry.caseId);
+          if (steps) steps.push(entry);
+          else stepsByCase.set(entry.caseId, [entry]);
+        }
+        if (page.length < QUEUE_PAGE) break;
+        after = page[page.length - 1]!.id;
+      }
+      const now = this.core.clock.now();
+      const found: IdentityAccessRequest[] = [];
+      const caseIds = [...stepsByCase.keys()];
+      for (let i = 0; i < caseIds.length; i += QUEUE_PAGE) {
+        for (const facts of await tx.cases.accessFacts(caseIds.slice(i, i + QUEUE_PAGE))) {
+          if (sameOfficial(facts.subjectId, reader.id)) continue;
+          found.push(...identityRequestsOf(facts.id, stepsByCase.get(facts.id)!, now).filter((r) => r.status === status));
+        }
+      }
+      return found.sort((a, b) => a.requestedAt - b.requestedAt || a.requestId - b.requestId).map(toIdentityRequestView);
     });
   }
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CaseType } from '../../machines/types';
 
-const PREFIX: Record<CaseType, string> = { clue: 'CL', selfRecommendation: 'SR', rectification: 'RC', supervisionAction: 'SA' };
+const PREFIX: Record<CaseType, string> = { clue: 'CL', selfRecommendation: 'SR', rectification: 'RC', supervisionAction: 'SA', adjustmentReview: 'AR' };
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
 
 /** A fresh, readable, practically unique case id. */

@@ -7,7 +7,9 @@
  *   a note in the new clue's log);
  * - a clue does not close while the rectification it ordered is still open;
  * - a clue is not decided `adjusted` unless the official's record shows an earlier step: a talk or
- *   written inquiry (this clue's disposal or an earlier one's), or an admonishment an earlier clue decided.
+ *   written inquiry (this clue's disposal or an earlier one's), an admonishment an earlier clue decided,
+ *   a rectification a clue about them ordered that failed after a red card, or an adjustment review
+ *   that retained them with a warning (officialRecord.ts).
  *
  * Officials are matched only through canonicalOfficialId / sameOfficial. The other cases are read
  * inside the command's transaction (`loadLinkedFacts`); what follows from them is decided purely
@@ -19,6 +21,7 @@ import { canonicalOfficialId, sameOfficial } from '../../machines/officials';
 import type { Actor, CaseDefinition } from '../../machines/types';
 import { CaseOnHoldError, GuardRejectedError } from '../errors';
 import type { OfficePolicy } from '../officePolicy';
+import { clueShowsEarlierStep, orderedRectifications, rectificationsFailedAfterRedCard, reviewShowsWarning } from './officialRecord';
 import { decideEvent, restoreCase, type DecideContext, type Transition } from './decide';
 import { emptyPlan, mergeLinkedPlan, type WritePlan } from './plan';
 
@@ -36,6 +39,8 @@ export interface LinkedFacts {
   openOrdered: CaseRecord[];
   /** Every other case about the official, open or closed (read only when a clue is decided). */
   record: CaseRecord[];
+  /** The rectifications ordered by this clue or another about the official that failed after a red card (read only when a clue is decided). */
+  failedRectifications: CaseRecord[];
 }
 
 /** A link between two cases as a reader sees it. */
@@ -56,29 +61,16 @@ export async function loadLinkedFacts(tx: Tx, row: CaseRecord, eventType?: strin
   const subject = row.subjectId ? canonicalOfficialId(row.subjectId) : '';
   const others = (rows: CaseRecord[]) => rows.filter((c) => c.id !== row.id && sameOfficial(c.subjectId, subject));
   const about = subject ? others(await tx.cases.openAbout(subject)) : [];
-  const openOrdered: CaseRecord[] = [];
-  if (row.type === 'clue' && eventType === 'CLOSE') {
-    for (const entry of await tx.events.ofCase(row.id)) {
-      if (entry.kind !== 'linkedCaseOpened') continue;
-      const { caseType, caseId } = JSON.parse(entry.payload) as { caseType?: string; caseId?: string };
-      const ordered = caseType === 'rectification' && caseId ? await tx.cases.byId(caseId) : undefined;
-      if (ordered?.status === 'open') openOrdered.push(ordered);
-    }
-  }
-  const record = subject && row.type === 'clue' && eventType === 'DECIDE' ? others(await tx.cases.allAbout(subject)) : [];
-  return { about, openOrdered, record };
+  const openOrdered = row.type === 'clue' && eventType === 'CLOSE' ? (await orderedRectifications(tx, row.id)).filter((c) => c.status === 'open') : [];
+  const decided = subject !== '' && row.type === 'clue' && eventType === 'DECIDE';
+  const record = decided ? others(await tx.cases.allAbout(subject)) : [];
+  const failedRectifications = decided ? await rectificationsFailedAfterRedCard(tx, [row, ...byType(record, 'clue')]) : [];
+  return { about, openOrdered, record, failedRectifications };
 }
 
-/** What a clue's record shows of the steps that come before an adjustment. */
-interface ClueRecordFacts {
-  disposal?: { route?: string } | null;
-  outcome?: { result?: string } | null;
-}
-
-const clueFacts = (row: CaseRecord): ClueRecordFacts => (JSON.parse(row.snapshot) as { context?: ClueRecordFacts }).context ?? {};
-
-/** Whether a clue's facts show a talk or written inquiry, or an admonishment. */
-const showsEarlierStep = (facts: ClueRecordFacts): boolean => facts.disposal?.route === 'talkOrWrittenInquiry' || facts.outcome?.result === 'admonished';
+/** Whether the official's record shows a step that comes before an adjustment out of the post. */
+const showsEarlierStep = (row: CaseRecord, linked: LinkedFacts): boolean =>
+  [row, ...byType(linked.record, 'clue')].some(clueShowsEarlierStep) || linked.failedRectifications.length > 0 || linked.record.some(reviewShowsWarning);
 
 /**
  * Throws when a linked case holds up `event` on `row` under `policy`: CASE_ON_HOLD naming the case
@@ -88,8 +80,7 @@ export function checkHolds(policy: OfficePolicy, row: CaseRecord, event: { type:
   const rules = policy.linkedCases;
   const eventType = event.type;
   if (row.type === 'clue' && eventType === 'DECIDE' && event.outcome === 'adjusted' && rules.adjustmentNeedsEarlierStep.enabled) {
-    const earlier = [row, ...byType(linked.record, 'clue')].some((c) => showsEarlierStep(clueFacts(c)));
-    if (!earlier) throw new GuardRejectedError(row.id, eventType, row.state, [{ guard: 'earlierStepOnRecord', rule: rules.adjustmentNeedsEarlierStep.basis }]);
+    if (!showsEarlierStep(row, linked)) throw new GuardRejectedError(row.id, eventType, row.state, [{ guard: 'earlierStepOnRecord', rule: rules.adjustmentNeedsEarlierStep.basis }]);
   }
   if (row.type === 'selfRecommendation' && rules.clueHoldsSelfRecommendation.enabled && HELD_SELF_RECOMMENDATION_EVENTS.includes(eventType)) {
     const clues = byType(linked.about, 'clue');

@@ -31,15 +31,20 @@ export const CASE_READERS: readonly Role[] = [
   'conferenceChair',
   'supervisor',
   'unitLiaison',
+  'partyOrganizationHead',
+  'mainLeader',
   'admin',
 ];
 
 /**
  * Readers who see only the cases assigned to them (the case's assignee is them), and only of these
- * types. A unit liaison answers for their unit on the rectifications they were notified of.
+ * types. A unit liaison answers for their unit on the rectifications they were notified of; the
+ * holder of a self-recommendation channel sees the recommendations given to them to pass on.
  */
 export const ASSIGNED_CASES_ONLY: Readonly<Partial<Record<Role, readonly CaseType[]>>> = {
   unitLiaison: ['rectification'],
+  partyOrganizationHead: ['selfRecommendation'],
+  mainLeader: ['selfRecommendation'],
 };
 
 /** Roles that may extend, suspend or resume a deadline. */

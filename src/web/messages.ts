@@ -74,6 +74,8 @@ export const en = {
   'inbox.caption': 'Open cases assigned to you or waiting on your role ({role}), soonest due first',
   'inbox.you': 'you',
   'inbox.role': 'your role',
+  'inbox.identityQueue': 'Identity-access requests waiting for a custodian, oldest first',
+  'inbox.identityAsked': 'Asked',
 
   'case.state': 'State',
   'case.unit': 'Unit',
@@ -261,6 +263,8 @@ export const zhCN: Record<MessageKey, string> = {
   'inbox.caption': '分配给您或等待您的角色（{role}）处理的在办案件，最先到期的排在最前',
   'inbox.you': '本人',
   'inbox.role': '本角色',
+  'inbox.identityQueue': '等待保管人审批的身份查阅申请，最早的排在最前',
+  'inbox.identityAsked': '申请时间',
 
   'case.state': '状态',
   'case.unit': '单位',

@@ -4,7 +4,7 @@
  * types, unknown case ids and unknown routes.
  */
 import { errorBody } from '../../src/api/schemas';
-import { clueInput, publicClue, startApi, type ApiFixture, type RequestOptions } from './support/server';
+import { clueInput, publicClue, selfRecommendationInput, startApi, type ApiFixture, type RequestOptions } from './support/server';
 
 describe('bad inputs', () => {
   let api: ApiFixture;
@@ -69,7 +69,7 @@ describe('bad inputs', () => {
 
   test('wrong types and values are named by their path', async () => {
     expect(await issuesOf('POST', '/cases', event({ type: 'complaint', input: {} }), 400, 'INVALID_PAYLOAD')).toEqual([
-      { path: 'type', message: 'the case type must be one of: clue, selfRecommendation, rectification, supervisionAction' },
+      { path: 'type', message: 'the case type must be one of: clue, selfRecommendation, rectification, supervisionAction, adjustmentReview' },
     ]);
     expect(await issuesOf('POST', '/cases', event({ type: 'clue', input: clueInput({ summary: 42 }) }), 400, 'INVALID_PAYLOAD')).toEqual([
       { path: 'input.summary', message: 'the summary of the clue must be text' },
@@ -106,6 +106,19 @@ describe('bad inputs', () => {
     ]);
     expect(await issuesOf('POST', '/public/clues', { body: publicClue({ aspect: 'lazy' }) }, 400, 'INVALID_PAYLOAD')).toEqual([
       { path: 'aspect', message: expect.stringContaining('the aspect must be one of') },
+    ]);
+  });
+
+  test('a self-recommendation without supporting material, or through a channel whose holder is not named, is refused and nothing stored', async () => {
+    const recommend = (input: Record<string, unknown>): RequestOptions => ({ as: 'official', body: { type: 'selfRecommendation', input } });
+    const { evidence: _evidence, ...withoutEvidence } = selfRecommendationInput();
+    for (const input of [withoutEvidence, { ...selfRecommendationInput(), evidence: [] }]) {
+      expect(await issuesOf('POST', '/cases', recommend(input), 400, 'INVALID_PAYLOAD')).toEqual([
+        { path: 'input.evidence', message: expect.stringMatching(/supporting material/) },
+      ]);
+    }
+    expect(await issuesOf('POST', '/cases', recommend({ ...selfRecommendationInput(), channel: 'mainLeaders' }), 400, 'INVALID_PAYLOAD')).toEqual([
+      { path: 'input.channelHolderId', message: expect.stringContaining('names the person who holds the channel') },
     ]);
   });
 

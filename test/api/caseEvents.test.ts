@@ -32,7 +32,7 @@ describe('sending events', () => {
 
   test('409 EVENT_NOT_ALLOWED: not in this state, or no such event', async () => {
     const body = await refusedEvent('clerk', 'CLOSE', {}, 409, 'EVENT_NOT_ALLOWED');
-    expect(body.details).toEqual({ caseId: id, event: 'CLOSE', state: 'received', allowed: ['REGISTER'] });
+    expect(body.details).toEqual({ caseId: id, event: 'CLOSE', state: 'received', allowed: ['DEADLINE_ESCALATED', 'REGISTER'] });
     await refusedEvent('clerk', 'FLY_AWAY', {}, 409, 'EVENT_NOT_ALLOWED');
   });
 

@@ -4,15 +4,45 @@
  * roles that may) and nothing is stored; then the right person sends it. The unit liaison, who may
  * not see a case that is not a rectification assigned to them, gets 404 CASE_NOT_FOUND there instead.
  */
-import { caseDefinitions } from '../../machines';
-import { PEOPLE, currentVersion, fireDueSteps, rectificationInput, selfRecommendationInput, sendEvent, startApi, clueInput, type ApiFixture, type Person } from './support/server';
+import { caseDefinitions, type CaseType } from '../../machines';
+import { ASSIGNED_CASES_ONLY } from '../../src/engine/policy';
+import {
+  PEOPLE,
+  currentVersion,
+  fireDueSteps,
+  rectificationInput,
+  selfRecommendationInput,
+  selfRecommendationThroughPartyHead,
+  sendEvent,
+  startApi,
+  clueInput,
+  type ApiFixture,
+  type Person,
+} from './support/server';
 
 type Step = [type: string, person: Person, payload?: Record<string, unknown>];
 
 /** `caseType:EVENT` of every event whose role rule was probed. */
 const probed = new Set<string>();
 
+/** An adjustment review of ma.lin, resting on two clues that admonished him. */
+const adjustmentReviewInput = {
+  subject: { officialId: 'ma.lin', name: 'Ma Lin', unit: 'Municipal Housing Bureau' },
+  summary: 'Admonished twice within 12 months',
+  basis: 'Adjusting unfit officials: adjustment follows only after a warning failed',
+  triggeredBy: [
+    { caseId: 'CL-20260302-AAAA', type: 'clue', finding: 'admonished on 2026-03-02' },
+    { caseId: 'CL-20261102-BBBB', type: 'clue', finding: 'admonished on 2026-11-02' },
+  ],
+};
+
 const definition = (type: string) => caseDefinitions.find((d) => d.type === type)!;
+
+/** True when the case is hidden from `person`: a reader of assigned cases only (a unit liaison, a channel holder) who is not its assignee. */
+const hiddenFrom = (person: Person, current: { type: string; assignee: string | null }): boolean => {
+  const onlyTypes = ASSIGNED_CASES_ONLY[PEOPLE[person].role];
+  return onlyTypes !== undefined && !(onlyTypes.includes(current.type as CaseType) && current.assignee === PEOPLE[person].name);
+};
 
 /** Walks a case through `steps`, probing every other person's role first at each step. */
 async function walk(api: ApiFixture, caseId: string, caseType: string, steps: (Step | (() => void | Promise<void>))[]): Promise<void> {
@@ -29,7 +59,7 @@ async function walk(api: ApiFixture, caseId: string, caseType: string, steps: (S
       if ((allowed as readonly string[]).includes(role) || person === 'official') continue;
       const refused = await sendEvent(api, person, caseId, type, payload);
       const current = await api.engine.getCase(caseId);
-      if (person === 'liaison' && !(current.type === 'rectification' && current.assignee === PEOPLE.liaison.name)) {
+      if (hiddenFrom(person, current)) {
         expect({ type, person, status: refused.status, code: refused.body.code }).toEqual({ type, person, status: 404, code: 'CASE_NOT_FOUND' });
         continue;
       }
@@ -120,13 +150,27 @@ describe('per-event roles over HTTP', () => {
     for (const [person, type] of (Object.keys(PEOPLE) as Person[]).flatMap((p) => [[p, 'DEADLINE_MISSED'], [p, 'DEADLINE_ESCALATED']] as const)) {
       const refused = await sendEvent(api, person, id, type, { deadlineKind: 'rectificationPlanDue' });
       probed.add(`rectification:${type}`);
-      // An official reads no casework: the case is hidden from them, answered as an unknown id, before any role rule.
-      if (person === 'official') {
+      // An official reads no casework, and a channel holder only the recommendations given to them: the case is hidden from them, answered as an unknown id, before any role rule.
+      if (person === 'official' || person === 'partyHead') {
         expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 404, code: 'CASE_NOT_FOUND' });
         continue;
       }
       expect({ person, status: refused.status }).toEqual({ person, status: 403 });
       expect(refused.body.details.allowed).toEqual(['system']);
+    }
+    // a clue's red card, too, is the deadline worker's alone
+    const clue = await open(api, 'clerk', 'clue', clueInput());
+    expect((await api.engine.getCase(clue)).allowedEvents).toContain('DEADLINE_ESCALATED');
+    for (const person of Object.keys(PEOPLE) as Person[]) {
+      const refused = await sendEvent(api, person, clue, 'DEADLINE_ESCALATED', { deadlineKind: 'clueRegistrationDue' });
+      probed.add('clue:DEADLINE_ESCALATED');
+      // the unit liaison and a channel holder see no clue (answered as an unknown id); the official is the one the clue is about (refused as such)
+      if (person === 'liaison' || person === 'partyHead') {
+        expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 404, code: 'CASE_NOT_FOUND' });
+        continue;
+      }
+      expect({ person, status: refused.status, code: refused.body.code }).toEqual({ person, status: 403, code: 'FORBIDDEN_ROLE' });
+      if (person !== 'official') expect(refused.body.details.allowed).toEqual(['system']);
     }
   });
 
@@ -135,7 +179,7 @@ describe('per-event roles over HTTP', () => {
     const view = { view: 'Recommended', fraudFound: false, concealmentFound: false, favouritismFound: false };
     const inspection = { annualReviews: [{ year: 2025, grade: 'excellent' }], surveyResults: '44 of 48 approve', rating: 'Good' };
     return [
-      ['FORWARD', 'clerk', { note: 'Passed on unopened' }],
+      ['FORWARD', 'partyHead', { note: 'Passed on unopened' }],
       ['RECORD_ELIGIBILITY', 'od', { eligible: true, checks: { qualifications: 'passed', record: 'passed', integrity: 'passed' }, reason: 'Qualified' }],
       ['RECORD_INSPECTION', 'od', inspection],
       ['RECORD_OD_VIEW', 'od', view],
@@ -157,12 +201,12 @@ describe('per-event roles over HTTP', () => {
   };
 
   test('a self-recommendation revoked in the probation', async () => {
-    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationInput());
+    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationThroughPartyHead());
     await walk(api, id, 'selfRecommendation', [...toProbation(id), ['REVOKE', 'chair', { reason: 'Targets missed in the probation' }]]);
   });
 
   test('a self-recommendation confirmed after the probation', async () => {
-    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationInput());
+    const id = await open(api, 'official', 'selfRecommendation', selfRecommendationThroughPartyHead());
     await walk(api, id, 'selfRecommendation', [
       ...toProbation(id),
       () => api.clock.advance(366 * 24 * 3600_000),
@@ -179,6 +223,16 @@ describe('per-event roles over HTTP', () => {
     await walk(api, talk!.id, 'supervisionAction', [['MARK_DONE', 'supervisor', { note: 'Talk held with the unit head' }]]);
   });
 
+  test('an adjustment review the Organization Department opened, its finding recorded twice, decided', async () => {
+    const id = await open(api, 'od', 'adjustmentReview', adjustmentReviewInput);
+    await walk(api, id, 'adjustmentReview', [
+      ['RECORD_FINDING', 'od', { finding: 'Two admonishments; no change at the window' }],
+      ['RECORD_FINDING', 'od', { finding: 'Two admonishments; the window now answers within a week' }],
+      ['DECIDE', 'od', { outcome: 'retainedWithWarning', reason: 'Improving; a formal warning' }],
+    ]);
+    expect((await api.engine.getCase(id)).state).toBe('retainedWithWarning');
+  });
+
   test('opening a case: roles outside the type’s create roles get 403', async () => {
     const inputs: Record<string, unknown> = {
       clue: clueInput(),
@@ -193,6 +247,7 @@ describe('per-event roles over HTTP', () => {
         period: '2026-11',
         cards: [{ cardDeadlineId: 'd', caseId: 'c', warning: 'red', step: 'escalate', issuedAt: '2026-11-25T21:30:00+08:00' }],
       },
+      adjustmentReview: adjustmentReviewInput,
     };
     for (const d of caseDefinitions) {
       for (const [person, { role }] of Object.entries(PEOPLE) as [Person, (typeof PEOPLE)[Person]][]) {
@@ -204,8 +259,8 @@ describe('per-event roles over HTTP', () => {
     expect((await api.engine.listCases()).cases).toEqual([]);
   });
 
-  test('every event of every catalogue had its role rule probed above, except the worker-only one on self-recommendations', () => {
+  test('every event of every catalogue had its role rule probed above, except the worker-only ones on self-recommendations', () => {
     const all = caseDefinitions.flatMap((d) => Object.keys(d.events).map((e) => `${d.type}:${e}`));
-    expect(all.filter((e) => !probed.has(e))).toEqual(['selfRecommendation:DEADLINE_MISSED']);
+    expect(all.filter((e) => !probed.has(e))).toEqual(['selfRecommendation:DEADLINE_MISSED', 'selfRecommendation:DEADLINE_ESCALATED']);
   });
 });

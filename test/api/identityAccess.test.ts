@@ -132,6 +132,54 @@ describe('identity access through a custodian', () => {
     expect((await api.request('GET', `/cases/${caseId}/identity-requests`, { as: 'clerk' })).body.requests).toEqual([expect.objectContaining({ status: 'expired' })]);
   });
 
+  test("a custodian's queue gathers the pending requests of every case, oldest first; a decided one leaves it; a case about the custodian is left out", async () => {
+    const second = await api.request('POST', '/public/clues', { body: publicClue({ summary: 'Another named clue', reporter: { name: 'Li Si', contact: '139-1111-1111' } }) });
+    expect(second.status).toBe(201);
+    const aboutMa = await api.request('POST', '/public/clues', {
+      body: publicClue({ summary: 'A clue about the custodian', reporter: { name: 'Wu Liu', contact: '137-2222-2222' }, subject: { officialId: 'ma.custodian', name: 'Ma', post: 'Custodian', unit: 'Supervision Office' } }),
+    });
+    expect(aboutMa.status).toBe(201);
+    const rows = (await api.dump()).cases as Array<{ id: string; subject_id: string }>;
+    const ids = rows.map((c) => c.id);
+    const maCaseId = rows.find((c) => c.subject_id === 'ma.custodian')!.id;
+    const byCase = new Map<string, number>();
+    for (const id of ids) {
+      const asked = await api.request('POST', `/cases/${id}/identity-requests`, { as: 'clerk', body: { reason: `Call back on ${id}` } });
+      expect(asked.status).toBe(201);
+      byCase.set(id, (asked.body as { requestId: number }).requestId);
+      api.clock.advance(60_000);
+    }
+    const queueOf = async (custodian: 'guo' | 'ma', status?: string) => {
+      const answer = await api.request('GET', `/identity-requests${status ? `?status=${status}` : ''}`, { token: custodians[custodian] });
+      expect(answer.status).toBe(200);
+      return answer.body as { status: string; requests: Array<{ caseId: string; requestId: number; status: string }> };
+    };
+    const asked = [...byCase.entries()].sort((a, b) => a[1] - b[1]);
+    const guo = await queueOf('guo');
+    expect(guo.status).toBe('pending');
+    expect(guo.requests.map((r) => r.caseId)).toEqual(asked.map(([id]) => id));
+    for (const r of guo.requests) expect(identityRequestView.strict().parse(r)).toEqual(r);
+    // ma may not decide a request on a clue about himself, so his queue leaves it out
+    const ma = await queueOf('ma');
+    expect(ma.requests.map((r) => r.caseId)).toEqual(asked.map(([id]) => id).filter((id) => id !== maCaseId));
+    expect(ma.requests).toHaveLength(2);
+
+    expect((await decide('ma', byCase.get(caseId)!, 'approve')).status).toBe(200);
+    expect((await queueOf('guo')).requests.map((r) => r.caseId)).not.toContain(caseId);
+    expect((await queueOf('guo', 'approved')).requests).toEqual([expect.objectContaining({ caseId, status: 'approved', decidedBy: 'ma.custodian' })]);
+    // the queue carries no identity
+    expect(JSON.stringify(await queueOf('guo'))).not.toMatch(/Zhang San|Li Si|Wu Liu|13[789]-/);
+
+    const before = await api.dump();
+    const clerk = await api.request('GET', '/identity-requests', { as: 'clerk' });
+    expect(clerk.status).toBe(403);
+    expect(clerk.body).toMatchObject({ code: 'FORBIDDEN_ROLE' });
+    const badStatus = await api.request('GET', '/identity-requests?status=all', { token: custodians.guo });
+    expect(badStatus.status).toBe(400);
+    expect(badStatus.body).toMatchObject({ code: expect.any(String), message: expect.stringContaining('status is one of') });
+    expect(await api.dump()).toEqual(before);
+  });
+
   test('who may ask: clue handlers and custodians, with a reason, on a named clue; others are refused and nothing is stored', async () => {
     const before = await api.dump();
     const noReason = await ask({ as: 'clerk' }, '  ');

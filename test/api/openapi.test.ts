@@ -32,6 +32,7 @@ describe('the OpenAPI document', () => {
         'GET /cases/{id}/reporter-messages',
         'POST /cases/{id}/identity-requests',
         'GET /cases/{id}/identity-requests',
+        'GET /identity-requests',
         'POST /cases/{id}/identity-requests/{requestId}/decision',
         'POST /cases/{id}/identity-requests/{requestId}/reveal',
         'POST /deadlines/{id}/extensions',

@@ -72,7 +72,8 @@ describe('the self-case rule', () => {
     const created = await api.request('POST', '/cases', { token, body: { type: 'selfRecommendation', input } });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    expect((await sendEvent(api, 'clerk', id, 'FORWARD')).status).toBe(200);
+    // made to the Organization Department: straight to its eligibility check
+    expect((await api.engine.getCase(id)).state).toBe('eligibilityCheck');
     const eligibility = { eligible: true, checks: { qualifications: 'passed', record: 'passed', integrity: 'passed' }, reason: 'Qualified' };
     const version = await currentVersion(api, id);
     const own = await api.request('POST', `/cases/${id}/events`, { token, body: { type: 'RECORD_ELIGIBILITY', payload: eligibility, expectedVersion: version } });

@@ -50,7 +50,6 @@ describe('caseflow migrate, run as a real process', () => {
     try {
       id = (await cf.engine.createCase({ type: 'selfRecommendation', input, actor: actor('lin.qing:official') })).id;
       const steps: [string, CaseworkerEvent][] = [
-        ['qian.hua:organizationDepartment', { type: 'FORWARD', note: 'Received' }],
         ['qian.hua:organizationDepartment', { type: 'RECORD_ELIGIBILITY', eligible: true, checks: { qualifications: 'passed', record: 'passed', integrity: 'passed' }, reason: 'Meets the requirements' }],
         ['qian.hua:organizationDepartment', { type: 'RECORD_INSPECTION', annualReviews: [{ year: 2024, grade: 'competent' }, { year: 2025, grade: 'excellent' }], surveyResults: '41 of 45 support', rating: 'Strong' }],
         ['feng.yu:organizationDepartment', { type: 'RECORD_OD_VIEW', view: 'Results verified', ...clear }],

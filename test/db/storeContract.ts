@@ -394,6 +394,19 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(running.map((d) => d.id).sort()).toEqual([notice.id, planDue.id].sort());
       });
 
+      test('runningOfCases reads the running deadlines of a page of cases at once', async () => {
+        const one = await givenCase({ id: 'RC-1' });
+        const two = await givenCase({ id: 'RC-2' });
+        const other = await givenCase({ id: 'RC-3' });
+        const a = await givenDeadline(one, { id: 'RC-1~planDue~1' });
+        await givenDeadline(one, { id: 'RC-1~acceptance~1', kind: 'acceptance', ...closedAt(T0) });
+        const b = await givenDeadline(two, { id: 'RC-2~planDue~1' });
+        await givenDeadline(other, { id: 'RC-3~planDue~1' });
+        const running = await store.read((tx) => tx.deadlines.runningOfCases(['RC-1', 'RC-2', 'RC-NONE']));
+        expect([...running].sort((x, y) => x.id.localeCompare(y.id))).toEqual([a, b]);
+        expect(await store.read((tx) => tx.deadlines.runningOfCases([]))).toEqual([]);
+      });
+
       test('deadlines opened in the same millisecond are listed in the order they were written, however often they change', async () => {
         const owner = await givenCase();
         const [first, second, third] = await given(async (tx) => {
@@ -990,6 +1003,43 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         expect(entries.filter((e) => e.caseId === 'rc-a').map((e) => [e.id, e.seq, e.prevHash, e.hash])).toEqual([[ids[1], 1, GENESIS, anEvent(lower).hash]]);
         expect(await store.read((tx) => tx.events.ofCases([]))).toEqual([]);
         expect(await store.read((tx) => tx.events.lastId())).toBe(ids[2]);
+      });
+
+      test('withChainHeads reads a page of case rows, each with its chain head', async () => {
+        const one = await givenCase({ id: 'RC-1' });
+        const two = await givenCase({ id: 'RC-2' });
+        const entry = anEvent(one);
+        await given(async (tx) => {
+          await tx.events.append(entry);
+          expect(await tx.cases.moveChainHead(one.id, { seq: 0, hash: GENESIS }, { seq: entry.seq, hash: entry.hash })).toBe(true);
+        });
+        const rows = await store.read((tx) => tx.cases.withChainHeads(['RC-2', 'RC-1', 'RC-NONE']));
+        expect([...rows].sort((x, y) => x.id.localeCompare(y.id))).toEqual([
+          { ...one, head: { seq: entry.seq, hash: entry.hash } },
+          { ...two, head: { seq: 0, hash: GENESIS } },
+        ]);
+        expect(await store.read((tx) => tx.cases.withChainHeads([]))).toEqual([]);
+      });
+
+      test('identityStepsAfter reads the identity-access entries of every case, in log order, after an id, a page at a time', async () => {
+        const one = await givenCase({ id: 'CL-1' });
+        const two = await givenCase({ id: 'CL-2' });
+        const ids = await given(async (tx) => [
+          await tx.events.append(anEvent(one, { kind: 'identityAccessRequested', type: 'IDENTITY_ACCESS_REQUESTED' })),
+          await tx.events.append(anEvent(two)),
+          await tx.events.append(anEvent(two, { kind: 'identityAccessRequested', type: 'IDENTITY_ACCESS_REQUESTED' })),
+          await tx.events.append(anEvent(one, { kind: 'identityAccessApproved', type: 'IDENTITY_ACCESS_APPROVED' })),
+          await tx.events.append(anEvent(one, { kind: 'identityRevealed', type: 'IDENTITY_REVEALED' })),
+        ]);
+        const all = await store.read((tx) => tx.events.identityStepsAfter(0, 10));
+        expect(all.map((e) => [e.id, e.caseId, e.kind])).toEqual([
+          [ids[0], 'CL-1', 'identityAccessRequested'],
+          [ids[2], 'CL-2', 'identityAccessRequested'],
+          [ids[3], 'CL-1', 'identityAccessApproved'],
+          [ids[4], 'CL-1', 'identityRevealed'],
+        ]);
+        expect((await store.read((tx) => tx.events.identityStepsAfter(ids[0]!, 2))).map((e) => e.id)).toEqual([ids[2], ids[3]]);
+        expect(await store.read((tx) => tx.events.identityStepsAfter(ids[4]!, 10))).toEqual([]);
       });
     });
 

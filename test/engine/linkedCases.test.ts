@@ -1,5 +1,6 @@
 import { clueScript, people, selfRecommendationScript } from '../../app/demoScripts';
 import { caseDefinitions } from '../../machines';
+import { RECTIFICATION_PLAN_DUE_MINUTES } from '../../machines/clue';
 import type { Actor } from '../../machines/types';
 import type { CaseworkerEvent } from '../../src/engine/engine';
 import { parseOfficePolicy } from '../../src/officePolicy';
@@ -42,6 +43,14 @@ describe('cases about the same official are linked', () => {
     return id;
   };
   const decide = (id: string) => send(id, people.chair, { type: 'DECIDE', outcome: 'appointed', reason: 'Both views clear; proven results' });
+  /** Fires every step of the case's running `kind` deadline that is due by now, as the deadline worker would. */
+  const fireDue = async (caseId: string, kind: string) => {
+    for (;;) {
+      const row = (await fx.store.read((tx) => tx.deadlines.ofCase(caseId))).find((d) => d.kind === kind && d.running);
+      if (!row || row.nextFireAt === null || row.nextFireAt > fx.clock.now()) return;
+      await fx.engine.deadlines.fire(row.id, row.scheduleRev);
+    }
+  };
   const logOf = async (id: string) => (await fx.engine.history(id)).map((e) => ({ kind: e.kind, type: e.type, payload: e.payload }));
 
   describe('with the default policy', () => {
@@ -183,6 +192,30 @@ describe('cases about the same official are linked', () => {
         await decideOn(earlier, 'admonished');
         await send(earlier, people.clerk, { type: 'CLOSE', note: 'Admonishment delivered' });
         const later = await clueAtConference('preliminaryVerification', 'XS-2026-0304');
+        await expect(decideOn(later, 'adjusted')).resolves.toMatchObject({ case: { state: 'decision.adjusted' } });
+      });
+
+      it('a rectification a clue ordered that failed after a red card opens the way to adjustment; the red card alone does not', async () => {
+        fx.clock.set(Date.parse(clueScript.startsAt));
+        const earlier = (await fx.engine.createCase({ type: 'clue', input: clueScript.input, actor: clueScript.opener })).id;
+        for (const step of clueScript.steps) {
+          fx.clock.advance(step.afterMinutes * 60_000);
+          await fx.engine.applyEvent(earlier, step.event, step.actor);
+        }
+        const { caseId: rectification } = (await logOf(earlier)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
+        await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
+        // the plan is missed: a week and the grace go by, and the ladder's red card reaches the case
+        fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
+        await fireDue(rectification, 'rectificationPlanDue');
+        expect((await fx.engine.getCase(rectification)).context).toMatchObject({ escalations: [expect.objectContaining({ kind: 'rectificationPlanDue' })] });
+        const later = await clueAtConference('preliminaryVerification', 'XS-2026-0305');
+        await expect(decideOn(later, 'adjusted')).rejects.toMatchObject({ code: 'GUARD_REJECTED', details: { rules: [expect.objectContaining({ guard: 'earlierStepOnRecord' })] } });
+
+        const completionDueAt = () => new Date(fx.clock.now() + 10 * 24 * HOUR).toISOString();
+        await send(rectification, people.housingLiaison, { type: 'SUBMIT_PLAN', plan: 'Late plan', measures: ['One window decides'], completionDueAt: completionDueAt() });
+        await send(rectification, people.supervisor, { type: 'ACCEPT_PLAN', reason: 'Measures named' });
+        await send(rectification, people.housingLiaison, { type: 'REPORT_COMPLETION', note: 'Done' });
+        await send(rectification, people.supervisor, { type: 'ASSESS_FAILED', reason: 'Applicants are still sent away', completionDueAt: completionDueAt() });
         await expect(decideOn(later, 'adjusted')).resolves.toMatchObject({ case: { state: 'decision.adjusted' } });
       });
     });

@@ -6,6 +6,7 @@
  */
 import { caseDefinitions } from '../../machines';
 import type { DeadlineSpec } from '../../machines/types';
+import type { Actor } from '../../machines/types';
 import { criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
 
 interface StateNode {
@@ -34,9 +35,87 @@ describe('red cards move the case as the machine says', () => {
       if (step.sendsEvent) expect({ where, step: step.name, taken: takes.includes(step.sendsEvent) }).toEqual({ where, step: step.name, taken: true });
       if (step.warning === 'red') expect({ where, notified: step.notify.length > 0 }).toEqual({ where, notified: true });
     }
-    // the unit's own rectification limits send their red card into the machine
+    // every clue limit and the unit's own rectification limits send their red card into the machine
     const sent = rungs().filter((r) => r.step.warning === 'red' && r.step.sendsEvent).map((r) => r.where);
-    expect(sent).toEqual(['rectification.planDue rectificationPlanDue', 'rectification.planRevision revisedPlanDue', 'rectification.inProgress rectificationCompletionDue']);
+    expect(sent).toEqual([
+      'clue.received clueRegistrationDue',
+      'clue.screening.acceptance clueAcceptanceDue',
+      'clue.screening.collectiveReview clueDisposalDue',
+      'clue.verification clueVerificationDue',
+      'clue.jointConference clueConferenceDue',
+      'clue.jointConference clueOrganizationDepartmentViewDue',
+      'clue.jointConference clueDisciplineCommissionViewDue',
+      'clue.decision clueClosureDue',
+      'selfRecommendation.submitted selfRecommendationForwardingDue',
+      'rectification.planDue rectificationPlanDue',
+      'rectification.planRevision revisedPlanDue',
+      'rectification.inProgress rectificationCompletionDue',
+    ]);
+  });
+
+  describe('on a self-recommendation the channel holds back', () => {
+    let fx: EngineFixture;
+    beforeEach(async () => {
+      fx = await engineFixture();
+    });
+    afterEach(() => fx.cleanup());
+
+    const candidate: Actor = { id: 'lin.qing', role: 'official' };
+    const partyHead: Actor = { id: 'xu.ming', role: 'partyOrganizationHead' };
+    const recommendation = {
+      candidate: { officialId: candidate.id, name: 'Lin Qing', currentPost: 'Section Chief', unit: 'Municipal Data Bureau' },
+      targetPost: 'Deputy Director, Digital Government Services',
+      channel: 'partyOrganization',
+      channelHolderId: partyHead.id,
+      statement: 'Led the one-window reform.',
+      evidence: ['2025 annual review: excellent'],
+    };
+
+    it('the forwarding limit’s red card hands it to the Organization Department’s eligibility check, and tells the department', async () => {
+      const { id } = await fx.engine.createCase({ type: 'selfRecommendation', input: recommendation, actor: candidate });
+      expect((await fx.engine.getCase(id)).assignee).toBe(partyHead.id);
+      // opened Wednesday 25 November: 5 working days run to the end of Wednesday 2 December, the red card a working day later
+      fx.clock.set(Date.parse('2026-12-04T09:00:00+08:00'));
+      for (;;) {
+        const row = (await fx.store.read((tx) => tx.deadlines.ofCase(id))).find((d) => d.kind === 'selfRecommendationForwardingDue' && d.running);
+        if (!row || row.nextFireAt === null || row.nextFireAt > fx.clock.now()) break;
+        await fx.engine.deadlines.fire(row.id, row.scheduleRev);
+      }
+      const moved = await fx.engine.getCase(id);
+      expect(moved.state).toBe('eligibilityCheck');
+      expect(moved.context).toMatchObject({ forwarding: { by: 'deadline-worker', escalated: true }, missedDeadlines: [{ kind: 'selfRecommendationForwardingDue' }] });
+      expect((await fx.engine.history(id)).at(-1)).toMatchObject({ type: 'DEADLINE_ESCALATED', fromState: 'submitted', toState: 'eligibilityCheck' });
+      const deadlines = await fx.store.read((tx) => tx.deadlines.ofCase(id));
+      expect(deadlines.map((d) => [d.kind, d.status, d.running])).toEqual([
+        ['selfRecommendationForwardingDue', 'overdue', false],
+        ['eligibilityCheckDue', 'pending', true],
+      ]);
+      const notices = await fx.store.read((tx) => tx.notifications.ofCase(id));
+      expect(notices.filter((n) => n.step === 'escalate').map((n) => n.recipient)).toEqual(['organizationDepartment']);
+      // the channel holder can no longer pass it on: it has been taken over
+      await expect(fx.engine.applyEvent(id, { type: 'FORWARD' }, partyHead)).rejects.toMatchObject({ code: 'EVENT_NOT_ALLOWED' });
+    });
+
+    it('a recommendation made to the Organization Department opens at its eligibility check, with no forwarding limit', async () => {
+      const { id } = await fx.engine.createCase({
+        type: 'selfRecommendation',
+        input: { ...recommendation, channel: 'organizationDepartment', channelHolderId: undefined },
+        actor: candidate,
+      });
+      expect((await fx.engine.getCase(id)).state).toBe('eligibilityCheck');
+      expect((await fx.store.read((tx) => tx.deadlines.ofCase(id))).map((d) => d.kind)).toEqual(['eligibilityCheckDue']);
+    });
+
+    it('only the holder of the channel passes it on: another Party organization head is refused by rule', async () => {
+      const { id } = await fx.engine.createCase({ type: 'selfRecommendation', input: recommendation, actor: candidate });
+      await expect(fx.engine.applyEvent(id, { type: 'FORWARD' }, { id: 'qian.hu', role: 'partyOrganizationHead' })).rejects.toMatchObject({ code: 'CASE_NOT_FOUND' });
+      await expect(fx.engine.applyEvent(id, { type: 'FORWARD' }, { id: 'qian.hua', role: 'organizationDepartment' })).rejects.toMatchObject({
+        code: 'GUARD_REJECTED',
+        details: expect.objectContaining({ rules: [expect.objectContaining({ guard: 'holdsChannel' })] }),
+      });
+      await fx.engine.applyEvent(id, { type: 'FORWARD', note: 'Passed on unopened' }, partyHead);
+      expect((await fx.engine.getCase(id)).state).toBe('eligibilityCheck');
+    });
   });
 
   describe('on a rectification', () => {

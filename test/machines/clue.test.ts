@@ -106,6 +106,13 @@ const event = {
     at: '2026-03-26T16:00:00+08:00',
   },
   CLOSE: { type: 'CLOSE', note: 'Decision served and filed', actor: clerk, at: '2026-03-30T10:00:00+08:00' },
+  DEADLINE_ESCALATED: {
+    type: 'DEADLINE_ESCALATED',
+    deadlineKind: 'clueVerificationDue',
+    escalatedTo: ['disciplineCommission'],
+    actor: worker,
+    at: '2026-04-02T09:00:00+08:00',
+  },
 } as const satisfies { [K in EventType]: Extract<ClueEvent, { type: K }> };
 
 const routeEvent = (route: (typeof event.CHOOSE_DISPOSAL)['route'] | 'talkOrWrittenInquiry' | 'setAsidePendingChecks' | 'closedNoCase'): ClueEvent => ({
@@ -150,7 +157,8 @@ const situation = valueAnd((c: ClueContext) => ({
 }));
 
 const explore = (strategy: 'shortest' | 'simple') =>
-  exploreGraph(machine, { strategy, events: sampleEvents, input, serializeState: situation });
+  // a red card changes only the escalations it appends: it is taken by the probe at each path's end, not walked on
+  exploreGraph(machine, { strategy, events: sampleEvents, input, serializeState: situation, probeEnds: true });
 const shortest = explore('shortest');
 const simple = explore('simple');
 
@@ -205,6 +213,7 @@ const scenarios: { [K in EventType]: { before: ClueEvent[]; event: Extract<ClueE
   RECORD_DIC_VIEW: { before: toConference, event: event.RECORD_DIC_VIEW },
   DECIDE: { before: toBothViews, event: event.DECIDE },
   CLOSE: { before: toDecided, event: event.CLOSE },
+  DEADLINE_ESCALATED: { before: toVerification, event: event.DEADLINE_ESCALATED },
 };
 const eventTypes = Object.keys(clueEvents) as EventType[];
 
@@ -220,8 +229,8 @@ describe('clue machine: generated paths', () => {
 
   it('simple paths take every transition, every disposal route and decision outcome included', () => {
     expect(simple.missingTransitions.map((t) => t.key)).toEqual([]);
-    // 13 events; CHOOSE_DISPOSAL has 3 guarded branches and DECIDE 5.
-    expect(allTransitions(machine)).toHaveLength(19);
+    // 14 events; CHOOSE_DISPOSAL has 3 guarded branches and DECIDE 5.
+    expect(allTransitions(machine)).toHaveLength(20);
   });
 
   it('shortest paths take every transition too: each one records a new fact', () => {
@@ -354,6 +363,16 @@ describe('clue machine: the rules (guards), each on both sides', () => {
     expect(snapshot.context.outcome).toMatchObject({ result: 'outOfScope', forwardedTo: 'Provincial Discipline Inspection Commission' });
   });
 
+  it('a red card on a clue limit is recorded in the case and puts it under the supervision the ladder escalates it to', () => {
+    const { snapshot } = play(...toVerification, event.DEADLINE_ESCALATED);
+    expect(snapshot.value).toBe('verification');
+    expect(snapshot.context.escalations).toEqual([{ kind: 'clueVerificationDue', at: event.DEADLINE_ESCALATED.at, level: 1, to: ['disciplineCommission'] }]);
+    expect(snapshot.context.supervision).toEqual({ by: ['disciplineCommission'], deadlineKind: 'clueVerificationDue', since: event.DEADLINE_ESCALATED.at, level: 1 });
+    const again = expectAllowed(snapshot, { ...event.DEADLINE_ESCALATED, deadlineKind: 'clueOrganizationDepartmentViewDue', escalatedTo: ['organizationDepartment'] });
+    expect(again.context.escalations).toHaveLength(2);
+    expect(again.context.supervision).toMatchObject({ by: ['organizationDepartment'], level: 2 });
+  });
+
   it('acceptance may correct the aspect the clue was filed under', () => {
     expect(play(...toReview).snapshot.context.aspect).toBe('draggingFeet');
     expect(play(...toAcceptance, { ...event.ACCEPT, aspect: undefined }).snapshot.context.aspect).toBe('slowResponseToPublic');
@@ -450,6 +469,8 @@ describe('clue case definition', () => {
     for (const { spec } of deadlines) {
       expect(spec.basis.length).toBeGreaterThan(20);
       expect(spec.ladder.map((s) => s.name)).toEqual(['remind', 'overdue', 'escalate']);
+      // no silent red card: every clue limit sends its escalation into the case
+      expect(spec.ladder.at(-1)).toMatchObject({ warning: 'red', sendsEvent: 'DEADLINE_ESCALATED' });
     }
     expect(deadlines.map(({ stateId, spec }) => [stateId, spec.kind, spec.limit])).toEqual([
       ['clue.received', 'clueRegistrationDue', { kind: 'workingDays', days: 5 }],

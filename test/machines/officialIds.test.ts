@@ -305,6 +305,7 @@ describe('a self-recommendation by he.ping', () => {
     targetPost: 'Head, Licensing Office',
     channel: 'organizationDepartment',
     statement: 'I cut licence waiting times from 20 working days to 3 and ask to be considered for the post.',
+    evidence: ['Licensing Office waiting-time report, 2025'],
   };
   const input = selfRecommendationInput.parse(rawInput);
   const { openerRule } = selfRecommendation;
@@ -332,20 +333,26 @@ describe('a self-recommendation by he.ping', () => {
 
   it('is not passed on by he.ping himself, whatever the spelling of his account', () => {
     const { machine } = selfRecommendation;
-    const submitted = initialTransition(machine, {
-      ...input,
-      caseId: 'SR-2026-0007',
-      openedAt: '2026-06-01T09:00:00+08:00',
-      openedBy: official(HE_PING),
-    })[0];
+    const submittedTo = (channelHolderId: string) =>
+      initialTransition(machine, {
+        ...input,
+        channel: 'mainLeaders',
+        channelHolderId,
+        caseId: 'SR-2026-0007',
+        openedAt: '2026-06-01T09:00:00+08:00',
+        openedBy: official(HE_PING),
+      })[0];
     const forward = (id: string): SelfRecommendationEvent => ({
       type: 'FORWARD',
-      actor: { id, role: 'intakeClerk' },
+      actor: { id, role: 'mainLeader' },
       at: '2026-06-03T10:00:00+08:00',
     });
-    expect(send(machine, submitted, forward(' HE.PING '))).toBe(submitted);
-    expect(send(machine, submitted, forward('clerk-liu')).value).not.toEqual(submitted.value);
-    expect(selfRecommendationEvents.FORWARD.roles).toContain('intakeClerk');
+    const toHimself = submittedTo('he.ping');
+    expect(send(machine, toHimself, forward(' HE.PING '))).toBe(toHimself);
+    const toLeader = submittedTo('leader-gao');
+    expect(send(machine, toLeader, forward(' HE.PING '))).toBe(toLeader);
+    expect(send(machine, toLeader, forward('Leader-Gao')).value).not.toEqual(toLeader.value);
+    expect(selfRecommendationEvents.FORWARD.roles).toContain('mainLeader');
   });
 });
 

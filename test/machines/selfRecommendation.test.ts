@@ -9,7 +9,7 @@
  */
 import { getShortestPaths, getSimplePaths } from '@xstate/graph';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { DEADLINE_MISSED } from '../../machines/deadlines';
+import { DEADLINE_ESCALATED, DEADLINE_MISSED } from '../../machines/deadlines';
 import {
   ASSESSMENT_GRADES,
   PROBATION_MINUTES,
@@ -46,6 +46,11 @@ const people = {
   /** The candidate acting in a caseworker role: every verification or decision must refuse them. */
   candidateAsOd: { id: 'official-zhang-wei', role: 'organizationDepartment' },
   clerk: { id: 'clerk-liu', role: 'intakeClerk' },
+  /** The responsible person of the candidate's Party organization: the channel the case comes through. */
+  partyHead: { id: 'party-head-sun', role: 'partyOrganizationHead' },
+  /** Another unit's Party organization head: holds a channel, not this one. */
+  otherPartyHead: { id: 'party-head-qian', role: 'partyOrganizationHead' },
+  mainLeader: { id: 'leader-gao', role: 'mainLeader' },
   od: { id: 'od-chen', role: 'organizationDepartment' },
   dic: { id: 'dic-wang', role: 'disciplineCommission' },
   chair: { id: 'chair-zhao', role: 'conferenceChair' },
@@ -57,6 +62,8 @@ const at = {
   opened: '2026-06-01T09:00:00+08:00',
   forwardingDue: '2026-06-05T23:59:59+08:00',
   forwarded: '2026-06-03T10:00:00+08:00',
+  /** A working day after the forwarding limit: the red card. */
+  forwardingEscalated: '2026-06-08T23:59:59+08:00',
   eligibility: '2026-06-10T15:00:00+08:00',
   inspection: '2026-06-24T16:00:00+08:00',
   odView: '2026-06-29T10:00:00+08:00',
@@ -80,7 +87,8 @@ const rawInput = {
     unit: 'Wolong District Agriculture Bureau',
   },
   targetPost: 'Director, Wolong District Rural Revitalization Bureau',
-  channel: 'organizationDepartment',
+  channel: 'partyOrganization',
+  channelHolderId: 'party-head-sun',
   statement: 'I led the district’s high-standard farmland project to completion a year early and ask to be considered for the post.',
   evidence: ['Farmland project acceptance report, 2025', 'Annual review 2025: excellent'],
 };
@@ -144,8 +152,9 @@ const payloads = {
 };
 
 const events = {
-  forward: ev('FORWARD', people.clerk, at.forwarded, payloads.forward),
+  forward: ev('FORWARD', people.partyHead, at.forwarded, payloads.forward),
   forwardingMissed: ev(DEADLINE_MISSED, people.worker, at.forwardingDue, { deadlineKind: 'selfRecommendationForwardingDue' }),
+  forwardingEscalated: ev(DEADLINE_ESCALATED, people.worker, at.forwardingEscalated, { deadlineKind: 'selfRecommendationForwardingDue' }),
   eligible: ev('RECORD_ELIGIBILITY', people.od, at.eligibility, payloads.eligible),
   ineligible: ev('RECORD_ELIGIBILITY', people.od, at.eligibility, payloads.ineligible),
   inspection: ev('RECORD_INSPECTION', people.od, at.inspection, payloads.inspection),
@@ -170,6 +179,10 @@ const events = {
 const persisted = (s: Snapshot): string => JSON.stringify(machine.getPersistedSnapshot(s));
 
 const start = (): Snapshot => initialTransition(machine, input)[0];
+
+/** A case opened through another channel (the holder named or not), otherwise the same. */
+const startThrough = (channel: 'organizationDepartment' | 'mainLeaders', channelHolderId?: string): Snapshot =>
+  initialTransition(machine, { ...input, channel, channelHolderId })[0];
 
 /** Sends events one by one; each must be taken (the snapshot must change). */
 function play(snapshot: Snapshot, ...sequence: SelfRecommendationEvent[]): Snapshot {
@@ -236,8 +249,9 @@ describe('the self-recommendation graph', () => {
   });
 
   it('takes every transition (each branch of every event in every state) on some simple path', () => {
-    expect(simple.missingTransitions.map((t) => t.key)).toEqual([]);
-    expect(simple.transitionsTaken.size).toBe(allTransitions(machine).length);
+    // The one transition no path takes is taken at opening: the Organization Department's own channel (tested below).
+    expect(simple.missingTransitions.map((t) => [t.eventType, t.guardNames])).toEqual([['', ['cameThroughOrganizationDepartment']]]);
+    expect(simple.transitionsTaken.size).toBe(allTransitions(machine).length - 1);
   });
 
   it('ends every path in one of the four outcomes or in a state still open', () => {
@@ -262,24 +276,54 @@ describe('the self-recommendation graph', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('submission and forwarding', () => {
-  it('opens as submitted, with the statement, evidence and channel on file', () => {
+  it('opens as submitted, with the statement, evidence, channel and its holder on file', () => {
     const s = start();
     expect(s.value).toBe('submitted');
     expect(s.context).toMatchObject({
       caseId: 'SR-2026-0001',
       targetPost: rawInput.targetPost,
-      channel: 'organizationDepartment',
+      channel: 'partyOrganization',
+      channelHolderId: 'party-head-sun',
       evidence: rawInput.evidence,
       timeZone: 'Asia/Shanghai',
       lastHandler: null,
     });
   });
 
-  it('the channel passes the self-recommendation on to the eligibility check', () => {
+  it('the holder of the channel passes the self-recommendation on to the eligibility check', () => {
     const s = atEligibilityCheck();
     expect(s.value).toBe('eligibilityCheck');
-    expect(s.context.forwarding).toEqual({ by: 'clerk-liu', at: at.forwarded, note: payloads.forward.note });
-    expect(s.context.lastHandler).toBe('clerk-liu');
+    expect(s.context.forwarding).toEqual({ by: 'party-head-sun', at: at.forwarded, note: payloads.forward.note, escalated: false });
+    expect(s.context.lastHandler).toBe('party-head-sun');
+  });
+
+  it('only the holder of the channel it came through may pass it on', () => {
+    const forwardAs = (actor: Actor) => ({ ...events.forward, actor });
+    expect(refused(start(), forwardAs(people.otherPartyHead))).toEqual(['holdsChannel']);
+    expect(refused(start(), forwardAs(people.mainLeader))).toEqual(['holdsChannel']);
+    expect(refused(start(), forwardAs(people.od))).toEqual(['holdsChannel']);
+    expect(selfRecommendation.guardRules.holdsChannel).toMatch(/Only the holder of the channel/);
+  });
+
+  it('a recommendation given to a main leader is passed on by that leader', () => {
+    const s = startThrough('mainLeaders', 'leader-gao');
+    expect(refused(s, { ...events.forward, actor: people.partyHead })).toEqual(['holdsChannel']);
+    expect(refused(s, { ...events.forward, actor: { id: 'leader-ma', role: 'mainLeader' } })).toEqual(['holdsChannel']);
+    expect(play(s, { ...events.forward, actor: people.mainLeader }).value).toBe('eligibilityCheck');
+  });
+
+  it('a recommendation made to the Organization Department goes straight to its eligibility check, with no forwarding limit', () => {
+    const s = startThrough('organizationDepartment');
+    expect(s.value).toBe('eligibilityCheck');
+    expect(s.context).toMatchObject({ channel: 'organizationDepartment', channelHolderId: null, forwarding: null });
+  });
+
+  it('the red card of the forwarding limit hands the recommendation to the Organization Department’s eligibility check', () => {
+    const s = play(start(), events.forwardingMissed, events.forwardingEscalated);
+    expect(s.value).toBe('eligibilityCheck');
+    expect(s.context.forwarding).toMatchObject({ by: 'deadline-worker', at: at.forwardingEscalated, escalated: true });
+    expect(s.context.forwarding?.note).toContain('party-head-sun');
+    expect(refused(start(), { ...events.forwardingEscalated, deadlineKind: 'eligibilityCheckDue' })).toEqual(['escalatesForwarding']);
   });
 
   it('a channel that holds it back past its deadline is put on record, and must still pass it on', () => {
@@ -290,7 +334,7 @@ describe('submission and forwarding', () => {
   });
 
   it('the candidate cannot pass on their own self-recommendation', () => {
-    expect(refused(start(), ev('FORWARD', { id: people.candidate.id, role: 'intakeClerk' }, at.forwarded, {}))).toEqual(['notOwnCase']);
+    expect(refused(start(), ev('FORWARD', { id: people.candidate.id, role: 'partyOrganizationHead' }, at.forwarded, {}))).toEqual(['holdsChannel', 'notOwnCase']);
   });
 });
 
@@ -575,7 +619,7 @@ describe('nobody verifies or decides their own self-recommendation', () => {
     actor: { id: people.candidate.id, role },
   });
   const cases: [string, () => Snapshot, SelfRecommendationEvent][] = [
-    ['forwarding it', start, as(events.forward, 'intakeClerk')],
+    ['forwarding it', () => startThrough('mainLeaders', people.candidate.id), as(events.forward, 'mainLeader')],
     ['finding themself eligible', atEligibilityCheck, as(events.eligible, 'organizationDepartment')],
     ['finding themself not eligible', atEligibilityCheck, as(events.ineligible, 'organizationDepartment')],
     ['inspecting themself', atInspection, as(events.inspection, 'organizationDepartment')],
@@ -596,7 +640,7 @@ describe('nobody verifies or decides their own self-recommendation', () => {
   });
 
   it('every event a caseworker sends is guarded by notOwnCase', () => {
-    const caseworkerTransitions = allTransitions(machine).filter((t) => t.eventType !== DEADLINE_MISSED);
+    const caseworkerTransitions = allTransitions(machine).filter((t) => ![DEADLINE_MISSED, DEADLINE_ESCALATED, ''].includes(t.eventType));
     for (const t of caseworkerTransitions) expect([t.key, t.guardNames]).toEqual([t.key, expect.arrayContaining(['notOwnCase'])]);
   });
 });
@@ -644,10 +688,11 @@ describe('the case definition', () => {
     for (const t of allTransitions(machine)) expect(t.guard ?? '').not.toMatch(/\b(not|or)\(/);
   });
 
-  it('indexes the candidate’s unit, the last handler and the candidate as subject', () => {
+  it('indexes the candidate’s unit, the channel holder until someone handles it, and the candidate as subject', () => {
+    expect(selfRecommendation.index(startThrough('organizationDepartment').context).assignee).toBeNull();
     expect(selfRecommendation.index(start().context)).toEqual({
       unit: 'Wolong District Agriculture Bureau',
-      assignee: null,
+      assignee: 'party-head-sun',
       subjectId: 'official-zhang-wei',
       timeZone: 'Asia/Shanghai',
     });
@@ -664,15 +709,26 @@ describe('the case definition', () => {
 });
 
 describe('the opening payload', () => {
-  it('fills in the defaults: no evidence, Asia/Shanghai', () => {
+  it('fills in the default time zone, Asia/Shanghai', () => {
+    expect(selfRecommendationInput.parse(rawInput)).toMatchObject({ evidence: rawInput.evidence, timeZone: 'Asia/Shanghai' });
+  });
+
+  it('carries at least one piece of supporting material, and says so when it carries none', () => {
     const { evidence: _evidence, ...withoutEvidence } = rawInput;
-    expect(selfRecommendationInput.parse(withoutEvidence)).toMatchObject({ evidence: [], timeZone: 'Asia/Shanghai' });
+    for (const bad of [withoutEvidence, { ...rawInput, evidence: [] }]) {
+      const result = selfRecommendationInput.safeParse(bad);
+      expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['evidence'] })]);
+    }
+    expect(selfRecommendationInput.safeParse({ ...rawInput, evidence: [] }).error?.issues[0]?.message).toMatch(/at least one piece of supporting material/);
+    expect(selfRecommendationInput.safeParse({ ...rawInput, evidence: ['  '] }).error?.issues[0]).toMatchObject({ path: ['evidence', 0] });
   });
 
   it.each([
     ['an unknown field', { ...rawInput, priority: 'high' }],
     ['an unknown field on the candidate', { ...rawInput, candidate: { ...rawInput.candidate, age: 41 } }],
     ['an unknown channel', { ...rawInput, channel: 'hotline' }],
+    ['a Party organization channel without its holder', { ...rawInput, channelHolderId: undefined }],
+    ['a channel holder named on the Organization Department’s own channel', { ...rawInput, channel: 'organizationDepartment' }],
     ['an empty statement', { ...rawInput, statement: '   ' }],
     ['an unknown time zone', { ...rawInput, timeZone: 'Mars/Olympus' }],
   ])('rejects %s', (_, bad) => {
@@ -694,6 +750,7 @@ describe('event payloads', () => {
     CONFIRM: payloads.confirm,
     REVOKE: payloads.revoke,
     [DEADLINE_MISSED]: { deadlineKind: PUBLIC_NOTICE_DEADLINE },
+    [DEADLINE_ESCALATED]: { deadlineKind: 'selfRecommendationForwardingDue' },
   };
 
   it.each(Object.keys(selfRecommendationEvents) as (keyof typeof selfRecommendationEvents)[])(
@@ -782,6 +839,12 @@ describe('deadlines', () => {
     }
     expect(byState.get('publicNotice')?.ladder.some((s) => s.sendsEvent === DEADLINE_MISSED)).toBe(true);
     expect(byState.get('submitted')?.ladder.some((s) => s.sendsEvent === DEADLINE_MISSED)).toBe(true);
+  });
+
+  it('the forwarding limit is the channel’s (its unit’s rate), and its red card is escalated to the Organization Department', () => {
+    const spec = byState.get('submitted');
+    expect(spec?.owner).toBe('unit');
+    expect(spec?.ladder.at(-1)).toMatchObject({ name: 'escalate', warning: 'red', notify: ['organizationDepartment'], sendsEvent: DEADLINE_ESCALATED });
   });
 
   it('the base moment of a deadline is on file when its state is entered', () => {

@@ -33,7 +33,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The opener, input and possible moves of a case type, for a case opened at `t0`. */
 export function movesOf(type: string, t0: number): { opener: Actor; input: Record<string, unknown>; moves: Move[] } {
-  const { clerk, chair, verifier, orgDept, orgDeptSecond, commission, supervisor, housingLiaison: liaison, candidate } = people;
+  const { clerk, chair, verifier, orgDept, orgDeptSecond, commission, supervisor, housingLiaison: liaison, candidate, partyHead } = people;
   if (type === 'rectification') {
     return {
       opener: supervisor,
@@ -56,12 +56,13 @@ export function movesOf(type: string, t0: number): { opener: Actor; input: Recor
       input: {
         candidate: { officialId: candidate.id, name: 'Lin Qing', currentPost: 'Section Chief', unit: 'Municipal Data Bureau' },
         targetPost: 'Deputy Director, Digital Government Services',
-        channel: 'organizationDepartment',
+        channel: 'partyOrganization',
+        channelHolderId: partyHead.id,
         statement: 'Led the one-window reform.',
         evidence: ['2025 annual review: excellent'],
       },
       moves: [
-        { after: 60, actor: orgDept, event: { type: 'FORWARD', note: 'Received' } },
+        { after: 60, actor: partyHead, event: { type: 'FORWARD', note: 'Received' } },
         { after: 60, actor: orgDept, event: { type: 'RECORD_ELIGIBILITY', eligible: true, checks: { qualifications: 'passed', record: 'passed', integrity: 'passed' }, reason: 'Meets the post requirements' } },
         { after: 60, actor: orgDept, event: { type: 'RECORD_INSPECTION', annualReviews: [{ year: 2024, grade: 'competent' }, { year: 2025, grade: 'excellent' }], surveyResults: '41 of 45 support', rating: 'Strong results' } },
         { after: 60, actor: orgDeptSecond, event: { type: 'RECORD_OD_VIEW', view: 'Results verified', ...clear } },

@@ -27,11 +27,19 @@ describe('the identity block of a named clue', () => {
 
     const custodian = new WebClient(api.url);
     expect((await custodian.signIn('guo.custodian')).status).toBe(303);
+    // the custodian's inbox lists the request waiting for a decision, linked to the case's identity block
+    const inbox = await custodian.get('/inbox');
+    expect(inbox.html).toContain('Identity-access requests waiting for a custodian');
+    expect(inbox.html).toContain(`href="/case/${encodeURIComponent(caseId)}/identity"`);
+    expect(inbox.html).toContain('A call back about the dates');
+    expect(inbox.html).not.toMatch(/Zhang San|138-0000/);
+    expect((await clerk.get('/inbox')).html).not.toContain('Identity-access requests waiting for a custodian');
     const pending = await custodian.get(`/case/${caseId}/identity`);
     expect(pending.html).toContain('A call back about the dates');
     const requestId = /data-request="(\d+)"/.exec(pending.html)![1]!;
     expect(pending.html).toContain(`/identity/requests/${requestId}/decision`);
     expect((await custodian.post(`/case/${caseId}/identity/requests/${requestId}/decision`, { decision: 'approve' })).status).toBe(303);
+    expect((await custodian.get('/inbox')).html).not.toContain('A call back about the dates');
 
     const approved = await clerk.get(`/case/${caseId}/identity`);
     expect(approved.html).toContain('Show the identity (once)');

@@ -9,7 +9,7 @@ import { actorOf } from '../../auth/accounts';
 import { CUSTODIANS, IDENTITY_REQUESTERS } from '../../engine/policy';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
-import { caseIdParams, identityDecisionBody, identityRequestBody, identityRequestList, identityRequestParams, identityRequestView, identityRevealView } from '../schemas';
+import { caseIdParams, identityDecisionBody, identityQueue, identityQueueQuery, identityRequestBody, identityRequestList, identityRequestParams, identityRequestView, identityRevealView } from '../schemas';
 
 /** Registers the identity-access routes. */
 export function registerIdentityRoutes(api: Api): void {
@@ -43,6 +43,23 @@ export function registerIdentityRoutes(api: Api): void {
       response: { description: 'The requests, oldest first, without the identity', schema: identityRequestList },
     },
     async ({ params, user }) => ({ caseId: params.id, requests: await api.engine.identities.list(params.id, actorOf(requireUser(user))) }),
+  );
+
+  api.route(
+    {
+      method: 'GET',
+      url: '/identity-requests',
+      tag: 'identities',
+      summary: 'The custodians’ queue: identity-access requests across every case (custodians)',
+      description: 'Oldest first, in one status (`pending` unless `status` says otherwise); requests on a case about the custodian are left out.',
+      access: CUSTODIANS,
+      query: identityQueueQuery,
+      response: { description: 'The requests, without the identity', schema: identityQueue },
+    },
+    async ({ query, user }) => {
+      const status = query.status ?? 'pending';
+      return { status, requests: await api.engine.identities.queue(actorOf(requireUser(user)), { status }) };
+    },
   );
 
   api.route(

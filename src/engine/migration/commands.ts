@@ -191,27 +191,36 @@ async function caseFacts(tx: Tx, caseId: string): Promise<CaseFacts | undefined>
   return { row, head, log: await tx.events.ofCase(caseId), running: await tx.deadlines.runningOfCase(caseId) };
 }
 
-/** Every open case of `type`, a page at a time, with its log (read a page at once) and running deadlines. */
+/** Every open case of `type`, a page at a time, with its log, chain head and running deadlines (each read for the page at once). */
 async function* openCasesOf(tx: Tx, type: string): AsyncGenerator<CaseFacts> {
   let after: { createdAt: number; id: string } | undefined;
   for (;;) {
     const page = await tx.cases.list({ type, status: 'open', limit: PAGE, ...(after ? { after } : {}) });
     if (!page.length) return;
-    const logs = new Map<string, CaseFacts['log'][number][]>();
-    for (const entry of await tx.events.ofCases(page.map((c) => c.id))) {
-      const log = logs.get(entry.caseId) ?? [];
-      log.push(entry);
-      logs.set(entry.caseId, log);
-    }
+    const ids = page.map((c) => c.id);
+    const logs = groupByCase(await tx.events.ofCases(ids));
+    const running = groupByCase(await tx.deadlines.runningOfCases(ids));
+    const rows = new Map((await tx.cases.withChainHeads(ids)).map((r) => [r.id, r]));
     for (const summary of page) {
-      const row = await tx.cases.byId(summary.id);
-      const head = await tx.cases.chainHead(summary.id);
-      if (!row || !head) continue;
+      const found = rows.get(summary.id);
+      if (!found) continue;
+      const { head, ...row } = found;
       const log = (logs.get(summary.id) ?? []).sort((a, b) => a.id - b.id);
-      yield { row, head, log, running: await tx.deadlines.runningOfCase(summary.id) };
+      yield { row, head, log, running: running.get(summary.id) ?? [] };
     }
     const last = page[page.length - 1]!;
     after = { createdAt: last.createdAt, id: last.id };
     if (page.length < PAGE) return;
   }
+}
+
+/** Rows grouped by their case, in the order read. */
+function groupByCase<T extends { caseId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const byCase = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = byCase.get(row.caseId);
+    if (group) group.push(row);
+    else byCase.set(row.caseId, [row]);
+  }
+  return byCase;
 }

@@ -12,6 +12,7 @@ import { canonicalize } from 'json-canonicalize';
 import type { CaseEventRecord, CaseRecord, ChainHead, DeadlineRecord } from '../../../db/records';
 import type { CaseDefinition, DeadlineLimit, DeadlineSpec } from '../../../machines/types';
 import type { OfficePolicy } from '../../officePolicy';
+import { carryCase } from './carry';
 import { replayCase, unreplayable, type Refusal, type Replayed, type ReplaySetting } from './replay';
 
 /** Where a migration goes: a case type's machine version, under an office policy, with state mappings. */
@@ -225,21 +226,7 @@ export function planCase(facts: CaseFacts, target: MigrationTarget, setting: Rep
   const { row, head, log } = facts;
   const base = { caseId: row.id, unit: row.unit, fromVersion: row.machineVersion, toVersion: target.toVersion, head, fromState: row.state };
   const cannot = unreplayable(log);
-  if (cannot) {
-    const plan: CasePlan = {
-      ...base,
-      toState: null,
-      sameState: false,
-      stateGone: !stateExists(setting.definition, row.state),
-      action: 'migrate',
-      refusals: [],
-      deadlines: [],
-      safe: false,
-      decide: [`The case cannot be replayed: ${cannot}. Leave it on version ${row.machineVersion}, or move it by hand.`],
-      applicableWhenListed: false,
-    };
-    return { plan, replayed: null, pairs: [] };
-  }
+  if (cannot) return carryPlan(facts, target, setting, now, cannot);
   const replayed = replayCase(setting, row, log);
   const pairs = pairDeadlines(facts.running, replayed.running);
   const deadlines = pairs.map((p) => describePair(p, now));
@@ -283,6 +270,57 @@ export function planCase(facts: CaseFacts, target: MigrationTarget, setting: Rep
     applicableWhenListed: action !== 'none' && listable,
   };
   return { plan, replayed, pairs };
+}
+
+/**
+ * The plan for a case whose log cannot be replayed: carried over in its state (or the one `--map`
+ * names) with its context as stored, its deadlines planned again. Never safe: a person lists it.
+ */
+function carryPlan(facts: CaseFacts, target: MigrationTarget, setting: ReplaySetting, now: number, why: string): CaseMigration {
+  const { row, head } = facts;
+  const toState = target.map[row.state] ?? row.state;
+  const stateGone = !stateExists(setting.definition, row.state);
+  const carried = stateExists(setting.definition, toState) ? carryCase(setting, row, facts.running, toState, now) : null;
+  const base = { caseId: row.id, unit: row.unit, fromVersion: row.machineVersion, toVersion: target.toVersion, head, fromState: row.state, refusals: [] };
+  if (!carried) {
+    const plan: CasePlan = {
+      ...base,
+      toState: null,
+      sameState: false,
+      stateGone,
+      action: 'migrate',
+      deadlines: [],
+      safe: false,
+      decide: [
+        `The case cannot be replayed (${why}), and the new machine has no state "${toState}" to carry it over in: ` +
+          `map it to one with --map ${row.state}=STATE, or leave it on version ${row.machineVersion}.`,
+      ],
+      applicableWhenListed: false,
+    };
+    return { plan, replayed: null, pairs: [] };
+  }
+  const pairs = pairDeadlines(facts.running, carried.running);
+  const deadlines = pairs.map((p) => describePair(p, now));
+  const moves = deadlines.some((d) => d.change !== 'unchanged');
+  const action = row.machineVersion !== target.toVersion || toState !== row.state ? 'migrate' : moves ? 'policyChange' : 'none';
+  const plan: CasePlan = {
+    ...base,
+    toState,
+    sameState: toState === row.state,
+    stateGone,
+    action,
+    deadlines,
+    safe: false,
+    decide:
+      action === 'none'
+        ? []
+        : [
+            `The case cannot be replayed (${why}): its earlier events are not checked against the new machine. ` +
+              `It would be carried over in "${toState}" with its context as stored and its deadlines planned again; list it (--cases ${row.id}) to move it.`,
+          ],
+    applicableWhenListed: action !== 'none',
+  };
+  return { plan, replayed: carried, pairs };
 }
 
 /** The plan over `cases` (each planned with `planCase`). */

@@ -1,8 +1,9 @@
 /**
  * The caseworker's inbox: open cases assigned to the signed-in account or waiting on their role,
- * soonest due first.
+ * soonest due first; for a custodian, also the identity-access requests waiting for a decision.
  */
 import { actorOf } from '../../auth/accounts';
+import { CUSTODIANS } from '../../engine/policy';
 import type { Web } from '../context';
 import { localTime, timeLeft } from '../format';
 import { caseTypeTitle } from '../i18n';
@@ -23,6 +24,16 @@ export function registerInboxPages(web: Web): void {
       waitingOn: entry.waitingOn,
       due: entry.dueAt ? `${localTime(entry.dueAt, entry.timeZone ?? undefined)} (${timeLeft(entry.dueAt, now, t)})` : '—',
     }));
-    return web.page(request, reply, 'inbox', { title: t('inbox.title'), rows, role: user.role });
+    // a custodian's inbox also holds the identity-access requests waiting for a decision, across cases
+    const identityRequests = CUSTODIANS.includes(user.role)
+      ? (await web.engine.identities.queue(actorOf(user))).map((r) => ({
+          caseId: r.caseId,
+          requestId: r.requestId,
+          askedBy: `${r.requestedBy.id} (${r.requestedBy.role})`,
+          reason: r.reason,
+          asked: localTime(r.requestedAt),
+        }))
+      : null;
+    return web.page(request, reply, 'inbox', { title: t('inbox.title'), rows, role: user.role, identityRequests });
   });
 }

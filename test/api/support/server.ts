@@ -21,6 +21,8 @@ export const PEOPLE = {
   dic: { name: 'sun.li', role: 'disciplineCommission' },
   supervisor: { name: 'li.wei', role: 'supervisor' },
   liaison: { name: 'zhou.min', role: 'unitLiaison' },
+  /** The responsible person of he.ping's Party organization: a self-recommendation channel. */
+  partyHead: { name: 'xu.ming', role: 'partyOrganizationHead' },
   admin: { name: 'root.admin', role: 'admin' },
   official: { name: 'he.ping', role: 'official' },
 } as const;
@@ -145,6 +147,13 @@ export const selfRecommendationInput = () => ({
   channel: 'organizationDepartment',
   statement: 'I cleared the permit backlog a year early and ask to be considered for the post.',
   evidence: ['Backlog report, 2025'],
+});
+
+/** A self-recommendation he.ping gives to the responsible person of his Party organization, who must pass it on. */
+export const selfRecommendationThroughPartyHead = () => ({
+  ...selfRecommendationInput(),
+  channel: 'partyOrganization',
+  channelHolderId: PEOPLE.partyHead.name,
 });
 
 /** A rectification input: "Seeing" criticized the housing bureau at 20:00. */

@@ -1,0 +1,1 @@
+CREATE INDEX `case_events_identity_steps` ON `case_events` (`id`) WHERE kind IN ('identityAccessRequested', 'identityAccessApproved', 'identityAccessRefused', 'identityRevealed', 'identityRevealExpired');

@@ -1,0 +1,98 @@
+/**
+ * No silent red card on a clue: every clue limit's red card is sent into the case as
+ * DEADLINE_ESCALATED, recorded in the case's `escalations`, and puts the case under the supervision
+ * of whom the ladder escalates it to (a verification not finished in time is escalated to the
+ * Discipline Inspection Commission's supervision). The case stays where it is.
+ */
+import type { Actor, Recipient } from '../../machines/types';
+import { clerk, engineFixture, type EngineFixture } from '../support/engine';
+
+const chair: Actor = { id: 'chen.jing', role: 'conferenceChair' };
+const verifier: Actor = { id: 'sun.li', role: 'verifier' };
+const od: Actor = { id: 'zhang.hua', role: 'organizationDepartment' };
+const dic: Actor = { id: 'liu.yang', role: 'disciplineCommission' };
+
+const clueAboutMaLin = {
+  aspect: 'draggingFeet',
+  summary: 'Permits sit unsigned for weeks',
+  channel: 'hotline',
+  anonymous: true,
+  subject: { officialId: 'ma.lin', name: 'Ma Lin', post: 'Section chief', unit: 'Municipal Housing Bureau' },
+};
+
+type Step = [type: string, payload: Record<string, unknown>, actor: Actor];
+const toAcceptance: Step[] = [['REGISTER', { clueNumber: 'XS-2026-0042', handlerId: 'wang.fang' }, clerk]];
+const toReview: Step[] = [...toAcceptance, ['ACCEPT', {}, clerk]];
+const toVerification: Step[] = [...toReview, ['CHOOSE_DISPOSAL', { route: 'preliminaryVerification', reason: 'Three dated hotline records' }, chair]];
+const toConference: Step[] = [
+  ...toVerification,
+  ['ASSIGN_VERIFIER', { verifierId: verifier.id }, chair],
+  ['RECORD_FINDINGS', { findings: 'Three permits left unsigned for 19, 23 and 30 days' }, verifier],
+  ['SUBMIT_TO_CONFERENCE', {}, verifier],
+];
+const toDecision: Step[] = [
+  ...toConference,
+  ['RECORD_OD_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, od],
+  ['RECORD_DIC_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, dic],
+  ['DECIDE', { outcome: 'admonished', reason: 'Both departments recommend it' }, chair],
+];
+
+/** Each clue limit: the steps to its state, the state, and whom its red card escalates the case to. */
+const LIMITS: [kind: string, steps: Step[], state: string, to: Recipient[]][] = [
+  ['clueRegistrationDue', [], 'received', ['disciplineCommission']],
+  ['clueAcceptanceDue', toAcceptance, 'screening.acceptance', ['disciplineCommission']],
+  ['clueDisposalDue', toReview, 'screening.collectiveReview', ['disciplineCommission']],
+  ['clueVerificationDue', toVerification, 'verification', ['disciplineCommission']],
+  ['clueConferenceDue', toConference, 'jointConference', ['disciplineCommission', 'organizationDepartment']],
+  ['clueOrganizationDepartmentViewDue', toConference, 'jointConference', ['organizationDepartment']],
+  ['clueDisciplineCommissionViewDue', toConference, 'jointConference', ['disciplineCommission']],
+  ['clueClosureDue', toDecision, 'decision.admonished', ['disciplineCommission']],
+];
+
+describe('a red card on a clue limit moves the case as the ladder declares', () => {
+  let fx: EngineFixture;
+  beforeEach(async () => {
+    // a Monday morning in March: every limit below falls within the shipped 2026 calendar
+    fx = await engineFixture({}, '2026-03-02T09:00:00+08:00');
+  });
+  afterEach(() => fx.cleanup());
+
+  /** Fires every step of the case's running `kind` deadline that is due now; answers the steps fired. */
+  async function fireDue(caseId: string, kind: string): Promise<string[]> {
+    const fired: string[] = [];
+    for (;;) {
+      const row = (await fx.store.read((tx) => tx.deadlines.ofCase(caseId))).find((d) => d.kind === kind && d.running);
+      if (!row || row.nextFireAt === null || row.nextFireAt > fx.clock.now()) return fired;
+      const outcome = await fx.engine.deadlines.fire(row.id, row.scheduleRev);
+      if (outcome.kind === 'fired') fired.push(outcome.step);
+    }
+  }
+
+  it.each(LIMITS)('%s: its red card is recorded in the case, which comes under supervision and stays where it is', async (kind, steps, state, to) => {
+    const { id } = await fx.engine.createCase({ type: 'clue', input: clueAboutMaLin, actor: clerk });
+    for (const [type, payload, actor] of steps) {
+      fx.clock.advance(60 * 60_000);
+      await fx.engine.applyEvent(id, { type, ...payload }, actor);
+    }
+    expect((await fx.engine.getCase(id)).state).toBe(state);
+    fx.clock.advance(40 * 24 * 3600_000);
+    expect(await fireDue(id, kind)).toEqual(['remind', 'overdue', 'escalate']);
+
+    const escalated = await fx.engine.getCase(id);
+    const at = new Date(fx.clock.now()).toISOString();
+    expect(escalated).toMatchObject({ state, status: 'open' });
+    expect(escalated.context).toMatchObject({
+      escalations: [{ kind, at, level: 1, to }],
+      supervision: { by: to, deadlineKind: kind, since: at, level: 1 },
+    });
+    expect((await fx.engine.history(id)).at(-1)).toMatchObject({
+      type: 'DEADLINE_ESCALATED',
+      actor: { id: 'deadline-worker' },
+      fromState: state,
+      toState: state,
+      payload: { deadlineKind: kind, escalatedTo: to },
+    });
+    // the red card itself is on the deadline, as for every limit
+    expect(escalated.deadlines.find((d) => d.kind === kind)).toMatchObject({ warning: 'red', status: 'overdue', escalationLevel: 1 });
+  });
+});
