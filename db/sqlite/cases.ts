@@ -7,60 +7,51 @@ import { IDENTITY_STEPS_CONDITION, type CaseAccessFacts, type CaseEventRecord, t
 import type { SqliteDb } from './connection';
 import { NOT_A_PERIOD, RUNNING } from './conditions';
 import { caseEvents, cases, deadlines } from './schema';
+import { assignments, columnsOf, insertSql, selectList, tableName } from './statements';
 
 /** The columns of a CaseRecord: the case row without its chain head, which only the writer and the audit read. */
 const { chainSeq: _chainSeq, chainHead: _chainHead, ...caseColumns } = getTableColumns(cases);
+const CASE_COLUMNS = columnsOf(cases, ['chainSeq', 'chainHead']);
+/** What a case write sets: every field but those fixed when the case opened (and the chain head, which moves with the log). */
+const UPDATED = ['machineVersion', 'state', 'status', 'snapshot', 'version', 'unit', 'assignee', 'subjectId', 'updatedAt', 'closedAt'];
+/** The log's columns but its id, which SQLite gives. */
+const EVENT_INSERT = insertSql(caseEvents, ['id']);
 
 const p = sql.placeholder;
 
-/** The cases repository over one connection. */
-export function sqliteCases(db: SqliteDb): CaseRepository {
-  const byId = db.select(caseColumns).from(cases).where(eq(cases.id, p('id'))).prepare();
-  const insert = db
-    .insert(cases)
-    .values({
-      id: p('id'),
-      type: p('type'),
-      machineVersion: p('machineVersion'),
-      state: p('state'),
-      status: p('status'),
-      snapshot: p('snapshot'),
-      version: p('version'),
-      unit: p('unit'),
-      assignee: p('assignee'),
-      subjectId: p('subjectId'),
-      timeZone: p('timeZone'),
-      createdBy: p('createdBy'),
-      createdAt: p('createdAt'),
-      updatedAt: p('updatedAt'),
-      closedAt: p('closedAt'),
-    })
-    .prepare();
-  // what a transition changes on the case row, bound by name
-  const changed = {
-    machineVersion: sql`${p('machineVersion')}`,
-    state: sql`${p('state')}`,
-    status: sql`${p('status')}`,
-    snapshot: sql`${p('snapshot')}`,
-    version: sql`${p('version')}`,
-    unit: sql`${p('unit')}`,
-    assignee: sql`${p('assignee')}`,
-    subjectId: sql`${p('subjectId')}`,
-    updatedAt: sql`${p('updatedAt')}`,
-    closedAt: sql`${p('closedAt')}`,
+/** The cases repository of one connection, and what it remembers for the turn (transaction) in progress. */
+export interface SqliteCases {
+  cases: CaseRepository;
+  /** Forgets the chain heads read or moved in the turn that ended: the next one reads them afresh. */
+  endTurn: () => void;
+}
+
+/**
+ * The cases repository over one connection. A case read also reads its chain head and keeps it for
+ * the rest of the turn, as the PostgreSQL adapter does, so the writer seals on it without reading
+ * it again; the connection's turns are its transactions, and `endTurn` forgets the heads after each.
+ */
+export function sqliteCases(db: SqliteDb): SqliteCases {
+  const client = db.$client;
+  /** Chain heads of the cases this turn read or moved. */
+  const heads = new Map<string, ChainHead>();
+  const remember = (id: string, moved: boolean, to: ChainHead): boolean => {
+    if (moved) heads.set(id, to);
+    else heads.delete(id);
+    return moved;
   };
-  const update = db
-    .update(cases)
-    .set(changed)
-    .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion'))))
-    .prepare();
+  // the write path's statements, plain better-sqlite3 (db/sqlite/statements.ts)
+  const byId = client.prepare<[string], CaseRecord & { chainSeq: number; chainHead: string }>(
+    `SELECT ${selectList(CASE_COLUMNS)}, "chain_seq" AS "chainSeq", "chain_head" AS "chainHead" FROM ${tableName(cases)} WHERE "id" = ?`,
+  );
+  const insert = client.prepare(insertSql(cases, ['chainSeq', 'chainHead']));
+  const update = client.prepare(`UPDATE ${tableName(cases)} SET ${assignments(cases, UPDATED)} WHERE "id" = @id AND "version" = @expectedVersion`);
   // the case and its chain head in one statement, guarded by both
-  const updateWithChain = db
-    .update(cases)
-    .set({ ...changed, chainSeq: sql`${p('seq')}`, chainHead: sql`${p('hash')}` })
-    .where(and(eq(cases.id, p('id')), eq(cases.version, p('expectedVersion')), eq(cases.chainSeq, p('fromSeq')), eq(cases.chainHead, p('fromHash'))))
-    .prepare();
-  const chainHead = db.select({ seq: cases.chainSeq, hash: cases.chainHead }).from(cases).where(eq(cases.id, p('id'))).prepare();
+  const updateWithChain = client.prepare(
+    `UPDATE ${tableName(cases)} SET ${assignments(cases, UPDATED)}, "chain_seq" = @seq, "chain_head" = @hash ` +
+      `WHERE "id" = @id AND "version" = @expectedVersion AND "chain_seq" = @fromSeq AND "chain_head" = @fromHash`,
+  );
+  const chainHead = client.prepare<[string], ChainHead>(`SELECT "chain_seq" AS "seq", "chain_head" AS "hash" FROM ${tableName(cases)} WHERE "id" = ?`);
   const moveChainHead = db
     .update(cases)
     .set({ chainSeq: sql`${p('seq')}`, chainHead: sql`${p('hash')}` })
@@ -74,8 +65,14 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
     .limit(p('limit'))
     .prepare();
 
-  return {
-    byId: async (id) => byId.get({ id }),
+  const repository: CaseRepository = {
+    byId: async (id) => {
+      const found = byId.get(id);
+      if (!found) return undefined;
+      const { chainSeq, chainHead, ...row } = found;
+      heads.set(id, { seq: chainSeq, hash: chainHead });
+      return row;
+    },
     accessFacts: async (ids): Promise<CaseAccessFacts[]> =>
       ids.length === 0
         ? []
@@ -85,13 +82,14 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
             .where(inArray(cases.id, [...ids]))
             .all(),
     insert: async (row: CaseRecord) => {
-      insert.run({ ...row });
+      insert.run(row);
     },
-    update: async (row, expectedVersion, chain) =>
-      (chain
-        ? updateWithChain.run({ ...row, expectedVersion, fromSeq: chain.from.seq, fromHash: chain.from.hash, seq: chain.to.seq, hash: chain.to.hash })
-        : update.run({ ...row, expectedVersion })
-      ).changes === 1,
+    update: async (row, expectedVersion, chain) => {
+      if (!chain) return update.run({ ...row, expectedVersion }).changes === 1;
+      const { from, to } = chain;
+      const moved = updateWithChain.run({ ...row, expectedVersion, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1;
+      return remember(row.id, moved, to);
+    },
     list: async (query) => listCases(db, query),
     openAbout: async (subjectId) =>
       db
@@ -101,8 +99,8 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
         .orderBy(asc(cases.createdAt), asc(cases.id))
         .all(),
     allAbout: async (subjectId) => db.select(caseColumns).from(cases).where(eq(cases.subjectId, subjectId)).orderBy(asc(cases.createdAt), asc(cases.id)).all(),
-    chainHead: async (id): Promise<ChainHead | undefined> => chainHead.get({ id }),
-    moveChainHead: async (id, from, to) => moveChainHead.run({ id, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1,
+    chainHead: async (id): Promise<ChainHead | undefined> => heads.get(id) ?? chainHead.get(id),
+    moveChainHead: async (id, from, to) => remember(id, moveChainHead.run({ id, fromSeq: from.seq, fromHash: from.hash, seq: to.seq, hash: to.hash }).changes === 1, to),
     withChainHeads: async (ids) =>
       ids.length === 0
         ? []
@@ -112,6 +110,7 @@ export function sqliteCases(db: SqliteDb): CaseRepository {
           })),
     chainHeads: async (after, limit) => chainHeads.all({ after, limit }),
   };
+  return { cases: repository, endTurn: () => heads.clear() };
 }
 
 function listCases(db: SqliteDb, query: CaseListQuery): CaseSummaryRecord[] {
@@ -177,24 +176,7 @@ function listCases(db: SqliteDb, query: CaseListQuery): CaseSummaryRecord[] {
 
 /** The case log over one connection: insert and read, nothing else. */
 export function sqliteEventLog(db: SqliteDb): EventLogRepository {
-  const append = db
-    .insert(caseEvents)
-    .values({
-      caseId: p('caseId'),
-      version: p('version'),
-      kind: p('kind'),
-      type: p('type'),
-      actorId: p('actorId'),
-      actorRole: p('actorRole'),
-      at: p('at'),
-      payload: p('payload'),
-      fromState: p('fromState'),
-      toState: p('toState'),
-      seq: p('seq'),
-      prevHash: p('prevHash'),
-      hash: p('hash'),
-    })
-    .prepare();
+  const append = db.$client.prepare(EVENT_INSERT);
   const ofCase = db.select().from(caseEvents).where(eq(caseEvents.caseId, p('caseId'))).orderBy(asc(caseEvents.id)).prepare();
   // the entries of a page of cases: one prepared statement, the ids as one JSON array
   const ofCases = db.$client.prepare<[string], CaseEventRecord>(
@@ -214,7 +196,7 @@ export function sqliteEventLog(db: SqliteDb): EventLogRepository {
   return {
     identityStepsAfter: async (afterId, limit): Promise<CaseEventRecord[]> => identityStepsAfter.all({ afterId, limit }),
     lastId: async () => lastId.get()?.id ?? 0,
-    append: async (entry: SealedCaseEvent) => Number(append.run({ ...entry }).lastInsertRowid),
+    append: async (entry: SealedCaseEvent) => Number(append.run(entry).lastInsertRowid),
     ofCase: async (caseId): Promise<CaseEventRecord[]> => ofCase.all({ caseId }),
     ofCases: async (caseIds): Promise<CaseEventRecord[]> => (caseIds.length === 0 ? [] : ofCases.all(JSON.stringify(caseIds))),
   };

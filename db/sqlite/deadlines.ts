@@ -2,13 +2,14 @@
  * Deadline rows, warning cards and the wake-up outbox on SQLite. The outbox conditions are written
  * literally (`running = 1`, `IS NOT`) so that SQLite can use its partial indexes.
  */
-import { and, asc, eq, getTableColumns, gt, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { DeadlineRecord, WakeUp } from '../records';
 import { byDeadlineId } from '../wakeUps';
 import type { SqliteDb } from './connection';
 import { RUNNING } from './conditions';
 import { deadlines, warningCards } from './schema';
+import { columnsOf, insertSql, selectList, tableName } from './statements';
 
 const p = sql.placeholder;
 
@@ -19,28 +20,19 @@ const RUNNING_WITH_WAKE_UP = sql`${deadlines.running} = 1 AND ${deadlines.nextFi
 export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
   const byId = db.select().from(deadlines).where(eq(deadlines.id, p('id'))).prepare();
   // oldest first: deadlines opened in the same millisecond keep the order they were written in
-  const ofCase = db.select().from(deadlines).where(eq(deadlines.caseId, p('caseId'))).orderBy(asc(deadlines.createdAt), sql`rowid`).prepare();
+  const client = db.$client;
+  // the write path's statements, plain better-sqlite3 (db/sqlite/statements.ts); booleans come back as 0/1
+  const ofCase = client.prepare<[string], SqliteDeadlineRow>(`SELECT ${DEADLINE_SELECT} FROM ${tableName(deadlines)} WHERE "case_id" = ? ORDER BY "created_at", rowid`);
   const running = db
     .select()
     .from(deadlines)
     .where(and(eq(deadlines.caseId, p('caseId')), RUNNING))
     .prepare();
-  const insert = db
-    .insert(deadlines)
-    .values(Object.fromEntries(Object.keys(getTableColumns(deadlines)).map((k) => [k, p(k)])) as unknown as typeof deadlines.$inferInsert)
-    .prepare();
-  const close = db
-    .update(deadlines)
-    .set({
-      running: false,
-      status: sql`${p('status')}`,
-      closedAt: sql`${p('closedAt')}`,
-      latenessMs: sql`${p('latenessMs')}`,
-      nextFireAt: null,
-      updatedAt: sql`${p('closedAt')}`,
-    })
-    .where(and(eq(deadlines.id, p('id')), RUNNING))
-    .prepare();
+  const insert = client.prepare(insertSql(deadlines));
+  const close = client.prepare(
+    `UPDATE ${tableName(deadlines)} SET "running" = 0, "status" = @status, "closed_at" = @closedAt, "lateness_ms" = @latenessMs, "next_fire_at" = NULL, "updated_at" = @closedAt ` +
+      `WHERE "id" = @id AND "running" = 1`,
+  );
   // a new revision is a new wake-up: whoever claimed the old one no longer holds it
   const schedule = {
     dueAt: sql`${p('dueAt')}`,
@@ -77,13 +69,13 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
 
   return {
     byId: async (id) => byId.get({ id }),
-    ofCase: async (caseId) => ofCase.all({ caseId }),
+    ofCase: async (caseId) => ofCase.all(caseId).map(fromSqliteRow),
     runningOfCase: async (caseId) => running.all({ caseId }),
     runningOfCases: async (caseIds) => (caseIds.length === 0 ? [] : db.select().from(deadlines).where(and(inArray(deadlines.caseId, [...caseIds]), RUNNING)).all()),
     insert: async (row: DeadlineRecord) => {
       insert.run(toSqliteParams(row));
     },
-    close: async (closing) => close.run({ ...closing }).changes === 1,
+    close: async (closing) => close.run(closing).changes === 1,
     reschedule: async (id, expectedRev, change) => reschedule.run({ ...change, id, expectedRev }).changes === 1,
     respec: async (id, expectedRev, change) => respec.run({ ...change, id, expectedRev }).changes === 1,
     issueCard: async (card) => issueCard.run(card).changes === 1,
@@ -91,6 +83,14 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     runningDueFrom: async (from) => db.select().from(deadlines).where(and(RUNNING, gte(deadlines.dueAt, from))).orderBy(asc(deadlines.dueAt), asc(deadlines.id)).all(),
   };
 }
+
+/** A deadline row as SQLite gives it: its booleans as 0/1. */
+type SqliteDeadlineRow = Omit<DeadlineRecord, 'running' | 'period'> & { running: number; period: number };
+
+const DEADLINE_SELECT = selectList(columnsOf(deadlines));
+
+/** A deadline record from the row SQLite gives. */
+const fromSqliteRow = (row: SqliteDeadlineRow): DeadlineRecord => ({ ...row, running: row.running === 1, period: row.period === 1 });
 
 /** Placeholders bind raw values: booleans go in as SQLite's 0/1. */
 function toSqliteParams(row: DeadlineRecord): Record<string, unknown> {

@@ -53,10 +53,11 @@ function writeLockFor(file: string): { lock: TurnLock; release(): void } {
   };
 }
 
-/** The repositories over one connection. */
-function repositories(db: SqliteDb): Tx {
-  return {
-    cases: sqliteCases(db),
+/** The repositories over one connection, and what ends a turn on it. */
+function repositories(db: SqliteDb): { tx: Tx; endTurn: () => void } {
+  const { cases, endTurn } = sqliteCases(db);
+  const tx: Tx = {
+    cases,
     events: sqliteEventLog(db),
     deadlines: sqliteDeadlines(db),
     outbox: sqliteOutbox(db),
@@ -68,6 +69,7 @@ function repositories(db: SqliteDb): Tx {
     onTime: sqliteOnTime(db),
     consequences: sqliteConsequences(db),
   };
+  return { tx, endTurn };
 }
 
 /** SQLite's "database is locked" after the busy timeout, as the port's coded error; anything else as it is. */
@@ -79,6 +81,8 @@ function busyAsUnavailable(error: unknown): unknown {
 /** One connection's transactions, one at a time. */
 class Turns {
   private readonly tx: Tx;
+  /** Forgets what the repositories kept for the turn that ended. */
+  private readonly endTurn: () => void;
   private readonly begin;
   private readonly commit;
   private readonly rollback;
@@ -88,7 +92,7 @@ class Turns {
     private readonly lock: TurnLock,
     beginSql: 'BEGIN' | 'BEGIN IMMEDIATE',
   ) {
-    this.tx = repositories(db);
+    ({ tx: this.tx, endTurn: this.endTurn } = repositories(db));
     this.begin = db.$client.prepare(beginSql);
     this.commit = db.$client.prepare('COMMIT');
     this.rollback = db.$client.prepare('ROLLBACK');
@@ -110,6 +114,7 @@ class Turns {
     } catch (error) {
       throw busyAsUnavailable(error);
     } finally {
+      this.endTurn();
       release();
     }
   }

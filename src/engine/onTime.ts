@@ -11,8 +11,16 @@ import { DEFAULT_TIME_ZONE } from '../../machines/types';
 /** The office's time zone: its days are the rollup's days, as they are the ledger's. */
 export const OFFICE_TIME_ZONE = DEFAULT_TIME_ZONE;
 
+/** The office day last asked for, [start, end) in epoch ms: closings come in runs on one day. */
+let lastDay = { start: 0, end: 0 };
+
 /** The start (epoch ms) of the office day that `at` falls on. */
-export const officeDayStart = (at: number): number => DateTime.fromMillis(at, { zone: OFFICE_TIME_ZONE }).startOf('day').toMillis();
+export function officeDayStart(at: number): number {
+  if (at >= lastDay.start && at < lastDay.end) return lastDay.start;
+  const day = DateTime.fromMillis(at, { zone: OFFICE_TIME_ZONE }).startOf('day');
+  lastDay = { start: day.toMillis(), end: day.plus({ days: 1 }).toMillis() };
+  return lastDay.start;
+}
 
 /** The office zone's offset from UTC at `at`, in ms (the rollup rebuild counts days at it). */
 export const officeUtcOffsetMs = (at: number): number => DateTime.fromMillis(at, { zone: OFFICE_TIME_ZONE }).offset * 60_000;

@@ -67,9 +67,24 @@ export interface CaseEventView {
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
+/** Deadline specs parsed, by their JSON text: a case's answer shows every deadline, and few texts are distinct. */
+const parsedSpecs = new Map<string, DeadlineSpec>();
+/** Distinct spec texts kept before the cache starts afresh. */
+const SPECS_KEPT = 1000;
+
+/** The spec a deadline row was made from (parsed once per distinct text; read only). */
+function specOf(text: string): DeadlineSpec {
+  let spec = parsedSpecs.get(text);
+  if (!spec) {
+    if (parsedSpecs.size >= SPECS_KEPT) parsedSpecs.clear();
+    parsedSpecs.set(text, (spec = JSON.parse(text) as DeadlineSpec));
+  }
+  return spec;
+}
+
 /** The reader's view of one deadline row, its due moment flagged when `calendar` does not cover it yet. */
 export function toDeadlineView(row: DeadlineRow, calendar: WorkingDayCalendar): DeadlineView {
-  const spec = JSON.parse(row.spec) as DeadlineSpec;
+  const spec = specOf(row.spec);
   const nextStep = row.running ? (spec.ladder[row.nextStep]?.name ?? null) : null;
   return {
     id: row.id,

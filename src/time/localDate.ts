@@ -99,7 +99,36 @@ export function assertInstant(ms: number, what: string): void {
   }
 }
 
-const offsetMs = (zone: IANAZone, ms: number): number => Math.round(zone.offset(ms) * MS_PER_MINUTE);
+const MS_PER_HOUR = 3_600_000;
+/** Hours remembered per zone before its cache starts afresh (about 11 years of hours). */
+const HOURS_KEPT = 100_000;
+
+/** Per zone, the offset of each UTC hour in which it does not change. */
+const hourOffsets = new Map<string, Map<number, number>>();
+
+const luxonOffsetMs = (zone: IANAZone, ms: number): number => Math.round(zone.offset(ms) * MS_PER_MINUTE);
+
+/**
+ * The offset (ms) of `zone` from UTC at the instant `ms`. Asking luxon builds the parts of an Intl
+ * date each time, so the offset is remembered per zone and UTC hour, but only for an hour whose
+ * first and last milliseconds have the same offset: an hour in which the zone changes its offset
+ * (a DST switch, or a historical change at an odd minute) is asked of luxon at every instant.
+ */
+export function zoneOffsetMs(zone: IANAZone, ms: number): number {
+  const hour = Math.floor(ms / MS_PER_HOUR);
+  let hours = hourOffsets.get(zone.name);
+  if (!hours) hourOffsets.set(zone.name, (hours = new Map<number, number>()));
+  const known = hours.get(hour);
+  if (known !== undefined) return known;
+  const start = hour * MS_PER_HOUR;
+  const offset = luxonOffsetMs(zone, start);
+  if (luxonOffsetMs(zone, start + MS_PER_HOUR - 1) !== offset) return luxonOffsetMs(zone, ms);
+  if (hours.size >= HOURS_KEPT) hours.clear();
+  hours.set(hour, offset);
+  return offset;
+}
+
+const offsetMs = zoneOffsetMs;
 
 /** The local epoch day in `zone` of the instant `ms`. */
 export function localEpochDay(ms: number, zone: IANAZone): number {

@@ -129,8 +129,12 @@ describe('each deadline step fires exactly once', () => {
       const [id] = await openCasesDueSoon(fx, 1, 6000);
       const planDueId = (await fx.engine.getCase(id!)).deadlines.find((d) => d.kind === 'rectificationPlanDue')!.id;
       await waitFor(async () => (await stepCounts(fx, [id!])).has(`${planDueId}|remind`), 10_000, 'the remind step');
-      // the overdue step's job wakes 4 s early and waits on a local timer: stop the worker then
-      await waitFor(() => queue.getActiveCount().then((n) => n > 0), 10_000, 'the overdue job in flight');
+      // the overdue step's job wakes 4 s early and waits on a local timer: stop the worker then. Its
+      // own job, by id: just after the remind step commits, the remind job may still count as active
+      // (BullMQ records it completed a moment later), and a stop then would leave the overdue job unstarted
+      const afterRemind = await fx.store.read((tx) => tx.deadlines.byId(planDueId));
+      const overdueJobId = deadlineJobId(planDueId, afterRemind!.scheduleRev);
+      await waitFor(async () => (await (await queue.getJob(overdueJobId))?.isActive()) === true, 10_000, 'the overdue job in flight');
       expect(await stopProcess(worker)).toBe(0);
       expect((await stepCounts(fx, [id!])).get(`${planDueId}|overdue`)).toBe(1);
       worker = spawnWorker({ ...env, CASEFLOW_EARLY_WAKE_MS: '250' });
