@@ -12,7 +12,7 @@ import { DEADLINE_ESCALATED, standardLadder, workingDaysLimit } from './deadline
 import { officialId, sameOfficial } from './officials';
 import { deadlineEscalatedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
 import type { RectificationInput } from './rectification';
-import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, Recipient, StateMeta } from './types';
+import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, NoticeRequest, Recipient, StateMeta } from './types';
 
 /** The ten published aspects of "lying flat" a clue can report. */
 export const CLUE_ASPECTS = [
@@ -167,6 +167,11 @@ export const clueEvents = {
     roles: ['intakeClerk', 'conferenceChair'],
     payload: z.strictObject({ note: text('the closing note').optional() }),
   },
+  ANSWER_REPORTER: {
+    summary: 'Answer the named reporter with the result: sent through the notification channel, their identity staying sealed',
+    roles: ['intakeClerk', 'conferenceChair'],
+    payload: z.strictObject({ answer: text('the answer to the reporter') }),
+  },
   [DEADLINE_ESCALATED]: deadlineEscalatedEvent,
 } as const;
 
@@ -223,9 +228,14 @@ export interface ClueContext {
   closure: { note: string | null; by: string; at: string } | null;
   /** The red cards of the clue's limits, oldest first (absent on cases opened before they were recorded). */
   escalations?: ClueEscalation[];
+  /** The answer sent to a named reporter (absent on older cases); an anonymous reporter reads the status with their receipt. */
+  reporterAnswer?: { text: string; by: string; at: string } | null;
   /** Whose supervision the latest red card put the case under, or null before any (absent on older cases). */
   supervision?: { by: Recipient[]; deadlineKind: string; since: string; level: number } | null;
 }
+
+/** Working days within which a named reporter is told the result (discipline-inspection practice: 15). */
+export const REPORTER_ANSWER_WORKING_DAYS = 15;
 
 /** Every clue limit's red card is sent into the case (DEADLINE_ESCALATED): no silent red card. */
 const redCardIntoCase = { escalatedEvent: DEADLINE_ESCALATED } as const;
@@ -278,6 +288,9 @@ const machine = setup({
     routeIs: ({ event }, params: { routes: readonly DisposalRoute[] }) =>
       event.type === 'CHOOSE_DISPOSAL' && params.routes.includes(event.route),
     outcomeIs: ({ event }, params: { outcome: DecisionOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
+    namedReporter: ({ context }) => !context.anonymous,
+    reporterNotYetAnswered: ({ context }) => (context.reporterAnswer ?? null) === null,
+    reporterAnsweredIfNamed: ({ context }) => context.anonymous || (context.reporterAnswer ?? null) !== null,
   },
   actions: {
     recordRegistration: assign(({ context, event }) =>
@@ -332,6 +345,11 @@ const machine = setup({
         forwardedTo: event.type === 'DECLARE_OUT_OF_SCOPE' ? (event.forwardedTo ?? null) : null,
       }),
     }),
+    recordReporterAnswer: assign({
+      reporterAnswer: ({ context, event }) =>
+        event.type === 'ANSWER_REPORTER' ? { text: event.answer, by: event.actor.id, at: event.at } : (context.reporterAnswer ?? null),
+    }),
+    sendNotice: (_, _params: NoticeRequest) => {},
     recordClosure: assign({
       closure: ({ event }) => ({ note: event.type === 'CLOSE' ? (event.note ?? null) : null, by: event.actor.id, at: event.at }),
     }),
@@ -377,6 +395,7 @@ const machine = setup({
     closure: null,
     escalations: [],
     supervision: null,
+    reporterAnswer: null,
   }),
   initial: 'received',
   // a red card may come in any state with a limit; the case stays where it is, now under supervision
@@ -518,15 +537,42 @@ const machine = setup({
       meta: {
         description: 'The conference decided; the decision is carried out and the clue closed',
         reporterStatus: 'Decided: the decision is being carried out',
-        deadlines: workingDaysLimit(
-          'clueClosureDue',
-          'A decided clue is carried out, filed and closed within 5 working days of the decision (local practice)',
-          5,
-          'office',
-          redCardIntoCase,
-        ),
+        deadlines: [
+          ...workingDaysLimit(
+            'clueClosureDue',
+            'A decided clue is carried out, filed and closed within 5 working days of the decision (local practice)',
+            5,
+            'office',
+            redCardIntoCase,
+          ),
+          // only for a named reporter: an anonymous one reads the status with their receipt code
+          ...workingDaysLimit(
+            'clueReporterAnswerDue',
+            `A real-name reporter is told the result within ${REPORTER_ANSWER_WORKING_DAYS} working days (discipline-inspection practice)`,
+            REPORTER_ANSWER_WORKING_DAYS,
+            'office',
+            redCardIntoCase,
+          ).map((spec) => ({ ...spec, metBy: ['ANSWER_REPORTER'], onlyWhen: { contextField: 'anonymous', is: false } })),
+        ],
       } satisfies StateMeta,
-      on: { CLOSE: { target: 'closed', guard: 'notSubjectOfCase', actions: 'recordClosure' } },
+      on: {
+        CLOSE: { target: 'closed', guard: and(['notSubjectOfCase', 'reporterAnsweredIfNamed']), actions: 'recordClosure' },
+        ANSWER_REPORTER: {
+          guard: and(['namedReporter', 'reporterNotYetAnswered', 'notSubjectOfCase']),
+          actions: [
+            'recordReporterAnswer',
+            {
+              type: 'sendNotice',
+              params: ({ context, event }): NoticeRequest => ({
+                recipient: 'reporter',
+                step: 'reporterAnswer',
+                subject: `The result of your clue ${context.clueNumber ?? context.caseId}`,
+                body: event.type === 'ANSWER_REPORTER' ? event.answer : '',
+              }),
+            },
+          ],
+        },
+      },
       // XState requires an initial child; it is never used: DECIDE always targets the outcome decided.
       initial: 'dismissed',
       states: {
@@ -595,6 +641,9 @@ export const clue: CaseDefinition<typeof machine, typeof clueEvents, typeof clue
     independentViews: 'The two departments’ views at the joint conference come from two different people',
     routeIs: 'The clue follows the disposal route the collective review chose',
     outcomeIs: 'The clue follows the outcome the conference decided',
+    namedReporter: 'Only a named reporter is answered: an anonymous reporter follows the clue with their receipt code',
+    reporterNotYetAnswered: 'The reporter has already been answered',
+    reporterAnsweredIfNamed: 'A clue from a named reporter is closed only once the reporter has been answered with the result (ANSWER_REPORTER)',
   },
   index: (context: unknown): CaseIndexFields => {
     const c = context as ClueContext;

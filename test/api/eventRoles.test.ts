@@ -103,6 +103,26 @@ describe('per-event roles over HTTP', () => {
     expect((await api.engine.getCase(id)).status).toBe('closed');
   });
 
+  test('a clue from a named reporter, answered with the result before it closes', async () => {
+    const created = await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput({ anonymous: false }), reporter: { name: 'Li Si', contact: 'li.si@example.org' } } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await walk(api, id, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0004', handlerId: 'wang.fang' }],
+      ['ACCEPT', 'clerk'],
+      ['CHOOSE_DISPOSAL', 'chair', { route: 'talkOrWrittenInquiry', reason: 'A written inquiry will settle it' }],
+      ['ASSIGN_VERIFIER', 'chair', { verifierId: 'liu.yang' }],
+      ['RECORD_FINDINGS', 'verifier', { findings: 'He answered the inquiry; the delays are confirmed' }],
+      ['SUBMIT_TO_CONFERENCE', 'verifier'],
+      ['RECORD_OD_VIEW', 'od', { view: 'A warning is due', recommendedOutcome: 'admonished' }],
+      ['RECORD_DIC_VIEW', 'dic', { view: 'Agree', recommendedOutcome: 'admonished' }],
+      ['DECIDE', 'chair', { outcome: 'admonished', reason: 'Both views agree' }],
+      ['ANSWER_REPORTER', 'clerk', { answer: 'Your clue was verified and the official admonished' }],
+      ['CLOSE', 'chair', { note: 'Admonition delivered' }],
+    ]);
+    expect((await api.engine.getCase(id)).status).toBe('closed');
+  });
+
   test('a clue declared out of scope, and one set aside and woken by new evidence', async () => {
     const outOfScope = await open(api, 'clerk', 'clue', clueInput());
     await walk(api, outOfScope, 'clue', [

@@ -37,16 +37,17 @@ const toDecision: Step[] = [
   ['DECIDE', { outcome: 'admonished', reason: 'Both departments recommend it' }, chair],
 ];
 
-/** Each clue limit: the steps to its state, the state, and whom its red card escalates the case to. */
-const LIMITS: [kind: string, steps: Step[], state: string, to: Recipient[]][] = [
-  ['clueRegistrationDue', [], 'received', ['disciplineCommission']],
-  ['clueAcceptanceDue', toAcceptance, 'screening.acceptance', ['disciplineCommission']],
-  ['clueDisposalDue', toReview, 'screening.collectiveReview', ['disciplineCommission']],
-  ['clueVerificationDue', toVerification, 'verification', ['disciplineCommission']],
-  ['clueConferenceDue', toConference, 'jointConference', ['disciplineCommission', 'organizationDepartment']],
-  ['clueOrganizationDepartmentViewDue', toConference, 'jointConference', ['organizationDepartment']],
-  ['clueDisciplineCommissionViewDue', toConference, 'jointConference', ['disciplineCommission']],
-  ['clueClosureDue', toDecision, 'decision.admonished', ['disciplineCommission']],
+/** Each clue limit: the steps to its state, the state, whom its red card escalates the case to, and whether the reporter is named. */
+const LIMITS: [kind: string, steps: Step[], state: string, to: Recipient[], named: boolean][] = [
+  ['clueRegistrationDue', [], 'received', ['disciplineCommission'], false],
+  ['clueAcceptanceDue', toAcceptance, 'screening.acceptance', ['disciplineCommission'], false],
+  ['clueDisposalDue', toReview, 'screening.collectiveReview', ['disciplineCommission'], false],
+  ['clueVerificationDue', toVerification, 'verification', ['disciplineCommission'], false],
+  ['clueConferenceDue', toConference, 'jointConference', ['disciplineCommission', 'organizationDepartment'], false],
+  ['clueOrganizationDepartmentViewDue', toConference, 'jointConference', ['organizationDepartment'], false],
+  ['clueDisciplineCommissionViewDue', toConference, 'jointConference', ['disciplineCommission'], false],
+  ['clueClosureDue', toDecision, 'decision.admonished', ['disciplineCommission'], false],
+  ['clueReporterAnswerDue', toDecision, 'decision.admonished', ['disciplineCommission'], true],
 ];
 
 describe('a red card on a clue limit moves the case as the ladder declares', () => {
@@ -68,8 +69,12 @@ describe('a red card on a clue limit moves the case as the ladder declares', () 
     }
   }
 
-  it.each(LIMITS)('%s: its red card is recorded in the case, which comes under supervision and stays where it is', async (kind, steps, state, to) => {
-    const { id } = await fx.engine.createCase({ type: 'clue', input: clueAboutMaLin, actor: clerk });
+  it.each(LIMITS)('%s: its red card is recorded in the case, which comes under supervision and stays where it is', async (kind, steps, state, to, named) => {
+    const { id } = await fx.engine.createCase({
+      type: 'clue',
+      actor: clerk,
+      ...(named ? { input: { ...clueAboutMaLin, anonymous: false }, reporter: { name: 'Zhang Sanfeng' } } : { input: clueAboutMaLin }),
+    });
     for (const [type, payload, actor] of steps) {
       fx.clock.advance(60 * 60_000);
       await fx.engine.applyEvent(id, { type, ...payload }, actor);

@@ -46,6 +46,7 @@ describe('red cards move the case as the machine says', () => {
       'clue.jointConference clueOrganizationDepartmentViewDue',
       'clue.jointConference clueDisciplineCommissionViewDue',
       'clue.decision clueClosureDue',
+      'clue.decision clueReporterAnswerDue',
       'selfRecommendation.submitted selfRecommendationForwardingDue',
       'rectification.planDue rectificationPlanDue',
       'rectification.planRevision revisedPlanDue',
