@@ -129,6 +129,22 @@ describe('per-event roles over HTTP', () => {
       ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0002', handlerId: 'wang.fang' }],
       ['DECLARE_OUT_OF_SCOPE', 'chair', { reason: 'A provincial official', forwardedTo: 'Provincial commission' }],
     ]);
+    const forwarded = await open(api, 'clerk', 'clue', clueInput());
+    await walk(api, forwarded, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0005', handlerId: 'wang.fang' }],
+      ['FORWARD_TO_COMMISSION', 'clerk', { reason: 'A breach of discipline', commission: 'District Discipline Inspection Commission' }],
+    ]);
+    const investigated = await open(api, 'clerk', 'clue', clueInput());
+    await walk(api, investigated, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0006', handlerId: 'wang.fang' }],
+      ['ACCEPT', 'clerk'],
+      ['CHOOSE_DISPOSAL', 'chair', { route: 'preliminaryVerification', reason: 'Checkable facts' }],
+      ['ASSIGN_VERIFIER', 'chair', { verifierId: 'liu.yang' }],
+      ['RECORD_FINDINGS', 'verifier', { findings: 'Signs of a breach' }],
+      ['OPEN_FORMAL_INVESTIGATION', 'chair', { reason: 'A full investigation is needed', standingCommitteeDecision: 'Meeting 2026-7, item 3' }],
+      ['RECORD_FINDINGS', 'verifier', { findings: 'The breach is established' }],
+      ['SUBMIT_TO_CONFERENCE', 'verifier'],
+    ]);
     const setAside = await open(api, 'clerk', 'clue', clueInput());
     await walk(api, setAside, 'clue', [
       ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0003', handlerId: 'wang.fang' }],

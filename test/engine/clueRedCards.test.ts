@@ -30,6 +30,12 @@ const toConference: Step[] = [
   ['RECORD_FINDINGS', { findings: 'Three permits left unsigned for 19, 23 and 30 days' }, verifier],
   ['SUBMIT_TO_CONFERENCE', {}, verifier],
 ];
+const toInvestigation: Step[] = [
+  ...toVerification,
+  ['ASSIGN_VERIFIER', { verifierId: verifier.id }, chair],
+  ['RECORD_FINDINGS', { findings: 'Signs of a breach' }, verifier],
+  ['OPEN_FORMAL_INVESTIGATION', { reason: 'A full investigation is needed', standingCommitteeDecision: 'Meeting 2026-7, item 3' }, chair],
+];
 const toDecision: Step[] = [
   ...toConference,
   ['RECORD_OD_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, od],
@@ -43,6 +49,7 @@ const LIMITS: [kind: string, steps: Step[], state: string, to: Recipient[], name
   ['clueAcceptanceDue', toAcceptance, 'screening.acceptance', ['disciplineCommission'], false],
   ['clueDisposalDue', toReview, 'screening.collectiveReview', ['disciplineCommission'], false],
   ['clueVerificationDue', toVerification, 'verification', ['disciplineCommission'], false],
+  ['clueInvestigationDue', toInvestigation, 'formalInvestigation', ['disciplineCommission'], false],
   ['clueConferenceDue', toConference, 'jointConference', ['disciplineCommission', 'organizationDepartment'], false],
   ['clueOrganizationDepartmentViewDue', toConference, 'jointConference', ['organizationDepartment'], false],
   ['clueDisciplineCommissionViewDue', toConference, 'jointConference', ['disciplineCommission'], false],
@@ -80,7 +87,7 @@ describe('a red card on a clue limit moves the case as the ladder declares', () 
       await fx.engine.applyEvent(id, { type, ...payload }, actor);
     }
     expect((await fx.engine.getCase(id)).state).toBe(state);
-    fx.clock.advance(40 * 24 * 3600_000);
+    fx.clock.advance(120 * 24 * 3600_000);
     expect(await fireDue(id, kind)).toEqual(['remind', 'overdue', 'escalate']);
 
     const escalated = await fx.engine.getCase(id);

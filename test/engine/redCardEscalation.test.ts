@@ -42,6 +42,7 @@ describe('red cards move the case as the machine says', () => {
       'clue.screening.acceptance clueAcceptanceDue',
       'clue.screening.collectiveReview clueDisposalDue',
       'clue.verification clueVerificationDue',
+      'clue.formalInvestigation clueInvestigationDue',
       'clue.jointConference clueConferenceDue',
       'clue.jointConference clueOrganizationDepartmentViewDue',
       'clue.jointConference clueDisciplineCommissionViewDue',

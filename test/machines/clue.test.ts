@@ -109,6 +109,20 @@ const event = {
     at: '2026-03-26T16:00:00+08:00',
   },
   CLOSE: { type: 'CLOSE', note: 'Decision served and filed', actor: clerk, at: '2026-03-30T10:00:00+08:00' },
+  FORWARD_TO_COMMISSION: {
+    type: 'FORWARD_TO_COMMISSION',
+    reason: 'A breach of discipline, for the commission to handle',
+    commission: 'Wancheng District Discipline Inspection Commission',
+    actor: clerk,
+    at: '2026-03-05T11:30:00+08:00',
+  },
+  OPEN_FORMAL_INVESTIGATION: {
+    type: 'OPEN_FORMAL_INVESTIGATION',
+    reason: 'The findings point to a breach that needs a full investigation',
+    standingCommitteeDecision: 'Standing committee meeting 2026-7, item 3',
+    actor: chair,
+    at: '2026-03-21T10:00:00+08:00',
+  },
   ANSWER_REPORTER: {
     type: 'ANSWER_REPORTER',
     answer: 'Your clue was verified; the office must fix how it answers hotline orders',
@@ -232,6 +246,8 @@ const scenarios: { [K in EventType]: { before: ClueEvent[]; event: Extract<ClueE
   DECIDE: { before: toBothViews, event: event.DECIDE },
   CLOSE: { before: toDecided, event: event.CLOSE },
   ANSWER_REPORTER: { before: toDecided, event: event.ANSWER_REPORTER, named: true },
+  FORWARD_TO_COMMISSION: { before: toAcceptance, event: event.FORWARD_TO_COMMISSION },
+  OPEN_FORMAL_INVESTIGATION: { before: toFindings, event: event.OPEN_FORMAL_INVESTIGATION },
   DEADLINE_ESCALATED: { before: toVerification, event: event.DEADLINE_ESCALATED },
 };
 const eventTypes = Object.keys(clueEvents) as EventType[];
@@ -249,8 +265,8 @@ describe('clue machine: generated paths', () => {
   it('simple paths take every transition, every disposal route and decision outcome included', () => {
     // an anonymous reporter is never answered: that transition is a named clue's
     expect(simple.missingTransitions.map((t) => t.key)).toEqual([ANSWER_TRANSITION]);
-    // 15 events; CHOOSE_DISPOSAL has 3 guarded branches and DECIDE 5.
-    expect(allTransitions(machine)).toHaveLength(21);
+    // 17 events, three of them also taken in a formal investigation; CHOOSE_DISPOSAL has 3 guarded branches and DECIDE 5.
+    expect(allTransitions(machine)).toHaveLength(26);
   });
 
   it('shortest paths take every transition too: each one records a new fact', () => {
@@ -272,7 +288,7 @@ describe('clue machine: generated paths', () => {
   it('every final state says in the context how the clue ended', () => {
     const endings = shortest.paths.filter((p) => p.state.status === 'done');
     expect(new Set(endings.map((p) => p.state.context.outcome?.result))).toEqual(
-      new Set(['outOfScope', 'closedNoCase', ...DECISION_OUTCOMES]),
+      new Set(['outOfScope', 'closedNoCase', 'forwardedToCommission', ...DECISION_OUTCOMES]),
     );
     for (const { state } of endings) expect(state.context.outcome?.reason).not.toBe('');
   });
@@ -413,6 +429,35 @@ describe('clue machine: the rules (guards), each on both sides', () => {
     expect(expectAllowed(decided, event.CLOSE).value).toBe('closed');
   });
 
+  it('a verification may be turned into a formal investigation, which records its own findings before the conference', () => {
+    const { snapshot } = play(...toFindings, event.OPEN_FORMAL_INVESTIGATION);
+    expect(snapshot.value).toBe('formalInvestigation');
+    expect(snapshot.context.formalInvestigation).toEqual({
+      reason: event.OPEN_FORMAL_INVESTIGATION.reason,
+      standingCommitteeDecision: event.OPEN_FORMAL_INVESTIGATION.standingCommitteeDecision,
+      by: chair.id,
+      at: event.OPEN_FORMAL_INVESTIGATION.at,
+    });
+    expect(snapshot.context.earlierFindings).toHaveLength(1);
+    expectRefused(snapshot, event.SUBMIT_TO_CONFERENCE);
+    const found = expectAllowed(snapshot, { ...event.RECORD_FINDINGS, at: '2026-05-20T16:00:00+08:00' });
+    expect(expectAllowed(found, event.SUBMIT_TO_CONFERENCE).value).toBe('jointConference');
+    expectRefused(play(...toFindings).snapshot, { ...event.OPEN_FORMAL_INVESTIGATION, reason: ' ' });
+  });
+
+  it('a clue outside the office’s remit is forwarded to the Discipline Inspection Commission and closed with that outcome', () => {
+    const { snapshot } = play(...toAcceptance, event.FORWARD_TO_COMMISSION);
+    expect(snapshot.value).toBe('forwardedToCommission');
+    expect(snapshot.status).toBe('done');
+    expect(snapshot.context.outcome).toEqual({
+      result: 'forwardedToCommission',
+      reason: event.FORWARD_TO_COMMISSION.reason,
+      by: clerk.id,
+      at: event.FORWARD_TO_COMMISSION.at,
+      forwardedTo: 'Wancheng District Discipline Inspection Commission',
+    });
+  });
+
   it('acceptance may correct the aspect the clue was filed under', () => {
     expect(play(...toReview).snapshot.context.aspect).toBe('draggingFeet');
     expect(play(...toAcceptance, { ...event.ACCEPT, aspect: undefined }).snapshot.context.aspect).toBe('slowResponseToPublic');
@@ -517,6 +562,7 @@ describe('clue case definition', () => {
       ['clue.screening.acceptance', 'clueAcceptanceDue', { kind: 'workingDays', days: 5 }],
       ['clue.screening.collectiveReview', 'clueDisposalDue', { kind: 'workingDays', days: 3 }],
       ['clue.verification', 'clueVerificationDue', { kind: 'workingDays', days: 15 }],
+      ['clue.formalInvestigation', 'clueInvestigationDue', { kind: 'duration', minutes: 90 * 24 * 60 }],
       ['clue.jointConference', 'clueConferenceDue', { kind: 'workingDays', days: 10 }],
       // each department's own limit for its view
       ['clue.jointConference', 'clueOrganizationDepartmentViewDue', { kind: 'workingDays', days: 5 }],
