@@ -12,7 +12,7 @@ import { DEADLINE_ESCALATED, standardLadder, workingDaysLimit } from './deadline
 import { officialId, sameOfficial } from './officials';
 import { deadlineEscalatedEvent, hasReason, reason, reasonOf, text, timeZone } from './payloads';
 import type { RectificationInput } from './rectification';
-import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, Recipient, StateMeta } from './types';
+import type { Actor, CaseDefinition, CaseIndexFields, CaseInput, EventsOf, LinkedCaseRequest, NoticeRequest, Recipient, StateMeta } from './types';
 
 /** The ten published aspects of "lying flat" a clue can report. */
 export const CLUE_ASPECTS = [
@@ -55,7 +55,10 @@ export const DECISION_OUTCOMES = ['dismissed', 'admonished', 'rectificationOrder
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 /** How a clue ended: a conference decision, or an earlier end. */
-export type ClueResult = DecisionOutcome | 'outOfScope' | 'closedNoCase';
+export type ClueResult = DecisionOutcome | 'outOfScope' | 'closedNoCase' | 'forwardedToCommission';
+
+/** Calendar days a formal investigation (立案) runs before its findings go to the joint conference. */
+export const FORMAL_INVESTIGATION_DAYS = 90;
 
 /** Minutes the unit of an official ordered to rectify gets to submit its plan: one week. */
 export const RECTIFICATION_PLAN_DUE_MINUTES = 7 * 24 * 60;
@@ -113,6 +116,11 @@ export const clueEvents = {
     roles: ['intakeClerk', 'conferenceChair'],
     payload: z.strictObject({ reason, forwardedTo: text('the body the clue is forwarded to').optional() }),
   },
+  FORWARD_TO_COMMISSION: {
+    summary: 'Forward a clue outside the office’s remit to the Discipline Inspection Commission, closing it here',
+    roles: ['intakeClerk', 'conferenceChair'],
+    payload: z.strictObject({ reason, commission: text('the commission the clue is forwarded to') }),
+  },
   CHOOSE_DISPOSAL: {
     summary: 'Record the disposal route the collective review chose',
     roles: ['conferenceChair'],
@@ -130,6 +138,11 @@ export const clueEvents = {
     summary: 'Record the findings of the talk, written inquiry or verification',
     roles: ['verifier'],
     payload: z.strictObject({ findings: text('the findings') }),
+  },
+  OPEN_FORMAL_INVESTIGATION: {
+    summary: 'Turn the verification into a formal investigation (立案), on a standing-committee decision',
+    roles: ['conferenceChair'],
+    payload: z.strictObject({ reason, standingCommitteeDecision: text('the standing committee’s decision') }),
   },
   SET_ASIDE: {
     summary: 'Set the clue aside pending later checks: the problem cannot be fully ruled out',
@@ -166,6 +179,11 @@ export const clueEvents = {
     summary: 'Close the clue once its decision is carried out',
     roles: ['intakeClerk', 'conferenceChair'],
     payload: z.strictObject({ note: text('the closing note').optional() }),
+  },
+  ANSWER_REPORTER: {
+    summary: 'Answer the named reporter with the result: sent through the notification channel, their identity staying sealed',
+    roles: ['intakeClerk', 'conferenceChair'],
+    payload: z.strictObject({ answer: text('the answer to the reporter') }),
   },
   [DEADLINE_ESCALATED]: deadlineEscalatedEvent,
 } as const;
@@ -223,9 +241,16 @@ export interface ClueContext {
   closure: { note: string | null; by: string; at: string } | null;
   /** The red cards of the clue's limits, oldest first (absent on cases opened before they were recorded). */
   escalations?: ClueEscalation[];
+  /** The answer sent to a named reporter (absent on older cases); an anonymous reporter reads the status with their receipt. */
+  reporterAnswer?: { text: string; by: string; at: string } | null;
+  /** The formal investigation a verification was turned into, if any (absent on older cases). */
+  formalInvestigation?: { reason: string; standingCommitteeDecision: string; by: string; at: string } | null;
   /** Whose supervision the latest red card put the case under, or null before any (absent on older cases). */
   supervision?: { by: Recipient[]; deadlineKind: string; since: string; level: number } | null;
 }
+
+/** Working days within which a named reporter is told the result (discipline-inspection practice: 15). */
+export const REPORTER_ANSWER_WORKING_DAYS = 15;
 
 /** Every clue limit's red card is sent into the case (DEADLINE_ESCALATED): no silent red card. */
 const redCardIntoCase = { escalatedEvent: DEADLINE_ESCALATED } as const;
@@ -278,6 +303,9 @@ const machine = setup({
     routeIs: ({ event }, params: { routes: readonly DisposalRoute[] }) =>
       event.type === 'CHOOSE_DISPOSAL' && params.routes.includes(event.route),
     outcomeIs: ({ event }, params: { outcome: DecisionOutcome }) => event.type === 'DECIDE' && event.outcome === params.outcome,
+    namedReporter: ({ context }) => !context.anonymous,
+    reporterNotYetAnswered: ({ context }) => (context.reporterAnswer ?? null) === null,
+    reporterAnsweredIfNamed: ({ context }) => context.anonymous || (context.reporterAnswer ?? null) !== null,
   },
   actions: {
     recordRegistration: assign(({ context, event }) =>
@@ -325,13 +353,30 @@ const machine = setup({
             ? event.outcome
             : event.type === 'DECLARE_OUT_OF_SCOPE'
               ? ('outOfScope' as const)
-              : ('closedNoCase' as const),
+              : event.type === 'FORWARD_TO_COMMISSION'
+                ? ('forwardedToCommission' as const)
+                : ('closedNoCase' as const),
         reason: reasonOf(event),
         by: event.actor.id,
         at: event.at,
-        forwardedTo: event.type === 'DECLARE_OUT_OF_SCOPE' ? (event.forwardedTo ?? null) : null,
+        forwardedTo:
+          event.type === 'DECLARE_OUT_OF_SCOPE' ? (event.forwardedTo ?? null) : event.type === 'FORWARD_TO_COMMISSION' ? event.commission : null,
       }),
     }),
+    recordReporterAnswer: assign({
+      reporterAnswer: ({ context, event }) =>
+        event.type === 'ANSWER_REPORTER' ? { text: event.answer, by: event.actor.id, at: event.at } : (context.reporterAnswer ?? null),
+    }),
+    sendNotice: (_, _params: NoticeRequest) => {},
+    /** The verification becomes a formal investigation: its findings so far become history, the investigation records its own. */
+    recordFormalInvestigation: assign(({ context, event }) => ({
+      formalInvestigation:
+        event.type === 'OPEN_FORMAL_INVESTIGATION'
+          ? { reason: reasonOf(event), standingCommitteeDecision: event.standingCommitteeDecision, by: event.actor.id, at: event.at }
+          : (context.formalInvestigation ?? null),
+      earlierFindings: context.findings ? [...context.earlierFindings, context.findings] : context.earlierFindings,
+      findings: null,
+    })),
     recordClosure: assign({
       closure: ({ event }) => ({ note: event.type === 'CLOSE' ? (event.note ?? null) : null, by: event.actor.id, at: event.at }),
     }),
@@ -377,6 +422,8 @@ const machine = setup({
     closure: null,
     escalations: [],
     supervision: null,
+    reporterAnswer: null,
+    formalInvestigation: null,
   }),
   initial: 'received',
   // a red card may come in any state with a limit; the case stays where it is, now under supervision
@@ -418,6 +465,11 @@ const machine = setup({
             ACCEPT: { target: 'collectiveReview', guard: 'notSubjectOfCase', actions: 'recordAcceptance' },
             DECLARE_OUT_OF_SCOPE: {
               target: '#clue.outOfScope',
+              guard: and(['hasReason', 'notSubjectOfCase']),
+              actions: 'recordOutcome',
+            },
+            FORWARD_TO_COMMISSION: {
+              target: '#clue.forwardedToCommission',
               guard: and(['hasReason', 'notSubjectOfCase']),
               actions: 'recordOutcome',
             },
@@ -473,6 +525,28 @@ const machine = setup({
         RECORD_FINDINGS: { guard: and(['actorIsAssignedVerifier', 'notSubjectOfCase']), actions: 'recordFindings' },
         SET_ASIDE: { target: 'setAside', guard: and(['hasReason', 'notSubjectOfCase']), actions: 'recordSetAside' },
         SUBMIT_TO_CONFERENCE: { target: 'jointConference', guard: and(['findingsRecorded', 'notSubjectOfCase']) },
+        OPEN_FORMAL_INVESTIGATION: { target: 'formalInvestigation', guard: and(['hasReason', 'notSubjectOfCase']), actions: 'recordFormalInvestigation' },
+      },
+    },
+    formalInvestigation: {
+      meta: {
+        description: 'A formal investigation (立案) on a standing-committee decision: the facts are investigated in full',
+        // the same words as verification: a reporter does not learn that a formal investigation was opened
+        reporterStatus: 'In progress: your clue is being handled',
+        deadlines: [
+          {
+            kind: 'clueInvestigationDue',
+            owner: 'office',
+            basis: `A formal investigation is concluded within ${FORMAL_INVESTIGATION_DAYS} days of the standing committee’s decision (discipline-inspection practice)`,
+            limit: { kind: 'duration', minutes: FORMAL_INVESTIGATION_DAYS * 24 * 60 },
+            ladder: standardLadder({ grace: { kind: 'afterDueWorkingDays', days: 1 }, ...redCardIntoCase }),
+          },
+        ],
+      } satisfies StateMeta,
+      on: {
+        ASSIGN_VERIFIER: { guard: and(['notSubjectOfCase', 'appointeeIsNotSubject']), actions: 'recordVerifier' },
+        RECORD_FINDINGS: { guard: and(['actorIsAssignedVerifier', 'notSubjectOfCase']), actions: 'recordFindings' },
+        SUBMIT_TO_CONFERENCE: { target: 'jointConference', guard: and(['findingsRecorded', 'notSubjectOfCase']) },
       },
     },
     setAside: {
@@ -518,15 +592,42 @@ const machine = setup({
       meta: {
         description: 'The conference decided; the decision is carried out and the clue closed',
         reporterStatus: 'Decided: the decision is being carried out',
-        deadlines: workingDaysLimit(
-          'clueClosureDue',
-          'A decided clue is carried out, filed and closed within 5 working days of the decision (local practice)',
-          5,
-          'office',
-          redCardIntoCase,
-        ),
+        deadlines: [
+          ...workingDaysLimit(
+            'clueClosureDue',
+            'A decided clue is carried out, filed and closed within 5 working days of the decision (local practice)',
+            5,
+            'office',
+            redCardIntoCase,
+          ),
+          // only for a named reporter: an anonymous one reads the status with their receipt code
+          ...workingDaysLimit(
+            'clueReporterAnswerDue',
+            `A real-name reporter is told the result within ${REPORTER_ANSWER_WORKING_DAYS} working days (discipline-inspection practice)`,
+            REPORTER_ANSWER_WORKING_DAYS,
+            'office',
+            redCardIntoCase,
+          ).map((spec) => ({ ...spec, metBy: ['ANSWER_REPORTER'], onlyWhen: { contextField: 'anonymous', is: false } })),
+        ],
       } satisfies StateMeta,
-      on: { CLOSE: { target: 'closed', guard: 'notSubjectOfCase', actions: 'recordClosure' } },
+      on: {
+        CLOSE: { target: 'closed', guard: and(['notSubjectOfCase', 'reporterAnsweredIfNamed']), actions: 'recordClosure' },
+        ANSWER_REPORTER: {
+          guard: and(['namedReporter', 'reporterNotYetAnswered', 'notSubjectOfCase']),
+          actions: [
+            'recordReporterAnswer',
+            {
+              type: 'sendNotice',
+              params: ({ context, event }): NoticeRequest => ({
+                recipient: 'reporter',
+                step: 'reporterAnswer',
+                subject: `The result of your clue ${context.clueNumber ?? context.caseId}`,
+                body: event.type === 'ANSWER_REPORTER' ? event.answer : '',
+              }),
+            },
+          ],
+        },
+      },
       // XState requires an initial child; it is never used: DECIDE always targets the outcome decided.
       initial: 'dismissed',
       states: {
@@ -559,6 +660,13 @@ const machine = setup({
       meta: {
         description: 'Out of scope: not accepted, or forwarded to the body it belongs to',
         reporterStatus: 'Concluded: the matter is outside this office’s remit and was passed on where it belongs',
+      } satisfies StateMeta,
+    },
+    forwardedToCommission: {
+      type: 'final',
+      meta: {
+        description: 'Forwarded to the Discipline Inspection Commission: outside the office’s remit, closed here',
+        reporterStatus: 'Concluded: your clue was passed to the Discipline Inspection Commission, which handles it',
       } satisfies StateMeta,
     },
     closedNoCase: {
@@ -595,6 +703,9 @@ export const clue: CaseDefinition<typeof machine, typeof clueEvents, typeof clue
     independentViews: 'The two departments’ views at the joint conference come from two different people',
     routeIs: 'The clue follows the disposal route the collective review chose',
     outcomeIs: 'The clue follows the outcome the conference decided',
+    namedReporter: 'Only a named reporter is answered: an anonymous reporter follows the clue with their receipt code',
+    reporterNotYetAnswered: 'The reporter has already been answered',
+    reporterAnsweredIfNamed: 'A clue from a named reporter is closed only once the reporter has been answered with the result (ANSWER_REPORTER)',
   },
   index: (context: unknown): CaseIndexFields => {
     const c = context as ClueContext;

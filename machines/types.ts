@@ -134,6 +134,11 @@ export interface DeadlineSpec {
    */
   metBy?: readonly string[];
   ladder: readonly EscalationStep[];
+  /**
+   * A conditional limit: it runs only when the case's context field holds this value when its state
+   * is entered (a named reporter's answer: `{ contextField: 'anonymous', is: false }`). @defaultValue always runs
+   */
+  onlyWhen?: { contextField: string; is: string | number | boolean | null };
 }
 
 /** What a state's `meta` says: a description and the time limits that run while in it. */
@@ -148,6 +153,22 @@ export interface StateMeta {
 export interface LinkedCaseRequest {
   caseType: CaseType;
   input: Record<string, unknown>;
+}
+
+/** Whom a machine's notice (`sendNotice`) is for: a clue's named reporter, reached through the notification channel. */
+export type NoticeRecipient = 'reporter';
+
+/**
+ * A request from a machine (as an action) to send a notice, carried out by the engine through the
+ * notification outbox in the same transaction. It names the recipient by role only: the engine never
+ * puts a reporter's sealed identity into a notice.
+ */
+export interface NoticeRequest {
+  recipient: NoticeRecipient;
+  /** What the notice is (e.g. `reporterAnswer`), as the outbox row records it. */
+  step: string;
+  subject: string;
+  body: string;
 }
 
 /** Facts the engine indexes on every case row, read from the machine context. */
@@ -199,3 +220,6 @@ export type CaseInput<T> = T & { caseId: string; openedAt: string; openedBy: Act
  * the engine carries it out in the same transaction as the transition.
  */
 export const OPEN_LINKED_CASE = 'openLinkedCase';
+
+/** The action type a machine uses to send a notice, with a `NoticeRequest` as params (declared with an empty implementation). */
+export const SEND_NOTICE = 'sendNotice';

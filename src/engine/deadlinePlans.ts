@@ -39,6 +39,7 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
   for (const stateId of activeStateIds(after)) {
     if (wasActive.has(stateId)) continue;
     for (const declared of deadlinesOfState(at.definition, stateId)) {
+      if (!runsFor(declared, after.context)) continue;
       const own = specUnderPolicy(declared, at.limits ?? {});
       const baseAt = own.from ? contextMoment(after.context, own.from.contextField) : at.now;
       const dueAt = dueMoment(own, baseAt, at.timeZone, at.calendar, after.context);
@@ -77,6 +78,10 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
   }
   return opened;
 }
+
+/** True when a conditional limit's condition holds in `context` (an unconditional one always runs). */
+const runsFor = (spec: DeadlineSpec, context: unknown): boolean =>
+  !spec.onlyWhen || (context as Record<string, unknown>)[spec.onlyWhen.contextField] === spec.onlyWhen.is;
 
 /** True when `eventType` meets the deadline of `row` while its state stays active (its spec's `metBy`). */
 const metByEvent = (row: DeadlineRecord, eventType: string | undefined): boolean =>

@@ -4,7 +4,7 @@
  */
 import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
 import type { CaseRecord, DeadlineRecord } from '../../db/records';
-import type { Actor, CaseDefinition, CaseType, LinkedCaseRequest } from '../../machines/types';
+import type { Actor, CaseDefinition, CaseType, LinkedCaseRequest, NoticeRequest } from '../../machines/types';
 import { EventNotAllowedError, GuardRejectedError, NoChangeError } from '../errors';
 import type { OfficePolicy } from '../officePolicy';
 import type { WorkingDayCalendar } from '../time';
@@ -82,6 +82,7 @@ export function decideOpen(ctx: DecideContext, definition: CaseDefinition, input
     started.snapshot,
   );
   plan.openDeadlines.push(...deadlines);
+  plan.notifications.push(...noticeRows(id, started.notices, now));
   mergePlans(plan, decideLinkedCases(ctx, id, 1, started.linkedCases, actor));
   return { row, snapshot: started.snapshot, deadlines, plan };
 }
@@ -171,8 +172,14 @@ export function decideEvent(ctx: DecideContext, current: CaseState, event: Casew
       next.snapshot,
     ),
   );
+  plan.notifications.push(...noticeRows(row.id, next.notices, now));
   mergePlans(plan, decideLinkedCases(ctx, row.id, version, next.linkedCases, actor));
   return { row: written, snapshot: next.snapshot, plan };
+}
+
+/** The outbox rows of the notices a machine asked for: sent by the notifier after the commit, naming the recipient by role only. */
+function noticeRows(caseId: string, notices: readonly NoticeRequest[], now: number): WritePlan['notifications'] {
+  return notices.map((n) => ({ caseId, deadlineId: null, step: n.step, recipient: n.recipient, warning: null, subject: n.subject, body: n.body, createdAt: now }));
 }
 
 /** Opens each linked case a machine asked for, and notes it in the source case's log. */

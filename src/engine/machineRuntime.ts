@@ -10,13 +10,15 @@ import {
   type EventObject,
   type StateValue,
 } from 'xstate';
-import type { CaseDefinition, DeadlineSpec, LinkedCaseRequest, StateMeta } from '../../machines/types';
-import { OPEN_LINKED_CASE } from '../../machines/types';
+import type { CaseDefinition, DeadlineSpec, LinkedCaseRequest, NoticeRequest, StateMeta } from '../../machines/types';
+import { OPEN_LINKED_CASE, SEND_NOTICE } from '../../machines/types';
 
 /** The outcome of one pure step: the next snapshot and the effects the machine asked for. */
 export interface Step {
   snapshot: AnyMachineSnapshot;
   linkedCases: LinkedCaseRequest[];
+  /** Notices the machine asked to send (`sendNotice`). */
+  notices: NoticeRequest[];
 }
 
 interface ActionLike {
@@ -26,6 +28,8 @@ interface ActionLike {
 
 const linkedCasesOf = (actions: readonly ActionLike[]): LinkedCaseRequest[] =>
   actions.filter((a) => a.type === OPEN_LINKED_CASE).map((a) => a.params as LinkedCaseRequest);
+
+const noticesOf = (actions: readonly ActionLike[]): NoticeRequest[] => actions.filter((a) => a.type === SEND_NOTICE).map((a) => a.params as NoticeRequest);
 
 /**
  * One inert actor scope per machine, reused by every pure step: what XState's `transition()` and
@@ -83,7 +87,7 @@ function collecting(machine: AnyStateMachine, run: (scope: MachineScope) => AnyM
 export function startCase(definition: CaseDefinition, input: unknown): Step {
   const { machine } = definition;
   const [snapshot, actions] = collecting(machine, (scope) => machine.getInitialSnapshot(scope, input) as AnyMachineSnapshot);
-  return { snapshot, linkedCases: linkedCasesOf(actions) };
+  return { snapshot, linkedCases: linkedCasesOf(actions), notices: noticesOf(actions) };
 }
 
 /** Restores a snapshot persisted as JSON. */
@@ -95,7 +99,7 @@ export function restore(definition: CaseDefinition, persisted: string): AnyMachi
 export function step(definition: CaseDefinition, snapshot: AnyMachineSnapshot, event: EventObject): Step {
   const { machine } = definition;
   const [next, actions] = collecting(machine, (scope) => machine.transition(snapshot, event, scope) as AnyMachineSnapshot);
-  return { snapshot: next, linkedCases: linkedCasesOf(actions) };
+  return { snapshot: next, linkedCases: linkedCasesOf(actions), notices: noticesOf(actions) };
 }
 
 /** The JSON form of a snapshot, as stored in the cases table. */

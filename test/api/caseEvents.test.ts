@@ -26,7 +26,7 @@ describe('sending events', () => {
   test('200: the case after the event and the event as logged', async () => {
     const reply = await sendEvent(api, 'clerk', id, 'REGISTER', { clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' });
     expect(reply.status).toBe(200);
-    expect(reply.body.case).toMatchObject({ id, state: 'screening.acceptance', version: 2, allowedEvents: ['ACCEPT', 'DECLARE_OUT_OF_SCOPE'] });
+    expect(reply.body.case).toMatchObject({ id, state: 'screening.acceptance', version: 2, allowedEvents: ['ACCEPT', 'DECLARE_OUT_OF_SCOPE', 'FORWARD_TO_COMMISSION'] });
     expect(reply.body.event).toMatchObject({ type: 'REGISTER', version: 2, actor: { id: 'wang.fang', role: 'intakeClerk' }, at: new Date(api.clock.now()).toISOString() });
   });
 

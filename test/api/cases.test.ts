@@ -47,7 +47,7 @@ describe('case endpoints', () => {
     expect((await api.request('GET', `/cases/${id}`, { as: 'chair' })).body.allowedEvents).toEqual([]);
     await sendEvent(api, 'clerk', id, 'REGISTER', { clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' });
     const asChair = await api.request('GET', `/cases/${id}`, { as: 'chair' });
-    expect(asChair.body).toMatchObject({ state: 'screening.acceptance', version: 2, allowedEvents: ['ACCEPT', 'DECLARE_OUT_OF_SCOPE'] });
+    expect(asChair.body).toMatchObject({ state: 'screening.acceptance', version: 2, allowedEvents: ['ACCEPT', 'DECLARE_OUT_OF_SCOPE', 'FORWARD_TO_COMMISSION'] });
     expect(asChair.body.deadlines.map((d: { kind: string; status: string }) => [d.kind, d.status])).toEqual([
       ['clueRegistrationDue', 'met'],
       ['clueAcceptanceDue', 'pending'],

@@ -103,11 +103,47 @@ describe('per-event roles over HTTP', () => {
     expect((await api.engine.getCase(id)).status).toBe('closed');
   });
 
+  test('a clue from a named reporter, answered with the result before it closes', async () => {
+    const created = await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput({ anonymous: false }), reporter: { name: 'Li Si', contact: 'li.si@example.org' } } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await walk(api, id, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0004', handlerId: 'wang.fang' }],
+      ['ACCEPT', 'clerk'],
+      ['CHOOSE_DISPOSAL', 'chair', { route: 'talkOrWrittenInquiry', reason: 'A written inquiry will settle it' }],
+      ['ASSIGN_VERIFIER', 'chair', { verifierId: 'liu.yang' }],
+      ['RECORD_FINDINGS', 'verifier', { findings: 'He answered the inquiry; the delays are confirmed' }],
+      ['SUBMIT_TO_CONFERENCE', 'verifier'],
+      ['RECORD_OD_VIEW', 'od', { view: 'A warning is due', recommendedOutcome: 'admonished' }],
+      ['RECORD_DIC_VIEW', 'dic', { view: 'Agree', recommendedOutcome: 'admonished' }],
+      ['DECIDE', 'chair', { outcome: 'admonished', reason: 'Both views agree' }],
+      ['ANSWER_REPORTER', 'clerk', { answer: 'Your clue was verified and the official admonished' }],
+      ['CLOSE', 'chair', { note: 'Admonition delivered' }],
+    ]);
+    expect((await api.engine.getCase(id)).status).toBe('closed');
+  });
+
   test('a clue declared out of scope, and one set aside and woken by new evidence', async () => {
     const outOfScope = await open(api, 'clerk', 'clue', clueInput());
     await walk(api, outOfScope, 'clue', [
       ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0002', handlerId: 'wang.fang' }],
       ['DECLARE_OUT_OF_SCOPE', 'chair', { reason: 'A provincial official', forwardedTo: 'Provincial commission' }],
+    ]);
+    const forwarded = await open(api, 'clerk', 'clue', clueInput());
+    await walk(api, forwarded, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0005', handlerId: 'wang.fang' }],
+      ['FORWARD_TO_COMMISSION', 'clerk', { reason: 'A breach of discipline', commission: 'District Discipline Inspection Commission' }],
+    ]);
+    const investigated = await open(api, 'clerk', 'clue', clueInput());
+    await walk(api, investigated, 'clue', [
+      ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0006', handlerId: 'wang.fang' }],
+      ['ACCEPT', 'clerk'],
+      ['CHOOSE_DISPOSAL', 'chair', { route: 'preliminaryVerification', reason: 'Checkable facts' }],
+      ['ASSIGN_VERIFIER', 'chair', { verifierId: 'liu.yang' }],
+      ['RECORD_FINDINGS', 'verifier', { findings: 'Signs of a breach' }],
+      ['OPEN_FORMAL_INVESTIGATION', 'chair', { reason: 'A full investigation is needed', standingCommitteeDecision: 'Meeting 2026-7, item 3' }],
+      ['RECORD_FINDINGS', 'verifier', { findings: 'The breach is established' }],
+      ['SUBMIT_TO_CONFERENCE', 'verifier'],
     ]);
     const setAside = await open(api, 'clerk', 'clue', clueInput());
     await walk(api, setAside, 'clue', [

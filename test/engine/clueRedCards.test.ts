@@ -30,6 +30,12 @@ const toConference: Step[] = [
   ['RECORD_FINDINGS', { findings: 'Three permits left unsigned for 19, 23 and 30 days' }, verifier],
   ['SUBMIT_TO_CONFERENCE', {}, verifier],
 ];
+const toInvestigation: Step[] = [
+  ...toVerification,
+  ['ASSIGN_VERIFIER', { verifierId: verifier.id }, chair],
+  ['RECORD_FINDINGS', { findings: 'Signs of a breach' }, verifier],
+  ['OPEN_FORMAL_INVESTIGATION', { reason: 'A full investigation is needed', standingCommitteeDecision: 'Meeting 2026-7, item 3' }, chair],
+];
 const toDecision: Step[] = [
   ...toConference,
   ['RECORD_OD_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, od],
@@ -37,16 +43,18 @@ const toDecision: Step[] = [
   ['DECIDE', { outcome: 'admonished', reason: 'Both departments recommend it' }, chair],
 ];
 
-/** Each clue limit: the steps to its state, the state, and whom its red card escalates the case to. */
-const LIMITS: [kind: string, steps: Step[], state: string, to: Recipient[]][] = [
-  ['clueRegistrationDue', [], 'received', ['disciplineCommission']],
-  ['clueAcceptanceDue', toAcceptance, 'screening.acceptance', ['disciplineCommission']],
-  ['clueDisposalDue', toReview, 'screening.collectiveReview', ['disciplineCommission']],
-  ['clueVerificationDue', toVerification, 'verification', ['disciplineCommission']],
-  ['clueConferenceDue', toConference, 'jointConference', ['disciplineCommission', 'organizationDepartment']],
-  ['clueOrganizationDepartmentViewDue', toConference, 'jointConference', ['organizationDepartment']],
-  ['clueDisciplineCommissionViewDue', toConference, 'jointConference', ['disciplineCommission']],
-  ['clueClosureDue', toDecision, 'decision.admonished', ['disciplineCommission']],
+/** Each clue limit: the steps to its state, the state, whom its red card escalates the case to, and whether the reporter is named. */
+const LIMITS: [kind: string, steps: Step[], state: string, to: Recipient[], named: boolean][] = [
+  ['clueRegistrationDue', [], 'received', ['disciplineCommission'], false],
+  ['clueAcceptanceDue', toAcceptance, 'screening.acceptance', ['disciplineCommission'], false],
+  ['clueDisposalDue', toReview, 'screening.collectiveReview', ['disciplineCommission'], false],
+  ['clueVerificationDue', toVerification, 'verification', ['disciplineCommission'], false],
+  ['clueInvestigationDue', toInvestigation, 'formalInvestigation', ['disciplineCommission'], false],
+  ['clueConferenceDue', toConference, 'jointConference', ['disciplineCommission', 'organizationDepartment'], false],
+  ['clueOrganizationDepartmentViewDue', toConference, 'jointConference', ['organizationDepartment'], false],
+  ['clueDisciplineCommissionViewDue', toConference, 'jointConference', ['disciplineCommission'], false],
+  ['clueClosureDue', toDecision, 'decision.admonished', ['disciplineCommission'], false],
+  ['clueReporterAnswerDue', toDecision, 'decision.admonished', ['disciplineCommission'], true],
 ];
 
 describe('a red card on a clue limit moves the case as the ladder declares', () => {
@@ -68,14 +76,18 @@ describe('a red card on a clue limit moves the case as the ladder declares', () 
     }
   }
 
-  it.each(LIMITS)('%s: its red card is recorded in the case, which comes under supervision and stays where it is', async (kind, steps, state, to) => {
-    const { id } = await fx.engine.createCase({ type: 'clue', input: clueAboutMaLin, actor: clerk });
+  it.each(LIMITS)('%s: its red card is recorded in the case, which comes under supervision and stays where it is', async (kind, steps, state, to, named) => {
+    const { id } = await fx.engine.createCase({
+      type: 'clue',
+      actor: clerk,
+      ...(named ? { input: { ...clueAboutMaLin, anonymous: false }, reporter: { name: 'Zhang Sanfeng' } } : { input: clueAboutMaLin }),
+    });
     for (const [type, payload, actor] of steps) {
       fx.clock.advance(60 * 60_000);
       await fx.engine.applyEvent(id, { type, ...payload }, actor);
     }
     expect((await fx.engine.getCase(id)).state).toBe(state);
-    fx.clock.advance(40 * 24 * 3600_000);
+    fx.clock.advance(120 * 24 * 3600_000);
     expect(await fireDue(id, kind)).toEqual(['remind', 'overdue', 'escalate']);
 
     const escalated = await fx.engine.getCase(id);

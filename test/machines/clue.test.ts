@@ -6,7 +6,7 @@
 import { initialTransition, transition, type SnapshotFrom, type StateValue } from 'xstate';
 import { clue, clueEvents, clueInput, DECISION_OUTCOMES, type ClueContext, type ClueEvent, type DecisionOutcome } from '../../machines/clue';
 import { rectificationInput } from '../../machines/rectification';
-import { OPEN_LINKED_CASE, ROLES, type Actor, type CaseDefinition, type LinkedCaseRequest } from '../../machines/types';
+import { OPEN_LINKED_CASE, ROLES, SEND_NOTICE, type Actor, type CaseDefinition, type LinkedCaseRequest } from '../../machines/types';
 import {
   allStateNodes,
   allTransitions,
@@ -45,6 +45,9 @@ const input = {
   openedAt: '2026-03-02T09:15:00+08:00',
   openedBy: clerk,
 };
+
+/** The same clue from a named reporter: they are answered with the result before it closes. */
+const namedInput = { ...input, anonymous: false };
 
 // The valid event of each kind, as a caseworker would send it on the working days of March 2026.
 const event = {
@@ -106,6 +109,26 @@ const event = {
     at: '2026-03-26T16:00:00+08:00',
   },
   CLOSE: { type: 'CLOSE', note: 'Decision served and filed', actor: clerk, at: '2026-03-30T10:00:00+08:00' },
+  FORWARD_TO_COMMISSION: {
+    type: 'FORWARD_TO_COMMISSION',
+    reason: 'A breach of discipline, for the commission to handle',
+    commission: 'Wancheng District Discipline Inspection Commission',
+    actor: clerk,
+    at: '2026-03-05T11:30:00+08:00',
+  },
+  OPEN_FORMAL_INVESTIGATION: {
+    type: 'OPEN_FORMAL_INVESTIGATION',
+    reason: 'The findings point to a breach that needs a full investigation',
+    standingCommitteeDecision: 'Standing committee meeting 2026-7, item 3',
+    actor: chair,
+    at: '2026-03-21T10:00:00+08:00',
+  },
+  ANSWER_REPORTER: {
+    type: 'ANSWER_REPORTER',
+    answer: 'Your clue was verified; the office must fix how it answers hotline orders',
+    actor: clerk,
+    at: '2026-03-27T10:00:00+08:00',
+  },
   DEADLINE_ESCALATED: {
     type: 'DEADLINE_ESCALATED',
     deadlineKind: 'clueVerificationDue',
@@ -154,17 +177,26 @@ const situation = valueAnd((c: ClueContext) => ({
   disciplineCommission: c.views.disciplineCommission !== null,
   result: c.outcome?.result ?? null,
   closed: c.closure !== null,
+  answered: (c.reporterAnswer ?? null) !== null,
 }));
 
-const explore = (strategy: 'shortest' | 'simple') =>
+const explore = (strategy: 'shortest' | 'simple', from = input) =>
   // a red card changes only the escalations it appends: it is taken by the probe at each path's end, not walked on
-  exploreGraph(machine, { strategy, events: sampleEvents, input, serializeState: situation, probeEnds: true });
+  exploreGraph(machine, { strategy, events: sampleEvents, input: from, serializeState: situation, probeEnds: true });
 const shortest = explore('shortest');
 const simple = explore('simple');
+const namedShortest = explore('shortest', namedInput);
+/** The one transition only a named reporter's clue takes. */
+const ANSWER_TRANSITION = 'clue.decision ANSWER_REPORTER#0';
 
 /** Plays events from the start; every one must be accepted. */
 function play(...events: ClueEvent[]): { snapshot: Snapshot; actions: { type: string; params?: unknown }[] } {
-  let [snapshot, actions] = initialTransition(machine, input);
+  return playFrom(input, ...events);
+}
+
+/** Plays events from the start of a clue opened with `from`; every one must be accepted. */
+function playFrom(from: typeof input, ...events: ClueEvent[]): { snapshot: Snapshot; actions: { type: string; params?: unknown }[] } {
+  let [snapshot, actions] = initialTransition(machine, from);
   for (const e of events) {
     const [next, nextActions] = transition(machine, snapshot, e);
     if (next === snapshot) throw new Error(`${e.type} was refused in ${JSON.stringify(snapshot.value)}`);
@@ -199,7 +231,7 @@ const toConference = [...toFindings, event.SUBMIT_TO_CONFERENCE];
 const toBothViews = [...toConference, event.RECORD_OD_VIEW, event.RECORD_DIC_VIEW];
 const toDecided = [...toBothViews, event.DECIDE];
 
-const scenarios: { [K in EventType]: { before: ClueEvent[]; event: Extract<ClueEvent, { type: K }> } } = {
+const scenarios: { [K in EventType]: { before: ClueEvent[]; event: Extract<ClueEvent, { type: K }>; named?: true } } = {
   REGISTER: { before: [], event: event.REGISTER },
   ACCEPT: { before: toAcceptance, event: event.ACCEPT },
   DECLARE_OUT_OF_SCOPE: { before: toAcceptance, event: event.DECLARE_OUT_OF_SCOPE },
@@ -213,6 +245,9 @@ const scenarios: { [K in EventType]: { before: ClueEvent[]; event: Extract<ClueE
   RECORD_DIC_VIEW: { before: toConference, event: event.RECORD_DIC_VIEW },
   DECIDE: { before: toBothViews, event: event.DECIDE },
   CLOSE: { before: toDecided, event: event.CLOSE },
+  ANSWER_REPORTER: { before: toDecided, event: event.ANSWER_REPORTER, named: true },
+  FORWARD_TO_COMMISSION: { before: toAcceptance, event: event.FORWARD_TO_COMMISSION },
+  OPEN_FORMAL_INVESTIGATION: { before: toFindings, event: event.OPEN_FORMAL_INVESTIGATION },
   DEADLINE_ESCALATED: { before: toVerification, event: event.DEADLINE_ESCALATED },
 };
 const eventTypes = Object.keys(clueEvents) as EventType[];
@@ -228,13 +263,16 @@ describe('clue machine: generated paths', () => {
   });
 
   it('simple paths take every transition, every disposal route and decision outcome included', () => {
-    expect(simple.missingTransitions.map((t) => t.key)).toEqual([]);
-    // 14 events; CHOOSE_DISPOSAL has 3 guarded branches and DECIDE 5.
-    expect(allTransitions(machine)).toHaveLength(20);
+    // an anonymous reporter is never answered: that transition is a named clue's
+    expect(simple.missingTransitions.map((t) => t.key)).toEqual([ANSWER_TRANSITION]);
+    // 17 events, three of them also taken in a formal investigation; CHOOSE_DISPOSAL has 3 guarded branches and DECIDE 5.
+    expect(allTransitions(machine)).toHaveLength(26);
   });
 
   it('shortest paths take every transition too: each one records a new fact', () => {
-    expect(shortest.missingTransitions.map((t) => t.key)).toEqual([]);
+    expect(shortest.missingTransitions.map((t) => t.key)).toEqual([ANSWER_TRANSITION]);
+    expect(namedShortest.missingTransitions.map((t) => t.key)).toEqual([]);
+    expect(namedShortest.missingStates).toEqual([]);
   });
 
   it('every path ends with a context that survives persistence as JSON', () => {
@@ -250,7 +288,7 @@ describe('clue machine: generated paths', () => {
   it('every final state says in the context how the clue ended', () => {
     const endings = shortest.paths.filter((p) => p.state.status === 'done');
     expect(new Set(endings.map((p) => p.state.context.outcome?.result))).toEqual(
-      new Set(['outOfScope', 'closedNoCase', ...DECISION_OUTCOMES]),
+      new Set(['outOfScope', 'closedNoCase', 'forwardedToCommission', ...DECISION_OUTCOMES]),
     );
     for (const { state } of endings) expect(state.context.outcome?.reason).not.toBe('');
   });
@@ -258,8 +296,8 @@ describe('clue machine: generated paths', () => {
 
 describe('clue machine: the rules (guards), each on both sides', () => {
   it.each(eventTypes)('the official reported may not send %s on the clue about them', (type) => {
-    const { before, event: e } = scenarios[type];
-    const { snapshot } = play(...before);
+    const { before, event: e, named } = scenarios[type];
+    const { snapshot } = playFrom(named ? namedInput : input, ...before);
     expectRefused(snapshot, { ...e, actor: { id: officialId, role: e.actor.role } });
     expectAllowed(snapshot, e);
   });
@@ -373,6 +411,53 @@ describe('clue machine: the rules (guards), each on both sides', () => {
     expect(again.context.supervision).toMatchObject({ by: ['organizationDepartment'], level: 2 });
   });
 
+  it('a named reporter is answered with the result through a notice, once, before the clue closes', () => {
+    const decided = playFrom(namedInput, ...toDecided).snapshot;
+    expectRefused(decided, event.CLOSE);
+    const [answered, actions] = transition(machine, decided, event.ANSWER_REPORTER);
+    expect(answered.context.reporterAnswer).toEqual({ text: event.ANSWER_REPORTER.answer, by: clerk.id, at: event.ANSWER_REPORTER.at });
+    expect(actions.filter((a) => a.type === SEND_NOTICE).map((a) => a.params)).toEqual([
+      { recipient: 'reporter', step: 'reporterAnswer', subject: 'The result of your clue XS-2026-0001', body: event.ANSWER_REPORTER.answer },
+    ]);
+    expectRefused(answered, event.ANSWER_REPORTER);
+    expect(expectAllowed(answered, event.CLOSE).value).toBe('closed');
+  });
+
+  it('an anonymous reporter is not answered: their clue closes without it', () => {
+    const decided = play(...toDecided).snapshot;
+    expectRefused(decided, event.ANSWER_REPORTER);
+    expect(expectAllowed(decided, event.CLOSE).value).toBe('closed');
+  });
+
+  it('a verification may be turned into a formal investigation, which records its own findings before the conference', () => {
+    const { snapshot } = play(...toFindings, event.OPEN_FORMAL_INVESTIGATION);
+    expect(snapshot.value).toBe('formalInvestigation');
+    expect(snapshot.context.formalInvestigation).toEqual({
+      reason: event.OPEN_FORMAL_INVESTIGATION.reason,
+      standingCommitteeDecision: event.OPEN_FORMAL_INVESTIGATION.standingCommitteeDecision,
+      by: chair.id,
+      at: event.OPEN_FORMAL_INVESTIGATION.at,
+    });
+    expect(snapshot.context.earlierFindings).toHaveLength(1);
+    expectRefused(snapshot, event.SUBMIT_TO_CONFERENCE);
+    const found = expectAllowed(snapshot, { ...event.RECORD_FINDINGS, at: '2026-05-20T16:00:00+08:00' });
+    expect(expectAllowed(found, event.SUBMIT_TO_CONFERENCE).value).toBe('jointConference');
+    expectRefused(play(...toFindings).snapshot, { ...event.OPEN_FORMAL_INVESTIGATION, reason: ' ' });
+  });
+
+  it('a clue outside the office’s remit is forwarded to the Discipline Inspection Commission and closed with that outcome', () => {
+    const { snapshot } = play(...toAcceptance, event.FORWARD_TO_COMMISSION);
+    expect(snapshot.value).toBe('forwardedToCommission');
+    expect(snapshot.status).toBe('done');
+    expect(snapshot.context.outcome).toEqual({
+      result: 'forwardedToCommission',
+      reason: event.FORWARD_TO_COMMISSION.reason,
+      by: clerk.id,
+      at: event.FORWARD_TO_COMMISSION.at,
+      forwardedTo: 'Wancheng District Discipline Inspection Commission',
+    });
+  });
+
   it('acceptance may correct the aspect the clue was filed under', () => {
     expect(play(...toReview).snapshot.context.aspect).toBe('draggingFeet');
     expect(play(...toAcceptance, { ...event.ACCEPT, aspect: undefined }).snapshot.context.aspect).toBe('slowResponseToPublic');
@@ -477,12 +562,16 @@ describe('clue case definition', () => {
       ['clue.screening.acceptance', 'clueAcceptanceDue', { kind: 'workingDays', days: 5 }],
       ['clue.screening.collectiveReview', 'clueDisposalDue', { kind: 'workingDays', days: 3 }],
       ['clue.verification', 'clueVerificationDue', { kind: 'workingDays', days: 15 }],
+      ['clue.formalInvestigation', 'clueInvestigationDue', { kind: 'duration', minutes: 90 * 24 * 60 }],
       ['clue.jointConference', 'clueConferenceDue', { kind: 'workingDays', days: 10 }],
       // each department's own limit for its view
       ['clue.jointConference', 'clueOrganizationDepartmentViewDue', { kind: 'workingDays', days: 5 }],
       ['clue.jointConference', 'clueDisciplineCommissionViewDue', { kind: 'workingDays', days: 5 }],
       ['clue.decision', 'clueClosureDue', { kind: 'workingDays', days: 5 }],
+      // only for a named reporter, met by the answer
+      ['clue.decision', 'clueReporterAnswerDue', { kind: 'workingDays', days: 15 }],
     ]);
+    expect(deadlines.at(-1)!.spec).toMatchObject({ metBy: ['ANSWER_REPORTER'], onlyWhen: { contextField: 'anonymous', is: false } });
   });
 
   it('describes every state for caseworkers', () => {
