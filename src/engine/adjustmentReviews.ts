@@ -4,7 +4,8 @@
  * - `repeatedAdmonishments`: a clue decides the `admonishments`th admonishment of the same official
  *   within `withinMonths` months (admonishments a review already names are not counted again);
  * - `rectificationFailedAfterRedCard`: a rectification ordered on a clue about the official, with a
- *   red card of the unit's limits on record, is assessed as failed or escalated (once per rectification).
+ *   red card of the unit's limits on record, is assessed as failed or escalated — by a supervisor, or by
+ *   the red card that escalates it (the deadline worker's step) — once per rectification.
  * The review is opened for the Organization Department and names the cases that triggered it; each of
  * those cases' logs notes it (ADJUSTMENT_REVIEW_OPENED). Officials are matched through canonicalOfficialId.
  */
@@ -13,7 +14,7 @@ import type { Tx } from '../../db/port';
 import type { CaseRecord, NewCaseEvent } from '../../db/records';
 import { canonicalOfficialId, sameOfficial } from '../../machines/officials';
 import type { AdjustmentReviewPolicy } from '../officePolicy';
-import { decideOpen, type DecideContext, type Transition } from './decide';
+import { decideOpen, type DecideContext } from './decide';
 import { LINKED_CASES } from './links';
 import { contextOf } from './officialRecord';
 import { emptyPlan, mergePlans, type WritePlan } from './plan';
@@ -98,7 +99,8 @@ export function admonishmentsPattern(rule: AdjustmentReviewPolicy['patterns']['r
 async function failedRectificationPattern(tx: Tx, rule: AdjustmentReviewPolicy['patterns']['rectificationFailedAfterRedCard'], before: CaseRecord, after: CaseRecord, eventType: string): Promise<Occurrence | null> {
   if (!rule.enabled || before.type !== 'rectification') return null;
   const failed = eventType === 'ASSESS_FAILED' || (after.state === 'escalated' && before.state !== 'escalated');
-  const facts = contextOf<{ escalations: { kind: string; at: string }[]; sourceCaseId: string | null }>(before);
+  // the red cards as the case holds them after the event: a red card that escalates the case is one of them
+  const facts = contextOf<{ escalations: { kind: string; at: string }[]; sourceCaseId: string | null }>(after);
   const red = facts.escalations?.[0];
   if (!failed || !red || !facts.sourceCaseId) return null;
   const clue = await tx.cases.byId(facts.sourceCaseId);
@@ -152,7 +154,7 @@ function planReview(ctx: DecideContext, occurrence: Occurrence, moved: CaseRecor
 }
 
 /**
- * What a decided transition of `before` (on `eventType`) opens under the policy's patterns, read and
+ * What a decided transition of `before` to `after` (on `eventType`) opens under the policy's patterns, read and
  * decided in the command's transaction: nothing, or an adjustment review. `record` is the official's
  * other cases, as the linked-case rules read them for a clue's decision.
  */
@@ -161,13 +163,13 @@ export async function planAdjustmentReviews(
   ctx: DecideContext,
   policy: AdjustmentReviewPolicy,
   before: CaseRecord,
-  after: Transition,
+  after: CaseRecord,
   eventType: string,
   record: readonly CaseRecord[],
 ): Promise<WritePlan> {
   const occurrence =
     before.type === 'clue' && eventType === 'DECIDE'
-      ? admonishmentsPattern(policy.patterns.repeatedAdmonishments, after.row, record, ctx.now)
-      : await failedRectificationPattern(tx, policy.patterns.rectificationFailedAfterRedCard, before, after.row, eventType);
-  return occurrence ? planReview(ctx, occurrence, after.row) : emptyPlan();
+      ? admonishmentsPattern(policy.patterns.repeatedAdmonishments, after, record, ctx.now)
+      : await failedRectificationPattern(tx, policy.patterns.rectificationFailedAfterRedCard, before, after, eventType);
+  return occurrence ? planReview(ctx, occurrence, after) : emptyPlan();
 }

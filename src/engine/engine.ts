@@ -145,7 +145,7 @@ export class CaseEngine {
       work.take(transition);
       mergePlans(work.plan, planAfterTransition(ctx, this.core.policy, before, transition, linked));
       // a pattern of repeated findings this event completes opens an adjustment review, in this transaction
-      mergePlans(work.plan, await planAdjustmentReviews(tx, ctx, this.core.policy.adjustmentReview, before, transition, event.type, linked.record));
+      mergePlans(work.plan, await planAdjustmentReviews(tx, ctx, this.core.policy.adjustmentReview, before, transition.row, event.type, linked.record));
       // a clue whose official was identified only now (a public report) wakes the set-aside clues about them, as a new clue would
       if (before.subjectId === null && transition.row.subjectId !== null) {
         const identified = await loadLinkedFacts(tx, transition.row);

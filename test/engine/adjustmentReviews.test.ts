@@ -40,6 +40,14 @@ describe('repeated findings open an adjustment review', () => {
     }
     return id;
   };
+  /** Fires every step of the case's running `kind` deadline that is due by now, as the deadline worker would. */
+  const fireDue = async (caseId: string, kind: string) => {
+    for (;;) {
+      const row = (await fx.store.read((tx) => tx.deadlines.ofCase(caseId))).find((d) => d.kind === kind && d.running);
+      if (!row || row.nextFireAt === null || row.nextFireAt > fx.clock.now()) return;
+      await fx.engine.deadlines.fire(row.id, row.scheduleRev);
+    }
+  };
   const reviews = async () => (await fx.engine.listCases({ type: 'adjustmentReview' })).cases;
   const notesOf = async (id: string) => (await fx.engine.history(id)).filter((e) => e.type === 'ADJUSTMENT_REVIEW_OPENED').map((e) => e.payload);
 
@@ -97,11 +105,7 @@ describe('repeated findings open an adjustment review', () => {
       const { caseId: rectification } = (await fx.engine.history(clue)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
       await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
       fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
-      for (;;) {
-        const row = (await fx.store.read((tx) => tx.deadlines.ofCase(rectification))).find((d) => d.kind === 'rectificationPlanDue' && d.running);
-        if (!row || row.nextFireAt === null || row.nextFireAt > fx.clock.now()) break;
-        await fx.engine.deadlines.fire(row.id, row.scheduleRev);
-      }
+      await fireDue(rectification, 'rectificationPlanDue');
       const completionDueAt = () => new Date(fx.clock.now() + 10 * DAY).toISOString();
       await send(rectification, people.housingLiaison, { type: 'SUBMIT_PLAN', plan: 'Late plan', measures: ['One window decides'], completionDueAt: completionDueAt() });
       await send(rectification, people.supervisor, { type: 'ACCEPT_PLAN', reason: 'Measures named' });
@@ -122,6 +126,34 @@ describe('repeated findings open an adjustment review', () => {
       await send(rectification, people.housingLiaison, { type: 'REPORT_COMPLETION', note: 'Done again' });
       await send(rectification, people.supervisor, { type: 'ASSESS_FAILED', reason: 'Still sent away', completionDueAt: completionDueAt() });
       expect(await reviews()).toHaveLength(1);
+    });
+
+    it('a rectification ordered on a clue that the third missed limit’s red card escalates opens a review of the clue’s official', async () => {
+      const clue = await clueDecided('chen.gang', 'rectificationOrdered');
+      const { caseId: rectification } = (await fx.engine.history(clue)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
+      await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
+      fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
+      await fireDue(rectification, 'rectificationPlanDue');
+      const plan = (days: number) => ({ type: 'SUBMIT_PLAN', plan: 'A plan', measures: ['a measure'], completionDueAt: new Date(fx.clock.now() + days * DAY).toISOString() });
+      await send(rectification, people.housingLiaison, plan(10));
+      await send(rectification, people.supervisor, { type: 'SEND_BACK_PLAN', reason: 'No owner named' });
+      fx.clock.advance(5 * DAY);
+      await fireDue(rectification, 'revisedPlanDue');
+      await send(rectification, people.housingLiaison, plan(3));
+      await send(rectification, people.supervisor, { type: 'ACCEPT_PLAN', reason: 'Owners named' });
+      expect(await reviews()).toEqual([]);
+      fx.clock.advance(8 * DAY);
+      await fireDue(rectification, 'rectificationCompletionDue');
+      expect(await fx.engine.getCase(rectification)).toMatchObject({ state: 'escalated', context: { escalationLevel: 3 } });
+
+      const [listed, ...more] = await reviews();
+      expect(more).toEqual([]);
+      expect((await fx.engine.getCase(listed!.id)).context).toMatchObject({
+        subject: { officialId: 'chen.gang' },
+        pattern: 'rectificationFailedAfterRedCard',
+        triggeredBy: [expect.objectContaining({ caseId: rectification }), expect.objectContaining({ caseId: clue })],
+      });
+      expect((await fx.engine.history(listed!.id))[0]).toMatchObject({ type: 'CASE_OPENED', actor: { id: 'linked-cases', role: 'system' } });
     });
 
     it('the department records its finding and decides; the review’s deadline is met', async () => {
