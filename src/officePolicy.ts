@@ -77,6 +77,10 @@ export const DEFAULT_BASES = {
     'Hotline-style supervision (12345): urging (催办) before the limit, a formal urging notice the working day after it, public criticism if still late',
   adjustmentNeedsEarlierStep:
     'Adjustment out of the post (调整) follows only after reminders, a written inquiry or a formal warning failed: the official’s record must show a talk or written inquiry, an admonishment, a rectification that failed after a red card, or a warning at an adjustment review',
+  repeatedAdmonishments:
+    'Adjusting unfit officials (能上能下): an official admonished again within 12 months of an earlier admonishment is reviewed for adjustment by the Organization Department',
+  rectificationFailedAfterRedCard:
+    'Adjusting unfit officials (能上能下): when a rectification ordered on a clue about an official fails after a red card, the Organization Department reviews the official for adjustment',
 } as const;
 
 /** How long a supervision action (a card consequence) has: working days or minutes. */
@@ -139,6 +143,28 @@ const urgingSetting = z
   .prefault({});
 export type UrgingPolicy = z.output<typeof urgingSetting>;
 
+/** The patterns of an official's record that open an adjustment review for the Organization Department. */
+const adjustmentReviewSetting = z
+  .strictObject({
+    patterns: z
+      .strictObject({
+        /** `admonishments` admonishments of the same official within `withinMonths` months. */
+        repeatedAdmonishments: z
+          .strictObject({
+            enabled: z.boolean({ error: 'enabled must be true or false' }).default(true),
+            admonishments: z.number().int('admonishments must be a whole number').min(2, 'a pattern needs at least 2 admonishments').max(20).default(2),
+            withinMonths: z.number().int('withinMonths must be a whole number').min(1).max(120).default(12),
+            basis: basis.default(DEFAULT_BASES.repeatedAdmonishments),
+          })
+          .prefault({}),
+        /** A rectification ordered on a clue about the official fails (assessed as failed, or escalated) after a red card. */
+        rectificationFailedAfterRedCard: rule(DEFAULT_BASES.rectificationFailedAfterRedCard),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+export type AdjustmentReviewPolicy = z.output<typeof adjustmentReviewSetting>;
+
 export const officePolicySchema = z.strictObject({
   /** The office this policy is for, for people reading the file. */
   office: z.string().trim().min(1).max(200).optional(),
@@ -180,6 +206,8 @@ export const officePolicySchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  /** The patterns that open an adjustment review. */
+  adjustmentReview: adjustmentReviewSetting,
   /** Rules linking cases about the same official. */
   linkedCases: z
     .strictObject({

@@ -15,7 +15,7 @@ import type { IdentityRequestView, IdentityReveal } from '../engine/identityComm
 import type { CasePage, CaseSummary } from '../engine/queries';
 import type { ErrorCode } from '../errors';
 import { STATUS_OF } from './errors';
-import type { CardConsequence, Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../engine/supervision';
+import type { AdjustmentReviewRow, CardConsequence, Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../engine/supervision';
 
 /** Every code an API error can carry: caseflow's codes (STATUS_OF lists them all) and INTERNAL_ERROR. */
 export const API_ERROR_CODES: [string, ...string[]] = ['INTERNAL_ERROR', ...(Object.keys(STATUS_OF) as ErrorCode[])];
@@ -90,6 +90,11 @@ export const periodQuery = z.strictObject({
   since: isoQuery('since').optional(),
   until: isoQuery('until').optional(),
   unit: name.optional(),
+  limit: limitQuery(1000).optional(),
+});
+
+export const adjustmentReviewsQuery = z.strictObject({
+  status: z.enum(['open', 'closed'], { error: 'must be open or closed' }).optional(),
   limit: limitQuery(1000).optional(),
 });
 
@@ -313,6 +318,21 @@ const cardConsequence = z.object({
   doneAt: z.string().nullable(),
 }) satisfies z.ZodType<CardConsequence>;
 export const cardConsequenceList = z.object({ period, consequences: z.array(cardConsequence) });
+const adjustmentReviewRow = z.object({
+  caseId: z.string(),
+  official: z.object({ officialId: z.string(), name: z.string(), unit: z.string().optional() }),
+  pattern: z.string().nullable(),
+  summary: z.string(),
+  basis: z.string(),
+  triggeredBy: z.array(z.object({ caseId: z.string(), type: z.string(), finding: z.string() })),
+  state: z.string(),
+  status: z.enum(['open', 'closed']),
+  openedAt: z.string(),
+  dueAt: z.string().nullable(),
+  deadlineStatus: z.string().nullable(),
+  outcome: z.object({ result: z.enum(['adjusted', 'retainedWithWarning', 'dismissed']), reason: z.string(), by: z.string(), at: z.string() }).nullable(),
+}) satisfies z.ZodType<AdjustmentReviewRow>;
+export const adjustmentReviewList = z.object({ reviews: z.array(adjustmentReviewRow) });
 const stateCount = z.object({ type: z.string(), state: z.string(), count: z.number() }) satisfies z.ZodType<StateCount>;
 export const stateCountList = z.object({ counts: z.array(stateCount) });
 

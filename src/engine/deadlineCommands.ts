@@ -5,15 +5,17 @@
  */
 import type { Tx } from '../../db/port';
 import type { CaseRecord, DeadlineRecord } from '../../db/records';
+import { DEADLINE_ESCALATED } from '../../machines/deadlines';
 import type { Actor, DeadlineSpec, WarningLevel } from '../../machines/types';
 import { DeadlineNotFoundError, InvalidPayloadError, SecondApproverRequiredError, StaleDeadlineError, VersionConflictError } from '../errors';
 import { dueAfterSuspension } from '../time';
+import { planAdjustmentReviews } from './adjustmentReviews';
 import { canonicalActor, type EngineCore } from './core';
 import { CaseWork, recordDueStep } from './catchUp';
 import { restoreCase } from './decide';
 import { checkWakeUp, closedWithFinishedCase, planClockChange, planUrge, type ClockChange, type WakeUpCheck } from './deadlinePlans';
 import { onTimeTallies } from './onTime';
-import { emptyPlan, type WritePlan } from './plan';
+import { emptyPlan, mergePlans, type WritePlan } from './plan';
 import { extensionBound, extensionChange, judgeExtension, pendingExtensionRequest, planExtensionRequest, sameRequester } from './extensions';
 import { authorizeDeadlineChange, authorizeDeadlineRole, DEADLINE_APPROVER_ROLES, authorizeUrge } from './policy';
 import { toDeadlineView, type DeadlineView } from './views';
@@ -183,6 +185,10 @@ export class DeadlineCommands {
       const work = new CaseWork({ definition, row: caseRow, snapshot: restoreCase(definition, caseRow), running: await tx.deadlines.runningOfCase(caseRow.id) });
       const step = recordDueStep(this.core.decideContext(now), this.core.calendar, work, row!);
       if (step === null) return { outcome: { kind: 'stale' }, plan: null };
+      // a red card that escalates a rectification may complete an adjustment-review pattern, in this transaction
+      if (work.state.row.state !== caseRow.state) {
+        mergePlans(work.plan, await planAdjustmentReviews(tx, this.core.decideContext(now), this.core.policy.adjustmentReview, caseRow, work.state.row, DEADLINE_ESCALATED, []));
+      }
       await this.core.write(tx, work.plan);
       const after = work.state.running.find((d) => d.id === row!.id);
       const fired = work.plan.cards[0];

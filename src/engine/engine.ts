@@ -17,6 +17,7 @@ import { sealedIdentityRecord } from './identityAccess';
 import { IdentityCommands } from './identityCommands';
 import { Migrations } from './migration/commands';
 import { acceptedEvents } from './machineRuntime';
+import { planAdjustmentReviews } from './adjustmentReviews';
 import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
 import { withOfficeRules } from './officeRules';
 import { deadlinesAfter, mergePlans } from './plan';
@@ -143,6 +144,8 @@ export class CaseEngine {
       const entry = work.plan.log.length;
       work.take(transition);
       mergePlans(work.plan, planAfterTransition(ctx, this.core.policy, before, transition, linked));
+      // a pattern of repeated findings this event completes opens an adjustment review, in this transaction
+      mergePlans(work.plan, await planAdjustmentReviews(tx, ctx, this.core.policy.adjustmentReview, before, transition.row, event.type, linked.record));
       // a clue whose official was identified only now (a public report) wakes the set-aside clues about them, as a new clue would
       if (before.subjectId === null && transition.row.subjectId !== null) {
         const identified = await loadLinkedFacts(tx, transition.row);

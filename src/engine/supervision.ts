@@ -5,6 +5,7 @@
  */
 import type { CardConsequenceRow, EscalationRecord, OverdueFilter, OverdueRecord, PeriodQuery, Store, SupervisionReadModel } from '../../db/port';
 import { canonicalOfficialId } from '../../machines/officials';
+import type { AdjustmentReviewContext } from '../../machines/adjustmentReview';
 import type { DeadlineSpec } from '../../machines/types';
 import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../time';
 import { splitAtOfficeDays, sumCounts } from './onTime';
@@ -78,6 +79,24 @@ export function toCardConsequence(row: CardConsequenceRow): CardConsequence {
   };
 }
 
+/** An adjustment review, as supervisors read it: the official, the pattern and the cases that opened it, where it stands and by when. */
+export interface AdjustmentReviewRow {
+  caseId: string;
+  official: AdjustmentReviewContext['subject'];
+  /** The pattern of the office policy that opened it; null when the Organization Department opened it. */
+  pattern: string | null;
+  summary: string;
+  basis: string;
+  triggeredBy: AdjustmentReviewContext['triggeredBy'];
+  state: string;
+  status: 'open' | 'closed';
+  openedAt: string;
+  /** When the review is due (adjustmentReviewDue), and how that deadline stands. */
+  dueAt: string | null;
+  deadlineStatus: string | null;
+  outcome: AdjustmentReviewContext['outcome'];
+}
+
 export type WarningCardCount = Awaited<ReturnType<SupervisionReadModel['warningCardCounts']>>[number];
 export type StateCount = Awaited<ReturnType<SupervisionReadModel['stateCounts']>>[number];
 
@@ -147,6 +166,35 @@ export class SupervisionReports {
   async cardConsequences(period: Period, filter: { unit?: string; limit?: number } = {}): Promise<CardConsequence[]> {
     const rows = await this.store.read((tx) => tx.consequences.list(period, { ...(filter.unit ? { unit: filter.unit } : {}), limit: bounded(filter.limit, 100) }));
     return rows.map(toCardConsequence);
+  }
+
+  /** Adjustment reviews, newest first, optionally only open or closed ones; reviews about `notAbout` are left out. */
+  adjustmentReviews(filter: { status?: 'open' | 'closed'; limit?: number; notAbout?: string } = {}): Promise<AdjustmentReviewRow[]> {
+    return this.store.read(async (tx) => {
+      const listed = await tx.cases.list({ type: 'adjustmentReview', ...(filter.status ? { status: filter.status } : {}), ...about(filter.notAbout), limit: bounded(filter.limit, 100) });
+      const rows: AdjustmentReviewRow[] = [];
+      for (const summary of listed) {
+        const row = await tx.cases.byId(summary.id);
+        if (!row) continue;
+        const c = (JSON.parse(row.snapshot) as { context: AdjustmentReviewContext }).context;
+        const due = (await tx.deadlines.ofCase(row.id)).find((d) => d.kind === 'adjustmentReviewDue');
+        rows.push({
+          caseId: row.id,
+          official: c.subject,
+          pattern: c.pattern,
+          summary: c.summary,
+          basis: c.basis,
+          triggeredBy: c.triggeredBy,
+          state: row.state,
+          status: row.status,
+          openedAt: new Date(row.createdAt).toISOString(),
+          dueAt: due ? new Date(due.dueAt).toISOString() : null,
+          deadlineStatus: due?.status ?? null,
+          outcome: c.outcome,
+        });
+      }
+      return rows;
+    });
   }
 
   /** How many open cases stand in each state, by case type. */

@@ -45,6 +45,7 @@ describe('the OpenAPI document', () => {
         'POST /deadlines/{id}/urgings',
         'GET /supervision/overdue',
         'GET /supervision/card-consequences',
+        'GET /supervision/adjustment-reviews',
         'GET /supervision/escalations',
         'GET /supervision/on-time-rates',
         'GET /supervision/warning-cards',

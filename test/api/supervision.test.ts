@@ -3,7 +3,8 @@
  * overdue first), escalations and warning cards issued by the deadline ladder, on-time completion
  * rates per unit over a period, and open cases per state.
  */
-import { cardConsequenceList, escalationList, onTimeRateList, overdueList, stateCountList, warningCardList } from '../../src/api/schemas';
+import { adjustmentReviewList, cardConsequenceList, escalationList, onTimeRateList, overdueList, stateCountList, warningCardList } from '../../src/api/schemas';
+import { clueScript, people } from '../../app/demoScripts';
 import { clueInput, fireDueSteps, rectificationInput, sendEvent, startApi, type ApiFixture, type Json } from './support/server';
 
 const HOUR = 3600_000;
@@ -133,6 +134,44 @@ describe('supervision endpoints', () => {
       expect.objectContaining({ caseId: talk, status: 'done', doneAt: new Date(api.clock.now()).toISOString() }),
     ]);
     expect((await get('/supervision/card-consequences?unit=Water%20Bureau')).consequences).toEqual([]);
+  });
+
+  test('adjustment reviews: the review a second admonishment opened, with the official, the pattern and the clues; decided, it is closed', async () => {
+    /** A clue about ma.lin decided `admonished` at the joint conference, as the demo walks one. */
+    const admonished = async (clueNumber: string) => {
+      const input = { ...clueScript.input, subject: { ...(clueScript.input.subject as object), officialId: 'ma.lin', name: 'Ma Lin' } };
+      const id = (await api.engine.createCase({ type: 'clue', input, actor: clueScript.opener })).id;
+      for (const step of clueScript.steps) {
+        api.clock.advance(step.afterMinutes * 60_000);
+        const event = step.event.type === 'DECIDE' ? { ...step.event, outcome: 'admonished' } : step.event.type === 'REGISTER' ? { ...step.event, clueNumber } : step.event;
+        await api.engine.applyEvent(id, event, step.actor);
+      }
+      return id;
+    };
+    const first = await admonished('XS-2026-0701');
+    expect((await get('/supervision/adjustment-reviews')).reviews).toEqual([]);
+    const second = await admonished('XS-2026-0702');
+    const listed = await get('/supervision/adjustment-reviews?status=open');
+    expect(adjustmentReviewList.strict().parse(listed)).toEqual(listed);
+    expect(listed.reviews).toEqual([
+      expect.objectContaining({
+        official: expect.objectContaining({ officialId: 'ma.lin', name: 'Ma Lin' }),
+        pattern: 'repeatedAdmonishments',
+        triggeredBy: [expect.objectContaining({ caseId: first }), expect.objectContaining({ caseId: second })],
+        state: 'review.opened',
+        status: 'open',
+        deadlineStatus: 'pending',
+        outcome: null,
+      }),
+    ]);
+    const review = listed.reviews[0].caseId as string;
+    await api.engine.applyEvent(review, { type: 'RECORD_FINDING', finding: 'No change' }, people.orgDept);
+    await api.engine.applyEvent(review, { type: 'DECIDE', outcome: 'adjusted', reason: 'Two admonishments failed' }, people.orgDept);
+    expect((await get('/supervision/adjustment-reviews?status=open')).reviews).toEqual([]);
+    expect((await get('/supervision/adjustment-reviews?status=closed')).reviews).toEqual([
+      expect.objectContaining({ caseId: review, state: 'adjusted', deadlineStatus: 'met', outcome: expect.objectContaining({ result: 'adjusted' }) }),
+    ]);
+    expect((await api.request('GET', '/supervision/adjustment-reviews', { as: 'clerk' })).status).toBe(403);
   });
 
   test('state counts: open cases per type and state', async () => {

@@ -107,6 +107,7 @@ describe('the office policy file', () => {
       'cardConsequences.unitHeadTalk.due',
       ...['redCardsInARow', 'due'].map((k) => `cardConsequences.topOfficialTalk.${k}`),
       ...Object.keys(DEFAULT_POLICY.urging).map((k) => `urging.${k}`),
+      ...Object.keys(DEFAULT_POLICY.adjustmentReview.patterns).map((k) => `adjustmentReview.patterns.${k}`),
     ];
     for (const setting of settings) expect({ setting, listed: readme.includes(`| \`${setting}\` |`) }).toEqual({ setting, listed: true });
     for (const [kind] of declaredLimits(caseDefinitions)) expect({ kind, listed: readme.includes(`| \`${kind}\` |`) }).toEqual({ kind, listed: true });

@@ -1,6 +1,6 @@
 /**
  * Supervisors' routes: overdue cases by lateness, escalations, each unit's on-time completion rate
- * and warning cards over a period, and open cases per state. Thin wrappers over src/engine/supervision.ts.
+ * and warning cards over a period, card consequences, adjustment reviews, and open cases per state. Thin wrappers over src/engine/supervision.ts.
  * The lists that name cases (overdue, escalations) leave out cases about the caller, as every case
  * list does; the per-unit and per-state counts are the same for every supervisor.
  */
@@ -9,7 +9,7 @@ import { InvalidPayloadError } from '../../errors';
 import type { Period } from '../../engine/supervision';
 import type { Api } from '../context';
 import { requireUser } from '../routing';
-import { cardConsequenceList, escalationList, onTimeRateList, overdueList, overdueQuery, periodQuery, stateCountList, stateCountsQuery, warningCardList } from '../schemas';
+import { adjustmentReviewList, adjustmentReviewsQuery, cardConsequenceList, escalationList, onTimeRateList, overdueList, overdueQuery, periodQuery, stateCountList, stateCountsQuery, warningCardList } from '../schemas';
 
 /** The default reporting period: the 30 days before `until`. */
 const DEFAULT_PERIOD_MS = 30 * 24 * 60 * 60 * 1000;
@@ -111,6 +111,21 @@ export function registerSupervisionRoutes(api: Api): void {
       const period = periodOf(query, api.clock.now());
       return { period: isoPeriod(period), consequences: await api.supervision.cardConsequences(period, query) };
     },
+  );
+
+  api.route(
+    {
+      method: 'GET',
+      url: '/supervision/adjustment-reviews',
+      tag: 'supervision',
+      summary: 'Adjustment reviews: the official, the pattern and the cases that opened each, where it stands and by when',
+      description:
+        'Each is an adjustmentReview case (caseId), opened when a pattern of the office policy (adjustmentReview.patterns) completes; the Organization Department records its finding and decides it. Reviews about the caller are left out.',
+      access: SUPERVISORS,
+      query: adjustmentReviewsQuery,
+      response: { description: 'Newest first', schema: adjustmentReviewList },
+    },
+    async ({ query, user }) => ({ reviews: await api.supervision.adjustmentReviews({ ...query, notAbout: requireUser(user).name }) }),
   );
 
   api.route(
