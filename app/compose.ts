@@ -82,7 +82,7 @@ export interface CaseflowOptions {
   clock?: Clock;
   /** @defaultValue the bundled official calendar (src/time/calendars/cn.json), with the years imported into the store */
   calendar?: WorkingDayCalendar;
-  /** @defaultValue the three built-in case types */
+  /** @defaultValue the built-in case types (machines/index.ts) */
   definitions?: readonly CaseDefinition[];
   /** @defaultValue a bus inside this process */
   bus?: EventBus;

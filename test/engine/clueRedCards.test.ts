@@ -4,45 +4,16 @@
  * of whom the ladder escalates it to (a verification not finished in time is escalated to the
  * Discipline Inspection Commission's supervision). The case stays where it is.
  */
-import type { Actor, Recipient } from '../../machines/types';
+import type { Recipient } from '../../machines/types';
+import { chair, clueAboutMaLin, toAcceptance, toConference, toDecision, toReview, toVerification, verifier, type ClueStep as Step } from '../support/clues';
 import { clerk, engineFixture, type EngineFixture } from '../support/engine';
 
-const chair: Actor = { id: 'chen.jing', role: 'conferenceChair' };
-const verifier: Actor = { id: 'sun.li', role: 'verifier' };
-const od: Actor = { id: 'zhang.hua', role: 'organizationDepartment' };
-const dic: Actor = { id: 'liu.yang', role: 'disciplineCommission' };
-
-const clueAboutMaLin = {
-  aspect: 'draggingFeet',
-  summary: 'Permits sit unsigned for weeks',
-  channel: 'hotline',
-  anonymous: true,
-  subject: { officialId: 'ma.lin', name: 'Ma Lin', post: 'Section chief', unit: 'Municipal Housing Bureau' },
-};
-
-type Step = [type: string, payload: Record<string, unknown>, actor: Actor];
-const toAcceptance: Step[] = [['REGISTER', { clueNumber: 'XS-2026-0042', handlerId: 'wang.fang' }, clerk]];
-const toReview: Step[] = [...toAcceptance, ['ACCEPT', {}, clerk]];
-const toVerification: Step[] = [...toReview, ['CHOOSE_DISPOSAL', { route: 'preliminaryVerification', reason: 'Three dated hotline records' }, chair]];
-const toConference: Step[] = [
-  ...toVerification,
-  ['ASSIGN_VERIFIER', { verifierId: verifier.id }, chair],
-  ['RECORD_FINDINGS', { findings: 'Three permits left unsigned for 19, 23 and 30 days' }, verifier],
-  ['SUBMIT_TO_CONFERENCE', {}, verifier],
-];
 const toInvestigation: Step[] = [
   ...toVerification,
   ['ASSIGN_VERIFIER', { verifierId: verifier.id }, chair],
   ['RECORD_FINDINGS', { findings: 'Signs of a breach' }, verifier],
   ['OPEN_FORMAL_INVESTIGATION', { reason: 'A full investigation is needed', standingCommitteeDecision: 'Meeting 2026-7, item 3' }, chair],
 ];
-const toDecision: Step[] = [
-  ...toConference,
-  ['RECORD_OD_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, od],
-  ['RECORD_DIC_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, dic],
-  ['DECIDE', { outcome: 'admonished', reason: 'Both departments recommend it' }, chair],
-];
-
 /** Each clue limit: the steps to its state, the state, whom its red card escalates the case to, and whether the reporter is named. */
 const LIMITS: [kind: string, steps: Step[], state: string, to: Recipient[], named: boolean][] = [
   ['clueRegistrationDue', [], 'received', ['disciplineCommission'], false],

@@ -4,18 +4,8 @@
  * forwarded to the Discipline Inspection Commission and closed with that outcome, no limit left running.
  */
 import type { Actor } from '../../machines/types';
+import { chair, clueAboutMaLin, verifier } from '../support/clues';
 import { clerk, engineFixture, type EngineFixture } from '../support/engine';
-
-const chair: Actor = { id: 'chen.jing', role: 'conferenceChair' };
-const verifier: Actor = { id: 'sun.li', role: 'verifier' };
-
-const clueAboutMaLin = {
-  aspect: 'draggingFeet',
-  summary: 'Permits sit unsigned for weeks',
-  channel: 'hotline',
-  anonymous: true,
-  subject: { officialId: 'ma.lin', name: 'Ma Lin', post: 'Section chief', unit: 'Municipal Housing Bureau' },
-};
 
 describe('a clue’s formal investigation and forwarding', () => {
   let fx: EngineFixture;

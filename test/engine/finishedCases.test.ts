@@ -3,35 +3,8 @@
  * fires on a closed case; a limit an older caseflow left running on a finished case is closed by the
  * worker that wakes for it (cancelled, or overdue if it had lapsed), with no step, card or notice.
  */
-import type { Actor } from '../../machines/types';
+import { chair, clueAboutMaLin, toAcceptance as registered, toDecision as decided, toReview as reviewed, type ClueStep as Step } from '../support/clues';
 import { clerk, criticism, engineFixture, liaison, supervisor, type EngineFixture } from '../support/engine';
-
-const chair: Actor = { id: 'chen.jing', role: 'conferenceChair' };
-const verifier: Actor = { id: 'sun.li', role: 'verifier' };
-const od: Actor = { id: 'zhang.hua', role: 'organizationDepartment' };
-const dic: Actor = { id: 'liu.yang', role: 'disciplineCommission' };
-
-const clueAboutMaLin = {
-  aspect: 'draggingFeet',
-  summary: 'Permits sit unsigned for weeks',
-  channel: 'hotline',
-  anonymous: true,
-  subject: { officialId: 'ma.lin', name: 'Ma Lin', post: 'Section chief', unit: 'Municipal Housing Bureau' },
-};
-
-type Step = [type: string, payload: Record<string, unknown>, actor: Actor];
-const registered: Step[] = [['REGISTER', { clueNumber: 'XS-2026-0042', handlerId: 'wang.fang' }, clerk]];
-const reviewed: Step[] = [...registered, ['ACCEPT', {}, clerk]];
-const decided: Step[] = [
-  ...reviewed,
-  ['CHOOSE_DISPOSAL', { route: 'preliminaryVerification', reason: 'Three dated hotline records' }, chair],
-  ['ASSIGN_VERIFIER', { verifierId: verifier.id }, chair],
-  ['RECORD_FINDINGS', { findings: 'Three permits left unsigned for 19, 23 and 30 days' }, verifier],
-  ['SUBMIT_TO_CONFERENCE', {}, verifier],
-  ['RECORD_OD_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, od],
-  ['RECORD_DIC_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, dic],
-  ['DECIDE', { outcome: 'admonished', reason: 'Both departments recommend it' }, chair],
-];
 
 describe('a finished case closes every running limit', () => {
   let fx: EngineFixture;

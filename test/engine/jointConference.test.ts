@@ -1,18 +1,6 @@
 import type { Actor } from '../../machines/types';
+import { chair, clueAboutMaLin, dic, od, verifier } from '../support/clues';
 import { clerk, engineFixture, type EngineFixture } from '../support/engine';
-
-const chair: Actor = { id: 'chen.jing', role: 'conferenceChair' };
-const verifier: Actor = { id: 'sun.li', role: 'verifier' };
-const od: Actor = { id: 'zhang.hua', role: 'organizationDepartment' };
-const dic: Actor = { id: 'liu.yang', role: 'disciplineCommission' };
-
-const clueAboutMaLin = {
-  aspect: 'draggingFeet',
-  summary: 'Permits sit unsigned for weeks',
-  channel: 'hotline',
-  anonymous: true,
-  subject: { officialId: 'ma.lin', name: 'Ma Lin', post: 'Section chief', unit: 'Municipal Housing Bureau' },
-};
 
 describe('the joint conference on a clue', () => {
   let fx: EngineFixture;

@@ -5,15 +5,10 @@
  * and no answer); the clue closes only once they are answered. An anonymous clue has no such limit.
  */
 import type { NotificationRecord } from '../../db/records';
-import type { Actor } from '../../machines/types';
 import { silentLogger } from '../../src/logger';
 import { Notifier, type NotificationSender } from '../../workers/notifier';
+import { toDecision } from '../support/clues';
 import { clerk, engineFixture, type EngineFixture } from '../support/engine';
-
-const chair: Actor = { id: 'chen.jing', role: 'conferenceChair' };
-const verifier: Actor = { id: 'sun.li', role: 'verifier' };
-const od: Actor = { id: 'zhang.hua', role: 'organizationDepartment' };
-const dic: Actor = { id: 'liu.yang', role: 'disciplineCommission' };
 
 const clueAboutMaLin = (anonymous: boolean) => ({
   aspect: 'draggingFeet',
@@ -24,19 +19,6 @@ const clueAboutMaLin = (anonymous: boolean) => ({
 });
 const reporter = { name: 'Zhang Sanfeng', contact: '+86 138 0013 8000' };
 const ANSWER = 'Your clue was verified. The section chief was admonished and the permits are being signed.';
-
-type Step = [type: string, payload: Record<string, unknown>, actor: Actor];
-const toDecision: Step[] = [
-  ['REGISTER', { clueNumber: 'XS-2026-0042', handlerId: 'wang.fang' }, clerk],
-  ['ACCEPT', {}, clerk],
-  ['CHOOSE_DISPOSAL', { route: 'preliminaryVerification', reason: 'Three dated records' }, chair],
-  ['ASSIGN_VERIFIER', { verifierId: verifier.id }, chair],
-  ['RECORD_FINDINGS', { findings: 'Three permits left unsigned for 19, 23 and 30 days' }, verifier],
-  ['SUBMIT_TO_CONFERENCE', {}, verifier],
-  ['RECORD_OD_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, od],
-  ['RECORD_DIC_VIEW', { view: 'Admonish him', recommendedOutcome: 'admonished' }, dic],
-  ['DECIDE', { outcome: 'admonished', reason: 'Both departments recommend it' }, chair],
-];
 
 describe('a named reporter is answered with the result', () => {
   let fx: EngineFixture;
