@@ -4,8 +4,9 @@
  * once per connection instead of on every call. Rows come back keyed by the records' field names
  * (`"state_id" AS "stateId"`), read with the pool's parsers (int8 as a number, jsonb as text).
  */
-import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import type { Table } from 'drizzle-orm';
 import type pg from 'pg';
+import { columnOf, quoted, tableName } from '../drizzle/sqlText';
 
 /** A statement PostgreSQL prepares once per connection under its name. */
 export interface Statement {
@@ -22,29 +23,11 @@ export function statementRunner(client: pg.ClientBase): RunStatement {
     client.query<Row>({ name: statement.name, text: statement.text, values: values as unknown[] });
 }
 
-const quoted = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
-
-/** A table's columns as [record field, column name], optionally without some fields. */
-export function columnsOf(table: Table, without: readonly string[] = []): [field: string, column: string][] {
-  return Object.entries(getTableColumns(table))
-    .filter(([field]) => !without.includes(field))
-    .map(([field, column]) => [field, column.name]);
-}
-
-/** `"column" AS "field", …`: a select list whose rows are records. */
-export const selectList = (columns: readonly [string, string][]): string => columns.map(([field, column]) => `${quoted(column)} AS ${quoted(field)}`).join(', ');
-
-/** The table's quoted name, unqualified: the connection's search_path names the schema. */
-export const tableName = (table: Table): string => quoted(getTableName(table));
+export { columnsOf, selectList, tableName } from '../drizzle/sqlText';
 
 /** `INSERT INTO table (columns) VALUES ($1, …)` for the given fields, in that order. */
 export function insertStatement(prefix: string, table: Table, fields: readonly string[], suffix = ''): Statement {
-  const byField = new Map(columnsOf(table));
-  const columns = fields.map((field) => {
-    const column = byField.get(field);
-    if (column === undefined) throw new Error(`${getTableName(table)} has no column for ${field}`);
-    return quoted(column);
-  });
+  const columns = fields.map((field) => quoted(columnOf(table, field)));
   const values = fields.map((_, i) => `$${i + 1}`).join(', ');
   return named(prefix, `INSERT INTO ${tableName(table)} (${columns.join(', ')}) VALUES (${values})${suffix ? ` ${suffix}` : ''}`);
 }

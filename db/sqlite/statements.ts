@@ -4,22 +4,10 @@
  * field names (`"state_id" AS "stateId"`) and parameters are bound by name (`@stateId`), so no
  * query builder maps parameters and rows on every call.
  */
-import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import type { Table } from 'drizzle-orm';
+import { columnOf, columnsOf, quoted, tableName } from '../drizzle/sqlText';
 
-const quoted = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
-
-/** A table's columns as [record field, column name], optionally without some fields. */
-export function columnsOf(table: Table, without: readonly string[] = []): [field: string, column: string][] {
-  return Object.entries(getTableColumns(table))
-    .filter(([field]) => !without.includes(field))
-    .map(([field, column]) => [field, column.name]);
-}
-
-/** `"column" AS "field", …`: a select list whose rows are records. */
-export const selectList = (columns: readonly [string, string][]): string => columns.map(([field, column]) => `${quoted(column)} AS ${quoted(field)}`).join(', ');
-
-/** The table's quoted name. */
-export const tableName = (table: Table): string => quoted(getTableName(table));
+export { columnsOf, selectList, tableName } from '../drizzle/sqlText';
 
 /** `INSERT INTO table (every column but `without`) VALUES (@field, …)`: bound from a record by field name. */
 export function insertSql(table: Table, without: readonly string[] = []): string {
@@ -29,12 +17,5 @@ export function insertSql(table: Table, without: readonly string[] = []): string
 
 /** `"column" = @field, …` for the given fields. */
 export function assignments(table: Table, fields: readonly string[]): string {
-  const byField = new Map(columnsOf(table));
-  return fields
-    .map((field) => {
-      const column = byField.get(field);
-      if (column === undefined) throw new Error(`${getTableName(table)} has no column for ${field}`);
-      return `${quoted(column)} = @${field}`;
-    })
-    .join(', ');
+  return fields.map((field) => `${quoted(columnOf(table, field))} = @${field}`).join(', ');
 }
