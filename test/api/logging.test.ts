@@ -21,7 +21,9 @@ describe('what the API logs', () => {
     expect(filed.status).toBe(201);
     const receipt = filed.body.receiptCode as string;
     await api.request('GET', '/public/clues/status', { headers: { 'x-receipt-code': receipt } });
-    await api.request('POST', '/public/clues/info', { headers: { 'x-receipt-code': receipt }, body: { information: 'Zhang Sanfeng saw it again on Friday' } });
+    // what a reporter adds is the clue's content, stored for its handlers (only never logged): it names no reporter
+    // here, or the suite-wide byte search would find the name in the data file
+    await api.request('POST', '/public/clues/info', { headers: { 'x-receipt-code': receipt }, body: { information: 'A neighbour saw it again on Friday' } });
     await api.request('GET', `/public/clues/status?code=${receipt}`);
     await api.request('POST', '/public/clues', { rawBody: `{"reporter":{"name":"${reporter.name}"` });
     await api.request('POST', '/public/clues', { body: publicClue({ reporter: { ...reporter, nickname: 'Sanfeng' } }) });

@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/clock';
 import { IdentitySeal, makeKeyring, newKeyLine, parseKeyEncryptionKey, type KeyEncryptionKey } from '../../src/privacy/identitySeal';
 import type { CaseEngine } from '../../src/engine/engine';
 import { createTestDatabase, type TestBackend, type TestDatabase } from './backend';
+import { assertDataFileHoldsNoSecret, secretsSeenSoFar } from './capture';
 
 interface EngineFixtureBase {
   cf: ComposedCaseflow;
@@ -59,6 +60,7 @@ export async function engineFixture(options: Partial<CaseflowOptions> = {}, star
     await database.drop();
     throw error;
   }
+  const secretsBefore = secretsSeenSoFar();
   const base: EngineFixtureBase = {
     cf,
     engine: cf.engine,
@@ -72,6 +74,8 @@ export async function engineFixture(options: Partial<CaseflowOptions> = {}, star
     cleanup: async () => {
       try {
         for (const other of opened.splice(0)) await other.close();
+        // the byte search: nothing this test handed out is in its data file
+        if (database.backend === 'sqlite') assertDataFileHoldsNoSecret(database.file, secretsBefore);
       } finally {
         await database.drop();
       }

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { Accounts } from '../../src/auth/accounts';
 import { systemClock } from '../../src/clock';
 import type { Store } from '../../db/port';
+import { captureLog } from './capture';
 import { CLI, stopProcess } from './processes';
 
 const exec = promisify(execFile);
@@ -22,9 +23,11 @@ export interface CliResult {
 export async function runCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
   try {
     const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env ?? process.env });
+    captureLog(`caseflow ${args[0] ?? ''} (stderr)`, stderr);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
+    captureLog(`caseflow ${args[0] ?? ''} (stderr)`, e.stderr);
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
@@ -54,8 +57,12 @@ export interface LiveServer {
 export async function startServer(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<LiveServer> {
   const child = spawn(process.execPath, [CLI, ...args, 'serve', '--port', '0'], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    captureLog('caseflow serve', chunk.toString());
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const until = Date.now() + 30_000;
   while (!/listening on (http:\/\/\S+)/.test(output)) {
     if (child.exitCode !== null || Date.now() > until) {

@@ -3,6 +3,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { captureLog } from './capture';
 
 const ROOT = path.join(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'bin', 'caseflow.js');
@@ -15,8 +16,12 @@ export function spawnWorker(env: Record<string, string>): ChildProcess & { outpu
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as ChildProcess & { output: string[] };
   child.output = [];
-  child.stdout?.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    child.output.push(chunk.toString());
+    captureLog('caseflow worker', chunk.toString());
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   return child;
 }
 

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { composeWorker, type ComposedCaseflow } from '../../app/compose';
 import type { DeadlineRecord, NotificationRecord } from '../../db/records';
-import { silentLogger } from '../../src/logger';
 import { workerSettingsFromEnv, type WorkerSettings, type Workers } from '../../workers/runner';
 import type { NotificationSender } from '../../workers/notifier';
+import { capturingLogger } from './capture';
 import { criticism, liaison, supervisor, type EngineFixture } from './engine';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,7 +21,7 @@ export function startTestWorkers(
 ): Promise<Workers> {
   const { sender, consume, ...settings } = overrides;
   return composeWorker(cf, workerSettingsFromEnv({ REDIS_URL }, { prefix: testPrefix(), dispatchIntervalMs: 200, ...settings }), {
-    logger: silentLogger,
+    logger: capturingLogger('the workers'),
     ...(sender ? { sender } : {}),
     ...(consume === undefined ? {} : { consume }),
   });

@@ -10,6 +10,7 @@ import type { CaseEngine } from '../../../src/engine/engine';
 import type { Accounts } from '../../../src/auth/accounts';
 import type { ServerLimits } from '../../../src/api/context';
 import { createApiLogger } from '../../../src/api/logging';
+import { captureLog, captureSecret, captureSecretsIn } from '../../support/capture';
 import { engineFixture } from '../../support/engine';
 
 /** The people the tests act as: name → role. */
@@ -69,7 +70,7 @@ export interface ApiFixture {
 export async function startApi(limits: Partial<ServerLimits> = {}, options: Partial<CaseflowOptions> = {}): Promise<ApiFixture> {
   const fixture = await engineFixture(options);
   const lines: string[] = [];
-  const logger = createApiLogger({ stream: { write: (line: string) => void lines.push(line) }, level: 'debug' });
+  const logger = createApiLogger({ stream: { write: (line: string) => void (lines.push(line), captureLog('the API', line)) }, level: 'debug' });
   const server = await composeApi(fixture.cf, { logger, limits });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   const { accounts } = fixture.cf;
@@ -77,6 +78,7 @@ export async function startApi(limits: Partial<ServerLimits> = {}, options: Part
   for (const [person, { name, role }] of Object.entries(PEOPLE)) {
     await accounts.addUser(name, role);
     tokens[person as Person] = (await accounts.createToken(name)).token;
+    captureSecret('an API token', tokens[person as Person]);
   }
   const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> => {
     const headers: Record<string, string> = { ...options.headers };
@@ -85,6 +87,7 @@ export async function startApi(limits: Partial<ServerLimits> = {}, options: Part
     let body: string | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
+    captureSecretsIn(options.body);
     if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     const response = await fetch(`${address}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await response.text();
@@ -94,6 +97,7 @@ export async function startApi(limits: Partial<ServerLimits> = {}, options: Part
     } catch {
       // not JSON: keep the text
     }
+    captureSecretsIn(parsed);
     return { status: response.status, body: parsed as T, headers: response.headers };
   };
   return {
