@@ -1,20 +1,23 @@
 /**
  * How fast `audit verify --all` checks the case log: a SQLite file (or, with DATABASE_URL, a
  * PostgreSQL database) filled with sealed entries through the store port, then verified and timed.
- * Run: `npx tsx bench/auditVerify.ts [events, default 200000]`. Target: at least 100,000 events/s.
+ * In `npm run bench` (`--only=audit`) beside a bare check of the same rows; alone:
+ * `npx tsx bench/auditVerify.ts [events, default 200000]`. Target: at least 100,000 events/s.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
 import { EMPTY_HEAD, sealEntry } from '../db/chain';
 import type { CaseRecord, ChainHead, NewCaseEvent, Store } from '../db/port';
 import { openPostgresStore } from '../db/postgres';
 import { openSqliteStore } from '../db/sqlite';
 import { systemClock } from '../src/clock';
 import { CaseLogAudit } from '../src/engine/audit';
+import { median, pairedRatio, progress, timeAsync, timeSync, type BenchContext, type Figure } from './lib';
 
-const EVENTS = Number(process.argv[2] ?? 200_000);
 const PER_CASE = 10;
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 
@@ -36,8 +39,8 @@ const aCase = (id: string): CaseRecord => ({
   closedAt: null,
 });
 
-async function fill(store: Store): Promise<void> {
-  const cases = Math.ceil(EVENTS / PER_CASE);
+async function fill(store: Store, events: number): Promise<void> {
+  const cases = Math.ceil(events / PER_CASE);
   for (let batch = 0; batch < cases; batch += 1000) {
     await store.withTransaction(async (tx) => {
       for (let c = batch; c < Math.min(cases, batch + 1000); c++) {
@@ -68,12 +71,91 @@ async function fill(store: Store): Promise<void> {
   }
 }
 
+/** The bare check: every row read with one prepared statement, its hash recomputed by hand from its columns, its link and its case's head compared; answers the rows checked. */
+function bareVerify(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    const heads = new Map((db.prepare('SELECT id, chain_seq AS seq, chain_head AS hash FROM cases').all() as { id: string; seq: number; hash: string }[]).map((h) => [h.id, h]));
+    const rows = db.prepare(
+      'SELECT case_id, version, kind, type, actor_id, actor_role, at, payload, from_state, to_state, seq, prev_hash, hash FROM case_events ORDER BY case_id, id',
+    );
+    const str = JSON.stringify;
+    let checked = 0;
+    let current = '';
+    let previous = '';
+    const closeCase = () => {
+      if (current && heads.get(current)?.hash !== previous) throw new Error(`bare check: head of ${current} differs`);
+    };
+    for (const r of rows.iterate() as IterableIterator<Record<string, string | number>>) {
+      if (r.case_id !== current) {
+        closeCase();
+        current = r.case_id as string;
+        previous = '0'.repeat(64);
+      }
+      const canonical =
+        `{"actorId":${str(r.actor_id)},"actorRole":${str(r.actor_role)},"at":${str(r.at)},"caseId":${str(r.case_id)},"fromState":${str(r.from_state)},` +
+        `"kind":${str(r.kind)},"payload":${r.payload},"seq":${str(r.seq)},"toState":${str(r.to_state)},"type":${str(r.type)},"version":${str(r.version)}}`;
+      if (r.prev_hash !== previous || hash('sha256', `caseflow/case-event/v1\u0000${previous}${canonical}`, 'hex') !== r.hash) throw new Error(`bare check: row ${checked} breaks`);
+      previous = r.hash;
+      checked += 1;
+    }
+    closeCase();
+    return checked;
+  } finally {
+    db.close();
+  }
+}
+
+/** 8. `audit verify --all` events per second on a SQLite file, against the bare check of the same rows, the two alternating. */
+export async function benchAudit(ctx: BenchContext): Promise<Figure[]> {
+  const events = ctx.quick ? 50_000 : 200_000;
+  const runs = ctx.quick ? 3 : 5;
+  const file = path.join(ctx.tempDir('audit'), 'audit.sqlite');
+  const store = openSqliteStore(file);
+  try {
+    await fill(store, events);
+    progress(`audit verify: ${events} sealed entries of ${events / PER_CASE} cases`);
+    const audit = new CaseLogAudit({ store, clock: systemClock });
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const ms = await timeAsync(async () => {
+        const report = await audit.verifyAll();
+        if (!report.ok || report.events !== events) throw new Error(`verification failed: ${JSON.stringify(report.breaks[0])}`);
+      });
+      ours.push((events / ms) * 1000);
+      let checked = 0;
+      const bareMs = timeSync(() => void (checked = bareVerify(file)));
+      bare.push((checked / bareMs) * 1000);
+    }
+    return [
+      {
+        group: '8 audit',
+        name: 'audit verify --all, sealed entries checked (SQLite file)',
+        unit: 'events/s',
+        caseflow: Math.round(median(ours)),
+        bare: Math.round(median(bare)),
+        bareLabel: 'one prepared scan, each hash recomputed by hand',
+        target: { kind: 'atLeast', min: 100_000 },
+        pairedRatio: pairedRatio(ours, bare),
+        runs: ours.map(Math.round),
+        bareRuns: bare.map(Math.round),
+        detail: { events, cases: events / PER_CASE },
+      },
+    ];
+  } finally {
+    await store.close();
+  }
+}
+
+/** Standalone: `npx tsx bench/auditVerify.ts [events]`, on SQLite or, with DATABASE_URL, PostgreSQL. */
 async function main(): Promise<void> {
+  const events = Number(process.argv[2] ?? 200_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caseflow-audit-bench-'));
   const url = process.env.DATABASE_URL;
   const store = url ? await openPostgresStore(url) : openSqliteStore(path.join(dir, 'audit.sqlite'));
   try {
-    await fill(store);
+    await fill(store, events);
     const audit = new CaseLogAudit({ store, clock: systemClock });
     const started = performance.now();
     const report = await audit.verifyAll();
@@ -86,4 +168,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (require.main === module) void main();

@@ -34,6 +34,8 @@ export type Target =
   | { kind: 'ratioAtLeast'; min: number }
   /** The figure itself must be at most `max` (latency, memory), in the figure's unit. */
   | { kind: 'atMost'; max: number }
+  /** The figure itself must be at least `min` (an absolute throughput), in the figure's unit. */
+  | { kind: 'atLeast'; min: number }
   /** Reported for information; no target. */
   | { kind: 'none' };
 
@@ -73,8 +75,8 @@ export function ratioOf(f: Figure): number | null {
 }
 
 /**
- * The measured figure against its target: > 1 beats a floor (`ratioAtLeast`: ratio ÷ floor),
- * ≤ 1 stays under a ceiling (`atMost`: figure ÷ ceiling).
+ * The measured figure against its target: > 1 beats a floor (`ratioAtLeast`: ratio ÷ floor;
+ * `atLeast`: figure ÷ floor), ≤ 1 stays under a ceiling (`atMost`: figure ÷ ceiling).
  */
 export function againstTarget(f: Figure): number | null {
   if (f.target.kind === 'ratioAtLeast') {
@@ -82,6 +84,7 @@ export function againstTarget(f: Figure): number | null {
     return r === null ? null : r / f.target.min;
   }
   if (f.target.kind === 'atMost') return f.target.max === 0 ? (f.caseflow <= 0 ? 0 : Infinity) : f.caseflow / f.target.max;
+  if (f.target.kind === 'atLeast') return f.caseflow / f.target.min;
   return null;
 }
 
@@ -89,7 +92,7 @@ export function againstTarget(f: Figure): number | null {
 export function targetMet(f: Figure): boolean | null {
   const v = againstTarget(f);
   if (v === null) return null;
-  return f.target.kind === 'ratioAtLeast' ? v >= 1 : v <= 1;
+  return f.target.kind === 'ratioAtLeast' || f.target.kind === 'atLeast' ? v >= 1 : v <= 1;
 }
 
 // ---------------------------------------------------------------- statistics
@@ -328,6 +331,7 @@ export function fmt(value: number | null, unit = ''): string {
 function targetText(t: Target, unit: string): string {
   if (t.kind === 'ratioAtLeast') return `≥ ${t.min}× bare`;
   if (t.kind === 'atMost') return `≤ ${fmt(t.max)} ${unit}`;
+  if (t.kind === 'atLeast') return `≥ ${fmt(t.min)} ${unit}`;
   return '–';
 }
 

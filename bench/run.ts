@@ -4,7 +4,7 @@
  * bare baseline measured in the same run and written to bench/results/<mode>.json and
  * bench/results/<mode>.md.
  *
- * Options: --quick, --only=transitions,profile,intake,scheduling,firing,lateness,queries,memory,web,startup,migrate,postgres (and
+ * Options: --quick, --only=transitions,profile,intake,scheduling,firing,lateness,queries,memory,web,startup,migrate,audit,postgres (and
  * `prototypes`, the prototypes of proposed fixes, run only when named).
  * Environment: REDIS_URL (default redis://127.0.0.1:6379); BENCH_DATABASE_URL, the PostgreSQL
  * server's admin database for the `postgres` rows (default postgres://postgres@127.0.0.1:5432/test;
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import { benchAudit } from './auditVerify';
 import { benchFiring } from './firing';
 import { benchIntake } from './intake';
 import { benchLateness } from './lateness';
@@ -46,6 +47,8 @@ const BENCHES: Record<string, (ctx: BenchContext) => Figure[] | Promise<Figure[]
   startup: benchStartup,
   /** `migrate plan` replaying open cases, against a bare replay. */
   migrate: benchMigratePlan,
+  /** `audit verify --all` over sealed entries, against a bare check of the same rows. */
+  audit: benchAudit,
   /** PostgreSQL: transitions, API processes and deadline workers (skipped when no server answers). */
   postgres: benchPostgres,
   /** Prototypes of proposed fixes: only with --only=prototypes. */
