@@ -63,6 +63,13 @@ export const FORMAL_INVESTIGATION_DAYS = 90;
 /** Minutes the unit of an official ordered to rectify gets to submit its plan: one week. */
 export const RECTIFICATION_PLAN_DUE_MINUTES = 7 * 24 * 60;
 
+/**
+ * The answer to a named reporter, carried by an event that ends the clue before any decision (out of
+ * scope, forwarded, closed with no case): it tells them both whether the clue was accepted and the result.
+ * Optional in the schema: the machine's guards require it of a named reporter and refuse it for an anonymous one.
+ */
+const reporterAnswer = text('the answer to the named reporter').optional();
+
 const aspect = z.enum(CLUE_ASPECTS, { error: `the aspect must be one of: ${CLUE_ASPECTS.join(', ')}` });
 const outcome = z.enum(DECISION_OUTCOMES, { error: `the outcome must be one of: ${DECISION_OUTCOMES.join(', ')}` });
 
@@ -112,22 +119,28 @@ export const clueEvents = {
     payload: z.strictObject({ aspect: aspect.optional() }),
   },
   DECLARE_OUT_OF_SCOPE: {
-    summary: 'Declare the clue out of scope, forwarding it to the body it belongs to if any',
+    summary: 'Declare the clue out of scope, forwarding it to the body it belongs to if any; a named reporter is answered in the same event',
     roles: ['intakeClerk', 'conferenceChair'],
-    payload: z.strictObject({ reason, forwardedTo: text('the body the clue is forwarded to').optional() }),
+    payload: z.strictObject({ reason, forwardedTo: text('the body the clue is forwarded to').optional(), reporterAnswer }),
   },
   FORWARD_TO_COMMISSION: {
-    summary: 'Forward a clue outside the office’s remit to the Discipline Inspection Commission, closing it here',
+    summary: 'Forward a clue outside the office’s remit to the commission it belongs to, naming it, and close it here; a named reporter is answered in the same event',
     roles: ['intakeClerk', 'conferenceChair'],
-    payload: z.strictObject({ reason, commission: text('the commission the clue is forwarded to') }),
+    payload: z.strictObject({ reason, commission: text('the commission the clue is forwarded to'), reporterAnswer }),
   },
   CHOOSE_DISPOSAL: {
-    summary: 'Record the disposal route the collective review chose',
+    summary: 'Record the disposal route the collective review chose; closing with no case answers a named reporter in the same event',
     roles: ['conferenceChair'],
-    payload: z.strictObject({
-      route: z.enum(DISPOSAL_ROUTES, { error: `the route must be one of: ${DISPOSAL_ROUTES.join(', ')}` }),
-      reason,
-    }),
+    payload: z
+      .strictObject({
+        route: z.enum(DISPOSAL_ROUTES, { error: `the route must be one of: ${DISPOSAL_ROUTES.join(', ')}` }),
+        reason,
+        reporterAnswer,
+      })
+      .refine((p) => p.reporterAnswer === undefined || p.route === 'closedNoCase', {
+        path: ['reporterAnswer'],
+        message: 'the reporter is answered with the route closedNoCase only, which ends the clue: leave reporterAnswer out for the other routes',
+      }),
   },
   ASSIGN_VERIFIER: {
     summary: 'Name the verifier who checks the facts',
@@ -182,6 +195,11 @@ export const clueEvents = {
   },
   ANSWER_REPORTER: {
     summary: 'Answer the named reporter with the result: sent through the notification channel, their identity staying sealed',
+    roles: ['intakeClerk', 'conferenceChair'],
+    payload: z.strictObject({ answer: text('the answer to the reporter') }),
+  },
+  ANSWER_REPORTER_ACCEPTANCE: {
+    summary: 'Tell the named reporter that their clue was accepted for handling: sent through the notification channel, their identity staying sealed',
     roles: ['intakeClerk', 'conferenceChair'],
     payload: z.strictObject({ answer: text('the answer to the reporter') }),
   },
@@ -243,6 +261,8 @@ export interface ClueContext {
   escalations?: ClueEscalation[];
   /** The answer sent to a named reporter (absent on older cases); an anonymous reporter reads the status with their receipt. */
   reporterAnswer?: { text: string; by: string; at: string } | null;
+  /** The answer telling a named reporter that their clue was accepted (absent on older cases). */
+  acceptanceAnswer?: { text: string; by: string; at: string } | null;
   /** The formal investigation a verification was turned into, if any (absent on older cases). */
   formalInvestigation?: { reason: string; standingCommitteeDecision: string; by: string; at: string } | null;
   /** Whose supervision the latest red card put the case under, or null before any (absent on older cases). */
@@ -251,6 +271,9 @@ export interface ClueContext {
 
 /** Working days within which a named reporter is told the result (discipline-inspection practice: 15). */
 export const REPORTER_ANSWER_WORKING_DAYS = 15;
+
+/** Working days from receipt within which a named reporter is told whether their clue was accepted (discipline-inspection practice: 15). */
+export const ACCEPTANCE_ANSWER_WORKING_DAYS = 15;
 
 /** Every clue limit's red card is sent into the case (DEADLINE_ESCALATED): no silent red card. */
 const redCardIntoCase = { escalatedEvent: DEADLINE_ESCALATED } as const;
@@ -267,7 +290,30 @@ const view = (event: ClueEvent): ConferenceView | null =>
     ? { text: event.view, recommendedOutcome: event.recommendedOutcome, by: event.actor.id, at: event.at }
     : null;
 
-/** The short title a linked rectification case carries: no reporter, no clue text. */
+/** The answer an event that ends the clue carries for a named reporter, if any. */
+const endingAnswerOf = (event: ClueEvent): string | undefined =>
+  event.type === 'DECLARE_OUT_OF_SCOPE' || event.type === 'FORWARD_TO_COMMISSION' || event.type === 'CHOOSE_DISPOSAL' ? event.reporterAnswer : undefined;
+
+/** The notice answering a named reporter when the clue ends before any decision: it names where the clue went. */
+const endingNotice = ({ context, event }: { context: ClueContext; event: ClueEvent }): NoticeRequest => {
+  const clue = context.clueNumber ?? context.caseId;
+  const subject =
+    event.type === 'FORWARD_TO_COMMISSION'
+      ? `Your clue ${clue} was forwarded to ${event.commission}, which handles it`
+      : event.type === 'DECLARE_OUT_OF_SCOPE'
+        ? `Your clue ${clue} is outside this office’s remit${event.forwardedTo ? ` and was passed to ${event.forwardedTo}` : ''}`
+        : `The result of your clue ${clue}`;
+  return { recipient: 'reporter', step: 'reporterAnswer', subject, body: endingAnswerOf(event) ?? '' };
+};
+
+/** The notice telling a named reporter that their clue was accepted. */
+const acceptanceNotice = ({ context, event }: { context: ClueContext; event: ClueEvent }): NoticeRequest => ({
+  recipient: 'reporter',
+  step: 'reporterAcceptanceAnswer',
+  subject: `Your clue ${context.clueNumber ?? context.caseId} was accepted for handling`,
+  body: event.type === 'ANSWER_REPORTER_ACCEPTANCE' ? event.answer : '',
+});
+
 /** The linked rectification's report title, cut to fit its 4,000-character field however long the names are. */
 export const rectificationReportTitle = (context: ClueContext): string => {
   const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -280,6 +326,26 @@ export const rectificationReportTitle = (context: ClueContext): string => {
 /** The official a clue is about once `event` is taken: a REGISTER may identify or correct them. */
 const subjectIdAfter = (context: ClueContext, event: ClueEvent): string | null =>
   event.type === 'REGISTER' && event.subject ? event.subject.officialId : context.subject.officialId;
+
+/**
+ * Telling a named reporter that their clue was accepted: offered in every state after acceptance until
+ * they are told, or answered with the result (which tells them too). It meets `clueAcceptanceAnswerDue`.
+ */
+const answerAcceptance = {
+  guard: and(['namedReporter', 'reporterNotYetToldOfAcceptance', 'notSubjectOfCase']),
+  actions: ['recordAcceptanceAnswer', { type: 'sendNotice', params: acceptanceNotice }],
+} as const;
+
+/**
+ * An event that ends the clue before any decision (out of scope, forwarded, closed with no case) takes one
+ * of two transitions to its end. For a named reporter the event carries the answer (`reporterAnswer`),
+ * sent as a notice like the result answer and telling them both whether the clue was accepted and how it
+ * ended: nothing is left owed when the clue finishes. An anonymous reporter is not answered (they read the
+ * status with their receipt). The named branch comes first, so a refusal names the rule the caseworker missed.
+ */
+const NAMED_AND_ANSWERED = ['namedReporter', 'givesReporterAnswer'] as const;
+const ANONYMOUS_AND_UNANSWERED = ['anonymousReporter', 'givesNoReporterAnswer'] as const;
+const ANSWER_ON_ENDING = ['recordReporterAnswer', { type: 'sendNotice', params: endingNotice }] as const;
 
 const machine = setup({
   types: {
@@ -306,6 +372,10 @@ const machine = setup({
     namedReporter: ({ context }) => !context.anonymous,
     reporterNotYetAnswered: ({ context }) => (context.reporterAnswer ?? null) === null,
     reporterAnsweredIfNamed: ({ context }) => context.anonymous || (context.reporterAnswer ?? null) !== null,
+    anonymousReporter: ({ context }) => context.anonymous,
+    givesReporterAnswer: ({ event }) => endingAnswerOf(event) !== undefined,
+    givesNoReporterAnswer: ({ event }) => endingAnswerOf(event) === undefined,
+    reporterNotYetToldOfAcceptance: ({ context }) => (context.acceptanceAnswer ?? null) === null && (context.reporterAnswer ?? null) === null,
   },
   actions: {
     recordRegistration: assign(({ context, event }) =>
@@ -363,9 +433,16 @@ const machine = setup({
           event.type === 'DECLARE_OUT_OF_SCOPE' ? (event.forwardedTo ?? null) : event.type === 'FORWARD_TO_COMMISSION' ? event.commission : null,
       }),
     }),
+    /** The result answer: ANSWER_REPORTER, or the answer an event that ends the clue carries. */
     recordReporterAnswer: assign({
-      reporterAnswer: ({ context, event }) =>
-        event.type === 'ANSWER_REPORTER' ? { text: event.answer, by: event.actor.id, at: event.at } : (context.reporterAnswer ?? null),
+      reporterAnswer: ({ context, event }) => {
+        const answer = event.type === 'ANSWER_REPORTER' ? event.answer : endingAnswerOf(event);
+        return answer !== undefined ? { text: answer, by: event.actor.id, at: event.at } : (context.reporterAnswer ?? null);
+      },
+    }),
+    recordAcceptanceAnswer: assign({
+      acceptanceAnswer: ({ context, event }) =>
+        event.type === 'ANSWER_REPORTER_ACCEPTANCE' ? { text: event.answer, by: event.actor.id, at: event.at } : (context.acceptanceAnswer ?? null),
     }),
     sendNotice: (_, _params: NoticeRequest) => {},
     /** The verification becomes a formal investigation: its findings so far become history, the investigation records its own. */
@@ -423,8 +500,27 @@ const machine = setup({
     escalations: [],
     supervision: null,
     reporterAnswer: null,
+    acceptanceAnswer: null,
     formalInvestigation: null,
   }),
+  meta: {
+    description: 'A clue, from its receipt until it is concluded',
+    // Runs on the root, from the receipt, across every state until met: only for a named reporter (an anonymous
+    // one reads the status with their receipt code). Met by the acceptance answer, or by the result answer;
+    // an event that ends the clue carries its answer, and the finished case closes the limit.
+    deadlines: workingDaysLimit(
+      'clueAcceptanceAnswerDue',
+      `A real-name reporter is told whether their clue is accepted within ${ACCEPTANCE_ANSWER_WORKING_DAYS} working days of its receipt (discipline-inspection practice)`,
+      ACCEPTANCE_ANSWER_WORKING_DAYS,
+      'office',
+      redCardIntoCase,
+    ).map((spec) => ({
+      ...spec,
+      from: { contextField: 'openedAt' },
+      metBy: ['ANSWER_REPORTER_ACCEPTANCE', 'ANSWER_REPORTER'],
+      onlyWhen: { contextField: 'anonymous', is: false },
+    })),
+  } satisfies StateMeta,
   initial: 'received',
   // a red card may come in any state with a limit; the case stays where it is, now under supervision
   on: { [DEADLINE_ESCALATED]: { guard: 'notSubjectOfCase', actions: 'recordEscalation' } },
@@ -435,7 +531,7 @@ const machine = setup({
         reporterStatus: 'Received: your clue is waiting to be registered',
         deadlines: workingDaysLimit(
           'clueRegistrationDue',
-          'Every clue gets a number and a ledger entry, and a clue for another body is forwarded, within 5 working days',
+          'Every clue gets a number and a ledger entry within 5 working days of its receipt',
           5,
           'office',
           redCardIntoCase,
@@ -459,20 +555,30 @@ const machine = setup({
         acceptance: {
           meta: {
             description: 'The office decides whether the clue is within its remit',
-            deadlines: workingDaysLimit('clueAcceptanceDue', 'A clue is accepted or re-routed within 5 working days of registration', 5, 'office', redCardIntoCase),
+            // counted from the receipt, not the registration: a clue for a higher commission is forwarded, and a clue passed
+            // down is accepted or re-routed, within 5 working days of reaching the office, however long registering took
+            deadlines: workingDaysLimit(
+              'clueAcceptanceDue',
+              'A clue is accepted, or re-routed (forwarded to the commission it belongs to, or declared out of scope and passed on), within 5 working days of its receipt; a clue passed down from a higher body as any other',
+              5,
+              'office',
+              redCardIntoCase,
+            ).map((spec) => ({ ...spec, from: { contextField: 'openedAt' } })),
           } satisfies StateMeta,
           on: {
             ACCEPT: { target: 'collectiveReview', guard: 'notSubjectOfCase', actions: 'recordAcceptance' },
-            DECLARE_OUT_OF_SCOPE: {
-              target: '#clue.outOfScope',
-              guard: and(['hasReason', 'notSubjectOfCase']),
-              actions: 'recordOutcome',
-            },
-            FORWARD_TO_COMMISSION: {
-              target: '#clue.forwardedToCommission',
-              guard: and(['hasReason', 'notSubjectOfCase']),
-              actions: 'recordOutcome',
-            },
+            DECLARE_OUT_OF_SCOPE: [
+              { target: '#clue.outOfScope', guard: and(['hasReason', 'notSubjectOfCase', ...NAMED_AND_ANSWERED]), actions: ['recordOutcome', ...ANSWER_ON_ENDING] },
+              { target: '#clue.outOfScope', guard: and(['hasReason', 'notSubjectOfCase', ...ANONYMOUS_AND_UNANSWERED]), actions: 'recordOutcome' },
+            ],
+            FORWARD_TO_COMMISSION: [
+              {
+                target: '#clue.forwardedToCommission',
+                guard: and(['hasReason', 'notSubjectOfCase', ...NAMED_AND_ANSWERED]),
+                actions: ['recordOutcome', ...ANSWER_ON_ENDING],
+              },
+              { target: '#clue.forwardedToCommission', guard: and(['hasReason', 'notSubjectOfCase', ...ANONYMOUS_AND_UNANSWERED]), actions: 'recordOutcome' },
+            ],
           },
         },
         collectiveReview: {
@@ -488,6 +594,17 @@ const machine = setup({
           } satisfies StateMeta,
           on: {
             CHOOSE_DISPOSAL: [
+              // the ending route first: a refusal of it names the reporter's answer, not the route
+              {
+                target: '#clue.closedNoCase',
+                guard: and([routeIs('closedNoCase'), 'hasReason', 'notSubjectOfCase', ...NAMED_AND_ANSWERED]),
+                actions: ['recordDisposal', 'recordOutcome', ...ANSWER_ON_ENDING],
+              },
+              {
+                target: '#clue.closedNoCase',
+                guard: and([routeIs('closedNoCase'), 'hasReason', 'notSubjectOfCase', ...ANONYMOUS_AND_UNANSWERED]),
+                actions: ['recordDisposal', 'recordOutcome'],
+              },
               {
                 target: '#clue.verification',
                 guard: and([routeIs('talkOrWrittenInquiry', 'preliminaryVerification'), 'hasReason', 'notSubjectOfCase']),
@@ -498,12 +615,8 @@ const machine = setup({
                 guard: and([routeIs('setAsidePendingChecks'), 'hasReason', 'notSubjectOfCase']),
                 actions: ['recordDisposal', 'recordSetAside'],
               },
-              {
-                target: '#clue.closedNoCase',
-                guard: and([routeIs('closedNoCase'), 'hasReason', 'notSubjectOfCase']),
-                actions: ['recordDisposal', 'recordOutcome'],
-              },
             ],
+            ANSWER_REPORTER_ACCEPTANCE: answerAcceptance,
           },
         },
       },
@@ -526,6 +639,7 @@ const machine = setup({
         SET_ASIDE: { target: 'setAside', guard: and(['hasReason', 'notSubjectOfCase']), actions: 'recordSetAside' },
         SUBMIT_TO_CONFERENCE: { target: 'jointConference', guard: and(['findingsRecorded', 'notSubjectOfCase']) },
         OPEN_FORMAL_INVESTIGATION: { target: 'formalInvestigation', guard: and(['hasReason', 'notSubjectOfCase']), actions: 'recordFormalInvestigation' },
+        ANSWER_REPORTER_ACCEPTANCE: answerAcceptance,
       },
     },
     formalInvestigation: {
@@ -547,6 +661,7 @@ const machine = setup({
         ASSIGN_VERIFIER: { guard: and(['notSubjectOfCase', 'appointeeIsNotSubject']), actions: 'recordVerifier' },
         RECORD_FINDINGS: { guard: and(['actorIsAssignedVerifier', 'notSubjectOfCase']), actions: 'recordFindings' },
         SUBMIT_TO_CONFERENCE: { target: 'jointConference', guard: and(['findingsRecorded', 'notSubjectOfCase']) },
+        ANSWER_REPORTER_ACCEPTANCE: answerAcceptance,
       },
     },
     setAside: {
@@ -557,6 +672,7 @@ const machine = setup({
       } satisfies StateMeta,
       on: {
         NEW_EVIDENCE: { target: 'verification', guard: 'notSubjectOfCase', actions: 'recordNewEvidence' },
+        ANSWER_REPORTER_ACCEPTANCE: answerAcceptance,
       },
     },
     jointConference: {
@@ -586,6 +702,7 @@ const machine = setup({
           guard: and([{ type: 'outcomeIs', params: { outcome: decided } }, 'hasReason', 'bothViewsRecorded', 'notSubjectOfCase']),
           actions: ['recordOutcome', 'recordConferenceDecision'] as const,
         })),
+        ANSWER_REPORTER_ACCEPTANCE: answerAcceptance,
       },
     },
     decision: {
@@ -612,6 +729,7 @@ const machine = setup({
       } satisfies StateMeta,
       on: {
         CLOSE: { target: 'closed', guard: and(['notSubjectOfCase', 'reporterAnsweredIfNamed']), actions: 'recordClosure' },
+        ANSWER_REPORTER_ACCEPTANCE: answerAcceptance,
         ANSWER_REPORTER: {
           guard: and(['namedReporter', 'reporterNotYetAnswered', 'notSubjectOfCase']),
           actions: [
@@ -706,6 +824,11 @@ export const clue: CaseDefinition<typeof machine, typeof clueEvents, typeof clue
     namedReporter: 'Only a named reporter is answered: an anonymous reporter follows the clue with their receipt code',
     reporterNotYetAnswered: 'The reporter has already been answered',
     reporterAnsweredIfNamed: 'A clue from a named reporter is closed only once the reporter has been answered with the result (ANSWER_REPORTER)',
+    anonymousReporter: 'Only a clue from an anonymous reporter ends without an answer to its reporter',
+    givesReporterAnswer:
+      'A clue from a named reporter that ends here answers them in the same event: give reporterAnswer, the answer sent to them through the notification channel (their identity stays sealed)',
+    givesNoReporterAnswer: 'An anonymous reporter is not answered: they follow the clue with their receipt code; leave reporterAnswer out',
+    reporterNotYetToldOfAcceptance: 'The reporter has already been told that their clue was accepted, or answered with the result',
   },
   index: (context: unknown): CaseIndexFields => {
     const c = context as ClueContext;

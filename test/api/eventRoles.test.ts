@@ -103,13 +103,14 @@ describe('per-event roles over HTTP', () => {
     expect((await api.engine.getCase(id)).status).toBe('closed');
   });
 
-  test('a clue from a named reporter, answered with the result before it closes', async () => {
+  test('a clue from a named reporter, told it was accepted, and answered with the result before it closes', async () => {
     const created = await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput({ anonymous: false }), reporter: { name: 'Li Si', contact: 'li.si@example.org' } } });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     await walk(api, id, 'clue', [
       ['REGISTER', 'clerk', { clueNumber: 'XS-2026-0004', handlerId: 'wang.fang' }],
       ['ACCEPT', 'clerk'],
+      ['ANSWER_REPORTER_ACCEPTANCE', 'clerk', { answer: 'Your clue was accepted and is being handled' }],
       ['CHOOSE_DISPOSAL', 'chair', { route: 'talkOrWrittenInquiry', reason: 'A written inquiry will settle it' }],
       ['ASSIGN_VERIFIER', 'chair', { verifierId: 'liu.yang' }],
       ['RECORD_FINDINGS', 'verifier', { findings: 'He answered the inquiry; the delays are confirmed' }],

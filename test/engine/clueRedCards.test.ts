@@ -26,6 +26,8 @@ const LIMITS: [kind: string, steps: Step[], state: string, to: Recipient[], name
   ['clueDisciplineCommissionViewDue', toConference, 'jointConference', ['disciplineCommission'], false],
   ['clueClosureDue', toDecision, 'decision.admonished', ['disciplineCommission'], false],
   ['clueReporterAnswerDue', toDecision, 'decision.admonished', ['disciplineCommission'], true],
+  // the root's limit, from the receipt: escalated wherever the clue then is
+  ['clueAcceptanceAnswerDue', toReview, 'screening.collectiveReview', ['disciplineCommission'], true],
 ];
 
 describe('a red card on a clue limit moves the case as the ladder declares', () => {

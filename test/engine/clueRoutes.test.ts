@@ -43,3 +43,37 @@ describe('a clue’s formal investigation and forwarding', () => {
     await expect(send('FORWARD_TO_COMMISSION', { commission: 'District Discipline Inspection Commission' }, clerk)).rejects.toMatchObject({ code: 'EVENT_NOT_ALLOWED' });
   });
 });
+
+describe('a clue is forwarded, accepted or re-routed within 5 working days of its receipt', () => {
+  let fx: EngineFixture;
+  beforeEach(async () => {
+    // received on a Monday morning: 5 working days end on Monday 9 March
+    fx = await engineFixture({}, '2026-03-02T09:00:00+08:00');
+  });
+  afterEach(() => fx.cleanup());
+
+  const limit = async (id: string, kind: string) => (await fx.engine.getCase(id)).deadlines.find((d) => d.kind === kind)!;
+
+  it('a clue registered on its last day must still be forwarded by the end of it: the day after is late', async () => {
+    const { id } = await fx.engine.createCase({ type: 'clue', input: clueAboutMaLin, actor: clerk });
+    fx.clock.set('2026-03-09T17:00:00+08:00');
+    await fx.engine.applyEvent(id, { type: 'REGISTER', clueNumber: 'XS-2026-0042', handlerId: 'wang.fang' }, clerk);
+    expect(await limit(id, 'clueRegistrationDue')).toMatchObject({ status: 'met' });
+    // the acceptance limit counts from the receipt, not from the registration
+    expect((await limit(id, 'clueAcceptanceDue')).dueAt).toBe((await limit(id, 'clueRegistrationDue')).dueAt);
+    fx.clock.set('2026-03-10T10:00:00+08:00');
+    const forwarded = await fx.engine.applyEvent(id, { type: 'FORWARD_TO_COMMISSION', reason: 'A breach of discipline', commission: 'Provincial Discipline Inspection Commission' }, clerk);
+    expect(forwarded.case.context).toMatchObject({ outcome: { forwardedTo: 'Provincial Discipline Inspection Commission' } });
+    expect(await limit(id, 'clueAcceptanceDue')).toMatchObject({ running: false, status: 'overdue' });
+  });
+
+  it('a clue passed down by another body is accepted within 5 working days of reaching the office, however long registering took', async () => {
+    const { id } = await fx.engine.createCase({ type: 'clue', input: { ...clueAboutMaLin, channel: 'unitReferral' }, actor: clerk });
+    fx.clock.set('2026-03-09T16:00:00+08:00');
+    await fx.engine.applyEvent(id, { type: 'REGISTER', clueNumber: 'XS-2026-0043', handlerId: 'wang.fang' }, clerk);
+    // accepted the next morning, at once after registering, but the day after its 5 working days from receipt: late
+    fx.clock.set('2026-03-10T09:30:00+08:00');
+    await fx.engine.applyEvent(id, { type: 'ACCEPT' }, clerk);
+    expect(await limit(id, 'clueAcceptanceDue')).toMatchObject({ running: false, status: 'overdue' });
+  });
+});

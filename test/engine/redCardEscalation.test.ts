@@ -38,6 +38,7 @@ describe('red cards move the case as the machine says', () => {
     // every clue limit and the unit's own rectification limits send their red card into the machine
     const sent = rungs().filter((r) => r.step.warning === 'red' && r.step.sendsEvent).map((r) => r.where);
     expect(sent).toEqual([
+      'clue clueAcceptanceAnswerDue',
       'clue.received clueRegistrationDue',
       'clue.screening.acceptance clueAcceptanceDue',
       'clue.screening.collectiveReview clueDisposalDue',

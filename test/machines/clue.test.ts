@@ -129,6 +129,12 @@ const event = {
     actor: clerk,
     at: '2026-03-27T10:00:00+08:00',
   },
+  ANSWER_REPORTER_ACCEPTANCE: {
+    type: 'ANSWER_REPORTER_ACCEPTANCE',
+    answer: 'Your clue was accepted; the office is checking the hotline records',
+    actor: clerk,
+    at: '2026-03-06T10:00:00+08:00',
+  },
   DEADLINE_ESCALATED: {
     type: 'DEADLINE_ESCALATED',
     deadlineKind: 'clueVerificationDue',
@@ -137,6 +143,9 @@ const event = {
     at: '2026-04-02T09:00:00+08:00',
   },
 } as const satisfies { [K in EventType]: Extract<ClueEvent, { type: K }> };
+
+/** The answer a named reporter gets with an event that ends their clue before any decision. */
+const ENDING_ANSWER = 'Your clue is outside this office’s remit; it was passed to the body that handles it';
 
 const routeEvent = (route: (typeof event.CHOOSE_DISPOSAL)['route'] | 'talkOrWrittenInquiry' | 'setAsidePendingChecks' | 'closedNoCase'): ClueEvent => ({
   ...event.CHOOSE_DISPOSAL,
@@ -153,6 +162,10 @@ const sampleEvents: ClueEvent[] = [
   routeEvent('talkOrWrittenInquiry'),
   routeEvent('setAsidePendingChecks'),
   routeEvent('closedNoCase'),
+  // the endings before a decision, as a named reporter's clue sends them: with the answer to the reporter
+  { ...event.DECLARE_OUT_OF_SCOPE, reporterAnswer: ENDING_ANSWER },
+  { ...event.FORWARD_TO_COMMISSION, reporterAnswer: ENDING_ANSWER },
+  { ...event.CHOOSE_DISPOSAL, route: 'closedNoCase', reporterAnswer: ENDING_ANSWER },
   { ...event.CHOOSE_DISPOSAL, reason: undefined },
   { ...event.ASSIGN_VERIFIER, verifierId: officialId },
   { ...event.RECORD_FINDINGS, actor: otherVerifier },
@@ -178,6 +191,7 @@ const situation = valueAnd((c: ClueContext) => ({
   result: c.outcome?.result ?? null,
   closed: c.closure !== null,
   answered: (c.reporterAnswer ?? null) !== null,
+  toldOfAcceptance: (c.acceptanceAnswer ?? null) !== null,
 }));
 
 const explore = (strategy: 'shortest' | 'simple', from = input) =>
@@ -186,8 +200,20 @@ const explore = (strategy: 'shortest' | 'simple', from = input) =>
 const shortest = explore('shortest');
 const simple = explore('simple');
 const namedShortest = explore('shortest', namedInput);
-/** The one transition only a named reporter's clue takes. */
-const ANSWER_TRANSITION = 'clue.decision ANSWER_REPORTER#0';
+/** The transitions only a named reporter's clue takes: the endings that answer them, the acceptance answer, the result answer. */
+const NAMED_ONLY = [
+  'clue.screening.acceptance DECLARE_OUT_OF_SCOPE#0',
+  'clue.screening.acceptance FORWARD_TO_COMMISSION#0',
+  'clue.screening.collectiveReview CHOOSE_DISPOSAL#0',
+  ...['screening.collectiveReview', 'verification', 'formalInvestigation', 'setAside', 'jointConference', 'decision'].map((state) => `clue.${state} ANSWER_REPORTER_ACCEPTANCE#0`),
+  'clue.decision ANSWER_REPORTER#0',
+];
+/** The transitions only an anonymous reporter's clue takes: the same endings, with no one to answer. */
+const ANONYMOUS_ONLY = [
+  'clue.screening.acceptance DECLARE_OUT_OF_SCOPE#1',
+  'clue.screening.acceptance FORWARD_TO_COMMISSION#1',
+  'clue.screening.collectiveReview CHOOSE_DISPOSAL#1',
+];
 
 /** Plays events from the start; every one must be accepted. */
 function play(...events: ClueEvent[]): { snapshot: Snapshot; actions: { type: string; params?: unknown }[] } {
@@ -248,6 +274,7 @@ const scenarios: { [K in EventType]: { before: ClueEvent[]; event: Extract<ClueE
   ANSWER_REPORTER: { before: toDecided, event: event.ANSWER_REPORTER, named: true },
   FORWARD_TO_COMMISSION: { before: toAcceptance, event: event.FORWARD_TO_COMMISSION },
   OPEN_FORMAL_INVESTIGATION: { before: toFindings, event: event.OPEN_FORMAL_INVESTIGATION },
+  ANSWER_REPORTER_ACCEPTANCE: { before: toReview, event: event.ANSWER_REPORTER_ACCEPTANCE, named: true },
   DEADLINE_ESCALATED: { before: toVerification, event: event.DEADLINE_ESCALATED },
 };
 const eventTypes = Object.keys(clueEvents) as EventType[];
@@ -263,15 +290,17 @@ describe('clue machine: generated paths', () => {
   });
 
   it('simple paths take every transition, every disposal route and decision outcome included', () => {
-    // an anonymous reporter is never answered: that transition is a named clue's
-    expect(simple.missingTransitions.map((t) => t.key)).toEqual([ANSWER_TRANSITION]);
-    // 17 events, three of them also taken in a formal investigation; CHOOSE_DISPOSAL has 3 guarded branches and DECIDE 5.
-    expect(allTransitions(machine)).toHaveLength(26);
+    // an anonymous reporter is never answered: those transitions are a named clue's
+    expect(simple.missingTransitions.map((t) => t.key)).toEqual(NAMED_ONLY);
+    // 18 events, three of them also taken in a formal investigation and the acceptance answer in the 6 states after
+    // acceptance; the 3 endings before a decision have a named and an anonymous branch each; CHOOSE_DISPOSAL has
+    // 4 guarded branches (its ending twice) and DECIDE 5.
+    expect(allTransitions(machine)).toHaveLength(35);
   });
 
   it('shortest paths take every transition too: each one records a new fact', () => {
-    expect(shortest.missingTransitions.map((t) => t.key)).toEqual([ANSWER_TRANSITION]);
-    expect(namedShortest.missingTransitions.map((t) => t.key)).toEqual([]);
+    expect(shortest.missingTransitions.map((t) => t.key)).toEqual(NAMED_ONLY);
+    expect(namedShortest.missingTransitions.map((t) => t.key)).toEqual(ANONYMOUS_ONLY);
     expect(namedShortest.missingStates).toEqual([]);
   });
 
@@ -429,6 +458,50 @@ describe('clue machine: the rules (guards), each on both sides', () => {
     expect(expectAllowed(decided, event.CLOSE).value).toBe('closed');
   });
 
+  it('a named reporter is told once, through a notice, that their clue was accepted, in any state after acceptance', () => {
+    expectRefused(playFrom(namedInput, ...toAcceptance).snapshot, event.ANSWER_REPORTER_ACCEPTANCE);
+    for (const before of [toReview, toVerification, toSetAside, toConference, toDecided]) {
+      const [told, actions] = transition(machine, playFrom(namedInput, ...before).snapshot, event.ANSWER_REPORTER_ACCEPTANCE);
+      expect(told.context.acceptanceAnswer).toEqual({ text: event.ANSWER_REPORTER_ACCEPTANCE.answer, by: clerk.id, at: event.ANSWER_REPORTER_ACCEPTANCE.at });
+      expect(actions.filter((a) => a.type === SEND_NOTICE).map((a) => a.params)).toEqual([
+        { recipient: 'reporter', step: 'reporterAcceptanceAnswer', subject: 'Your clue XS-2026-0001 was accepted for handling', body: event.ANSWER_REPORTER_ACCEPTANCE.answer },
+      ]);
+      expectRefused(told, event.ANSWER_REPORTER_ACCEPTANCE);
+    }
+  });
+
+  it('a named reporter answered with the result is not told of the acceptance afterwards; an anonymous one is never told', () => {
+    const answered = expectAllowed(playFrom(namedInput, ...toDecided).snapshot, event.ANSWER_REPORTER);
+    expectRefused(answered, event.ANSWER_REPORTER_ACCEPTANCE);
+    expectRefused(play(...toReview).snapshot, event.ANSWER_REPORTER_ACCEPTANCE);
+  });
+
+  it.each([
+    ['declared out of scope', toAcceptance, event.DECLARE_OUT_OF_SCOPE, 'outOfScope', 'Your clue XS-2026-0001 is outside this office’s remit and was passed to Provincial Discipline Inspection Commission'],
+    ['forwarded to the commission', toAcceptance, event.FORWARD_TO_COMMISSION, 'forwardedToCommission', 'Your clue XS-2026-0001 was forwarded to Wancheng District Discipline Inspection Commission, which handles it'],
+    ['closed with no case', toReview, { ...event.CHOOSE_DISPOSAL, route: 'closedNoCase' as const }, 'closedNoCase', 'The result of your clue XS-2026-0001'],
+  ] as const)('a clue from a named reporter %s answers them in the same event, never leaving the answer owed', (_how, before, ending, end, subject) => {
+    const { snapshot } = playFrom(namedInput, ...before);
+    expectRefused(snapshot, ending);
+    const [ended, actions] = transition(machine, snapshot, { ...ending, reporterAnswer: ENDING_ANSWER });
+    expect(ended).toMatchObject({ value: end, status: 'done' });
+    expect(ended.context.reporterAnswer).toEqual({ text: ENDING_ANSWER, by: ending.actor.id, at: ending.at });
+    expect(actions.filter((a) => a.type === SEND_NOTICE).map((a) => a.params)).toEqual([{ recipient: 'reporter', step: 'reporterAnswer', subject, body: ENDING_ANSWER }]);
+    // an anonymous reporter has no one to answer: the same ending with an answer is refused, without one it goes ahead
+    const anonymous = play(...before).snapshot;
+    expectRefused(anonymous, { ...ending, reporterAnswer: ENDING_ANSWER });
+    const [quiet, quietActions] = transition(machine, anonymous, ending);
+    expect(quiet.value).toBe(end);
+    expect(quiet.context.reporterAnswer).toBeNull();
+    expect(quietActions.filter((a) => a.type === SEND_NOTICE)).toEqual([]);
+  });
+
+  it('a reporter’s answer goes only with the disposal route that ends the clue', () => {
+    const parsed = clueEvents.CHOOSE_DISPOSAL.payload.safeParse({ route: 'preliminaryVerification', reason: 'Checkable', reporterAnswer: ENDING_ANSWER });
+    expect(parsed.error?.issues).toEqual([expect.objectContaining({ path: ['reporterAnswer'], message: expect.stringContaining('closedNoCase') })]);
+    expect(clueEvents.CHOOSE_DISPOSAL.payload.safeParse({ route: 'closedNoCase', reason: 'Already concluded', reporterAnswer: ENDING_ANSWER }).success).toBe(true);
+  });
+
   it('a verification may be turned into a formal investigation, which records its own findings before the conference', () => {
     const { snapshot } = play(...toFindings, event.OPEN_FORMAL_INVESTIGATION);
     expect(snapshot.value).toBe('formalInvestigation');
@@ -558,6 +631,8 @@ describe('clue case definition', () => {
       expect(spec.ladder.at(-1)).toMatchObject({ warning: 'red', sendsEvent: 'DEADLINE_ESCALATED' });
     }
     expect(deadlines.map(({ stateId, spec }) => [stateId, spec.kind, spec.limit])).toEqual([
+      // on the root, from the receipt, across every state until met: only for a named reporter
+      ['clue', 'clueAcceptanceAnswerDue', { kind: 'workingDays', days: 15 }],
       ['clue.received', 'clueRegistrationDue', { kind: 'workingDays', days: 5 }],
       ['clue.screening.acceptance', 'clueAcceptanceDue', { kind: 'workingDays', days: 5 }],
       ['clue.screening.collectiveReview', 'clueDisposalDue', { kind: 'workingDays', days: 3 }],
@@ -572,6 +647,13 @@ describe('clue case definition', () => {
       ['clue.decision', 'clueReporterAnswerDue', { kind: 'workingDays', days: 15 }],
     ]);
     expect(deadlines.at(-1)!.spec).toMatchObject({ metBy: ['ANSWER_REPORTER'], onlyWhen: { contextField: 'anonymous', is: false } });
+    expect(deadlines[0]!.spec).toMatchObject({
+      from: { contextField: 'openedAt' },
+      metBy: ['ANSWER_REPORTER_ACCEPTANCE', 'ANSWER_REPORTER'],
+      onlyWhen: { contextField: 'anonymous', is: false },
+    });
+    // accepted or re-routed within 5 working days of the receipt, not of the registration
+    expect(deadlines.find(({ spec }) => spec.kind === 'clueAcceptanceDue')!.spec.from).toEqual({ contextField: 'openedAt' });
   });
 
   it('describes every state for caseworkers', () => {

@@ -1,5 +1,5 @@
 /**
- * Clue fixtures shared by the engine tests: the people who handle a clue, a clue about Ma Lin, and
+ * Clue fixtures shared by the engine tests: the people who handle a clue, a clue about Ma Lin (anonymous, or from a named reporter), and
  * the events that walk it to each stage (registered, accepted, routed, at the conference, decided).
  */
 import type { Actor } from '../../machines/types';
@@ -18,6 +18,11 @@ export const clueAboutMaLin = {
   anonymous: true,
   subject: { officialId: 'ma.lin', name: 'Ma Lin', post: 'Section chief', unit: 'Municipal Housing Bureau' },
 };
+
+/** The same clue filed on the form by a named reporter: they are answered, their identity sealed apart from the case. */
+export const namedClueAboutMaLin = { ...clueAboutMaLin, channel: 'form', anonymous: false };
+/** The sealed identity of that named reporter: it must reach no notice, answer or log entry. */
+export const namedReporter = { name: 'Zhang Sanfeng', contact: '+86 138 0013 8000' };
 
 /** One event of a clue's walk: its type, payload and who sends it. */
 export type ClueStep = [type: string, payload: Record<string, unknown>, actor: Actor];

@@ -154,9 +154,9 @@ export function handledEventTypes(machine: AnyStateMachine): string[] {
   return [...new Set(allTransitions(machine).map((t) => t.eventType))].filter((e) => e !== '').sort();
 }
 
-/** The deadlines each state declares in its meta, with the declaring state's id. */
+/** The deadlines each state declares in its meta (the root's, which run for the whole case, first), with the declaring state's id. */
 export function declaredDeadlines(machine: AnyStateMachine): Array<{ stateId: string; spec: DeadlineSpec }> {
-  return allStateNodes(machine).flatMap((node) => {
+  return [machine.root, ...allStateNodes(machine)].flatMap((node) => {
     const meta = node.meta as StateMeta | undefined;
     return (meta?.deadlines ?? []).map((spec) => ({ stateId: node.id, spec }));
   });
