@@ -5,7 +5,11 @@
  *   within `withinMonths` months (admonishments a review already names are not counted again);
  * - `rectificationFailedAfterRedCard`: a rectification ordered on a clue about the official, with a
  *   red card of the unit's limits on record, is assessed as failed or escalated — by a supervisor, or by
- *   the red card that escalates it (the deadline worker's step) — once per rectification.
+ *   the red card that escalates it (the deadline worker's step) — once per rectification. A red card
+ *   the catch-up records before a caseworker's event (catchUp.ts) is part of the case that event
+ *   moves: an ESCALATE or ASSESS_FAILED after it completes the pattern in that one transaction. A
+ *   caught-up red card that itself escalates the case ends it (`escalated` is final), so the
+ *   caseworker's event is refused and nothing is written; the deadline worker's step then opens it.
  * The review is opened for the Organization Department and names the cases that triggered it; each of
  * those cases' logs notes it (ADJUSTMENT_REVIEW_OPENED). Officials are matched through canonicalOfficialId.
  *
