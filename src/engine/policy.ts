@@ -79,6 +79,9 @@ export const REPORTER_MESSAGE_READERS: readonly Role[] = ['intakeClerk', 'verifi
 /** Roles that read the supervision reports. */
 export const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 
+/** Whether every supervisor reads cases of `type`, so a supervision action (a card consequence) may name one. */
+export const supervisorsRead = (type: string): boolean => SUPERVISORS.every((role) => readsType(role, type));
+
 /** Roles that manage users and other people's tokens. */
 export const ACCOUNT_ADMINS: readonly Role[] = ['admin'];
 

@@ -10,6 +10,7 @@ import type { CardConsequenceRow, EscalationRecord, OverdueFilter, OverdueRecord
 import { canonicalOfficialId } from '../../machines/officials';
 import type { AdjustmentReviewContext } from '../../machines/adjustmentReview';
 import type { Actor, DeadlineSpec } from '../../machines/types';
+import { CONFIDENTIAL_CARD } from './consequences';
 import { visibilityOf } from './policy';
 import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../time';
 import { splitAtOfficeDays, sumCounts } from './onTime';
@@ -193,10 +194,19 @@ export class SupervisionReports {
     return this.store.read((tx) => tx.supervision.warningCardCounts(period, filter));
   }
 
-  /** Card consequences decided in a period (letters, talks), newest first, optionally for one unit. */
-  async cardConsequences(period: Period, filter: { unit?: string; limit?: number } = {}): Promise<CardConsequence[]> {
-    const rows = await this.store.read((tx) => tx.consequences.list(period, { ...(filter.unit ? { unit: filter.unit } : {}), limit: bounded(filter.limit, 100) }));
-    return rows.map(toCardConsequence);
+  /**
+   * Card consequences decided in a period (letters, talks), newest first, optionally for one unit. A
+   * card on a case `reader` may not see is shown without its case and deadline (`CONFIDENTIAL_CARD`).
+   */
+  async cardConsequences(period: Period, filter: { unit?: string; limit?: number } = {}, reader?: Actor): Promise<CardConsequence[]> {
+    return this.store.read(async (tx) => {
+      const consequences = (await tx.consequences.list(period, { ...(filter.unit ? { unit: filter.unit } : {}), limit: bounded(filter.limit, 100) })).map(toCardConsequence);
+      if (!reader) return consequences;
+      const ids = [...new Set(consequences.flatMap((c) => c.cards.map((card) => card.caseId)))];
+      const seen = new Set((await tx.cases.accessFacts(ids)).filter((f) => visibilityOf(reader, f) === 'visible').map((f) => f.id));
+      const shown = (card: CardConsequence['cards'][number]) => (seen.has(card.caseId) ? card : { ...card, cardDeadlineId: CONFIDENTIAL_CARD, caseId: CONFIDENTIAL_CARD });
+      return consequences.map((c) => ({ ...c, cards: c.cards.map(shown) }));
+    });
   }
 
   /** Adjustment reviews, newest first, optionally only open or closed ones, that `reader` may see; reviews about `notAbout` are left out. */

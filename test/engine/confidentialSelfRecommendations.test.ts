@@ -99,7 +99,7 @@ describe('engine: a self-recommendation is read only by those who handle it', ()
     expect((await fx.engine.listCases({}, clerk)).cases.map((c) => c.id)).toEqual([clue]);
   });
 
-  test('a late forwarding limit is in the overdue and red-card lists of admins, not of supervisors; the unit’s card counts keep it', async () => {
+  test('a late forwarding limit is in the overdue and red-card lists of admins, not of supervisors; the unit’s card counts and its card consequence keep it without naming it', async () => {
     const id = await recommend('he.ping', partyHead);
     const forwarding = (await fx.engine.getCase(id, od)).deadlines.find((d) => d.kind === 'selfRecommendationForwardingDue')!;
     const fireDue = async () => {
@@ -122,6 +122,15 @@ describe('engine: a self-recommendation is read only by those who handle it', ()
     expect(await redCardsFor(admin)).toEqual([id]);
     expect(await redCardsFor(supervisor)).toEqual([]);
     // the counts name no case: the unit's cards are there for every supervisor
+    // the red card's consequence, a talk with the unit head, is the supervisors' to carry out: it names no recommendation
+    const [talk, ...more] = (await fx.engine.listCases({ type: 'supervisionAction' }, supervisor)).cases;
+    expect(more).toEqual([]);
+    const talkCase = await fx.engine.getCase(talk!.id, supervisor);
+    expect(talkCase.context).toMatchObject({ consequence: 'unitHeadTalk', action: 'Hold a talk with the head of Municipal Housing Bureau about its red card on a confidential case' });
+    expect(JSON.stringify([talkCase, await fx.engine.history(talk!.id, supervisor)])).not.toContain(id);
+    const consequenceCards = async (reader: Actor) => (await fx.cf.supervision.cardConsequences(period, {}, reader)).flatMap((c) => c.cards.map((card) => [card.caseId, card.warning]));
+    expect(await consequenceCards(supervisor)).toEqual([['a confidential case', 'red']]);
+    expect(await consequenceCards(admin)).toEqual([[id, 'red']]);
     const cards = await fx.cf.supervision.warningCardCounts(period);
     expect(cards).toEqual([{ unit: 'Municipal Housing Bureau', blue: 1, yellow: 1, red: 1 }]);
   });

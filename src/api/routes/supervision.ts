@@ -110,9 +110,9 @@ export function registerSupervisionRoutes(api: Api): void {
       query: periodQuery,
       response: { description: 'Newest first', schema: cardConsequenceList },
     },
-    async ({ query }) => {
+    async ({ query, user }) => {
       const period = periodOf(query, api.clock.now());
-      return { period: isoPeriod(period), consequences: await api.supervision.cardConsequences(period, query) };
+      return { period: isoPeriod(period), consequences: await api.supervision.cardConsequences(period, query, actorOf(requireUser(user))) };
     },
   );
 
