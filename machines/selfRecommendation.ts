@@ -689,6 +689,13 @@ export const selfRecommendation: CaseDefinition<typeof machine, typeof selfRecom
   events: selfRecommendationEvents,
   input: selfRecommendationInput,
   createRoles: ['official', 'organizationDepartment', 'intakeClerk'],
+  /**
+   * Confidential: read only by those who handle it (the channel holder it was given to, while it is
+   * assigned to them), the Organization Department, the Discipline Inspection Commission and the
+   * conference chair of the joint conference, and admins. Not by intake clerks, verifiers,
+   * supervisors or unit liaisons.
+   */
+  readers: ['partyOrganizationHead', 'mainLeader', 'organizationDepartment', 'disciplineCommission', 'conferenceChair', 'admin'],
   openerRule: (input, opener) =>
     opener.role === 'official' && !sameOfficial(opener.id, input.candidate.officialId)
       ? 'An official may recommend only themself; a recommendation of someone else goes through the Organization Department'

@@ -195,6 +195,13 @@ export interface CaseDefinition<
   input: I;
   /** Roles that may open a case of this type. */
   createRoles: readonly Role[];
+  /**
+   * The roles that read cases of this type: their existence, state, history and place in lists
+   * (src/engine/policy.ts applies it, with its rules on cases about the reader and assigned-only
+   * readers). A role left out gets CASE_NOT_FOUND, as for an unknown id. @defaultValue every case
+   * reader (policy `CASE_READERS`)
+   */
+  readers?: readonly Role[];
   /** A further rule on who may open this case (e.g. an official recommends only themself): the refusal, or null. */
   openerRule?: (input: z.output<I>, opener: Actor) => string | null;
   /** A caseworker-readable statement of the rule behind each named guard. */

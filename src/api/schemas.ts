@@ -13,6 +13,7 @@ import type { ExtensionAnswer, PendingExtension } from '../engine/deadlineComman
 import type { CalendarImportResult } from '../engine/calendarImport';
 import type { IdentityRequestView, IdentityReveal } from '../engine/identityCommands';
 import type { CasePage, CaseSummary } from '../engine/queries';
+import { CASE_LINK_RELATIONS } from '../engine/links';
 import type { ErrorCode } from '../errors';
 import { STATUS_OF } from './errors';
 import type { AdjustmentReviewRow, CardConsequence, Escalation, OnTimeRate, OverdueCase, StateCount, WarningCardCount } from '../engine/supervision';
@@ -172,7 +173,7 @@ export const caseView = z.object({
   /** The events the caller may send now. */
   allowedEvents: z.array(z.string()),
   links: z.array(
-    z.object({ caseId: z.string(), type: z.string(), state: z.string(), relation: z.enum(['heldUpBy', 'holdsUp']), basis: z.string() }),
+    z.object({ caseId: z.string(), type: z.string(), state: z.string(), relation: z.enum(CASE_LINK_RELATIONS), basis: z.string() }),
   ),
   deadlines: z.array(deadlineView),
 }) satisfies z.ZodType<CaseView>;

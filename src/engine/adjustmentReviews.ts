@@ -5,9 +5,16 @@
  *   within `withinMonths` months (admonishments a review already names are not counted again);
  * - `rectificationFailedAfterRedCard`: a rectification ordered on a clue about the official, with a
  *   red card of the unit's limits on record, is assessed as failed or escalated — by a supervisor, or by
- *   the red card that escalates it (the deadline worker's step) — once per rectification.
+ *   the red card that escalates it (the deadline worker's step) — once per rectification. A red card
+ *   the catch-up records before a caseworker's event (catchUp.ts) is part of the case that event
+ *   moves: an ESCALATE or ASSESS_FAILED after it completes the pattern in that one transaction. A
+ *   caught-up red card that itself escalates the case ends it (`escalated` is final), so the
+ *   caseworker's event is refused and nothing is written; the deadline worker's step then opens it.
  * The review is opened for the Organization Department and names the cases that triggered it; each of
  * those cases' logs notes it (ADJUSTMENT_REVIEW_OPENED). Officials are matched through canonicalOfficialId.
+ *
+ * The review and the cases it rests on show each other in their views' `links` (`reviewLinks`), open
+ * or closed: the review names them (`openedBy`), each of them names the review (`openedReview`).
  */
 import { DateTime } from 'luxon';
 import type { Tx } from '../../db/port';
@@ -15,7 +22,7 @@ import type { CaseRecord, NewCaseEvent } from '../../db/records';
 import { canonicalOfficialId, sameOfficial } from '../../machines/officials';
 import type { AdjustmentReviewPolicy } from '../officePolicy';
 import { decideOpen, type DecideContext } from './decide';
-import { LINKED_CASES } from './links';
+import { LINKED_CASES, type CaseLink } from './links';
 import { contextOf } from './officialRecord';
 import { emptyPlan, mergePlans, type WritePlan } from './plan';
 
@@ -172,4 +179,44 @@ export async function planAdjustmentReviews(
       ? admonishmentsPattern(policy.patterns.repeatedAdmonishments, after, record, ctx.now)
       : await failedRectificationPattern(tx, policy.patterns.rectificationFailedAfterRedCard, before, after, eventType);
   return occurrence ? planReview(ctx, occurrence, after) : emptyPlan();
+}
+
+/** What a rectification's context says of the clue that ordered it. */
+interface OrderedFacts {
+  sourceCaseId: string | null;
+}
+
+/**
+ * Reads, in `tx`, the cases `row` is linked to through an adjustment review, open or closed: for a
+ * review, the cases it rests on; for a clue or a rectification, the reviews about the official (the
+ * rectification's through the clue that ordered it) that rest on it.
+ */
+export async function loadReviewLinked(tx: Tx, row: CaseRecord): Promise<CaseRecord[]> {
+  if (row.type === ADJUSTMENT_REVIEW) {
+    const found: CaseRecord[] = [];
+    for (const id of new Set((contextOf<ReviewFacts>(row).triggeredBy ?? []).map((t) => t.caseId))) {
+      const named = await tx.cases.byId(id);
+      if (named) found.push(named);
+    }
+    return found;
+  }
+  let subjectId = row.subjectId;
+  if (row.type === 'rectification') {
+    const source = contextOf<OrderedFacts>(row).sourceCaseId;
+    subjectId = source ? ((await tx.cases.byId(source))?.subjectId ?? null) : null;
+  }
+  if (row.type !== 'clue' && row.type !== 'rectification') return [];
+  const subject = subjectId ? canonicalOfficialId(subjectId) : '';
+  if (subject === '') return [];
+  return (await tx.cases.allAbout(subject)).filter((c) => c.type === ADJUSTMENT_REVIEW && (contextOf<ReviewFacts>(c).triggeredBy ?? []).some((t) => t.caseId === row.id));
+}
+
+/** The links of `row` to the cases `loadReviewLinked` read: each with the review's basis. */
+export function reviewLinks(row: CaseRecord, linked: readonly CaseRecord[]): CaseLink[] {
+  const basisOf = (review: CaseRecord) => contextOf<{ basis: string }>(review).basis ?? 'Adjustment review';
+  return linked.map((c) =>
+    row.type === ADJUSTMENT_REVIEW
+      ? { caseId: c.id, type: c.type, state: c.state, relation: 'openedBy', basis: basisOf(row) }
+      : { caseId: c.id, type: c.type, state: c.state, relation: 'openedReview', basis: basisOf(c) },
+  );
 }

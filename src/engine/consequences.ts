@@ -8,6 +8,11 @@
  *
  * The unit is held first (`tx.consequences.holdUnit`), so two transactions issuing cards to one
  * unit count them one after the other; a card already named by a consequence is never counted twice.
+ *
+ * A card of a case supervisors may not read (a confidential self-recommendation: policy
+ * `supervisorsRead`) counts like any other, but the supervision action names neither its case nor
+ * its deadline (`CONFIDENTIAL_CARD`); only the consequence's stored row keeps them, to count each
+ * card once, and the supervisors' list shows them only to a reader who may see the case.
  */
 import type { Tx } from '../../db/port';
 import type { CardConsequenceRecord, CardConsequenceRow, ConsequenceKind, NewWarningCard, WarningCardRecord } from '../../db/records';
@@ -15,6 +20,7 @@ import { DEFAULT_TIME_ZONE } from '../../machines/types';
 import type { CardConsequencesPolicy } from '../officePolicy';
 import { computeDueAt, reportingPeriodOf, type ReportingPeriod, type WorkingDayCalendar } from '../time';
 import { decideOpen, type DecideContext } from './decide';
+import { supervisorsRead } from './policy';
 import { DEADLINE_WORKER } from './deadlinePlans';
 import { emptyPlan, mergePlans, type WritePlan } from './plan';
 
@@ -73,22 +79,37 @@ export function decideCardConsequence(facts: UnitCardFacts, policy: CardConseque
   return policy.unitHeadTalk.enabled ? { kind: 'unitHeadTalk', cards: [card] } : null;
 }
 
+/** What a supervision action says in place of the case and deadline of a card on a case supervisors may not read. */
+export const CONFIDENTIAL_CARD = 'a confidential case';
+
 /** What is to be done, as the supervisors read it. */
 function actionText(kind: ConsequenceKind, unit: string, cards: readonly WarningCardRecord[], period: ReportingPeriod, pointsOff: number): string {
   if (kind === 'formalLetter') {
     return `Send ${unit} a formal letter on its ${cards.length} yellow cards in ${period.name}, and take ${pointsOff} points off its assessment`;
   }
-  if (kind === 'unitHeadTalk') return `Hold a talk with the head of ${unit} about its red card on case ${cards[0]!.caseId}`;
+  if (kind === 'unitHeadTalk') return `Hold a talk with the head of ${unit} about its red card on ${cards[0]!.caseId === CONFIDENTIAL_CARD ? CONFIDENTIAL_CARD : `case ${cards[0]!.caseId}`}`;
   return `Hold a talk with the top official of ${unit} about its ${cards.length} red cards in a row`;
 }
 
-/** Plans the supervision action of a decided consequence: its case (with its deadline) and its row. */
-export function planConsequence(ctx: DecideContext, facts: UnitCardFacts, decided: DecidedConsequence, policy: CardConsequencesPolicy, timeZone: string): WritePlan {
+/**
+ * Plans the supervision action of a decided consequence: its case (with its deadline) and its row.
+ * The cards on the cases of `confidential` are named in the action as `CONFIDENTIAL_CARD`.
+ */
+export function planConsequence(
+  ctx: DecideContext,
+  facts: UnitCardFacts,
+  decided: DecidedConsequence,
+  policy: CardConsequencesPolicy,
+  timeZone: string,
+  confidential: ReadonlySet<string> = new Set(),
+): WritePlan {
   const rule = policy[decided.kind];
   const pointsOff = decided.kind === 'formalLetter' ? policy.formalLetter.pointsOff : 0;
   const dueAt = computeDueAt(rule.due, ctx.now, timeZone, ctx.calendar);
-  const cards = decided.cards.map((c) => ({ cardDeadlineId: c.deadlineId, caseId: c.caseId, warning: c.warning, step: c.step, issuedAt: new Date(c.issuedAt).toISOString() }));
-  const action = actionText(decided.kind, facts.unit, decided.cards, facts.period, pointsOff);
+  const toCard = (c: WarningCardRecord) => ({ cardDeadlineId: c.deadlineId, caseId: c.caseId, warning: c.warning, step: c.step, issuedAt: new Date(c.issuedAt).toISOString() });
+  const cards = decided.cards.map(toCard);
+  const named = decided.cards.map((c) => (confidential.has(c.caseId) ? { ...c, deadlineId: CONFIDENTIAL_CARD, caseId: CONFIDENTIAL_CARD } : c));
+  const action = actionText(decided.kind, facts.unit, named, facts.period, pointsOff);
   const definition = ctx.definitionOf(SUPERVISION_ACTION);
   const input = definition.input.parse({
     unit: facts.unit,
@@ -98,10 +119,10 @@ export function planConsequence(ctx: DecideContext, facts: UnitCardFacts, decide
     dueAt: new Date(dueAt).toISOString(),
     pointsOff,
     period: facts.period.name,
-    cards,
+    cards: named.map(toCard),
     timeZone,
   });
-  const opening = decideOpen(ctx, definition, input, DEADLINE_WORKER, facts.card.caseId);
+  const opening = decideOpen(ctx, definition, input, DEADLINE_WORKER, confidential.has(facts.card.caseId) ? undefined : facts.card.caseId);
   const row: CardConsequenceRecord = {
     caseId: opening.row.id,
     unit: facts.unit,
@@ -154,7 +175,8 @@ export async function planCardConsequences(
       const withPlanned = { ...facts, consequences: [...facts.consequences, ...decidedSoFar] };
       const decided = decideCardConsequence(withPlanned, policy);
       if (!decided) continue;
-      const planned = planConsequence({ ...ctx, calendar }, withPlanned, decided, policy, timeZone);
+      const confidential = new Set((await tx.cases.accessFacts([...new Set(decided.cards.map((c) => c.caseId))])).filter((f) => !supervisorsRead(f.type)).map((f) => f.id));
+      const planned = planConsequence({ ...ctx, calendar }, withPlanned, decided, policy, timeZone, confidential);
       decidedSoFar.push(...planned.consequences.map((c) => ({ ...c, status: 'open' as const, closedAt: null })));
       mergePlans(plan, planned);
     }

@@ -17,7 +17,7 @@ import { sealedIdentityRecord } from './identityAccess';
 import { IdentityCommands } from './identityCommands';
 import { Migrations } from './migration/commands';
 import { acceptedEvents } from './machineRuntime';
-import { planAdjustmentReviews } from './adjustmentReviews';
+import { loadReviewLinked, planAdjustmentReviews, reviewLinks } from './adjustmentReviews';
 import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
 import { withOfficeRules } from './officeRules';
 import { deadlinesAfter, mergePlans } from './plan';
@@ -110,7 +110,7 @@ export class CaseEngine {
       const linked = await loadLinkedFacts(tx, row);
       mergePlans(plan, await planWakeUps(tx, this.core.decideContext(now), this.core.policy, row, linked, (other) => this.core.definitionOf(other)));
       await this.core.write(tx, plan);
-      return this.visibleLinks(actor, row, linked);
+      return this.visibleLinks(actor, row, linked, await loadReviewLinked(tx, row));
     });
     this.core.announce(plan);
     return toCaseView(row, opening.snapshot, sendableEvents(definition, acceptedEvents(definition, opening.snapshot), actor), opening.deadlines, this.core.calendar, links);
@@ -153,8 +153,10 @@ export class CaseEngine {
       }
       const ids = await this.core.write(tx, work.plan);
       const allowed = sendableEvents(definition, acceptedEvents(definition, transition.snapshot), sender);
+      // read after the write: a review this event opened is linked already
+      const links = this.visibleLinks(sender, transition.row, linked, await loadReviewLinked(tx, transition.row));
       const answer: AppliedEvent = {
-        case: toCaseView(transition.row, transition.snapshot, allowed, deadlinesAfter(caseId, deadlines, work.plan), this.core.calendar, this.visibleLinks(sender, transition.row, linked)),
+        case: toCaseView(transition.row, transition.snapshot, allowed, deadlinesAfter(caseId, deadlines, work.plan), this.core.calendar, links),
         event: toCaseEventView({ ...work.plan.log[entry]!, id: ids[entry]! }),
       };
       return { answer, plan: work.plan };
@@ -170,7 +172,7 @@ export class CaseEngine {
       const snapshot = restoreCase(definition, row);
       const accepted = acceptedEvents(definition, snapshot);
       const reader = actor && canonicalActor(actor);
-      const links = this.visibleLinks(reader, row, await loadLinkedFacts(tx, row));
+      const links = this.visibleLinks(reader, row, await loadLinkedFacts(tx, row), await loadReviewLinked(tx, row));
       return toCaseView(row, snapshot, reader ? sendableEvents(definition, accepted, reader) : accepted, await tx.deadlines.ofCase(caseId), this.core.calendar, links);
     });
   }
@@ -218,10 +220,13 @@ export class CaseEngine {
     return this.core.store.read((tx) => listCases(tx, filter, now, actor ? canonicalActor(actor) : undefined));
   }
 
-  /** The links of `row` that `actor` may see (all of them for an operator): a hidden case is not named. */
-  private visibleLinks(actor: Actor | undefined, row: CaseRecord, linked: LinkedFacts): CaseLink[] {
-    const visible = new Set(linked.about.filter((c) => !actor || visibilityOf(actor, c) === 'visible').map((c) => c.id));
-    return linksOf(this.core.policy, row, linked).filter((link) => visible.has(link.caseId));
+  /**
+   * The links of `row` that `actor` may see (all of them for an operator): to the open cases about
+   * the same official, and through adjustment reviews (`reviewLinked`). A hidden case is not named.
+   */
+  private visibleLinks(actor: Actor | undefined, row: CaseRecord, linked: LinkedFacts, reviewLinked: readonly CaseRecord[]): CaseLink[] {
+    const visible = new Set([...linked.about, ...reviewLinked].filter((c) => !actor || visibilityOf(actor, c) === 'visible').map((c) => c.id));
+    return [...linksOf(this.core.policy, row, linked), ...reviewLinks(row, reviewLinked)].filter((link) => visible.has(link.caseId));
   }
 
   /** Runs `fn` on the case in one read transaction, after the policy let `actor` see it (operators always may). */

@@ -43,13 +43,21 @@ export interface LinkedFacts {
   failedRectifications: CaseRecord[];
 }
 
+/** How a linked case stands to the case whose view shows it. */
+export const CASE_LINK_RELATIONS = ['heldUpBy', 'holdsUp', 'openedReview', 'openedBy'] as const;
+export type CaseLinkRelation = (typeof CASE_LINK_RELATIONS)[number];
+
 /** A link between two cases as a reader sees it. */
 export interface CaseLink {
   caseId: string;
   type: string;
   state: string;
-  /** `heldUpBy`: this case waits for that one; `holdsUp`: that one waits for this. */
-  relation: 'heldUpBy' | 'holdsUp';
+  /**
+   * `heldUpBy`: this case waits for that one; `holdsUp`: that one waits for this; `openedReview`:
+   * this case is one an adjustment review rests on, that review; `openedBy`: this adjustment review
+   * rests on that case.
+   */
+  relation: CaseLinkRelation;
   basis: string;
 }
 

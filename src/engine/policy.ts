@@ -7,6 +7,17 @@
  * - A caller who may not see a case gets CASE_NOT_FOUND, worded exactly as for an unknown id:
  *   roles that read no casework (an official, the public) see no case, and a unit liaison sees only
  *   the rectifications assigned to them.
+ * - A case type may name its readers (`CaseDefinition.readers`, data in machines/): a role it leaves
+ *   out cannot tell such a case exists, in any read, list, inbox, supervision list or link.
+ *   Self-recommendations are confidential (the channel holder keeps them so): read only by the
+ *   channel holder they were given to (while assigned to them), the Organization Department, the
+ *   Discipline Inspection Commission, the conference chair and admins.
+ * - Supervisors do not read self-recommendations. Their lists that name cases (overdue limits,
+ *   escalations) leave them out, and their deadlines are not theirs to extend or urge (the
+ *   forwarding limit's red card goes to the Organization Department, which reads them). What they
+ *   still see is counted, naming no case: a late forwarding limit counts in its unit's on-time
+ *   rate and cards, and open cases per state count them. A count tells that some limit of a unit
+ *   was late, never whose recommendation it was.
  * - Each event names the roles that may send it (the machines' catalogues).
  * - Deadlines are extended, suspended and resumed by supervisors, conference chairs and admins.
  * - The role groups the API's routes admit (supervision reports, reporters' messages, accounts) and
@@ -16,6 +27,7 @@
  */
 import type { CaseAccessFacts } from '../../db/records';
 import { sameOfficial } from '../../machines/officials';
+import { caseDefinitions } from '../../machines';
 import type { Actor, CaseDefinition, CaseType, Role } from '../../machines/types';
 import { CaseNotFoundError, DeadlineNotFoundError, ForbiddenRoleError, OpenerRefusedError, SubjectOfCaseError } from '../errors';
 
@@ -47,6 +59,17 @@ export const ASSIGNED_CASES_ONLY: Readonly<Partial<Record<Role, readonly CaseTyp
   mainLeader: ['selfRecommendation'],
 };
 
+/** The readers each built-in case type names (`CaseDefinition.readers`), by type. */
+const TYPE_READERS: ReadonlyMap<string, readonly Role[]> = new Map(caseDefinitions.flatMap((d) => (d.readers ? [[d.type, d.readers] as const] : [])));
+
+/** The roles that read cases of `type`: the readers its definition names, else every case reader. */
+export function readersOf(type: string): readonly Role[] {
+  return TYPE_READERS.get(type) ?? CASE_READERS;
+}
+
+/** Whether `role` reads cases of `type` at all (before the assigned-only rule and the subject rule). */
+const readsType = (role: Role, type: string): boolean => CASE_READERS.includes(role) && readersOf(type).includes(role);
+
 /** Roles that may extend, suspend or resume a deadline. */
 export const DEADLINE_APPROVER_ROLES: readonly Role[] = ['supervisor', 'conferenceChair', 'admin'];
 
@@ -55,6 +78,9 @@ export const REPORTER_MESSAGE_READERS: readonly Role[] = ['intakeClerk', 'verifi
 
 /** Roles that read the supervision reports. */
 export const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
+
+/** Whether every supervisor reads cases of `type`, so a supervision action (a card consequence) may name one. */
+export const supervisorsRead = (type: string): boolean => SUPERVISORS.every((role) => readsType(role, type));
 
 /** Roles that manage users and other people's tokens. */
 export const ACCOUNT_ADMINS: readonly Role[] = ['admin'];
@@ -85,7 +111,7 @@ export type Visibility = 'visible' | 'aboutThem' | 'hidden';
 export function visibilityOf(actor: Actor, facts: CaseAccessFacts): Visibility {
   if (sameOfficial(facts.subjectId, actor.id)) return 'aboutThem';
   if (actor.role === 'system') return 'visible';
-  if (!CASE_READERS.includes(actor.role)) return 'hidden';
+  if (!readsType(actor.role, facts.type)) return 'hidden';
   const onlyTypes = ASSIGNED_CASES_ONLY[actor.role];
   if (onlyTypes && !(onlyTypes.includes(facts.type as CaseType) && sameOfficial(facts.assignee, actor.id))) return 'hidden';
   return 'visible';
@@ -170,11 +196,13 @@ export function authorizeUrge(actor: Actor, facts: CaseAccessFacts | undefined, 
 
 /**
  * A case-list query narrowed towards what `actor` may see, or null when they may see none: cases
- * about them are left out, an assigned-only reader's types applied. Each row is still checked with
- * `visibilityOf`.
+ * about them are left out, a type they do not read gives none, an assigned-only reader's types
+ * applied. Each row is still checked with `visibilityOf`.
  */
 export function narrowCaseList<Q extends { type?: string; notAbout?: string }>(actor: Actor, query: Q): Q | null {
-  if (actor.role !== 'system' && !CASE_READERS.includes(actor.role)) return null;
+  if (actor.role === 'system') return { ...query, notAbout: actor.id };
+  if (!CASE_READERS.includes(actor.role)) return null;
+  if (query.type !== undefined && !readsType(actor.role, query.type)) return null;
   let narrowed: Q = { ...query, notAbout: actor.id };
   const onlyTypes = ASSIGNED_CASES_ONLY[actor.role];
   if (onlyTypes) {

@@ -1,12 +1,17 @@
 /**
  * What supervisors watch: overdue cases by lateness, escalations, each unit's on-time completion
  * rate and warning cards over a period, and open cases per state. Reads through the store's
- * supervision read model; the lists that name cases leave out cases about the reader.
+ * supervision read model. The lists that name cases (overdue limits, escalations, adjustment
+ * reviews) show, to a reader, only the cases the access policy lets them see: cases about them and
+ * cases of a type they do not read (self-recommendations, for a supervisor) are left out, decided in
+ * the read transaction. The counts (on-time rates, cards, open cases per state) name no case.
  */
-import type { CardConsequenceRow, EscalationRecord, OverdueFilter, OverdueRecord, PeriodQuery, Store, SupervisionReadModel } from '../../db/port';
+import type { CardConsequenceRow, EscalationRecord, OverdueFilter, OverdueRecord, PeriodQuery, Store, SupervisionReadModel, Tx } from '../../db/port';
 import { canonicalOfficialId } from '../../machines/officials';
 import type { AdjustmentReviewContext } from '../../machines/adjustmentReview';
-import type { DeadlineSpec } from '../../machines/types';
+import type { Actor, DeadlineSpec } from '../../machines/types';
+import { CONFIDENTIAL_CARD } from './consequences';
+import { visibilityOf } from './policy';
 import { defaultCalendar, provisionalNote, type WorkingDayCalendar } from '../time';
 import { splitAtOfficeDays, sumCounts } from './onTime';
 
@@ -103,6 +108,28 @@ export type StateCount = Awaited<ReturnType<SupervisionReadModel['stateCounts']>
 const bounded = (limit: number | undefined, fallback: number): number => Math.min(Math.max(limit ?? fallback, 1), 1000);
 const about = (notAbout: string | undefined) => (notAbout ? { notAbout: canonicalOfficialId(notAbout) } : {});
 
+/** A filter's `notAbout`, or the reader's own id: a list never names a case about its reader. */
+const notAboutOf = (filter: { notAbout?: string }, reader: Actor | undefined) => about(filter.notAbout ?? reader?.id);
+
+/**
+ * The first `want` rows of `read` (asked for at most `limit` rows, in its order) about cases `reader`
+ * may see, in `tx`; rows of cases hidden from them are left out and made up from the rows that
+ * follow. Without a reader (the operator, the demo) every row.
+ */
+async function visibleRows<R extends { caseId: string }>(tx: Tx, reader: Actor | undefined, want: number, read: (limit: number) => Promise<R[]>): Promise<R[]> {
+  for (let limit = want; ; ) {
+    const rows = await read(limit);
+    if (!reader) return rows;
+    const facts = new Map((await tx.cases.accessFacts([...new Set(rows.map((r) => r.caseId))])).map((f) => [f.id, f]));
+    const kept = rows.filter((r) => {
+      const found = facts.get(r.caseId);
+      return found !== undefined && visibilityOf(reader, found) === 'visible';
+    });
+    if (kept.length >= want || rows.length < limit) return kept.slice(0, want);
+    limit += Math.max(want - kept.length, limit);
+  }
+}
+
 /** The supervision reports over one store. */
 export class SupervisionReports {
   constructor(
@@ -111,10 +138,14 @@ export class SupervisionReports {
     private readonly calendar: WorkingDayCalendar = defaultCalendar(),
   ) {}
 
-  /** Running deadlines past due at `now` (or lapsed and extended since), most overdue first, optionally for one unit or type; a provisional due moment is flagged. */
-  async overdue(now: number, filter: Partial<OverdueFilter> = {}): Promise<OverdueCase[]> {
+  /**
+   * Running deadlines past due at `now` (or lapsed and extended since), most overdue first, optionally
+   * for one unit or type, of the cases `reader` may see; a provisional due moment is flagged.
+   */
+  async overdue(now: number, filter: Partial<OverdueFilter> = {}, reader?: Actor): Promise<OverdueCase[]> {
     return this.store.read(async (tx) => {
-      const rows = await tx.supervision.overdue(now, { ...filter, ...about(filter.notAbout), limit: bounded(filter.limit, 100) });
+      const query = { ...filter, ...notAboutOf(filter, reader) };
+      const rows = await visibleRows(tx, reader, bounded(filter.limit, 100), (limit) => tx.supervision.overdue(now, { ...query, limit }));
       const overdue: OverdueCase[] = [];
       for (const { spec, ...r } of rows) {
         const { limit } = JSON.parse(spec) as DeadlineSpec;
@@ -134,9 +165,10 @@ export class SupervisionReports {
     });
   }
 
-  /** Red cards (escalations) issued in a period, newest first. */
-  async escalations(period: Period, filter: { unit?: string; limit?: number; notAbout?: string } = {}): Promise<Escalation[]> {
-    const rows = await this.store.read((tx) => tx.supervision.escalations(period, { ...filter, ...about(filter.notAbout), limit: bounded(filter.limit, 100) }));
+  /** Red cards (escalations) issued in a period, newest first, on the cases `reader` may see. */
+  async escalations(period: Period, filter: { unit?: string; limit?: number; notAbout?: string } = {}, reader?: Actor): Promise<Escalation[]> {
+    const query = { ...filter, ...notAboutOf(filter, reader) };
+    const rows = await this.store.read((tx) => visibleRows(tx, reader, bounded(filter.limit, 100), (limit) => tx.supervision.escalations(period, { ...query, limit })));
     return rows.map((r) => ({ ...r, issuedAt: new Date(r.issuedAt).toISOString() }));
   }
 
@@ -162,16 +194,26 @@ export class SupervisionReports {
     return this.store.read((tx) => tx.supervision.warningCardCounts(period, filter));
   }
 
-  /** Card consequences decided in a period (letters, talks), newest first, optionally for one unit. */
-  async cardConsequences(period: Period, filter: { unit?: string; limit?: number } = {}): Promise<CardConsequence[]> {
-    const rows = await this.store.read((tx) => tx.consequences.list(period, { ...(filter.unit ? { unit: filter.unit } : {}), limit: bounded(filter.limit, 100) }));
-    return rows.map(toCardConsequence);
+  /**
+   * Card consequences decided in a period (letters, talks), newest first, optionally for one unit. A
+   * card on a case `reader` may not see is shown without its case and deadline (`CONFIDENTIAL_CARD`).
+   */
+  async cardConsequences(period: Period, filter: { unit?: string; limit?: number } = {}, reader?: Actor): Promise<CardConsequence[]> {
+    return this.store.read(async (tx) => {
+      const consequences = (await tx.consequences.list(period, { ...(filter.unit ? { unit: filter.unit } : {}), limit: bounded(filter.limit, 100) })).map(toCardConsequence);
+      if (!reader) return consequences;
+      const ids = [...new Set(consequences.flatMap((c) => c.cards.map((card) => card.caseId)))];
+      const seen = new Set((await tx.cases.accessFacts(ids)).filter((f) => visibilityOf(reader, f) === 'visible').map((f) => f.id));
+      const shown = (card: CardConsequence['cards'][number]) => (seen.has(card.caseId) ? card : { ...card, cardDeadlineId: CONFIDENTIAL_CARD, caseId: CONFIDENTIAL_CARD });
+      return consequences.map((c) => ({ ...c, cards: c.cards.map(shown) }));
+    });
   }
 
-  /** Adjustment reviews, newest first, optionally only open or closed ones; reviews about `notAbout` are left out. */
-  adjustmentReviews(filter: { status?: 'open' | 'closed'; limit?: number; notAbout?: string } = {}): Promise<AdjustmentReviewRow[]> {
+  /** Adjustment reviews, newest first, optionally only open or closed ones, that `reader` may see; reviews about `notAbout` are left out. */
+  adjustmentReviews(filter: { status?: 'open' | 'closed'; limit?: number; notAbout?: string } = {}, reader?: Actor): Promise<AdjustmentReviewRow[]> {
     return this.store.read(async (tx) => {
-      const listed = await tx.cases.list({ type: 'adjustmentReview', ...(filter.status ? { status: filter.status } : {}), ...about(filter.notAbout), limit: bounded(filter.limit, 100) });
+      const query = { type: 'adjustmentReview', ...(filter.status ? { status: filter.status } : {}), ...notAboutOf(filter, reader) };
+      const listed = await visibleRows(tx, reader, bounded(filter.limit, 100), async (limit) => (await tx.cases.list({ ...query, limit })).map((c) => ({ ...c, caseId: c.id })));
       const rows: AdjustmentReviewRow[] = [];
       for (const summary of listed) {
         const row = await tx.cases.byId(summary.id);

@@ -48,7 +48,11 @@ export interface CaseView {
   context: unknown;
   allowedEvents: string[];
   deadlines: DeadlineView[];
-  /** Open cases about the same official that hold this one up, or that this one holds up. */
+  /**
+   * Open cases about the same official that hold this one up, or that this one holds up; and, open
+   * or closed, the adjustment review this case opened, or the cases this review rests on. Only
+   * cases the reader may see are named.
+   */
   links: CaseLink[];
 }
 

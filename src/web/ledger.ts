@@ -6,7 +6,7 @@
  * start on Monday.
  */
 import { DateTime } from 'luxon';
-import { DEFAULT_TIME_ZONE } from '../../machines/types';
+import { DEFAULT_TIME_ZONE, type Actor } from '../../machines/types';
 import type { CardConsequence, SupervisionReports } from '../engine/supervision';
 import { InvalidPayloadError } from '../errors';
 
@@ -71,14 +71,14 @@ export function ledgerPeriod(query: { since?: string; until?: string }, now: num
   return { from, to };
 }
 
-/** Reads the ledger of `unit` (or every unit) over the local days from..to. */
-export async function readLedger(supervision: SupervisionReports, from: DateTime, to: DateTime, unit: string | null): Promise<Ledger> {
+/** Reads the ledger of `unit` (or every unit) over the local days from..to, as `reader` may see it. */
+export async function readLedger(supervision: SupervisionReports, from: DateTime, to: DateTime, unit: string | null, reader?: Actor): Promise<Ledger> {
   const period = { since: from.toMillis(), until: to.plus({ days: 1 }).toMillis() };
   const filter = unit ? { unit } : {};
   const [rates, cards, consequences] = await Promise.all([
     supervision.onTimeRates(period, filter),
     supervision.warningCardCounts(period, filter),
-    supervision.cardConsequences(period, { ...filter, limit: 1000 }),
+    supervision.cardConsequences(period, { ...filter, limit: 1000 }, reader),
   ]);
   const byUnit = new Map<string, LedgerRow>();
   let office: LedgerRow | null = null;

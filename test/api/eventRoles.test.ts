@@ -1,8 +1,9 @@
 /**
  * The machines' per-event role lists, enforced over HTTP: at every step of walks through each
  * case type, every person whose role may not send the event gets 403 FORBIDDEN_ROLE (naming the
- * roles that may) and nothing is stored; then the right person sends it. The unit liaison, who may
- * not see a case that is not a rectification assigned to them, gets 404 CASE_NOT_FOUND there instead.
+ * roles that may) and nothing is stored; then the right person sends it. A person who may not see
+ * the case gets 404 CASE_NOT_FOUND there instead: the unit liaison on a case that is not a
+ * rectification assigned to them, and everyone outside a self-recommendation's readers.
  */
 import { caseDefinitions, type CaseType } from '../../machines';
 import { ASSIGNED_CASES_ONLY } from '../../src/engine/policy';
@@ -38,10 +39,17 @@ const adjustmentReviewInput = {
 
 const definition = (type: string) => caseDefinitions.find((d) => d.type === type)!;
 
-/** True when the case is hidden from `person`: a reader of assigned cases only (a unit liaison, a channel holder) who is not its assignee. */
+/**
+ * True when the case is hidden from `person`: their role is not among the readers its type names (an
+ * intake clerk, a verifier or a supervisor on a confidential self-recommendation), or they read
+ * assigned cases only (a unit liaison, a channel holder) and are not its assignee.
+ */
 const hiddenFrom = (person: Person, current: { type: string; assignee: string | null }): boolean => {
-  const onlyTypes = ASSIGNED_CASES_ONLY[PEOPLE[person].role];
-  return onlyTypes !== undefined && !(onlyTypes.includes(current.type as CaseType) && current.assignee === PEOPLE[person].name);
+  const { role, name } = PEOPLE[person];
+  const readers = definition(current.type).readers;
+  if (readers !== undefined && !(readers as readonly string[]).includes(role)) return true;
+  const onlyTypes = ASSIGNED_CASES_ONLY[role];
+  return onlyTypes !== undefined && !(onlyTypes.includes(current.type as CaseType) && current.assignee === name);
 };
 
 /** Walks a case through `steps`, probing every other person's role first at each step. */

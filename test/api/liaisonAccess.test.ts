@@ -50,8 +50,9 @@ describe('what a unit liaison may read', () => {
       expect({ id, status: sent.status, body: sent.body }).toEqual({ id, status: 404, body: new CaseNotFoundError(id).toJSON() });
     }
     expect(await api.dump()).toEqual(before);
-    // The same cases are there for a supervisor.
-    for (const id of [clue, selfRecommendation, otherUnit, notNotified]) expect((await api.request('GET', `/cases/${id}`, { as: 'supervisor' })).status).toBe(200);
+    // The same cases are there for those who read them: a supervisor, and for the confidential self-recommendation the Organization Department.
+    const readers = [[clue, 'supervisor'], [selfRecommendation, 'od'], [otherUnit, 'supervisor'], [notNotified, 'supervisor']] as const;
+    for (const [id, as] of readers) expect({ id, status: (await api.request('GET', `/cases/${id}`, { as })).status }).toEqual({ id, status: 200 });
   });
 
   test('the rectification assigned to them is readable once the unit is notified through them', async () => {

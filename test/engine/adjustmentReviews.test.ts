@@ -156,6 +156,68 @@ describe('repeated findings open an adjustment review', () => {
       expect((await fx.engine.history(listed!.id))[0]).toMatchObject({ type: 'CASE_OPENED', actor: { id: 'linked-cases', role: 'system' } });
     });
 
+    it('the review and the clues it rests on show each other in their links, before and after the review is decided', async () => {
+      const first = await clueDecided('ma.lin', 'admonished');
+      fx.clock.advance(30 * DAY);
+      const second = await clueDecided('ma.lin', 'admonished');
+      const review = (await reviews())[0]!.id;
+      const { basis } = (await fx.engine.getCase(review)).context as { basis: string };
+      const linksOf = async (id: string) => (await fx.engine.getCase(id, people.orgDept)).links.map((l) => ({ caseId: l.caseId, type: l.type, relation: l.relation }));
+      expect(await linksOf(review)).toEqual([
+        { caseId: first, type: 'clue', relation: 'openedBy' },
+        { caseId: second, type: 'clue', relation: 'openedBy' },
+      ]);
+      for (const clue of [first, second]) expect(await linksOf(clue)).toEqual([{ caseId: review, type: 'adjustmentReview', relation: 'openedReview' }]);
+      expect((await fx.engine.getCase(first, people.orgDept)).links[0]).toEqual({ caseId: review, type: 'adjustmentReview', state: 'review.opened', relation: 'openedReview', basis });
+      await send(review, people.orgDept, { type: 'RECORD_FINDING', finding: 'No change at the window' });
+      await send(review, people.orgDept, { type: 'DECIDE', outcome: 'dismissed', reason: 'The admonitions worked' });
+      expect((await fx.engine.getCase(second, people.orgDept)).links).toEqual([expect.objectContaining({ caseId: review, state: 'dismissed', relation: 'openedReview' })]);
+      expect((await linksOf(review)).map((l) => l.caseId)).toEqual([first, second]);
+    });
+
+    it('a rectification whose failed assessment opens a review shows it in the answer to that very event; the review shows the rectification and the clue', async () => {
+      const clue = await clueDecided('chen.gang', 'rectificationOrdered');
+      const { caseId: rectification } = (await fx.engine.history(clue)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
+      await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
+      fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
+      await fireDue(rectification, 'rectificationPlanDue');
+      const completionDueAt = () => new Date(fx.clock.now() + 10 * DAY).toISOString();
+      await send(rectification, people.housingLiaison, { type: 'SUBMIT_PLAN', plan: 'Late plan', measures: ['One window decides'], completionDueAt: completionDueAt() });
+      await send(rectification, people.supervisor, { type: 'ACCEPT_PLAN', reason: 'Measures named' });
+      const completed = await send(rectification, people.housingLiaison, { type: 'REPORT_COMPLETION', note: 'Done' });
+      expect(completed.case.links).toEqual([]);
+      const failed = await send(rectification, people.supervisor, { type: 'ASSESS_FAILED', reason: 'Applicants are still sent away', completionDueAt: completionDueAt() });
+      const review = (await reviews())[0]!.id;
+      expect(failed.case.links).toEqual([expect.objectContaining({ caseId: review, type: 'adjustmentReview', relation: 'openedReview' })]);
+      expect((await fx.engine.getCase(rectification, people.supervisor)).links.map((l) => l.caseId)).toEqual([review]);
+      expect((await fx.engine.getCase(review, people.orgDept)).links.map((l) => [l.caseId, l.relation])).toEqual([
+        [rectification, 'openedBy'],
+        [clue, 'openedBy'],
+      ]);
+    });
+
+    it('a red card whose wake-up was lost is caught up before the supervisor escalates: the escalation opens the review in that transaction, once', async () => {
+      const clue = await clueDecided('chen.gang', 'rectificationOrdered');
+      const { caseId: rectification } = (await fx.engine.history(clue)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
+      await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
+      // the plan's limit and its red card pass while no worker wakes
+      fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
+      expect(await reviews()).toEqual([]);
+      const escalated = await send(rectification, people.supervisor, { type: 'ESCALATE', reason: 'No plan at all' });
+      expect(escalated.case.state).toBe('escalated');
+      const log = await fx.engine.history(rectification);
+      expect(log.filter((e) => e.type === 'DEADLINE_ESCALATED').map((e) => e.actor.role)).toEqual(['system']);
+      const [listed, ...more] = await reviews();
+      expect(more).toEqual([]);
+      expect((await fx.engine.getCase(listed!.id)).context).toMatchObject({ pattern: 'rectificationFailedAfterRedCard', triggeredBy: [expect.objectContaining({ caseId: rectification }), expect.objectContaining({ caseId: clue })] });
+      const escalation = log.find((e) => e.type === 'ESCALATE')!;
+      expect((await fx.engine.history(listed!.id))[0]).toMatchObject({ type: 'CASE_OPENED', at: escalation.at });
+      expect(escalated.case.links).toEqual([expect.objectContaining({ caseId: listed!.id, relation: 'openedReview' })]);
+      // the deadline worker waking late finds the case finished: no second review
+      for (const d of await fx.store.read((tx) => tx.deadlines.ofCase(rectification))) if (d.running) await fx.engine.deadlines.fire(d.id, d.scheduleRev);
+      expect(await reviews()).toHaveLength(1);
+    });
+
     it('the department records its finding and decides; the review’s deadline is met', async () => {
       await clueDecided('ma.lin', 'admonished');
       await clueDecided('ma.lin', 'admonished');

@@ -1,9 +1,12 @@
 /**
  * Supervisors' routes: overdue cases by lateness, escalations, each unit's on-time completion rate
  * and warning cards over a period, card consequences, adjustment reviews, and open cases per state. Thin wrappers over src/engine/supervision.ts.
- * The lists that name cases (overdue, escalations) leave out cases about the caller, as every case
- * list does; the per-unit and per-state counts are the same for every supervisor.
+ * The lists that name cases (overdue, escalations, adjustment reviews) leave out the cases the caller
+ * may not see (about them, or of a type they do not read, such as self-recommendations for a
+ * supervisor), as every case list does; the per-unit and per-state counts are the same for every
+ * supervisor and name no case.
  */
+import { actorOf } from '../../auth/accounts';
 import { SUPERVISORS } from '../../engine/policy';
 import { InvalidPayloadError } from '../../errors';
 import type { Period } from '../../engine/supervision';
@@ -34,14 +37,14 @@ export function registerSupervisionRoutes(api: Api): void {
       url: '/supervision/overdue',
       tag: 'supervision',
       summary: 'Running deadlines past due, most overdue first',
-      description: 'Cases about the caller are left out.',
+      description: 'Cases about the caller, and cases of a type the caller does not read (self-recommendations, for a supervisor), are left out.',
       access: SUPERVISORS,
       query: overdueQuery,
       response: { description: 'Overdue cases, one row per overdue deadline', schema: overdueList },
     },
     async ({ query, user }) => {
       const now = api.clock.now();
-      return { asOf: new Date(now).toISOString(), cases: await api.supervision.overdue(now, { ...query, notAbout: requireUser(user).name }) };
+      return { asOf: new Date(now).toISOString(), cases: await api.supervision.overdue(now, query, actorOf(requireUser(user))) };
     },
   );
 
@@ -51,14 +54,14 @@ export function registerSupervisionRoutes(api: Api): void {
       url: '/supervision/escalations',
       tag: 'supervision',
       summary: 'Red cards (escalations) issued in a period, newest first',
-      description: `${periodText} Cases about the caller are left out.`,
+      description: `${periodText} Cases about the caller, and cases of a type the caller does not read, are left out.`,
       access: SUPERVISORS,
       query: periodQuery,
       response: { description: 'Escalations', schema: escalationList },
     },
     async ({ query, user }) => {
       const period = periodOf(query, api.clock.now());
-      return { period: isoPeriod(period), escalations: await api.supervision.escalations(period, { ...query, notAbout: requireUser(user).name }) };
+      return { period: isoPeriod(period), escalations: await api.supervision.escalations(period, query, actorOf(requireUser(user))) };
     },
   );
 
@@ -107,9 +110,9 @@ export function registerSupervisionRoutes(api: Api): void {
       query: periodQuery,
       response: { description: 'Newest first', schema: cardConsequenceList },
     },
-    async ({ query }) => {
+    async ({ query, user }) => {
       const period = periodOf(query, api.clock.now());
-      return { period: isoPeriod(period), consequences: await api.supervision.cardConsequences(period, query) };
+      return { period: isoPeriod(period), consequences: await api.supervision.cardConsequences(period, query, actorOf(requireUser(user))) };
     },
   );
 
@@ -125,7 +128,7 @@ export function registerSupervisionRoutes(api: Api): void {
       query: adjustmentReviewsQuery,
       response: { description: 'Newest first', schema: adjustmentReviewList },
     },
-    async ({ query, user }) => ({ reviews: await api.supervision.adjustmentReviews({ ...query, notAbout: requireUser(user).name }) }),
+    async ({ query, user }) => ({ reviews: await api.supervision.adjustmentReviews(query, actorOf(requireUser(user))) }),
   );
 
   api.route(

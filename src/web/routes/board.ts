@@ -40,9 +40,8 @@ export function registerBoardPages(web: Web): void {
       ...(filter.type ? { type: filter.type } : {}),
       ...(filter.warning ? { warning: filter.warning } : {}),
       ...(filter.level !== undefined ? { escalationLevel: filter.level } : {}),
-      notAbout: user.name,
       limit: shown + 1,
-    });
+    }, actorOf(user));
     const t = web.t(request);
     const more = overdue.length > shown;
     const rows = boardRows(overdue.slice(0, shown), now, (type) => web.engine.definition(type), web.calendar, t);

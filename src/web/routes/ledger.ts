@@ -3,6 +3,7 @@
  * issued, a weekly met-vs-late chart (Chart.js, served from node_modules), and the same table as CSV.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../../auth/accounts';
 import { ForbiddenRoleError } from '../../errors';
 import { SUPERVISORS } from '../../engine/policy';
 import type { Web } from '../context';
@@ -20,7 +21,7 @@ export function registerLedgerPages(web: Web): void {
     const since = text(query.since);
     const until = text(query.until);
     const { from, to } = ledgerPeriod({ ...(since ? { since } : {}), ...(until ? { until } : {}) }, web.clock.now());
-    return readLedger(web.supervision, from, to, text(query.unit) ?? null);
+    return readLedger(web.supervision, from, to, text(query.unit) ?? null, actorOf(user));
   };
 
   web.app.get('/ledger', async (request, reply) => {
