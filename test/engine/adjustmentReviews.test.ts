@@ -50,6 +50,23 @@ describe('repeated findings open an adjustment review', () => {
   };
   const reviews = async () => (await fx.engine.listCases({ type: 'adjustmentReview' })).cases;
   const notesOf = async (id: string) => (await fx.engine.history(id)).filter((e) => e.type === 'ADJUSTMENT_REVIEW_OPENED').map((e) => e.payload);
+  /** A clue about `officialId` decided with a rectification ordered, its unit notified, and the plan's red card fired: the rectification's first failure. */
+  const latePlanOnOrderedRectification = async (officialId: string): Promise<{ clue: string; rectification: string }> => {
+    const clue = await clueDecided(officialId, 'rectificationOrdered');
+    const { caseId: rectification } = (await fx.engine.history(clue)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
+    await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
+    fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
+    await fireDue(rectification, 'rectificationPlanDue');
+    return { clue, rectification };
+  };
+  /** The late plan submitted, accepted and reported carried out; answers the completion's answer and a completion moment for the next step. */
+  const latePlanAcceptedAndCarriedOut = async (rectification: string) => {
+    const completionDueAt = () => new Date(fx.clock.now() + 10 * DAY).toISOString();
+    await send(rectification, people.housingLiaison, { type: 'SUBMIT_PLAN', plan: 'Late plan', measures: ['One window decides'], completionDueAt: completionDueAt() });
+    await send(rectification, people.supervisor, { type: 'ACCEPT_PLAN', reason: 'Measures named' });
+    const completed = await send(rectification, people.housingLiaison, { type: 'REPORT_COMPLETION', note: 'Done' });
+    return { completed, completionDueAt };
+  };
 
   describe('with the default policy', () => {
     beforeEach(async () => {
@@ -101,15 +118,8 @@ describe('repeated findings open an adjustment review', () => {
     });
 
     it('a rectification ordered on a clue that fails after a red card opens a review of the clue’s official, once', async () => {
-      const clue = await clueDecided('chen.gang', 'rectificationOrdered');
-      const { caseId: rectification } = (await fx.engine.history(clue)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
-      await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
-      fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
-      await fireDue(rectification, 'rectificationPlanDue');
-      const completionDueAt = () => new Date(fx.clock.now() + 10 * DAY).toISOString();
-      await send(rectification, people.housingLiaison, { type: 'SUBMIT_PLAN', plan: 'Late plan', measures: ['One window decides'], completionDueAt: completionDueAt() });
-      await send(rectification, people.supervisor, { type: 'ACCEPT_PLAN', reason: 'Measures named' });
-      await send(rectification, people.housingLiaison, { type: 'REPORT_COMPLETION', note: 'Done' });
+      const { clue, rectification } = await latePlanOnOrderedRectification('chen.gang');
+      const { completionDueAt } = await latePlanAcceptedAndCarriedOut(rectification);
       expect(await reviews()).toEqual([]);
       await send(rectification, people.supervisor, { type: 'ASSESS_FAILED', reason: 'Applicants are still sent away', completionDueAt: completionDueAt() });
 
@@ -129,11 +139,7 @@ describe('repeated findings open an adjustment review', () => {
     });
 
     it('a rectification ordered on a clue that the third missed limit’s red card escalates opens a review of the clue’s official', async () => {
-      const clue = await clueDecided('chen.gang', 'rectificationOrdered');
-      const { caseId: rectification } = (await fx.engine.history(clue)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
-      await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
-      fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
-      await fireDue(rectification, 'rectificationPlanDue');
+      const { clue, rectification } = await latePlanOnOrderedRectification('chen.gang');
       const plan = (days: number) => ({ type: 'SUBMIT_PLAN', plan: 'A plan', measures: ['a measure'], completionDueAt: new Date(fx.clock.now() + days * DAY).toISOString() });
       await send(rectification, people.housingLiaison, plan(10));
       await send(rectification, people.supervisor, { type: 'SEND_BACK_PLAN', reason: 'No owner named' });
@@ -176,15 +182,8 @@ describe('repeated findings open an adjustment review', () => {
     });
 
     it('a rectification whose failed assessment opens a review shows it in the answer to that very event; the review shows the rectification and the clue', async () => {
-      const clue = await clueDecided('chen.gang', 'rectificationOrdered');
-      const { caseId: rectification } = (await fx.engine.history(clue)).find((e) => e.type === 'LINKED_CASE_OPENED')!.payload as { caseId: string };
-      await send(rectification, people.supervisor, { type: 'NOTIFY_UNIT', liaisonId: people.housingLiaison.id });
-      fx.clock.advance(RECTIFICATION_PLAN_DUE_MINUTES * 60_000 + 2 * HOUR);
-      await fireDue(rectification, 'rectificationPlanDue');
-      const completionDueAt = () => new Date(fx.clock.now() + 10 * DAY).toISOString();
-      await send(rectification, people.housingLiaison, { type: 'SUBMIT_PLAN', plan: 'Late plan', measures: ['One window decides'], completionDueAt: completionDueAt() });
-      await send(rectification, people.supervisor, { type: 'ACCEPT_PLAN', reason: 'Measures named' });
-      const completed = await send(rectification, people.housingLiaison, { type: 'REPORT_COMPLETION', note: 'Done' });
+      const { clue, rectification } = await latePlanOnOrderedRectification('chen.gang');
+      const { completed, completionDueAt } = await latePlanAcceptedAndCarriedOut(rectification);
       expect(completed.case.links).toEqual([]);
       const failed = await send(rectification, people.supervisor, { type: 'ASSESS_FAILED', reason: 'Applicants are still sent away', completionDueAt: completionDueAt() });
       const review = (await reviews())[0]!.id;

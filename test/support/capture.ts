@@ -17,7 +17,7 @@ import type { Logger } from '../../src/logger';
 /** The environment variable naming the run's capture folder (set by test/support/captureSetup.ts). */
 export const CAPTURE_DIR_ENV = 'CASEFLOW_TEST_CAPTURE_DIR';
 
-const API_TOKEN = 'an API token';
+export const API_TOKEN = 'an API token';
 const RECEIPT_CODE = 'a receipt code';
 const REPORTER_NAME = 'a reporter’s name';
 const REPORTER_CONTACT = 'a reporter’s contact';

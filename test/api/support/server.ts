@@ -10,7 +10,7 @@ import type { CaseEngine } from '../../../src/engine/engine';
 import type { Accounts } from '../../../src/auth/accounts';
 import type { ServerLimits } from '../../../src/api/context';
 import { createApiLogger } from '../../../src/api/logging';
-import { captureLog, captureSecret, captureSecretsIn } from '../../support/capture';
+import { API_TOKEN, captureLog, captureSecret, captureSecretsIn } from '../../support/capture';
 import { engineFixture } from '../../support/engine';
 
 /** The people the tests act as: name → role. */
@@ -78,7 +78,7 @@ export async function startApi(limits: Partial<ServerLimits> = {}, options: Part
   for (const [person, { name, role }] of Object.entries(PEOPLE)) {
     await accounts.addUser(name, role);
     tokens[person as Person] = (await accounts.createToken(name)).token;
-    captureSecret('an API token', tokens[person as Person]);
+    captureSecret(API_TOKEN, tokens[person as Person]);
   }
   const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> => {
     const headers: Record<string, string> = { ...options.headers };
