@@ -131,7 +131,7 @@ export const selfRecommendationEvents = {
   },
   OBJECTION_RECEIVED: {
     summary: 'Record an objection raised during the public notice: the case goes back to verification',
-    roles: ['organizationDepartment', 'disciplineCommission', 'intakeClerk'],
+    roles: ['organizationDepartment', 'disciplineCommission'],
     payload: z.strictObject({ objection: text('the objection') }),
   },
   NOTICE_PERIOD_ENDED: {
@@ -688,7 +688,7 @@ export const selfRecommendation: CaseDefinition<typeof machine, typeof selfRecom
   machine,
   events: selfRecommendationEvents,
   input: selfRecommendationInput,
-  createRoles: ['official', 'organizationDepartment', 'intakeClerk'],
+  createRoles: ['official', 'organizationDepartment'],
   /**
    * Confidential: read only by those who handle it (the channel holder it was given to, while it is
    * assigned to them), the Organization Department, the Discipline Inspection Commission and the

@@ -73,14 +73,16 @@ describe('a fault drill: three workers, one killed and restarted ten times', () 
     await waitFor(async () => clock.now() >= Date.parse('2026-11-25T21:11:00+08:00') && (await stepsRecorded()) >= expected, 90_000, 'every step');
 
     for (const id of ids) {
+      // the case first, then its log: case time runs on while this checks, so the log may have grown past the version read
+      const { version } = await cf.engine.getCase(id);
       const history = await cf.engine.history(id);
       const steps = history.filter((e) => e.kind === 'deadlineStep').map((e) => e.type);
       // each step once; a slow machine may let case time run on to the escalation step while this checks
       expect({ id, steps: steps.slice(0, 2) }).toEqual({ id, steps: ['DEADLINE_REMIND', 'DEADLINE_OVERDUE'] });
       expect({ id, twice: steps.filter((type, i) => steps.indexOf(type) !== i) }).toEqual({ id, twice: [] });
-      const { version } = await cf.engine.getCase(id);
       const numbered = history.filter((e) => e.kind === 'created' || e.kind === 'transition').map((e) => e.version);
-      expect({ id, numbered }).toEqual({ id, numbered: Array.from({ length: version }, (_, i) => i + 1) });
+      expect({ id, numbered }).toEqual({ id, numbered: Array.from({ length: numbered.length }, (_, i) => i + 1) });
+      expect(numbered.length).toBeGreaterThanOrEqual(version);
       expect(history.filter((e) => e.type === 'DEADLINE_MISSED')).toHaveLength(1);
     }
   }, 240_000);

@@ -177,7 +177,7 @@ const events = {
   reserve: ev('DECIDE', people.chair, at.decided, payloads.reserve),
   dicFraudView: ev('RECORD_DIC_VIEW', people.dic, at.dicView, payloads.fraudView),
   rejectForMisconduct: ev('DECIDE', people.chair, at.decided, payloads.rejectForMisconduct),
-  objection: ev('OBJECTION_RECEIVED', people.clerk, at.objection, payloads.objection),
+  objection: ev('OBJECTION_RECEIVED', people.dic, at.objection, payloads.objection),
   noticeOver: ev(DEADLINE_MISSED, people.worker, at.noticeEnds, { deadlineKind: PUBLIC_NOTICE_DEADLINE }),
   noticeEnded: ev('NOTICE_PERIOD_ENDED', people.od, at.noticeClosed, payloads.noticeEnded),
   assessment: ev('RECORD_ASSESSMENT', people.od, at.assessed, payloads.assessment),
@@ -579,7 +579,7 @@ describe('public notice before appointment', () => {
     const s = play(atPublicNotice(), events.objection);
     expect(s.value).toBe('organizationalInspection');
     expect(s.context.objections).toEqual([
-      { objection: payloads.objection.objection, by: 'clerk-liu', at: at.objection, findings: null, answeredAt: null },
+      { objection: payloads.objection.objection, by: 'dic-wang', at: at.objection, findings: null, answeredAt: null },
     ]);
     expect(s.context.views).toEqual({ organizationDepartment: null, disciplineCommission: null });
     expect(s.context.decision).toBeNull();
@@ -719,10 +719,10 @@ describe('a closed case', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('the case definition', () => {
-  it('is the selfRecommendation case type, version 1, opened by the official, the Organization Department or an intake clerk', () => {
+  it('is the selfRecommendation case type, version 1, opened by the official or the Organization Department (an intake clerk may not read one)', () => {
     expect(selfRecommendation.type).toBe('selfRecommendation');
     expect(selfRecommendation.machineVersion).toBe(1);
-    expect(selfRecommendation.createRoles).toEqual(['official', 'organizationDepartment', 'intakeClerk']);
+    expect(selfRecommendation.createRoles).toEqual(['official', 'organizationDepartment']);
   });
 
   it('every event declares its roles, and the catalogue is exactly the events the machine handles', () => {
