@@ -14,7 +14,7 @@ describe('what a unit liaison may read', () => {
   });
   afterEach(() => api.close());
 
-  const open = async (as: 'clerk' | 'supervisor', type: string, input: unknown): Promise<string> => {
+  const open = async (as: 'clerk' | 'supervisor' | 'od', type: string, input: unknown): Promise<string> => {
     const created = await api.request('POST', '/cases', { as, body: { type, input } });
     expect(created.status).toBe(201);
     api.clock.advance(1000);
@@ -36,7 +36,7 @@ describe('what a unit liaison may read', () => {
 
   test('any case not assigned to them is 404 CASE_NOT_FOUND, worded as for a case that does not exist, and nothing is stored', async () => {
     const clue = await open('clerk', 'clue', clueInput());
-    const selfRecommendation = await open('clerk', 'selfRecommendation', selfRecommendationInput());
+    const selfRecommendation = await open('od', 'selfRecommendation', selfRecommendationInput());
     const otherUnit = await rectification('sun.hao', 'Water Bureau');
     const notNotified = await rectification(null);
     const missing = 'RC-20261125-NOSUCHCASE00';
