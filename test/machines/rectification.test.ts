@@ -262,8 +262,13 @@ const serializeState = valueAnd<Machine>((c: RectificationContext) => ({
 }));
 
 describe('paths generated from the machine graph', () => {
-  const explore = (strategy: 'shortest' | 'simple', probeEnds = false) =>
-    exploreGraph(machine, { strategy, events: graphEvents, input: caseInput(), serializeState, probeEnds });
+  // each exploration once: the simple paths take some 10 s to generate and replay, and four tests read them
+  const explored = new Map<string, ReturnType<typeof exploreGraph<Machine>>>();
+  const explore = (strategy: 'shortest' | 'simple', probeEnds = false) => {
+    const key = `${strategy} ${probeEnds}`;
+    if (!explored.has(key)) explored.set(key, exploreGraph(machine, { strategy, events: graphEvents, input: caseInput(), serializeState, probeEnds }));
+    return explored.get(key)!;
+  };
 
   it.each(['shortest', 'simple'] as const)('%s paths reach every state node', (strategy) => {
     const coverage = explore(strategy);
