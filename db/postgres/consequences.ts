@@ -38,7 +38,7 @@ export function postgresConsequences(db: PostgresDb): ConsequenceRepository {
       const [row] = await db
         .select({ at: max(deadlines.closedAt) })
         .from(deadlines)
-        .where(and(eq(deadlines.unit, unit), eq(deadlines.status, 'met')));
+        .where(and(eq(deadlines.unit, unit), sql`${deadlines.status} = 'met'`)) // a literal, so the partial index deadlines_unit_met serves it;
       return row?.at ?? null;
     },
     insert: async (row) => {

@@ -148,6 +148,8 @@ export const deadlines = pgTable(
       .where(sql`${t.running} = true AND ${t.nextFireAt} IS NOT NULL`),
     // covers the scan of closed deadlines (a partial day of an on-time rate): by unit, outcome and owner, without touching the table
     index('deadlines_closed').on(t.closedAt, t.unit, t.status, t.owner).where(sql`${t.running} = false`),
+    // a unit's last met limit (where its run of red cards starts): one index step, not a scan of every met deadline
+    index('deadlines_unit_met').on(t.unit, t.closedAt).where(sql`${t.status} = 'met'`),
     index('deadlines_outbox')
       .on(t.id)
       .where(sql`${t.running} = true AND ${t.nextFireAt} IS NOT NULL AND ${t.dispatchedRev} IS DISTINCT FROM ${t.scheduleRev}`),

@@ -3,7 +3,7 @@
  * the case that carries each out. SQLite's write transactions already take turns, so holding a
  * unit needs no lock of its own.
  */
-import { and, asc, desc, eq, gte, lt, max, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, max, sql, type SQL } from 'drizzle-orm';
 import type { CardConsequenceRow } from '../records';
 import type { ConsequenceRepository } from '../port';
 import type { SqliteDb } from './connection';
@@ -36,7 +36,7 @@ export function sqliteConsequences(db: SqliteDb): ConsequenceRepository {
       const [row] = db
         .select({ at: max(deadlines.closedAt) })
         .from(deadlines)
-        .where(and(eq(deadlines.unit, unit), eq(deadlines.status, 'met')))
+        .where(and(eq(deadlines.unit, unit), sql`${deadlines.status} = 'met'`)) // a literal, so the partial index deadlines_unit_met serves it
         .all();
       return row?.at ?? null;
     },

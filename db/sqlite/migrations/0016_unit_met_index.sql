@@ -1,0 +1,1 @@
+CREATE INDEX `deadlines_unit_met` ON `deadlines` (`unit`,`closed_at`) WHERE "deadlines"."status" = 'met';
