@@ -23,27 +23,28 @@ export function sqliteConsequences(db: SqliteDb): ConsequenceRepository {
     status: r.status,
     closedAt: r.closedAt,
   });
+  // the reads every red or yellow card makes inside its firing transaction: prepared once per connection
+  const p = sql.placeholder;
+  const cardsOfUnit = db
+    .select()
+    .from(warningCards)
+    .where(and(eq(warningCards.unit, p('unit')), gte(warningCards.issuedAt, p('since')), lt(warningCards.issuedAt, p('until'))))
+    .orderBy(asc(warningCards.issuedAt), asc(warningCards.id))
+    .prepare();
+  const lastMetAt = db
+    .select({ at: max(deadlines.closedAt) })
+    .from(deadlines)
+    .where(and(eq(deadlines.unit, p('unit')), sql`${deadlines.status} = 'met'`)) // a literal, so the partial index deadlines_unit_met serves it
+    .prepare();
+  const ofUnit = rows(eq(cardConsequences.unit, p('unit'))).orderBy(asc(cardConsequences.createdAt), asc(cardConsequences.caseId)).prepare();
   return {
     holdUnit: async () => undefined,
-    cardsOfUnit: async (unit, since, until) =>
-      db
-        .select()
-        .from(warningCards)
-        .where(and(eq(warningCards.unit, unit), gte(warningCards.issuedAt, since), lt(warningCards.issuedAt, until)))
-        .orderBy(asc(warningCards.issuedAt), asc(warningCards.id))
-        .all(),
-    lastMetAt: async (unit) => {
-      const [row] = db
-        .select({ at: max(deadlines.closedAt) })
-        .from(deadlines)
-        .where(and(eq(deadlines.unit, unit), sql`${deadlines.status} = 'met'`)) // a literal, so the partial index deadlines_unit_met serves it
-        .all();
-      return row?.at ?? null;
-    },
+    cardsOfUnit: async (unit, since, until) => cardsOfUnit.all({ unit, since, until }),
+    lastMetAt: async (unit) => lastMetAt.all({ unit })[0]?.at ?? null,
     insert: async (row) => {
       db.insert(cardConsequences).values(row).run();
     },
-    ofUnit: async (unit) => rows(eq(cardConsequences.unit, unit)).orderBy(asc(cardConsequences.createdAt), asc(cardConsequences.caseId)).all().map(flat),
+    ofUnit: async (unit) => ofUnit.all({ unit }).map(flat),
     list: async (period, filter) => {
       const where: SQL[] = [gte(cardConsequences.createdAt, period.since), lt(cardConsequences.createdAt, period.until)];
       if (filter.unit) where.push(eq(cardConsequences.unit, filter.unit));
