@@ -37,6 +37,9 @@ if (process.env.CASEFLOW_FROM_SOURCE === undefined) {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 30000,
+  // Jest's default is one worker fewer than the cores: one on a 2-core machine. Most files wait on
+  // PostgreSQL, Redis or child processes, so two workers there take about half the wall time.
+  maxWorkers: 2,
   // the suite-wide byte search over every captured log line (test/support/capture.ts)
   globalSetup: '<rootDir>/test/support/captureSetup.ts',
   globalTeardown: '<rootDir>/test/support/captureTeardown.ts',
