@@ -5,7 +5,11 @@
  * clues about them; a clue cannot close while the rectification it ordered is open; the adjusted
  * decision needs an earlier step on the official's record.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { CaseView } from '../../src/engine/views';
+import { runCli } from '../support/liveServer';
 import { clueInput, selfRecommendationInput, sendEvent, startApi, type ApiFixture, type Person } from './support/server';
 
 const HOUR = 3600_000;
@@ -102,6 +106,24 @@ describe('cases about the same official are linked, over HTTP', () => {
     const decided = await decide(recommendation);
     expect({ status: decided.status, state: decided.body.case?.state }).toEqual({ status: 200, state: 'publicNotice' });
   });
+
+  test('through the CLI: DECIDE prints CASE_ON_HOLD naming the clue and exits non-zero; `caseflow show` prints the link on both cases', async () => {
+    const recommendation = await recommendationReadyToDecide();
+    const clue = await open('clerk', 'clue', clueInput());
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'caseflow-links-'));
+    const as = (person: Person, ...args: string[]) =>
+      runCli(args, { cwd: home, env: { ...process.env, XDG_CONFIG_HOME: home, CASEFLOW_URL: api.url, CASEFLOW_TOKEN: api.tokens[person] } });
+    try {
+      const before = await api.dump();
+      const refused = await as('chair', 'send', recommendation, 'DECIDE', 'outcome=appointed', 'reason=Strong results');
+      expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(new RegExp(`^CASE_ON_HOLD: .*on hold while ${clue} \\(clue, received\\) is open`)) });
+      expect(await api.dump()).toEqual(before);
+      expect((await as('chair', 'show', recommendation)).stdout).toMatch(new RegExp(`linked cases:\n  - held up by ${clue} \\(clue, received\\): .*holds up`));
+      expect((await as('chair', 'show', clue)).stdout).toMatch(new RegExp(`linked cases:\n  - holds up ${recommendation} \\(selfRecommendation, jointConference\\)`));
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('a new clue naming an official wakes the set-aside clue about them, with an event in both histories', async () => {
     const aside = await clueRouted('setAsidePendingChecks', 'XS-2026-0201', 'Late every morning');
