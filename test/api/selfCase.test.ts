@@ -46,6 +46,35 @@ describe('the self-case rule', () => {
     expect((await api.request('GET', `/cases/${id}`, { as: 'clerk' })).status).toBe(200);
   });
 
+  test('to an official, a clue about them answers as an unknown id on every case route (a refusal would tell them it exists)', async () => {
+    const id = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
+    const unknown = 'CL-20261125-NOSUCHCASE00';
+    const answers = async (caseId: string) => {
+      const out: unknown[] = [];
+      for (const [method, path, body] of [
+        ['GET', `/cases/${caseId}`],
+        ['GET', `/cases/${caseId}/history`],
+        ['GET', `/cases/${caseId}/applicant-status`],
+        ['POST', `/cases/${caseId}/events`, { type: 'REGISTER', payload: { clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' }, expectedVersion: 1 }],
+      ] as const) {
+        const reply = await api.request(method, path, { as: 'official', ...(body ? { body } : {}) });
+        out.push({ path: path.replace(caseId, ':id'), status: reply.status, body: JSON.parse(JSON.stringify(reply.body).replaceAll(caseId, unknown)) as unknown });
+      }
+      return out;
+    };
+    const before = await api.dump();
+    const hidden = await answers(id);
+    expect(hidden).toEqual(await answers(unknown));
+    // the read routes refuse an official's role outright; the routes open to every user answer as for an unknown id
+    expect(hidden.map((h) => [(h as { path: string }).path, (h as { status: number }).status])).toEqual([
+      ['/cases/:id', 403],
+      ['/cases/:id/history', 403],
+      ['/cases/:id/applicant-status', 404],
+      ['/cases/:id/events', 404],
+    ]);
+    expect(await api.dump()).toEqual(before);
+  });
+
   test('a case about the caller is left out of their lists, not out of others’', async () => {
     const id = await clueAboutTheChair();
     const other = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
