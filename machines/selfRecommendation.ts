@@ -31,6 +31,9 @@ export type ConferenceOutcome = (typeof CONFERENCE_OUTCOMES)[number];
 /** The probation after appointment: one year, in minutes. */
 export const PROBATION_MINUTES = 365 * 24 * 60;
 
+/** What the candidate is told of a rejection, whatever its grounds: the findings stay with the departments. */
+const NOT_APPOINTED = 'Not appointed: your recommendation was not taken forward';
+
 /** The limit on the channel holder to pass the recommendation on; its red card hands the case to the Organization Department. */
 export const FORWARDING_DEADLINE = 'selfRecommendationForwardingDue';
 
@@ -470,6 +473,7 @@ const machine = setup({
     submitted: {
       meta: {
         description: 'Self-recommendation submitted; the holder of the channel passes it on to the Organization Department',
+        applicantStatus: 'Submitted: your recommendation is being passed on to the Organization Department',
         deadlines: [
           {
             kind: FORWARDING_DEADLINE,
@@ -499,6 +503,7 @@ const machine = setup({
     eligibilityCheck: {
       meta: {
         description: 'The Organization Department checks qualifications, record and integrity',
+        applicantStatus: 'With the Organization Department: your eligibility is being checked',
         deadlines: workingDaysLimit(
           'eligibilityCheckDue',
           'The Organization Department checks a self-recommendation’s eligibility within 10 working days (caseflow default)',
@@ -525,6 +530,7 @@ const machine = setup({
       meta: {
         description:
           'Organizational inspection (考察): annual reviews, surveys and a rating; after an objection, the objection is checked',
+        applicantStatus: 'With the Organization Department: the organizational inspection is under way',
         deadlines: workingDaysLimit(
           'organizationalInspectionDue',
           'The organizational inspection, or the check of an objection, is completed within 15 working days ' +
@@ -545,6 +551,7 @@ const machine = setup({
       meta: {
         description:
           'Joint conference of the Organization Department and the Discipline Inspection Commission: both record their view, the chair decides',
+        applicantStatus: 'Before the joint conference: a decision is awaited',
         deadlines: [
           ...workingDaysLimit('jointConferenceDue', 'The joint conference sits and decides within 10 working days of the inspection (caseflow default)', 10, 'office'),
           ...departmentViewLimits('selfRecommendation', 5, 'a self-recommendation'),
@@ -602,6 +609,7 @@ const machine = setup({
       meta: {
         description:
           'Public notice before appointment (任前公示): anyone may object; an objection is checked before the appointment goes ahead',
+        applicantStatus: 'Appointment decided: under public notice before it takes effect',
         deadlines: [
           {
             kind: PUBLIC_NOTICE_DEADLINE,
@@ -631,6 +639,7 @@ const machine = setup({
     probation: {
       meta: {
         description: 'Appointed on probation: performance is assessed and the public may still watch; then confirmed or revoked',
+        applicantStatus: 'Appointed on probation: your performance is assessed before the appointment is confirmed',
         deadlines: [
           {
             kind: 'probationPeriod',
@@ -656,26 +665,27 @@ const machine = setup({
     },
     rejected: {
       type: 'final',
-      meta: { description: 'Not appointed: found not eligible, or rejected by the joint conference' } satisfies StateMeta,
+      meta: { description: 'Not appointed: found not eligible, or rejected by the joint conference', applicantStatus: NOT_APPOINTED } satisfies StateMeta,
     },
     rejectedForMisconduct: {
       type: 'final',
       meta: {
         description:
           'Rejected for misconduct the joint conference found (fraud, concealment of facts or favouritism): the findings are on record',
+        applicantStatus: NOT_APPOINTED,
       } satisfies StateMeta,
     },
     reserved: {
       type: 'final',
-      meta: { description: 'Not appointed now: kept in the talent pool by the joint conference' } satisfies StateMeta,
+      meta: { description: 'Not appointed now: kept in the talent pool by the joint conference', applicantStatus: 'Not appointed now: you are kept in the talent pool' } satisfies StateMeta,
     },
     confirmed: {
       type: 'final',
-      meta: { description: 'Probation served and assessment passed: the appointment is confirmed' } satisfies StateMeta,
+      meta: { description: 'Probation served and assessment passed: the appointment is confirmed', applicantStatus: 'Confirmed: your appointment is confirmed' } satisfies StateMeta,
     },
     revoked: {
       type: 'final',
-      meta: { description: 'The appointment was revoked' } satisfies StateMeta,
+      meta: { description: 'The appointment was revoked', applicantStatus: 'Revoked: the appointment was revoked' } satisfies StateMeta,
     },
   },
 });

@@ -146,6 +146,11 @@ export interface StateMeta {
   description: string;
   /** What a reporter may see of this state (clues only): never the internal state. */
   reporterStatus?: string;
+  /**
+   * What the candidate may see of this state of their own self-recommendation (self-recommendations
+   * only): where it stands, never a department's view, the deliberation or a clue that holds it up.
+   */
+  applicantStatus?: string;
   deadlines?: readonly DeadlineSpec[];
 }
 

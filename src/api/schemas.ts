@@ -8,6 +8,7 @@ import { CASE_EVENT_KINDS } from '../../db/records';
 import { clueInput } from '../../machines/clue';
 import { text } from '../../machines/payloads';
 import { CASE_TYPES } from '../../machines/types';
+import type { ApplicantStatus } from '../engine/applicantStatus';
 import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
 import type { ExtensionAnswer, PendingExtension } from '../engine/deadlineCommands';
 import type { CalendarImportResult } from '../engine/calendarImport';
@@ -336,6 +337,15 @@ const adjustmentReviewRow = z.object({
 export const adjustmentReviewList = z.object({ reviews: z.array(adjustmentReviewRow) });
 const stateCount = z.object({ type: z.string(), state: z.string(), count: z.number() }) satisfies z.ZodType<StateCount>;
 export const stateCountList = z.object({ counts: z.array(stateCount) });
+
+/** What a candidate may learn about their own self-recommendation: where it stands, never a view or the deliberation. */
+export const applicantStatus = z.object({
+  caseId: z.string(),
+  type: z.string(),
+  status: z.string(),
+  stage: z.enum(['submitted', 'inProgress', 'concluded']),
+  submittedAt: z.string(),
+}) satisfies z.ZodType<ApplicantStatus>;
 
 /** What a reporter may learn about their clue: a reporter-facing status, never the internal state. */
 export const clueStatus = z.object({

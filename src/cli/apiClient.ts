@@ -6,7 +6,9 @@
 import type { ApiUser, IssuedToken, TokenInfo } from '../auth/accounts';
 import type { AppliedEvent } from '../engine/engine';
 import type { CasePage } from '../engine/queries';
+import type { ApplicantStatus } from '../engine/applicantStatus';
 import type { ExtensionAnswer } from '../engine/deadlineCommands';
+import type { CardConsequence, OnTimeRate, OverdueCase } from '../engine/supervision';
 import type { CaseEventView, CaseView, DeadlineView } from '../engine/views';
 import { CaseflowError, type ErrorCode } from '../errors';
 import type { Credentials } from './credentials';
@@ -39,6 +41,18 @@ export interface ClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+/** A supervision report's period (ISO date-times; the server defaults until to now and since to 30 days before), and one unit. */
+export interface PeriodFilter {
+  since?: string;
+  until?: string;
+  unit?: string;
+}
+
+/** A supervision report over a period, as the server answers it. */
+export interface PeriodReport {
+  period: { since: string; until: string };
+}
+
 /** The `cases` query of a listing. */
 export interface ListFilter {
   type?: string;
@@ -48,6 +62,14 @@ export interface ListFilter {
   overdue?: boolean;
   limit?: number;
   cursor?: string;
+}
+
+/** `?key=value&…` of the defined values of `filter`, or nothing. */
+function queryOf(filter: object): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
+  const text = query.toString();
+  return text ? `?${text}` : '';
 }
 
 const path = (template: string, ...ids: string[]): string => ids.reduce((p, id) => p.replace('{}', encodeURIComponent(id)), template);
@@ -104,10 +126,27 @@ export class CaseflowClient {
 
   /** One page of the cases the caller may see. */
   listCases(filter: ListFilter): Promise<CasePage> {
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
-    const text = query.toString();
-    return this.call('GET', `/cases${text ? `?${text}` : ''}`);
+    return this.call('GET', `/cases${queryOf(filter)}`);
+  }
+
+  /** Where the caller's own self-recommendation stands, in their words. */
+  applicantStatus(caseId: string): Promise<ApplicantStatus> {
+    return this.call('GET', path('/cases/{}/applicant-status', caseId));
+  }
+
+  /** Running deadlines past due, most overdue first (supervisors). */
+  overdue(filter: { unit?: string; type?: string; limit?: number }): Promise<{ asOf: string; cases: OverdueCase[] }> {
+    return this.call('GET', `/supervision/overdue${queryOf(filter)}`);
+  }
+
+  /** Per unit, and the office's own row: limits met and late in a period, and the on-time rate (supervisors). */
+  onTimeRates(period: PeriodFilter): Promise<PeriodReport & { units: OnTimeRate[] }> {
+    return this.call('GET', `/supervision/on-time-rates${queryOf(period)}`);
+  }
+
+  /** The card consequences decided in a period, each a supervision action with its deadline (supervisors). */
+  cardConsequences(period: PeriodFilter): Promise<PeriodReport & { consequences: CardConsequence[] }> {
+    return this.call('GET', `/supervision/card-consequences${queryOf(period)}`);
   }
 
   /** Extends a deadline to `until` (ms) or by `byMs` after its current due time. */

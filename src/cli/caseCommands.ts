@@ -55,7 +55,7 @@ export function registerCaseCommands<C extends Caseflow>(program: Command, { con
     });
 
   caseworkerCommand(program, 'show <caseId>')
-    .description('state, deadlines and the events you may send now')
+    .description('state, deadlines (with their basis), linked cases and the events you may send now')
     .action(async (caseId: string, opts: ActingOptions) => {
       const view = await acting('show', opts).getCase(caseId);
       out(view, () => printCase(view));

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { asCaseflowError } from '../errors';
 import { CaseflowClient } from './apiClient';
 import { registerCaseCommands } from './caseCommands';
+import { registerSupervisionCommands } from './supervisionCommands';
 import { resolveCredentials } from './credentials';
 import { registerLoginCommands } from './loginCommands';
 import { registerAuditCommands } from './auditCommands';
@@ -64,6 +65,7 @@ export function buildProgram<C extends Caseflow>(services: CliServices<C>): Comm
     });
 
   registerCaseCommands(program, ctx);
+  registerSupervisionCommands(program, ctx);
   registerLoginCommands(program, ctx);
   registerWorkerCommands(program, ctx);
   registerCalendarCommands(program, ctx);

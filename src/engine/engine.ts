@@ -17,6 +17,7 @@ import { sealedIdentityRecord } from './identityAccess';
 import { IdentityCommands } from './identityCommands';
 import { Migrations } from './migration/commands';
 import { acceptedEvents } from './machineRuntime';
+import { applicantStatusOf, type ApplicantStatus } from './applicantStatus';
 import { loadReviewLinked, planAdjustmentReviews, reviewLinks } from './adjustmentReviews';
 import { checkHolds, linksOf, loadLinkedFacts, planAfterTransition, planWakeUps, type CaseLink, type LinkedFacts } from './links';
 import { withOfficeRules } from './officeRules';
@@ -180,6 +181,18 @@ export class CaseEngine {
   /** The case's complete event log, oldest first. */
   history(caseId: string, actor?: Actor): Promise<CaseEventView[]> {
     return this.readCase(caseId, actor, 'read', async (tx) => (await tx.events.ofCase(caseId)).map(toCaseEventView));
+  }
+
+  /**
+   * Where `actor`'s own self-recommendation stands, in their words (they may not read the case):
+   * never a view, the deliberation or a hold. Any other case answers as an unknown id.
+   */
+  applicantStatus(caseId: string, actor: Actor): Promise<ApplicantStatus> {
+    return this.core.store.read(async (tx) => {
+      const row = await tx.cases.byId(caseId);
+      if (!row) throw new CaseNotFoundError(caseId);
+      return applicantStatusOf(this.core.definitionOf(row), row, canonicalActor(actor));
+    });
   }
 
   /** What reporters added to a clue with their receipt, oldest first. */

@@ -3,7 +3,9 @@
  * the engine asks it inside the transaction that reads the case, before anything about the case
  * is revealed (its existence, version, state or allowed events).
  *
- * - Nobody acts on or reads a case about themselves (FORBIDDEN_ROLE, rule subjectOfCase).
+ * - Nobody acts on or reads a case about themselves (FORBIDDEN_ROLE, rule subjectOfCase). To a
+ *   subject whose role neither reads nor opens the case's type (an official, on a clue about them)
+ *   the case is hidden instead, so the refusal does not tell them it exists.
  * - A caller who may not see a case gets CASE_NOT_FOUND, worded exactly as for an unknown id:
  *   roles that read no casework (an official, the public) see no case, and a unit liaison sees only
  *   the rectifications assigned to them.
@@ -107,9 +109,18 @@ export function seesToken(actor: Actor, owner: string): boolean {
 /** How a case stands for one actor. */
 export type Visibility = 'visible' | 'aboutThem' | 'hidden';
 
-/** Whether `actor` may see the case: visible, about them (refused, by rule), or hidden (not found). */
+/** The roles that open cases of each built-in type, by type. */
+const TYPE_OPENERS: ReadonlyMap<string, readonly Role[]> = new Map(caseDefinitions.map((d) => [d.type, d.createRoles] as const));
+
+/**
+ * Whether `actor` may see the case: visible, about them (refused, by rule), or hidden (not found).
+ * A case about someone whose role neither reads nor opens its type (an official, on a clue about
+ * them) is hidden rather than refused: the refusal would tell them such a case exists.
+ */
 export function visibilityOf(actor: Actor, facts: CaseAccessFacts): Visibility {
-  if (sameOfficial(facts.subjectId, actor.id)) return 'aboutThem';
+  if (sameOfficial(facts.subjectId, actor.id)) {
+    return readsType(actor.role, facts.type) || (TYPE_OPENERS.get(facts.type) ?? []).includes(actor.role) ? 'aboutThem' : 'hidden';
+  }
   if (actor.role === 'system') return 'visible';
   if (!readsType(actor.role, facts.type)) return 'hidden';
   const onlyTypes = ASSIGNED_CASES_ONLY[actor.role];

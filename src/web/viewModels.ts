@@ -23,6 +23,8 @@ export interface BoardRow {
   latenessMs: number;
   warning: string;
   escalationLevel: number;
+  /** Set when the due moment counts working days in a year the calendar does not cover yet: the lateness is provisional. */
+  provisional: string | null;
 }
 
 /** The board's filters, as the query string gives them. */
@@ -54,6 +56,7 @@ export function boardRows(overdue: readonly OverdueCase[], now: number, definiti
         latenessMs: o.latenessMs,
         warning: o.warning,
         escalationLevel: o.escalationLevel,
+        provisional: o.provisional,
       };
     })
     .sort((a, b) => b.latenessMs - a.latenessMs);

@@ -30,6 +30,7 @@ describe('the OpenAPI document', () => {
         'POST /cases/{id}/events',
         'GET /cases/{id}/history',
         'GET /cases/{id}/reporter-messages',
+        'GET /cases/{id}/applicant-status',
         'POST /cases/{id}/identity-requests',
         'GET /cases/{id}/identity-requests',
         'GET /identity-requests',

@@ -1,7 +1,8 @@
 /**
  * Nobody acts on a case about themselves: the official a clue is about, whatever their role, may
  * not send events on it, read it, its history or its reporter messages, nor see it in a list; an
- * official may file their own self-recommendation but not handle it.
+ * official may file their own self-recommendation but not handle it. The candidate reads where it
+ * stands (GET /cases/:id/applicant-status), never a view, the deliberation or a clue about them.
  */
 import { clueInput, currentVersion, selfRecommendationInput, sendEvent, startApi, type ApiFixture } from './support/server';
 
@@ -45,6 +46,35 @@ describe('the self-case rule', () => {
     expect((await api.request('GET', `/cases/${id}`, { as: 'clerk' })).status).toBe(200);
   });
 
+  test('to an official, a clue about them answers as an unknown id on every case route (a refusal would tell them it exists)', async () => {
+    const id = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
+    const unknown = 'CL-20261125-NOSUCHCASE00';
+    const answers = async (caseId: string) => {
+      const out: unknown[] = [];
+      for (const [method, path, body] of [
+        ['GET', `/cases/${caseId}`],
+        ['GET', `/cases/${caseId}/history`],
+        ['GET', `/cases/${caseId}/applicant-status`],
+        ['POST', `/cases/${caseId}/events`, { type: 'REGISTER', payload: { clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' }, expectedVersion: 1 }],
+      ] as const) {
+        const reply = await api.request(method, path, { as: 'official', ...(body ? { body } : {}) });
+        out.push({ path: path.replace(caseId, ':id'), status: reply.status, body: JSON.parse(JSON.stringify(reply.body).replaceAll(caseId, unknown)) as unknown });
+      }
+      return out;
+    };
+    const before = await api.dump();
+    const hidden = await answers(id);
+    expect(hidden).toEqual(await answers(unknown));
+    // the read routes refuse an official's role outright; the routes open to every user answer as for an unknown id
+    expect(hidden.map((h) => [(h as { path: string }).path, (h as { status: number }).status])).toEqual([
+      ['/cases/:id', 403],
+      ['/cases/:id/history', 403],
+      ['/cases/:id/applicant-status', 404],
+      ['/cases/:id/events', 404],
+    ]);
+    expect(await api.dump()).toEqual(before);
+  });
+
   test('a case about the caller is left out of their lists, not out of others’', async () => {
     const id = await clueAboutTheChair();
     const other = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
@@ -81,5 +111,38 @@ describe('the self-case rule', () => {
     expect(own.body.details.rule).toBe('subjectOfCase');
     expect((await api.request('GET', `/cases/${id}`, { token })).status).toBe(403);
     expect((await sendEvent(api, 'od', id, 'RECORD_ELIGIBILITY', eligibility)).status).toBe(200);
+  });
+
+  test('the candidate reads where their self-recommendation stands, in their words; the views and a clue about them stay hidden', async () => {
+    const created = await api.request('POST', '/cases', { as: 'official', body: { type: 'selfRecommendation', input: selfRecommendationInput() } });
+    const id = created.body.id as string;
+    const status = async (caseId: string, as: 'official' | 'od' | 'admin' = 'official') => api.request('GET', `/cases/${caseId}/applicant-status`, { as });
+    const first = await status(id);
+    expect({ status: first.status, body: first.body }).toEqual({
+      status: 200,
+      body: { caseId: id, type: 'selfRecommendation', status: 'With the Organization Department: your eligibility is being checked', stage: 'inProgress', submittedAt: expect.any(String) },
+    });
+
+    const view = { view: 'Backdated report suspected', fraudFound: false, concealmentFound: false, favouritismFound: false };
+    await sendEvent(api, 'od', id, 'RECORD_ELIGIBILITY', { eligible: true, checks: { qualifications: 'passed', record: 'passed', integrity: 'passed' }, reason: 'Qualified' });
+    await sendEvent(api, 'od', id, 'RECORD_INSPECTION', { annualReviews: [{ year: 2025, grade: 'excellent' }], surveyResults: '44 of 48 approve', rating: 'Good' });
+    expect((await sendEvent(api, 'od', id, 'RECORD_OD_VIEW', view)).status).toBe(200);
+    const clue = (await api.request('POST', '/cases', { as: 'clerk', body: { type: 'clue', input: clueInput() } })).body.id as string;
+    const atConference = await status(id);
+    expect(atConference.body).toMatchObject({ status: 'Before the joint conference: a decision is awaited', stage: 'inProgress' });
+    expect(JSON.stringify(atConference.body)).not.toMatch(new RegExp(`Backdated|${clue}|hold`, 'i'));
+
+    // a clue about the candidate, someone else's status, or an unknown id: the same 404
+    const unknown = 'SR-20261125-NOSUCHCASE00';
+    const notFound = async (caseId: string, as: 'official' | 'od' | 'admin' = 'official') => {
+      const reply = await status(caseId, as);
+      return { status: reply.status, body: JSON.parse(JSON.stringify(reply.body).replaceAll(caseId, unknown)) as unknown };
+    };
+    expect(await notFound(unknown)).toEqual({ status: 404, body: expect.objectContaining({ code: 'CASE_NOT_FOUND' }) });
+    expect(await notFound(clue)).toEqual(await notFound(unknown));
+    expect(await notFound(id, 'od')).toEqual(await notFound(unknown, 'od'));
+    expect(await notFound(id, 'admin')).toEqual(await notFound(unknown, 'admin'));
+    // the case itself stays closed to the candidate
+    expect((await api.request('GET', `/cases/${id}`, { as: 'official' })).status).toBe(403);
   });
 });

@@ -165,7 +165,7 @@ describe('the caseflow command line, run as a real process', () => {
     expect((await runCli(['logout'], { cwd: dir, env: bare() })).stdout).toBe('signed out\n');
   });
 
-  it('the demo walks three cases to decisions and the workers escalate the unit that missed 21:00', async () => {
+  it('the demo walks three cases to decisions, shows a linked-case hold, and the workers escalate the unit that missed 21:00 and open its card consequence', async () => {
     const demo = await caseflow('demo');
     expect(demo.code).toBe(0);
     expect(demo.stdout).toContain('DECIDE');
@@ -177,5 +177,10 @@ describe('the caseflow command line, run as a real process', () => {
     expect(demo.stdout).toMatch(/21:3\d {2}Transport DEADLINE_ESCALATE \[red card\]/);
     expect(demo.stdout).not.toMatch(/Housing +DEADLINE_OVERDUE/);
     expect(demo.stdout).toContain('overdue: Municipal Transport Bureau');
+    // one linked-case hold: the clue about the candidate holds up her decision until it closes
+    expect(demo.stdout).toMatch(/DECIDE refused: CASE_ON_HOLD: DECIDE was refused on case SR-\S+: it is on hold while CL-\S+ \(clue, received\) is open/);
+    expect(demo.stdout).toMatch(/the clue's outcome is noted on SR-\S+ \(CLUE_OUTCOME_RECORDED\) and the hold lifts/);
+    // one card consequence: the red card opens a talk with the unit head, a supervision action with its own deadline
+    expect(demo.stdout).toMatch(/consequence: Hold a talk with the head of Municipal Transport Bureau about its red card on case RC-\S+ — a supervision action \(SA-\S+\), due 2026-12-02 23:59, open/);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 /**
  * The engine refuses any event from the official a case is about, whatever their role, before
  * looking at version, state or payload; the deadline worker and other caseworkers are unaffected.
+ * To an official, whose role reads no clue, a clue about them answers as an unknown id does.
  */
 import { CaseflowError } from '../../src/errors';
 import { clerk, engineFixture, type EngineFixture } from '../support/engine';
@@ -52,5 +53,29 @@ describe('engine: nobody acts on a case about themselves', () => {
     });
     expect(opened.subjectId).toBeNull();
     expect((await fx.engine.applyEvent(opened.id, { type: 'NOTIFY_UNIT', liaisonId: 'zhou.min' }, { id: 'li.wei', role: 'supervisor' })).case.version).toBe(2);
+  });
+
+  test('an official asking for a clue about them is answered as for an unknown id, on every read and event, and nothing is stored', async () => {
+    const opened = await fx.engine.createCase({ type: 'clue', input: clue('he.ping'), actor: clerk });
+    const unknown = 'CL-20261125-NOSUCHCASE00';
+    const official = { id: 'HE.Ping', role: 'official' } as const;
+    const answers = async (caseId: string) => {
+      const out: unknown[] = [];
+      for (const call of [
+        () => fx.engine.getCase(caseId, official),
+        () => fx.engine.history(caseId, official),
+        () => fx.engine.reporterMessages(caseId, official),
+        () => fx.engine.applyEvent(caseId, { type: 'REGISTER', clueNumber: 'XS-2026-0001', handlerId: 'wang.fang' }, official, 1),
+        () => fx.engine.applicantStatus(caseId, official),
+      ]) {
+        out.push(await call().then(() => 'answered', (e: CaseflowError) => JSON.parse(JSON.stringify(e.toJSON()).replaceAll(caseId, unknown)) as unknown));
+      }
+      return out;
+    };
+    const before = await fx.dump();
+    const hidden = await answers(opened.id);
+    expect(hidden).toEqual(await answers(unknown));
+    expect(hidden[0]).toMatchObject({ code: 'CASE_NOT_FOUND' });
+    expect(await fx.dump()).toEqual(before);
   });
 });

@@ -3,7 +3,7 @@
  * event form answer an intake clerk or a supervisor as for an unknown id; the Organization
  * Department opens it; the supervisors' overdue board leaves it out while an admin's shows it.
  */
-import { fireDueSteps, selfRecommendationThroughPartyHead, type ApiFixture } from '../api/support/server';
+import { fireDueSteps, selfRecommendationThroughPartyHead, sendEvent, type ApiFixture } from '../api/support/server';
 import { signedInAs, startWeb } from './support/web';
 
 describe('web pages: a self-recommendation is confidential', () => {
@@ -51,5 +51,22 @@ describe('web pages: a self-recommendation is confidential', () => {
     expect(supervisorBoard.status).toBe(200);
     expect(rowsOf(supervisorBoard.html)).toEqual([]);
     expect(supervisorBoard.html).not.toContain(id);
+  });
+
+  test('its page shows the channel holder, the pass-on deadline on them and the form’s evidence of results, to those who read it', async () => {
+    const id = await recommend();
+    const forwarding = (await api.engine.getCase(id)).deadlines.find((d) => d.kind === 'selfRecommendationForwardingDue')!;
+    const due = new Date(Date.parse(forwarding.dueAt)).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 16);
+    for (const person of ['od', 'partyHead'] as const) {
+      const page = await (await signedInAs(api, person)).get(`/case/${id}`);
+      expect({ person, status: page.status }).toEqual({ person, status: 200 });
+      const channel = /<dd data-testid="channel">([^<]*)<\/dd>/.exec(page.html)?.[1];
+      expect({ person, channel }).toEqual({ person, channel: expect.stringMatching(new RegExp(`^the Party organization’s responsible person — held by xu\\.ming, who passes it on by ${due}.* \\(`)) });
+      expect(/<ul data-testid="evidence">(.*?)<\/ul>/.exec(page.html)?.[1]).toBe('<li>Backlog report, 2025</li>');
+    }
+    // passed on, the deadline on the holder shows as met
+    expect((await sendEvent(api, 'partyHead', id, 'FORWARD', { note: 'Passed on unopened' })).status).toBe(200);
+    const after = await (await signedInAs(api, 'od')).get(`/case/${id}`);
+    expect(/<dd data-testid="channel">([^<]*)<\/dd>/.exec(after.html)?.[1]).toMatch(/ \(met\)$/);
   });
 });

@@ -14,6 +14,7 @@ import type { Api } from '../context';
 import { createCaseBodyDoc, sendEventBodyDoc } from '../openapi';
 import { requireUser } from '../routing';
 import {
+  applicantStatus,
   appliedEvent,
   caseHistory,
   caseIdParams,
@@ -117,6 +118,22 @@ export function registerCaseRoutes(api: Api): void {
       response: { description: 'The event log', schema: caseHistory },
     },
     async ({ params, user }) => ({ caseId: params.id, events: await api.engine.history(params.id, actorOf(requireUser(user))) }),
+  );
+
+  api.route(
+    {
+      method: 'GET',
+      url: '/cases/:id/applicant-status',
+      tag: 'cases',
+      summary: 'Where the caller’s own self-recommendation stands, in their words',
+      description:
+        'The candidate may not read their self-recommendation; this tells them its stage and status only, never a department’s view, ' +
+        'the conference’s deliberation or a case that holds it up. Any other case, or one about someone else, is 404 as an unknown id.',
+      access: USER_ROLES,
+      params: caseIdParams,
+      response: { description: 'The candidate’s status', schema: applicantStatus },
+    },
+    ({ params, user }) => api.engine.applicantStatus(params.id, actorOf(requireUser(user))),
   );
 
   api.route(
