@@ -1,7 +1,7 @@
 /**
  * Replaying a case's log under another machine version or office policy, purely: the case is opened
  * again from the input its CASE_OPENED entry logged, and every logged transition is decided again
- * with `decideEvent`, at the moment and by the person it was made — so an event the new machine
+ * with the core of `decideEvent`, at the moment and by the person it was made — so an event the new machine
  * refuses is refused in the same words the API would use. Nothing is read or written here.
  */
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
@@ -10,8 +10,8 @@ import type { CaseDefinition, Role } from '../../../machines/types';
 import { CaseflowError, type ErrorCode } from '../../errors';
 import type { OfficePolicy } from '../../officePolicy';
 import type { WorkingDayCalendar } from '../../time';
-import { decideEvent, decideOpen, type CaseState, type DecideContext } from '../decide';
-import { stateString } from '../machineRuntime';
+import { decideOpen, decideOpening, decideStep, dressStep, openingDeadlines, rowAfter, stepDeadlines, type CaseState, type DecideContext } from '../decide';
+import { persist, stateString } from '../machineRuntime';
 
 /** A logged event the new machine would refuse, with the API's error for it. */
 export interface Refusal {
@@ -51,7 +51,12 @@ export function unreplayable(log: readonly CaseEventRecord[]): string | null {
   return 'input' in (JSON.parse(opened.payload) as object) ? null : OPENING_INPUT_MISSING;
 }
 
-/** Replays `log` (the case's, oldest first; `unreplayable` must have said null) under `setting`. */
+/**
+ * Replays `log` (the case's, oldest first; `unreplayable` must have said null) under `setting`. Each
+ * event is decided by the pure core (`decideStep`) and its deadlines kept; the write plan's dressing
+ * (log rows, on-time tallies, notices) is not built, except for a step that opens linked cases, which
+ * is decided in full so that a linked opening is refused as the API would refuse it.
+ */
 export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonly CaseEventRecord[]): Replayed {
   const { definition } = setting;
   const opened = log[0]!;
@@ -65,26 +70,56 @@ export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonl
     // the case keeps its id; linked cases the replay would open are only named, never written
     newCaseId: () => (ids++ === 0 ? row.id : `${row.id}~replayed-link~${ids}`),
   });
-  const opening = decideOpen(ctx(opened.at), definition, input, { id: opened.actorId, role: opened.actorRole as Role }, sourceCaseId);
-  let state: CaseState = { definition, row: opening.row, snapshot: opening.snapshot, running: opening.deadlines, persisted: opening.row.snapshot };
+  const opener = { id: opened.actorId, role: opened.actorRole as Role };
+  const opening = decideOpening(ctx(opened.at), definition, input, opener);
+  let state: CaseState = { definition, row: opening.row, snapshot: opening.started.snapshot, running: [], persisted: opening.row.snapshot };
+  if (opening.started.linkedCases.length) {
+    // decided again in full, from the same ids, so its linked openings are checked as the API checks them
+    ids = 0;
+    state = { ...state, running: decideOpen(ctx(opened.at), definition, input, opener, sourceCaseId).deadlines };
+  } else {
+    state = { ...state, running: openingDeadlines(ctx(opened.at), definition, opening) };
+  }
+  // the row's snapshot text is written once, at the end: between steps only `persisted` (when known) is compared
+  let stale = false;
   const refusals: Refusal[] = [];
   for (const entry of log) {
     if (entry.kind !== 'transition') continue;
     const event = { ...(JSON.parse(entry.payload) as Record<string, unknown>), type: entry.type };
+    const actor = { id: entry.actorId, role: entry.actorRole as Role };
+    const at = ctx(entry.at);
     try {
-      const next = decideEvent(ctx(entry.at), state, event, { id: entry.actorId, role: entry.actorRole as Role });
-      const closed = new Set(next.plan.closeDeadlines.map((c) => c.id));
+      const decided = decideStep(at, state, event, actor);
+      let row: CaseRecord;
+      let opened: readonly DeadlineRecord[];
+      let closed: readonly { id: string }[];
+      if (decided.next.linkedCases.length) {
+        const next = dressStep(at, state, decided, actor);
+        row = next.row;
+        opened = next.plan.openDeadlines;
+        closed = next.plan.closeDeadlines;
+        stale = false;
+      } else {
+        const index = definition.index(decided.next.snapshot.context);
+        const deadlines = stepDeadlines(at, state, decided, index);
+        row = rowAfter(state.row, decided, index, entry.at, decided.nextJson ?? state.row.snapshot);
+        opened = deadlines.opened;
+        closed = deadlines.closings;
+        stale = decided.nextJson === undefined;
+      }
+      const gone = new Set(closed.map((c) => c.id));
       state = {
         definition,
-        row: next.row,
-        snapshot: next.snapshot,
-        persisted: next.row.snapshot,
-        running: [...state.running.filter((d) => !closed.has(d.id)), ...next.plan.openDeadlines.filter((d) => d.caseId === row.id)],
+        row,
+        snapshot: decided.next.snapshot,
+        persisted: stale ? undefined : row.snapshot,
+        running: [...state.running.filter((d) => !gone.has(d.id)), ...opened.filter((d) => d.caseId === row.id)],
       };
     } catch (error) {
       if (!(error instanceof CaseflowError)) throw error;
       refusals.push({ seq: entry.seq, event: entry.type, at: new Date(entry.at).toISOString(), code: error.code, message: error.message });
     }
   }
-  return { row: state.row, snapshot: state.snapshot, state: stateString(state.snapshot.value as StateValue), running: [...state.running], refusals };
+  const final = stale ? { ...state.row, snapshot: persist(definition, state.snapshot) } : state.row;
+  return { row: final, snapshot: state.snapshot, state: stateString(state.snapshot.value as StateValue), running: [...state.running], refusals };
 }
