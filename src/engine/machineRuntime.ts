@@ -157,10 +157,17 @@ export function acceptsEvent(definition: CaseDefinition, snapshot: AnyMachineSna
   return nodesOf(snapshot).some((node) => ownEvents(node).has(type));
 }
 
+/** The deadlines each state declares, by state id, per machine: a pure cache of immutable machine data (XState parses the id on every look-up). */
+const declaredDeadlines = new WeakMap<AnyStateMachine, Map<string, readonly DeadlineSpec[]>>();
+
 /** The deadlines the given active state node declares in its meta. */
 export function deadlinesOfState(definition: CaseDefinition, stateId: string): readonly DeadlineSpec[] {
-  const node = definition.machine.getStateNodeById(stateId);
-  return (node.meta as StateMeta | undefined)?.deadlines ?? [];
+  const { machine } = definition;
+  let byState = declaredDeadlines.get(machine);
+  if (!byState) declaredDeadlines.set(machine, (byState = new Map<string, readonly DeadlineSpec[]>()));
+  let found = byState.get(stateId);
+  if (!found) byState.set(stateId, (found = (machine.getStateNodeById(stateId).meta as StateMeta | undefined)?.deadlines ?? []));
+  return found;
 }
 
 /** The description a state declares in its meta, for people reading the case. */

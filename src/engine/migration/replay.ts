@@ -62,14 +62,19 @@ export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonl
   const opened = log[0]!;
   const { input, sourceCaseId } = JSON.parse(opened.payload) as { input: unknown; sourceCaseId?: string };
   let ids = 0;
-  const ctx = (now: number): DecideContext => ({
-    now,
+  // one context for the whole replay, its moment set to each entry's before it is decided (nothing keeps it)
+  const context: DecideContext = {
+    now: opened.at,
     calendar: setting.calendar,
     policy: setting.policy,
     definitionOf: setting.definitionOf,
     // the case keeps its id; linked cases the replay would open are only named, never written
     newCaseId: () => (ids++ === 0 ? row.id : `${row.id}~replayed-link~${ids}`),
-  });
+  };
+  const ctx = (now: number): DecideContext => {
+    context.now = now;
+    return context;
+  };
   const opener = { id: opened.actorId, role: opened.actorRole as Role };
   const opening = decideOpening(ctx(opened.at), definition, input, opener);
   let state: CaseState = { definition, row: opening.row, snapshot: opening.started.snapshot, running: [], persisted: opening.row.snapshot };
