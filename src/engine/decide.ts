@@ -36,30 +36,32 @@ export interface Opening {
   plan: WritePlan;
 }
 
-/** The pure core of an opening: the new case's id, its first snapshot, row and state (no write plan). */
+/** The pure core of an opening: the new case's id, its first snapshot and state, and its index fields (no row, no write plan). */
 export interface DecidedOpening {
   id: string;
   started: Step;
-  row: CaseRecord;
   state: string;
   fields: CaseIndexFields;
 }
 
-/** Decides the core of an opening of a case of `definition`: the machine started from its input, and the new row. */
+/** Decides the core of an opening of a case of `definition`: the machine started from its input. */
 export function decideOpening(ctx: DecideContext, definition: CaseDefinition, input: unknown, actor: Actor): DecidedOpening {
-  const { now } = ctx;
-  const id = ctx.newCaseId(definition.type, now);
-  const started = startCase(definition, { ...(input as object), caseId: id, openedAt: new Date(now).toISOString(), openedBy: actor });
-  const fields = definition.index(started.snapshot.context);
-  const state = stateString(started.snapshot.value as StateValue);
-  const closed = started.snapshot.status !== 'active';
-  const row: CaseRecord = {
+  const id = ctx.newCaseId(definition.type, ctx.now);
+  const started = startCase(definition, { ...(input as object), caseId: id, openedAt: new Date(ctx.now).toISOString(), openedBy: actor });
+  return { id, started, state: stateString(started.snapshot.value as StateValue), fields: definition.index(started.snapshot.context) };
+}
+
+/** The new case's row (version 1) of a decided opening, its snapshot persisted as `snapshotJson`. */
+export function openingRow(definition: CaseDefinition, opening: DecidedOpening, actor: Actor, now: number, snapshotJson: string): CaseRecord {
+  const { id, state, fields } = opening;
+  const closed = opening.started.snapshot.status !== 'active';
+  return {
     id,
     type: definition.type,
     machineVersion: definition.machineVersion,
     state,
     status: closed ? 'closed' : 'open',
-    snapshot: persist(definition, started.snapshot),
+    snapshot: snapshotJson,
     version: 1,
     unit: fields.unit,
     assignee: fields.assignee,
@@ -70,7 +72,6 @@ export function decideOpening(ctx: DecideContext, definition: CaseDefinition, in
     updatedAt: now,
     closedAt: closed ? now : null,
   };
-  return { id, started, row, state, fields };
 }
 
 /** The deadlines a decided opening starts. */
@@ -87,7 +88,8 @@ export function openingDeadlines(ctx: DecideContext, definition: CaseDefinition,
 export function decideOpen(ctx: DecideContext, definition: CaseDefinition, input: unknown, actor: Actor, sourceCaseId?: string): Opening {
   const { now } = ctx;
   const opening = decideOpening(ctx, definition, input, actor);
-  const { id, row, state, started } = opening;
+  const { id, state, started } = opening;
+  const row = openingRow(definition, opening, actor, now, persist(definition, started.snapshot));
   const plan = emptyPlan();
   plan.openCases.push(row);
   plan.log.push({

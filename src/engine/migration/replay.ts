@@ -10,8 +10,8 @@ import type { CaseDefinition, Role } from '../../../machines/types';
 import { CaseflowError, type ErrorCode } from '../../errors';
 import type { OfficePolicy } from '../../officePolicy';
 import type { WorkingDayCalendar } from '../../time';
-import { decideOpen, decideOpening, decideStep, dressStep, openingDeadlines, rowAfter, stepDeadlines, type CaseState, type DecideContext } from '../decide';
-import { persist, stateString } from '../machineRuntime';
+import { decideOpen, decideOpening, decideStep, dressStep, openingDeadlines, openingRow, rowAfter, stepDeadlines, type CaseState, type DecideContext } from '../decide';
+import { stateString } from '../machineRuntime';
 
 /** A logged event the new machine would refuse, with the API's error for it. */
 export interface Refusal {
@@ -25,8 +25,6 @@ export interface Refusal {
 
 /** The case as the new machine and policy would have it after its whole log. */
 export interface Replayed {
-  /** The case row as replayed (its id, version and index fields from the new machine's context). */
-  row: CaseRecord;
   snapshot: AnyMachineSnapshot;
   state: string;
   /** The deadlines the replay leaves running, due under the new machine's and policy's limits. */
@@ -51,11 +49,15 @@ export function unreplayable(log: readonly CaseEventRecord[]): string | null {
   return 'input' in (JSON.parse(opened.payload) as object) ? null : OPENING_INPUT_MISSING;
 }
 
+/** The snapshot text of a replayed row: never persisted between steps (a replay compares `CaseState.persisted`, when known, and writes nothing). */
+const UNPERSISTED = '';
+
 /**
  * Replays `log` (the case's, oldest first; `unreplayable` must have said null) under `setting`. Each
  * event is decided by the pure core (`decideStep`) and its deadlines kept; the write plan's dressing
  * (log rows, on-time tallies, notices) is not built, except for a step that opens linked cases, which
- * is decided in full so that a linked opening is refused as the API would refuse it.
+ * is decided in full so that a linked opening is refused as the API would refuse it. The snapshot is
+ * persisted only when the no-change check needs it.
  */
 export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonly CaseEventRecord[]): Replayed {
   const { definition } = setting;
@@ -77,16 +79,16 @@ export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonl
   };
   const opener = { id: opened.actorId, role: opened.actorRole as Role };
   const opening = decideOpening(ctx(opened.at), definition, input, opener);
-  let state: CaseState = { definition, row: opening.row, snapshot: opening.started.snapshot, running: [], persisted: opening.row.snapshot };
+  let state: CaseState;
   if (opening.started.linkedCases.length) {
     // decided again in full, from the same ids, so its linked openings are checked as the API checks them
     ids = 0;
-    state = { ...state, running: decideOpen(ctx(opened.at), definition, input, opener, sourceCaseId).deadlines };
+    const full = decideOpen(ctx(opened.at), definition, input, opener, sourceCaseId);
+    state = { definition, row: full.row, snapshot: full.snapshot, running: full.deadlines, persisted: full.row.snapshot };
   } else {
-    state = { ...state, running: openingDeadlines(ctx(opened.at), definition, opening) };
+    const first = openingRow(definition, opening, opener, opened.at, UNPERSISTED);
+    state = { definition, row: first, snapshot: opening.started.snapshot, running: openingDeadlines(ctx(opened.at), definition, opening) };
   }
-  // the row's snapshot text is written once, at the end: between steps only `persisted` (when known) is compared
-  let stale = false;
   const refusals: Refusal[] = [];
   for (const entry of log) {
     if (entry.kind !== 'transition') continue;
@@ -95,29 +97,27 @@ export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonl
     const at = ctx(entry.at);
     try {
       const decided = decideStep(at, state, event, actor);
-      let row: CaseRecord;
+      let next: CaseRecord;
       let opened: readonly DeadlineRecord[];
       let closed: readonly { id: string }[];
       if (decided.next.linkedCases.length) {
-        const next = dressStep(at, state, decided, actor);
-        row = next.row;
-        opened = next.plan.openDeadlines;
-        closed = next.plan.closeDeadlines;
-        stale = false;
+        const dressed = dressStep(at, state, decided, actor);
+        next = dressed.row;
+        opened = dressed.plan.openDeadlines;
+        closed = dressed.plan.closeDeadlines;
       } else {
         const index = definition.index(decided.next.snapshot.context);
         const deadlines = stepDeadlines(at, state, decided, index);
-        row = rowAfter(state.row, decided, index, entry.at, decided.nextJson ?? state.row.snapshot);
+        next = rowAfter(state.row, decided, index, entry.at, decided.nextJson ?? UNPERSISTED);
         opened = deadlines.opened;
         closed = deadlines.closings;
-        stale = decided.nextJson === undefined;
       }
       const gone = new Set(closed.map((c) => c.id));
       state = {
         definition,
-        row,
+        row: next,
         snapshot: decided.next.snapshot,
-        persisted: stale ? undefined : row.snapshot,
+        ...(next.snapshot === UNPERSISTED ? {} : { persisted: next.snapshot }),
         running: [...state.running.filter((d) => !gone.has(d.id)), ...opened.filter((d) => d.caseId === row.id)],
       };
     } catch (error) {
@@ -125,6 +125,5 @@ export function replayCase(setting: ReplaySetting, row: CaseRecord, log: readonl
       refusals.push({ seq: entry.seq, event: entry.type, at: new Date(entry.at).toISOString(), code: error.code, message: error.message });
     }
   }
-  const final = stale ? { ...state.row, snapshot: persist(definition, state.snapshot) } : state.row;
-  return { row: final, snapshot: state.snapshot, state: stateString(state.snapshot.value as StateValue), running: [...state.running], refusals };
+  return { snapshot: state.snapshot, state: stateString(state.snapshot.value as StateValue), running: [...state.running], refusals };
 }
