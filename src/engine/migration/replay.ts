@@ -1,8 +1,8 @@
 /**
  * Replaying a case's log under another machine version or office policy, purely: the case is opened
  * again from the input its CASE_OPENED entry logged, and every logged transition is decided again
- * with the core of `decideEvent`, at the moment and by the person it was made — so an event the new machine
- * refuses is refused in the same words the API would use. Nothing is read or written here.
+ * by `decideEvent`'s core (`decideStep`), at the moment and by the person it was made — so an event
+ * the new machine refuses is refused in the same words the API would use. Nothing is read or written here.
  */
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import type { CaseEventRecord, CaseRecord, DeadlineRecord } from '../../../db/records';
