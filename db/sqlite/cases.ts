@@ -51,6 +51,10 @@ export function sqliteCases(db: SqliteDb): SqliteCases {
     `UPDATE ${tableName(cases)} SET ${assignments(cases, UPDATED)}, "chain_seq" = @seq, "chain_head" = @hash ` +
       `WHERE "id" = @id AND "version" = @expectedVersion AND "chain_seq" = @fromSeq AND "chain_head" = @fromHash`,
   );
+  // a page of cases with their chain heads: one prepared statement, the ids as one JSON array
+  const withChainHeads = client.prepare<[string], CaseRecord & { chainSeq: number; chainHead: string }>(
+    `SELECT ${selectList(CASE_COLUMNS)}, "chain_seq" AS "chainSeq", "chain_head" AS "chainHead" FROM ${tableName(cases)} WHERE "id" IN (SELECT value FROM json_each(?)) ORDER BY "id"`,
+  );
   const chainHead = client.prepare<[string], ChainHead>(`SELECT "chain_seq" AS "seq", "chain_head" AS "hash" FROM ${tableName(cases)} WHERE "id" = ?`);
   const moveChainHead = db
     .update(cases)
@@ -104,7 +108,7 @@ export function sqliteCases(db: SqliteDb): SqliteCases {
     withChainHeads: async (ids) =>
       ids.length === 0
         ? []
-        : (db.select({ ...caseColumns, chainSeq: cases.chainSeq, chainHead: cases.chainHead }).from(cases).where(inArray(cases.id, [...ids])).all()).map(({ chainSeq, chainHead, ...row }) => ({
+        : withChainHeads.all(JSON.stringify(ids)).map(({ chainSeq, chainHead, ...row }) => ({
             ...row,
             head: { seq: chainSeq, hash: chainHead },
           })),

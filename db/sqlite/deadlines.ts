@@ -2,7 +2,7 @@
  * Deadline rows, warning cards and the wake-up outbox on SQLite. The outbox conditions are written
  * literally (`running = 1`, `IS NOT`) so that SQLite can use its partial indexes.
  */
-import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
 import type { DeadlineRepository, WakeUpOutbox } from '../port';
 import type { DeadlineRecord, WakeUp } from '../records';
 import { byDeadlineId } from '../wakeUps';
@@ -28,6 +28,11 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     .from(deadlines)
     .where(and(eq(deadlines.caseId, p('caseId')), RUNNING))
     .prepare();
+  // the running deadlines of a page of cases: one prepared statement, the ids as one JSON array (in the
+  // order the deadlines_case index gives them: by case, then as written)
+  const runningOfCases = client.prepare<[string], SqliteDeadlineRow>(
+    `SELECT ${DEADLINE_SELECT} FROM ${tableName(deadlines)} WHERE "case_id" IN (SELECT value FROM json_each(?)) AND "running" = 1 ORDER BY "case_id", rowid`,
+  );
   const insert = client.prepare(insertSql(deadlines));
   const close = client.prepare(
     `UPDATE ${tableName(deadlines)} SET "running" = 0, "status" = @status, "closed_at" = @closedAt, "lateness_ms" = @latenessMs, "next_fire_at" = NULL, "updated_at" = @closedAt ` +
@@ -71,7 +76,7 @@ export function sqliteDeadlines(db: SqliteDb): DeadlineRepository {
     byId: async (id) => byId.get({ id }),
     ofCase: async (caseId) => ofCase.all(caseId).map(fromSqliteRow),
     runningOfCase: async (caseId) => running.all({ caseId }),
-    runningOfCases: async (caseIds) => (caseIds.length === 0 ? [] : db.select().from(deadlines).where(and(inArray(deadlines.caseId, [...caseIds]), RUNNING)).all()),
+    runningOfCases: async (caseIds) => (caseIds.length === 0 ? [] : runningOfCases.all(JSON.stringify(caseIds)).map(fromSqliteRow)),
     insert: async (row: DeadlineRecord) => {
       insert.run(toSqliteParams(row));
     },

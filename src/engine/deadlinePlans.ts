@@ -33,6 +33,34 @@ export interface DeadlineOpening {
   urging?: OfficePolicy['urging'];
 }
 
+/**
+ * Pure caches of immutable machine and policy data (module-level WeakMaps, dropped with what they
+ * key on): each declared spec under each policy's limits, and the JSON of each such spec. Opening a
+ * deadline (on every transition, and for every event a `migrate plan` replays) would otherwise build
+ * the same spec and serialize its ladder afresh. Neither a machine's specs nor a parsed policy is
+ * ever changed, and the specs handed out are only read.
+ */
+const underPolicy = new WeakMap<DeadlineSpec, WeakMap<object, DeadlineSpec>>();
+const specJson = new WeakMap<DeadlineSpec, string>();
+const NO_LIMITS: OfficePolicy['limits'] = {};
+
+/** `specUnderPolicy(declared, limits)`, kept per declared spec and limits object. */
+function ownSpec(declared: DeadlineSpec, limits: OfficePolicy['limits'] | undefined): DeadlineSpec {
+  const key = limits ?? NO_LIMITS;
+  let byLimits = underPolicy.get(declared);
+  if (!byLimits) underPolicy.set(declared, (byLimits = new WeakMap()));
+  let own = byLimits.get(key);
+  if (!own) byLimits.set(key, (own = specUnderPolicy(declared, key)));
+  return own;
+}
+
+/** The JSON of a spec `ownSpec` gave, kept per spec. */
+function jsonOfOwn(spec: DeadlineSpec): string {
+  let json = specJson.get(spec);
+  if (json === undefined) specJson.set(spec, (json = JSON.stringify(spec)));
+  return json;
+}
+
 /** A deadline row for each deadline declared by a state active in `after` but not in `wasActive`. */
 export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<string>, after: AnyMachineSnapshot): DeadlineRecord[] {
   const opened: DeadlineRecord[] = [];
@@ -40,7 +68,7 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
     if (wasActive.has(stateId)) continue;
     for (const declared of deadlinesOfState(at.definition, stateId)) {
       if (!runsFor(declared, after.context)) continue;
-      const own = specUnderPolicy(declared, at.limits ?? {});
+      const own = ownSpec(declared, at.limits);
       const baseAt = own.from ? contextMoment(after.context, own.from.contextField) : at.now;
       const dueAt = dueMoment(own, baseAt, at.timeZone, at.calendar, after.context);
       const spec = at.urging ? withUrging(own, at.urging, { baseAt, dueAt, timeZone: at.timeZone }, at.calendar) : own;
@@ -54,7 +82,7 @@ export function openedDeadlines(at: DeadlineOpening, wasActive: ReadonlySet<stri
         stateId,
         basis: spec.basis,
         timeZone: at.timeZone,
-        spec: JSON.stringify(spec),
+        spec: spec === own ? jsonOfOwn(own) : JSON.stringify(spec),
         baseAt,
         originalDueAt: dueAt,
         dueAt,

@@ -126,20 +126,48 @@ export function activeStateIds(snapshot: AnyMachineSnapshot): Set<string> {
   return new Set(nodesOf(snapshot).map((n) => n.id));
 }
 
+/**
+ * Each state node's own events (XState's `StateNode.ownEvents`), kept per node. XState 5.33.3
+ * recomputes that getter on every read (it rebuilds the node's transition map into an object and
+ * filters it), and every decided event reads it for each active node. A node and its transitions
+ * never change once the machine is built, so this is a pure cache of immutable machine data (a
+ * module-level WeakMap, dropped with the machine); checked against xstate 5.33.3.
+ */
+const ownEventsOf = new WeakMap<AnyStateNode, ReadonlySet<string>>();
+
+function ownEvents(node: AnyStateNode): ReadonlySet<string> {
+  let found = ownEventsOf.get(node);
+  if (!found) ownEventsOf.set(node, (found = new Set(node.ownEvents as string[])));
+  return found;
+}
+
 /** The events the active states accept, limited to those the case type's catalogue declares. */
 export function acceptedEvents(definition: CaseDefinition, snapshot: AnyMachineSnapshot): string[] {
   if (snapshot.status !== 'active') return [];
   const accepted = new Set<string>();
   for (const node of nodesOf(snapshot)) {
-    for (const type of node.ownEvents as string[]) if (type in definition.events) accepted.add(type);
+    for (const type of ownEvents(node)) if (type in definition.events) accepted.add(type);
   }
   return [...accepted].sort();
 }
 
+/** Whether the active states accept `type` (one of the catalogue's events): `acceptedEvents(…).includes(type)` without building the list. */
+export function acceptsEvent(definition: CaseDefinition, snapshot: AnyMachineSnapshot, type: string): boolean {
+  if (snapshot.status !== 'active' || !(type in definition.events)) return false;
+  return nodesOf(snapshot).some((node) => ownEvents(node).has(type));
+}
+
+/** The deadlines each state declares, by state id, per machine: a pure cache of immutable machine data (XState parses the id on every look-up). */
+const declaredDeadlines = new WeakMap<AnyStateMachine, Map<string, readonly DeadlineSpec[]>>();
+
 /** The deadlines the given active state node declares in its meta. */
 export function deadlinesOfState(definition: CaseDefinition, stateId: string): readonly DeadlineSpec[] {
-  const node = definition.machine.getStateNodeById(stateId);
-  return (node.meta as StateMeta | undefined)?.deadlines ?? [];
+  const { machine } = definition;
+  let byState = declaredDeadlines.get(machine);
+  if (!byState) declaredDeadlines.set(machine, (byState = new Map<string, readonly DeadlineSpec[]>()));
+  let found = byState.get(stateId);
+  if (!found) byState.set(stateId, (found = (machine.getStateNodeById(stateId).meta as StateMeta | undefined)?.deadlines ?? []));
+  return found;
 }
 
 /** The description a state declares in its meta, for people reading the case. */

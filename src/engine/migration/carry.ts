@@ -49,5 +49,5 @@ export function carryCase(setting: ReplaySetting, row: CaseRecord, running: read
     const at = { calendar: setting.calendar, definition, caseId: row.id, unit: row.unit, timeZone: row.timeZone, version: row.version, now: startedAt, limits: setting.policy.limits, urging: setting.policy.urging };
     planned.push(...openedDeadlines(at, others, snapshot));
   }
-  return { row: { ...row, machineVersion: definition.machineVersion, state: toState }, snapshot, state: toState, running: planned, refusals: [] };
+  return { snapshot, state: toState, running: planned, refusals: [] };
 }

@@ -145,7 +145,35 @@ export function planDigestOf(target: MigrationTarget, cases: readonly Pick<CaseP
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const sameJson = (a: string, b: string): boolean => canonicalize(JSON.parse(a)) === canonicalize(JSON.parse(b));
+/** What the plan reads from a deadline's stored spec text: its canonical form and its limit. */
+interface SpecText {
+  canonical: string;
+  limit: DeadlineSpec['limit'];
+}
+
+/**
+ * The spec texts read lately, each parsed once: a pure cache (text → what it says; a module-level
+ * LRU, bounded), since the cases of a plan share a handful of specs and each running deadline's would
+ * otherwise be parsed and canonicalized again for every case.
+ */
+const SPEC_TEXTS = 256;
+const specTexts = new Map<string, SpecText>();
+
+function specText(text: string): SpecText {
+  let found = specTexts.get(text);
+  if (found) {
+    // the newest last: a Map keeps insertion order, so the first key is the one read longest ago
+    specTexts.delete(text);
+  } else {
+    const spec = JSON.parse(text) as DeadlineSpec;
+    found = { canonical: canonicalize(spec), limit: spec.limit };
+    if (specTexts.size >= SPEC_TEXTS) specTexts.delete(specTexts.keys().next().value!);
+  }
+  specTexts.set(text, found);
+  return found;
+}
+
+const sameJson = (a: string, b: string): boolean => a === b || specText(a).canonical === specText(b).canonical;
 const isLate = (row: Pick<DeadlineRecord, 'period' | 'status' | 'dueAt'>, dueAt: number, now: number): boolean => !row.period && (row.status === 'overdue' || now > dueAt);
 
 /** The words for a move of `ms` between deadlines run by `before` and `after`. */
@@ -164,7 +192,7 @@ function moveInWords(ms: number, before: DeadlineLimit | { kind: 'until' }, afte
   return `${sign}${[days ? `${days} d` : '', hours ? `${hours} h` : '', minutes ? `${minutes} min` : ''].filter(Boolean).join(' ') || '<1 min'}`;
 }
 
-const limitOf = (row: DeadlineRecord): DeadlineSpec['limit'] => (JSON.parse(row.spec) as DeadlineSpec).limit;
+const limitOf = (row: DeadlineRecord): DeadlineSpec['limit'] => specText(row.spec).limit;
 
 /** Pairs the stored running deadlines with the replay's by kind, and says what changes for each. */
 export function pairDeadlines(stored: readonly DeadlineRecord[], replayed: readonly DeadlineRecord[]): DeadlinePair[] {
